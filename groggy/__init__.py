@@ -1,0 +1,31 @@
+"""groggy: a graph data engine for million-row, in-process analysis.
+
+>>> import groggy as gg
+>>> g = gg.Graph()
+>>> _ = g.add_nodes({"age": [30, 40, 50]})
+>>> _ = g.add_edges([(0, 1), (1, 2)])
+>>> g.nodes.table().shape
+(3, 2)
+"""
+from groggy.arrays import (ComponentsArray, EdgesArray, NodesArray, NumArray, SubgraphArray,
+                           TableArray, array)
+from groggy.display import DisplayConfig, get_display_config, set_display_config
+from groggy.errors import GroggyError, ReadOnlyError, StoreError
+from groggy.foundation import BaseArray, BaseTable, DataWindow, table
+from groggy.graph import Graph, open_graph
+from groggy.matrix import Matrix
+from groggy.subgraph import Subgraph
+from groggy.tables import EdgesTable, GraphTable, NodesTable
+
+open = open_graph  # noqa: A001 - gg.open(path) is the documented name
+from_networkx = Graph.from_networkx
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Graph", "open", "open_graph", "from_networkx", "table", "array",
+    "BaseTable", "BaseArray", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
+    "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
+    "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
+    "GroggyError", "StoreError", "ReadOnlyError",
+]

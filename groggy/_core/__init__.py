@@ -1,0 +1,1 @@
+"""Private Cython kernels. Nothing here imports from groggy; callers validate inputs."""

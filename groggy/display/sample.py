@@ -1,0 +1,72 @@
+"""What a display shows: the cut-down grid of cells, read from the source only where
+shown, so showing 10 rows costs the same as showing 10 million."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from groggy.display.config import DisplayConfig
+
+NUMERIC_KINDS = ("int64", "float64")
+
+
+@dataclass
+class DisplaySample:
+    title: str
+    names: list          # shown column names; None marks the cut (⋯)
+    kinds: list          # matching column kinds; None at the cut
+    rows: list           # rows of formatted cell strings; None marks the cut (⋮)
+    footer: str
+
+
+def _split(total: int, limit: int) -> tuple[list[int], bool]:
+    """Indices to show out of ``total``: all, or the first and last halves of ``limit``."""
+    if total <= limit:
+        return list(range(total)), False
+    head = (limit + 1) // 2
+    tail = limit - head
+    return list(range(head)) + list(range(total - tail, total)), True
+
+
+def format_cell(value, kind: str, config: DisplayConfig) -> str:
+    if value is None:
+        return "null"
+    if kind == "float64" or isinstance(value, float):
+        v = float(value)
+        if math.isnan(v):
+            text = "NaN"
+        elif v != 0 and (abs(v) >= 1e12 or abs(v) < 10 ** -config.precision):
+            text = f"{v:.{config.precision}e}"
+        else:
+            text = f"{v:.{config.precision}f}"
+    elif kind == "string":
+        text = str(value).replace("\n", "↵").replace("\t", "→")
+    else:
+        text = str(value)
+    width = config.max_cell_width
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def sample(source, config: DisplayConfig) -> DisplaySample:
+    """Build the sample of ``source``, which provides ``_display_title()``,
+    ``_display_footer()``, ``_display_shape()``, ``_display_columns(cols)`` ->
+    (names, kinds) and ``_display_cells(rows, cols)`` -> list of value lists per column."""
+    nrows, ncols = source._display_shape()
+    row_idx, row_cut = _split(nrows, config.max_rows)
+    col_idx, col_cut = _split(ncols, config.max_cols)
+    names, kinds = source._display_columns(col_idx)
+    columns = source._display_cells(np.asarray(row_idx, dtype=np.int64), col_idx)
+    cells = [[format_cell(v, kind, config) for v in col] for col, kind in zip(columns, kinds)]
+    rows = [[col[r] for col in cells] for r in range(len(row_idx))]
+    names, kinds = list(names), list(kinds)
+    if col_cut:
+        half = (config.max_cols + 1) // 2
+        names.insert(half, None)
+        kinds.insert(half, None)
+        for row in rows:
+            row.insert(half, "⋯")
+    if row_cut:
+        rows.insert((config.max_rows + 1) // 2, None)
+    return DisplaySample(source._display_title(), names, kinds, rows, source._display_footer())

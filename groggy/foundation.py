@@ -1,0 +1,591 @@
+"""The foundation: ``BaseTable`` and ``BaseArray`` own display, the DataSource protocol
+and the table/array operations, once. Specialized types hold a foundation object and
+get all of that by delegation, installed and checked by :class:`Delegating`.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+from abc import ABCMeta
+from dataclasses import dataclass
+
+import numpy as np
+
+from groggy import query
+from groggy.display import get_display_config, render_html, render_text
+from groggy.display.config import DisplayConfig
+from groggy.frame import ArrayColumn, ColumnsFrame
+from groggy.storage import Column
+
+# dunder and underscore names the foundation owns besides its public names
+_OWNED_SPECIAL = frozenset({"__repr__", "__str__", "__len__", "__iter__", "__getitem__",
+                            "__contains__", "__array__", "_repr_html_"})
+
+
+def owned_names(foundation: type) -> frozenset:
+    """The names ``foundation`` owns: every specialized type delegates exactly these."""
+    return frozenset(n for n in vars(foundation)
+                     if (not n.startswith("_")) or n in _OWNED_SPECIAL)
+
+
+def _delegator(foundation: type, attr: str):
+    target = inspect.getattr_static(foundation, attr)
+    if isinstance(target, property):
+        def fget(self):
+            return self._wrap_result(getattr(self._base, attr))
+
+        def fset(self, value):
+            setattr(self._base, attr, value)
+
+        prop = property(fget, fset if target.fset else None, doc=target.__doc__)
+        prop.fget.__delegated_from__ = foundation
+        return prop
+
+    @functools.wraps(target)
+    def method(self, *args, **kwargs):
+        return self._wrap_result(getattr(self._base, attr)(*args, **kwargs))
+
+    method.__delegated_from__ = foundation
+    return method
+
+
+class Delegating(ABCMeta):
+    """Metaclass of specialized types.
+
+    At class creation it refuses a class body that defines a foundation-owned name,
+    installs a delegator for every owned name, and registers the class as a virtual
+    subclass of its foundation (so ``isinstance(t, BaseTable)`` holds).
+    """
+
+    def __new__(mcls, name, bases, namespace, foundation: type | None = None, **kwargs):
+        if foundation is None:
+            foundation = next((b._foundation for b in bases
+                               if getattr(b, "_foundation", None) is not None), None)
+        if foundation is not None:
+            clash = sorted(owned_names(foundation) & set(namespace))
+            if clash:
+                raise TypeError(
+                    f"{name}.{clash[0]} is owned by {foundation.__name__}: specialized types "
+                    f"get it by delegation and must not define it (remove {name}.{clash[0]})")
+            for attr in owned_names(foundation):
+                namespace[attr] = _delegator(foundation, attr)
+            namespace["_foundation"] = foundation
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        if foundation is not None:
+            foundation.register(cls)
+        return cls
+
+
+class Specialized(metaclass=Delegating):
+    """Root of the specialized types: holds ``_base``, a foundation object."""
+
+    _foundation: type | None = None
+    __slots__ = ()
+
+    def _wrap_result(self, result):
+        # a foundation object of our own kind comes back as our own type
+        if type(result) is self._foundation:
+            return self._from_base(result)
+        return result
+
+    def _from_base(self, base):
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._base = base
+        return clone
+
+
+@dataclass
+class DataWindow:
+    """A window of rows as the streaming layer sends it."""
+
+    headers: list
+    rows: list
+    schema: dict
+    total_rows: int
+    start_offset: int
+
+
+def _as_rows(n: int, key) -> np.ndarray:
+    """Row indices (into a view of ``n`` rows) selected by a slice, mask or index list."""
+    if isinstance(key, slice):
+        return np.arange(n, dtype=np.int64)[key]
+    arr = np.asarray(key)
+    if arr.dtype == bool:
+        if arr.shape != (n,):
+            raise IndexError(f"boolean mask has length {arr.size}, expected {n}")
+        return np.flatnonzero(arr)
+    if arr.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"cannot index rows with {arr.dtype} values")
+    arr = arr.astype(np.int64)
+    if arr.min() < -n or arr.max() >= n:
+        raise IndexError(f"row index out of range for {n} rows")
+    return np.where(arr < 0, arr + n, arr)
+
+
+def _index(n: int, i) -> int:
+    i = int(i)
+    if not -n <= i < n:
+        raise IndexError(f"row {i} out of range for {n} rows")
+    return i % n
+
+
+class _View:
+    """Shared by both foundations: an optional row-index view and display settings."""
+
+    _rows: np.ndarray | None
+    _config: DisplayConfig | None
+
+    def _positions(self, idx) -> np.ndarray:
+        idx = np.asarray(idx, dtype=np.int64)
+        return idx if self._rows is None else self._rows[idx]
+
+    def _all_positions(self):
+        return None if self._rows is None else self._rows
+
+    def _effective_config(self) -> DisplayConfig:
+        return self._config or get_display_config()
+
+
+def _sort_key(column, positions, ascending: bool) -> np.ndarray:
+    """Integer sort codes of a column, descending if asked, nulls always last."""
+    if column.kind == "string":
+        vals = np.array(column.take(positions)[0], dtype=object)
+    elif column.kind == "object":
+        raise TypeError(f"cannot sort by column {column.name!r}: it holds objects")
+    else:
+        vals = column.data if positions is None else column.data[positions]
+    _, codes = np.unique(vals, return_inverse=True)
+    codes = codes.astype(np.int64).ravel()
+    if not ascending:
+        codes = -codes
+    valid = column.valid
+    if valid is not None:
+        v = valid if positions is None else valid[positions]
+        codes = np.where(v, codes, np.iinfo(np.int64).max)
+    return codes
+
+
+class BaseTable(_View, metaclass=ABCMeta):
+    """Columns of one length, seen through an optional row-index view.
+
+    Sorting, filtering and slicing make new views over the same columns: no column data
+    is copied. Every specialized table type delegates to this class.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> t = gg.table({"a": [3, 1, 2], "b": ["x", "y", "z"]})
+    >>> t.sort_by("a")["b"].to_list()
+    ['y', 'z', 'x']
+    """
+
+    def __init__(self, frame, rows=None, name: str = "BaseTable", config=None, footer=None):
+        self._frame = frame
+        self._rows = None if rows is None else np.asarray(rows, dtype=np.int64)
+        self._name = name
+        self._config = config
+        self._footer = footer
+
+    def _view(self, rows=None, frame=None) -> "BaseTable":
+        return BaseTable(self._frame if frame is None else frame, rows, self._name,
+                         self._config, self._footer)
+
+    # shape -----------------------------------------------------------------
+    @property
+    def columns(self) -> list:
+        """Column names, the id column first."""
+        return list(self._frame.names)
+
+    @property
+    def nrows(self) -> int:
+        return self._frame.length if self._rows is None else int(self._rows.shape[0])
+
+    @property
+    def ncols(self) -> int:
+        return len(self._frame.names)
+
+    @property
+    def shape(self) -> tuple:
+        return (self.nrows, self.ncols)
+
+    def __len__(self) -> int:
+        return self.nrows
+
+    def __contains__(self, name) -> bool:
+        return name in self._frame.names
+
+    @property
+    def display_config(self) -> DisplayConfig:
+        """Display settings of this object (the global ones unless set)."""
+        return self._effective_config()
+
+    @display_config.setter
+    def display_config(self, config: DisplayConfig) -> None:
+        if not isinstance(config, DisplayConfig):
+            raise TypeError(f"display_config must be a DisplayConfig, got {type(config).__name__}")
+        self._config = config
+
+    # display ---------------------------------------------------------------
+    def __repr__(self) -> str:
+        return render_text(self, self._effective_config())
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        return render_html(self, self._effective_config())
+
+    def _display_shape(self):
+        return self.shape
+
+    def _display_title(self) -> str:
+        return f"{self._name}[{self.nrows} x {self.ncols}]"
+
+    def _display_footer(self) -> str:
+        return self._footer or f"{self.nrows:,} rows × {self.ncols:,} cols"
+
+    def _display_columns(self, col_idx):
+        names = [self._frame.names[j] for j in col_idx]
+        return names, [self._frame.column(n).kind for n in names]
+
+    def _display_cells(self, row_idx, col_idx):
+        positions = self._positions(row_idx)
+        return [self._frame.column(self._frame.names[j]).to_list(positions) for j in col_idx]
+
+    # DataSource protocol ---------------------------------------------------
+    def total_rows(self) -> int:
+        return self.nrows
+
+    def total_cols(self) -> int:
+        return self.ncols
+
+    def column_names(self) -> list:
+        return self.columns
+
+    def column_types(self) -> list:
+        return [self._frame.column(n).kind for n in self._frame.names]
+
+    def get_schema(self) -> dict:
+        return dict(zip(self.column_names(), self.column_types()))
+
+    def supports_streaming(self) -> bool:
+        return True
+
+    def get_window(self, start: int, count: int) -> DataWindow:
+        """Rows ``start .. start+count`` (clipped to the table) as Python values."""
+        if start < 0 or count < 0:
+            raise ValueError(f"window start and count must be >= 0, got {start}, {count}")
+        stop = min(self.nrows, start + count)
+        idx = np.arange(min(start, stop), stop, dtype=np.int64)
+        positions = self._positions(idx)
+        cols = [self._frame.column(n).to_list(positions) for n in self._frame.names]
+        return DataWindow(self.columns, [list(r) for r in zip(*cols)], self.get_schema(),
+                          self.nrows, start)
+
+    # selection -------------------------------------------------------------
+    def head(self, n: int = 5) -> "BaseTable":
+        return self._view(self._positions(np.arange(min(n, self.nrows))))
+
+    def tail(self, n: int = 5) -> "BaseTable":
+        n = min(n, self.nrows)
+        return self._view(self._positions(np.arange(self.nrows - n, self.nrows)))
+
+    def select(self, columns) -> "BaseTable":
+        """A view with only ``columns`` (names), in that order."""
+        if isinstance(columns, str):
+            columns = [columns]
+        return self._view(self._rows, self._frame.select(list(columns)))
+
+    def column(self, name: str) -> "BaseArray":
+        """Column ``name`` as an array over this view's rows."""
+        return BaseArray(self._frame.column(name), self._rows, config=self._config)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return self.column(key)
+        if isinstance(key, (int, np.integer)):
+            pos = int(self._positions(np.array([_index(self.nrows, key)]))[0])
+            return {n: self._frame.column(n).to_list(np.array([pos]))[0]
+                    for n in self._frame.names}
+        if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+            return self.select(key)
+        return self._view(self._positions(_as_rows(self.nrows, key)))
+
+    def __iter__(self):
+        names = self._frame.names
+        for start in range(0, self.nrows, 4096):
+            positions = self._positions(np.arange(start, min(start + 4096, self.nrows)))
+            cols = [self._frame.column(n).to_list(positions) for n in names]
+            for values in zip(*cols):
+                yield dict(zip(names, values))
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array(self.to_pandas().to_numpy(), dtype=dtype)
+
+    def sort_by(self, columns, ascending=True) -> "BaseTable":
+        """A view sorted by one or more columns (stable; nulls last).
+
+        Parameters
+        ----------
+        columns : str or list of str
+        ascending : bool or list of bool, one per column
+        """
+        names = [columns] if isinstance(columns, str) else list(columns)
+        orders = [ascending] * len(names) if isinstance(ascending, bool) else list(ascending)
+        if len(orders) != len(names):
+            raise ValueError(f"ascending has {len(orders)} entries for {len(names)} columns")
+        positions = self._all_positions()
+        first = self._frame.column(names[0])
+        if len(names) == 1 and first.kind in ("int64", "float64", "bool") and not first.has_nulls:
+            # one plain numeric key: sort the values themselves, no ranking pass
+            values = first.data if positions is None else first.data[positions]
+            if orders[0]:
+                order = np.argsort(values, kind="stable")
+            else:  # stable descending: ascending over the reversed values, mapped back
+                order = values.shape[0] - 1 - np.argsort(values[::-1], kind="stable")[::-1]
+        else:
+            keys = [_sort_key(self._frame.column(n), positions, asc)
+                    for n, asc in zip(names, orders)]
+            order = np.lexsort(keys[::-1])
+        return self._view(order if positions is None else positions[order])
+
+    def _column_values(self, name: str):
+        column = self._frame.column(name)
+        positions = self._all_positions()
+        if column.kind == "string":
+            rows = np.arange(len(column)) if positions is None else positions
+            values, valid = column.take(rows)
+            return np.array(values, dtype=object), valid
+        if column.kind == "object":
+            raise ValueError(f"cannot filter on column {name!r}: it holds objects")
+        data = column.data if positions is None else column.data[positions]
+        valid = column.valid
+        if valid is not None and positions is not None:
+            valid = valid[positions]
+        return data, valid
+
+    def filter(self, predicate) -> "BaseTable":
+        """A view of the rows where ``predicate`` holds: a boolean mask (array, list or
+        boolean array object) or an expression such as ``"age > 30 and club == 'A'"``."""
+        if isinstance(predicate, str):
+            mask = query.evaluate(predicate, self._column_values, self.nrows)
+        else:
+            mask = np.asarray(predicate)
+            if mask.dtype != bool:
+                raise TypeError(f"filter takes a boolean mask or an expression string, "
+                                f"got values of dtype {mask.dtype}")
+        return self._view(self._positions(_as_rows(self.nrows, mask)))
+
+    # export ----------------------------------------------------------------
+    def to_pandas(self):
+        """A pandas DataFrame (nullable dtypes where a column has nulls)."""
+        import pandas as pd
+        positions = self._all_positions()
+        data = {}
+        for name in self._frame.names:
+            data[name] = _to_series(self._frame.column(name), positions, pd)
+        return pd.DataFrame(data)
+
+    def to_csv(self, path, **kwargs) -> None:
+        """Write the view as CSV (via pandas; keyword arguments go to ``DataFrame.to_csv``)."""
+        kwargs.setdefault("index", False)
+        self.to_pandas().to_csv(path, **kwargs)
+
+    def to_dict(self) -> dict:
+        positions = self._all_positions()
+        return {n: self._frame.column(n).to_list(positions) for n in self._frame.names}
+
+
+def _to_series(column, positions, pd):
+    rows = np.arange(len(column)) if positions is None else positions
+    if column.kind in ("string", "object"):
+        return pd.Series(column.to_list(rows), dtype=object)
+    data = column.data if positions is None else column.data[positions]
+    valid = column.valid
+    if valid is None or (valid if positions is None else valid[positions]).all():
+        return pd.Series(np.asarray(data))
+    mask = ~(valid if positions is None else valid[positions])
+    dtype = {"int64": "Int64", "float64": "Float64", "bool": "boolean"}[column.kind]
+    return pd.Series(pd.array(np.asarray(data), dtype=dtype)).mask(mask)
+
+
+class BaseArray(_View, metaclass=ABCMeta):
+    """One column, seen through an optional row-index view; displayed as a one-column
+    table. Every specialized array type delegates to this class.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> gg.array([1.0, 2.0, 4.0]).to_list()
+    [1.0, 2.0, 4.0]
+    """
+
+    def __init__(self, column, rows=None, name: str = "BaseArray", config=None):
+        self._column = column
+        self._rows = None if rows is None else np.asarray(rows, dtype=np.int64)
+        self._name = name
+        self._config = config
+
+    def _view(self, rows) -> "BaseArray":
+        return BaseArray(self._column, rows, self._name, self._config)
+
+    @property
+    def name(self) -> str:
+        """Name of the column this array shows."""
+        return self._column.name
+
+    @property
+    def kind(self) -> str:
+        """``int64``, ``float64``, ``bool``, ``string`` or ``object``."""
+        return self._column.kind
+
+    @property
+    def display_config(self) -> DisplayConfig:
+        """Display settings of this object (the global ones unless set)."""
+        return self._effective_config()
+
+    @display_config.setter
+    def display_config(self, config: DisplayConfig) -> None:
+        if not isinstance(config, DisplayConfig):
+            raise TypeError(f"display_config must be a DisplayConfig, got {type(config).__name__}")
+        self._config = config
+
+    def __len__(self) -> int:
+        return len(self._column) if self._rows is None else int(self._rows.shape[0])
+
+    def __contains__(self, value) -> bool:
+        return value in self.to_list()
+
+    def __iter__(self):
+        n = len(self)
+        for start in range(0, n, 4096):
+            yield from self._column.to_list(self._positions(np.arange(start, min(start + 4096, n))))
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)):
+            pos = self._positions(np.array([_index(len(self), key)]))
+            return self._column.to_list(pos)[0]
+        return self._view(self._positions(_as_rows(len(self), key)))
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.to_numpy(), dtype=dtype)
+
+    # display ---------------------------------------------------------------
+    def __repr__(self) -> str:
+        return render_text(self, self._effective_config())
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        return render_html(self, self._effective_config())
+
+    def _display_shape(self):
+        return (len(self), 1)
+
+    def _display_title(self) -> str:
+        return f"{self._name}[{len(self)}]"
+
+    def _display_footer(self) -> str:
+        return f"{len(self):,} value{'' if len(self) == 1 else 's'}"
+
+    def _display_columns(self, col_idx):
+        return [self.name], [self.kind]
+
+    def _display_cells(self, row_idx, col_idx):
+        return [self._column.to_list(self._positions(row_idx))]
+
+    # DataSource protocol ---------------------------------------------------
+    def total_rows(self) -> int:
+        return len(self)
+
+    def total_cols(self) -> int:
+        return 1
+
+    def column_names(self) -> list:
+        return [self.name]
+
+    def column_types(self) -> list:
+        return [self.kind]
+
+    def get_schema(self) -> dict:
+        return {self.name: self.kind}
+
+    def supports_streaming(self) -> bool:
+        return True
+
+    def get_window(self, start: int, count: int) -> DataWindow:
+        if start < 0 or count < 0:
+            raise ValueError(f"window start and count must be >= 0, got {start}, {count}")
+        stop = min(len(self), start + count)
+        values = self._column.to_list(self._positions(np.arange(min(start, stop), stop)))
+        return DataWindow([self.name], [[v] for v in values], self.get_schema(), len(self), start)
+
+    # values ----------------------------------------------------------------
+    def head(self, n: int = 5) -> "BaseArray":
+        return self._view(self._positions(np.arange(min(n, len(self)))))
+
+    def tail(self, n: int = 5) -> "BaseArray":
+        n = min(n, len(self))
+        return self._view(self._positions(np.arange(len(self) - n, len(self))))
+
+    def to_list(self) -> list:
+        """Python values, None for nulls."""
+        return self._column.to_list(self._all_positions())
+
+    def to_numpy(self) -> np.ndarray:
+        """NumPy values: float NaN for numeric nulls, object arrays for strings/objects."""
+        col, positions = self._column, self._all_positions()
+        if col.kind in ("string", "object"):
+            return np.array(self.to_list(), dtype=object)
+        if col.has_nulls:
+            return col.numeric(positions)
+        return np.asarray(col.data if positions is None else col.data[positions])
+
+    @property
+    def values(self) -> np.ndarray:
+        """Same as :meth:`to_numpy`."""
+        return self.to_numpy()
+
+    def is_null(self) -> np.ndarray:
+        """Boolean mask, True where the value is null."""
+        valid = self._column.valid
+        if valid is None:
+            return np.zeros(len(self), dtype=bool)
+        positions = self._all_positions()
+        return ~np.asarray(valid if positions is None else valid[positions])
+
+    def to_pandas(self):
+        import pandas as pd
+        return _to_series(self._column, self._all_positions(), pd).rename(self.name)
+
+    def to_table(self) -> BaseTable:
+        """This array as a one-column table."""
+        return BaseTable(ColumnsFrame({self.name: self._column}, len(self._column)),
+                         self._rows, config=self._config)
+
+
+def table(data: dict, name: str = "BaseTable") -> BaseTable:
+    """A table from a dict of columns (lists with None for nulls, or NumPy arrays).
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> gg.table({"x": [1, None, 3]}).shape
+    (3, 1)
+    """
+    lengths = {len(v) for v in data.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns differ in length: {sorted(lengths)}")
+    columns = {str(k): Column.from_values(str(k), v) for k, v in data.items()}
+    return BaseTable(ColumnsFrame(columns, lengths.pop() if lengths else 0), name=name)
+
+
+def array_column(name: str, values) -> object:
+    """A column-like over ``values`` (NumPy results, or a list with None for nulls)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iufb":
+        return ArrayColumn(name, values)
+    return Column.from_values(name, values)

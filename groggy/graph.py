@@ -1,0 +1,502 @@
+"""The graph: dense integer ids, node and edge attribute columns, CSR adjacency built on
+demand from the edge columns, and change events for live views."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from groggy import kernels, storage
+from groggy.errors import ReadOnlyError
+from groggy.storage import Column, ColumnStore
+
+RESERVED_NODE_ATTRS = frozenset({"node_id"})
+RESERVED_EDGE_ATTRS = frozenset({"edge_id", "source", "target"})
+
+
+def _check_names(names, reserved, what):
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{what} attribute names must be str, got {name!r}")
+        if name in reserved:
+            raise ValueError(f"{name!r} is a reserved {what} column name; pick another")
+
+
+def _int_array(values, what: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{what} must be integer node ids, got {arr.dtype} values")
+    return arr.astype(np.int64).ravel()
+
+
+class Graph:
+    """A directed or undirected graph with columnar node and edge attributes.
+
+    Node and edge ids are dense integers from 0 in insertion order.
+
+    Parameters
+    ----------
+    directed : bool
+        Whether edges have a direction.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph()
+    >>> a = g.add_node(name="Alice", age=30)
+    >>> b = g.add_node(name="Bob", age=25)
+    >>> e = g.add_edge(a, b, weight=0.5)
+    >>> g.node_count(), g.edge_count(), g.get_node_attr(b, "name")
+    (2, 1, 'Bob')
+    """
+
+    def __init__(self, directed: bool = False):
+        self._directed = bool(directed)
+        self._nodes = ColumnStore()
+        self._edges = ColumnStore()
+        self._src = Column.empty("source", "int64")
+        self._dst = Column.empty("target", "int64")
+        self._readonly_path: Path | None = None
+        self._cache: dict = {}
+        self._listeners: list = []
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def is_directed(self) -> bool:
+        return self._directed
+
+    directed = is_directed
+
+    def node_count(self) -> int:
+        return self._nodes.length
+
+    def edge_count(self) -> int:
+        return self._edges.length
+
+    def __len__(self) -> int:
+        return self.node_count()
+
+    def __repr__(self) -> str:
+        where = f", mapped from {str(self._readonly_path)!r}" if self._readonly_path else ""
+        return (f"Graph(nodes={self.node_count():,}, edges={self.edge_count():,}, "
+                f"directed={self._directed}{where})")
+
+    def has_node(self, node) -> bool:
+        return isinstance(node, (int, np.integer)) and 0 <= node < self.node_count()
+
+    contains_node = has_node
+
+    def _node(self, node) -> int:
+        if not isinstance(node, (int, np.integer)) or isinstance(node, bool):
+            raise TypeError(f"node ids are ints, got {node!r}")
+        if not 0 <= node < self.node_count():
+            raise KeyError(f"node {node} does not exist (graph has {self.node_count()} nodes)")
+        return int(node)
+
+    def _edge(self, edge) -> int:
+        if not isinstance(edge, (int, np.integer)) or isinstance(edge, bool):
+            raise TypeError(f"edge ids are ints, got {edge!r}")
+        if not 0 <= edge < self.edge_count():
+            raise KeyError(f"edge {edge} does not exist (graph has {self.edge_count()} edges)")
+        return int(edge)
+
+    def edge_endpoints(self, edge) -> tuple:
+        e = self._edge(edge)
+        return int(self._src.data[e]), int(self._dst.data[e])
+
+    def has_edge(self, u, v) -> bool:
+        """Whether an edge joins u to v (either way, if undirected)."""
+        if not (self.has_node(u) and self.has_node(v)):
+            return False
+        return v in self.neighbors(u)
+
+    # ------------------------------------------------------------------ change events
+    def on_change(self, callback):
+        """Call ``callback(event: dict)`` after every mutation; returns an unsubscribe
+        function. Events: ``nodes_added``, ``edges_added``, ``node_attrs``, ``edge_attrs``."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback) if callback in self._listeners else None
+
+    def _changed(self, event: dict, topology: bool) -> None:
+        if topology:
+            self._cache.clear()
+        for callback in list(self._listeners):
+            callback(event)
+
+    def _check_writable(self) -> None:
+        if self._readonly_path is not None:
+            raise ReadOnlyError(f"this graph is memory-mapped read-only from "
+                                f"{self._readonly_path}; call g.copy() for one you can change")
+
+    # ------------------------------------------------------------------ nodes
+    def add_node(self, **attrs) -> int:
+        """Add one node with attributes; returns its id."""
+        return self.add_nodes([attrs])[0]
+
+    def add_nodes(self, nodes) -> list:
+        """Add nodes: a count, a list of attribute dicts, or a dict of attribute columns
+        (lists or NumPy arrays, the fast path for bulk loads). Returns the new ids.
+
+        Examples
+        --------
+        >>> import numpy as np, groggy as gg
+        >>> g = gg.Graph()
+        >>> g.add_nodes({"age": np.array([30, 40]), "name": ["a", "b"]})
+        [0, 1]
+        >>> g.add_nodes(2)
+        [2, 3]
+        """
+        self._check_writable()
+        if isinstance(nodes, (int, np.integer)) and not isinstance(nodes, bool):
+            if nodes < 0:
+                raise ValueError(f"cannot add {nodes} nodes")
+            count, attrs = int(nodes), {}
+        elif isinstance(nodes, dict):
+            lengths = {len(v) for v in nodes.values()}
+            if len(lengths) > 1:
+                raise ValueError(f"node attribute columns differ in length: {sorted(lengths)}")
+            count, attrs = (lengths.pop() if lengths else 0), nodes
+        else:
+            nodes = list(nodes)
+            if not all(isinstance(d, dict) for d in nodes):
+                raise TypeError("add_nodes takes a count, a list of dicts or a dict of columns")
+            keys = dict.fromkeys(k for d in nodes for k in d)
+            count, attrs = len(nodes), {k: [d.get(k) for d in nodes] for k in keys}
+        _check_names(attrs, RESERVED_NODE_ATTRS, "node")
+        start = self._nodes.length
+        self._nodes.add_rows(count, attrs)
+        self._changed({"type": "nodes_added", "start": start, "count": count}, topology=True)
+        return list(range(start, start + count))
+
+    # ------------------------------------------------------------------ edges
+    def add_edge(self, source, target, **attrs) -> int:
+        """Add one edge with attributes; returns its id."""
+        return self.add_edges([(source, target, attrs)])[0]
+
+    def add_edges(self, edges, targets=None, **columns) -> list:
+        """Add edges; returns the new edge ids.
+
+        Accepts ``add_edges(sources, targets, **columns)`` with arrays (the fast path),
+        an ``(m, 2)`` array, a list of ``(u, v)`` or ``(u, v, attrs)`` tuples, or a list of
+        dicts with ``source`` and ``target`` keys.
+
+        Examples
+        --------
+        >>> import numpy as np, groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3)
+        >>> g.add_edges(np.array([0, 1]), np.array([1, 2]), weight=np.array([0.5, 2.0]))
+        [0, 1]
+        >>> g.add_edges([(2, 0, {"weight": 1.0})])
+        [2]
+        """
+        self._check_writable()
+        if targets is not None:
+            src, dst, attrs = _int_array(edges, "sources"), _int_array(targets, "targets"), columns
+        else:
+            if columns:
+                raise TypeError("attribute columns go with add_edges(sources, targets, ...)")
+            src, dst, attrs = self._parse_edges(edges)
+        if src.shape != dst.shape:
+            raise ValueError(f"sources and targets differ in length: {src.size} != {dst.size}")
+        n = self.node_count()
+        for name, arr in (("source", src), ("target", dst)):
+            if arr.size and (arr.min() < 0 or arr.max() >= n):
+                bad = int(arr[(arr < 0) | (arr >= n)][0])
+                raise KeyError(f"edge {name} {bad} is not a node (graph has {n} nodes)")
+        _check_names(attrs, RESERVED_EDGE_ATTRS, "edge")
+        start, count = self._edges.length, int(src.size)
+        self._edges.add_rows(count, attrs)
+        self._src.append(src)
+        self._dst.append(dst)
+        self._changed({"type": "edges_added", "start": start, "count": count}, topology=True)
+        return list(range(start, start + count))
+
+    @staticmethod
+    def _parse_edges(edges):
+        if isinstance(edges, np.ndarray):
+            if edges.ndim != 2 or edges.shape[1] != 2:
+                raise ValueError(f"an edge array must have shape (m, 2), got {edges.shape}")
+            return _int_array(edges[:, 0], "sources"), _int_array(edges[:, 1], "targets"), {}
+        edges = list(edges)
+        src, dst, rows = [], [], []
+        for item in edges:
+            if isinstance(item, dict):
+                if "source" not in item or "target" not in item:
+                    raise ValueError(f"edge dict {item!r} needs 'source' and 'target' keys")
+                src.append(item["source"])
+                dst.append(item["target"])
+                rows.append({k: v for k, v in item.items() if k not in ("source", "target")})
+            elif isinstance(item, (tuple, list)) and len(item) in (2, 3):
+                src.append(item[0])
+                dst.append(item[1])
+                attrs = item[2] if len(item) == 3 else {}
+                if not isinstance(attrs, dict):
+                    raise TypeError(f"edge {item!r}: the third item must be a dict of attributes")
+                rows.append(attrs)
+            else:
+                raise TypeError(f"cannot read edge {item!r}: give (u, v), (u, v, attrs) "
+                                "or a dict with 'source' and 'target'")
+        for value in src + dst:
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+                raise TypeError(f"edge endpoints are int node ids, got {value!r}")
+        keys = dict.fromkeys(k for r in rows for k in r)
+        attrs = {k: [r.get(k) for r in rows] for k in keys}
+        return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), attrs
+
+    # ------------------------------------------------------------------ attributes
+    def _set_attr(self, store, reserved, what, key, name, ids, values):
+        self._check_writable()
+        _check_names([name], reserved, what)
+        ids = np.asarray(ids, dtype=np.int64)
+        store.set_values(name, ids, values)
+        self._changed({"type": key, "attr": name, "ids": ids}, topology=False)
+
+    def set_node_attr(self, node, attr: str, value) -> None:
+        self._set_attr(self._nodes, RESERVED_NODE_ATTRS, "node", "node_attrs", attr,
+                       [self._node(node)], [value])
+
+    def set_edge_attr(self, edge, attr: str, value) -> None:
+        self._set_attr(self._edges, RESERVED_EDGE_ATTRS, "edge", "edge_attrs", attr,
+                       [self._edge(edge)], [value])
+
+    def set_node_attrs(self, attrs: dict) -> None:
+        """Bulk write: ``{attr: {node_id: value}}``.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(2)
+        >>> g.set_node_attrs({"score": {0: 1.5, 1: 2.5}})
+        >>> g.get_node_attr(1, "score")
+        2.5
+        """
+        for name, mapping in attrs.items():
+            ids = [self._node(i) for i in mapping]
+            self._set_attr(self._nodes, RESERVED_NODE_ATTRS, "node", "node_attrs", name, ids,
+                           list(mapping.values()))
+
+    def set_edge_attrs(self, attrs: dict) -> None:
+        """Bulk write: ``{attr: {edge_id: value}}``."""
+        for name, mapping in attrs.items():
+            ids = [self._edge(i) for i in mapping]
+            self._set_attr(self._edges, RESERVED_EDGE_ATTRS, "edge", "edge_attrs", name, ids,
+                           list(mapping.values()))
+
+    @staticmethod
+    def _get_attr(store, i, attr, default):
+        if attr not in store:
+            return default
+        value = store.column(attr).to_list([i])[0]
+        return default if value is None else value
+
+    def get_node_attr(self, node, attr: str, default=None):
+        """Attribute ``attr`` of ``node``; ``default`` when unset or null."""
+        return self._get_attr(self._nodes, self._node(node), attr, default)
+
+    def get_edge_attr(self, edge, attr: str, default=None):
+        return self._get_attr(self._edges, self._edge(edge), attr, default)
+
+    @staticmethod
+    def _get_attrs(store, ids, attrs):
+        names = store.names() if attrs is None else ([attrs] if isinstance(attrs, str) else attrs)
+        ids = np.asarray(ids, dtype=np.int64)
+        out = {}
+        for name in names:
+            values = store.column(name).to_list(ids)
+            out[name] = {i: v for i, v in zip(ids.tolist(), values) if v is not None}
+        return out
+
+    def get_node_attrs(self, nodes, attrs=None) -> dict:
+        """``{attr: {node_id: value}}`` for ``nodes`` (nulls left out); every attribute
+        unless ``attrs`` names some."""
+        return self._get_attrs(self._nodes, [self._node(n) for n in nodes], attrs)
+
+    def get_edge_attrs(self, edges, attrs=None) -> dict:
+        return self._get_attrs(self._edges, [self._edge(e) for e in edges], attrs)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def nodes(self):
+        """Accessor: ``g.nodes[id]``, ``g.nodes["attr"]``, ``g.nodes[mask]``, ``.table()``."""
+        from groggy.accessors import NodesAccessor
+        return NodesAccessor(self)
+
+    @property
+    def edges(self):
+        """Accessor: ``g.edges[id]``, ``g.edges["attr"]``, ``.sources``, ``.table()``."""
+        from groggy.accessors import EdgesAccessor
+        return EdgesAccessor(self)
+
+    def table(self):
+        """Both tables (a :class:`~groggy.tables.GraphTable`)."""
+        from groggy.tables import GraphTable
+        return GraphTable._for(self)
+
+    graph_table = table
+
+    # ------------------------------------------------------------------ structure
+    def _csr(self, mode: str = "all"):
+        """(indptr, indices, edge_ids); mode "all" follows edges both ways, "out" and "in"
+        one way. Cached until the topology changes."""
+        key = ("csr", mode if self._directed else "all")
+        if key not in self._cache:
+            src, dst, n = self._src.data, self._dst.data, self.node_count()
+            if key[1] == "in":
+                src, dst = dst, src
+            self._cache[key] = kernels.build_csr(src, dst, n, both_ways=key[1] == "all")
+        return self._cache[key]
+
+    def degree(self, nodes=None, mode: str = "all"):
+        """Degree of one node (an int), or of several or all nodes (a ``NumArray``).
+
+        ``mode`` is ``"all"``, ``"out"`` or ``"in"`` (the latter two for directed graphs).
+        A self-loop adds 2 to the degree of its node.
+        """
+        from groggy.arrays import array
+        key = ("degree", mode if self._directed else "all")
+        if key not in self._cache:
+            self._cache[key] = kernels.degree(self._src.data, self._dst.data,
+                                              self.node_count(), key[1])
+        deg = self._cache[key]
+        if nodes is None:
+            return array(deg, "degree")
+        if isinstance(nodes, (int, np.integer)):
+            return int(deg[self._node(nodes)])
+        return array(deg[[self._node(v) for v in nodes]], "degree")
+
+    def in_degree(self, nodes=None):
+        return self.degree(nodes, "in")
+
+    def out_degree(self, nodes=None):
+        return self.degree(nodes, "out")
+
+    def neighbors(self, node) -> list:
+        """Sorted distinct neighbours (successors, in a directed graph)."""
+        indptr, indices, _ = self._csr("out")
+        v = self._node(node)
+        return np.unique(indices[indptr[v]:indptr[v + 1]]).tolist()
+
+    def connected_components(self):
+        """Weakly connected components (a ``ComponentsArray``)."""
+        from groggy.arrays import ComponentsArray
+        from groggy.subgraph import Subgraph
+        labels, count = kernels.component_labels(self._src.data, self._dst.data,
+                                                 self.node_count())
+        sizes = np.bincount(labels, minlength=count)
+        groups = {}
+
+        def make(i):
+            if not groups:
+                groups["nodes"] = np.argsort(labels, kind="stable")
+                groups["bounds"] = np.concatenate([[0], np.cumsum(sizes)])
+                edge_labels = labels[self._src.data] if self.edge_count() else labels[:0]
+                groups["edges"] = np.argsort(edge_labels, kind="stable")
+                groups["ebounds"] = np.concatenate(
+                    [[0], np.cumsum(np.bincount(edge_labels, minlength=count))])
+            b, eb = groups["bounds"], groups["ebounds"]
+            return Subgraph(self, groups["nodes"][b[i]:b[i + 1]],
+                            groups["edges"][eb[i]:eb[i + 1]])
+
+        return ComponentsArray._from_maker(count, make, "component", _labels=labels,
+                                           _sizes=sizes, _graph=self)
+
+    def bfs(self, start, max_depth: int | None = None):
+        """The subgraph reached from ``start`` by breadth-first search (following edge
+        direction in a directed graph), up to ``max_depth`` hops."""
+        from groggy.subgraph import Subgraph
+        indptr, indices, _ = self._csr("out")
+        order, _ = kernels.bfs(indptr, indices, self._node(start), max_depth)
+        return Subgraph(self, np.sort(order))
+
+    def adjacency_matrix(self):
+        """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
+        from groggy.matrix import Matrix
+        indptr, indices, _ = self._csr("out")
+        n = self.node_count()
+        return Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
+
+    # ------------------------------------------------------------------ io
+    def save(self, path) -> Path:
+        """Write the graph to directory ``path`` atomically (see the stored format)."""
+        return storage.save_store(path, self._directed, self._nodes, self._edges,
+                                  self._src.data, self._dst.data)
+
+    def copy(self) -> "Graph":
+        """An in-memory copy you can change (of a memory-mapped graph, too)."""
+        g = Graph(self._directed)
+        g._nodes, g._edges = self._nodes.copy(), self._edges.copy()
+        g._src = Column.from_values("source", np.array(self._src.data))
+        g._dst = Column.from_values("target", np.array(self._dst.data))
+        return g
+
+    def to_networkx(self):
+        """A ``networkx.Graph`` / ``DiGraph`` (MultiGraph variants if edges repeat)."""
+        import networkx as nx
+        src, dst = self._src.data, self._dst.data
+        pairs = np.stack([np.minimum(src, dst), np.maximum(src, dst)], 1) \
+            if not self._directed else np.stack([src, dst], 1)
+        multi = pairs.shape[0] != np.unique(pairs, axis=0).shape[0] if pairs.size else False
+        cls = {(False, False): nx.Graph, (True, False): nx.DiGraph,
+               (False, True): nx.MultiGraph, (True, True): nx.MultiDiGraph}[(self._directed, multi)]
+        G = cls()
+        node_cols = {n: c.to_list() for n, c in self._nodes.columns.items()}
+        G.add_nodes_from((i, {k: v[i] for k, v in node_cols.items() if v[i] is not None})
+                         for i in range(self.node_count()))
+        edge_cols = {n: c.to_list() for n, c in self._edges.columns.items()}
+        G.add_edges_from((int(u), int(v), {k: col[e] for k, col in edge_cols.items()
+                                           if col[e] is not None})
+                         for e, (u, v) in enumerate(zip(src.tolist(), dst.tolist())))
+        return G
+
+    @classmethod
+    def from_networkx(cls, G) -> "Graph":
+        """A groggy graph from a networkx graph; nodes are renumbered 0.. in networkx order
+        and the original node keys are kept in the ``nx_id`` attribute when not 0..n-1."""
+        g = cls(directed=G.is_directed())
+        keys = list(G.nodes)
+        index = {k: i for i, k in enumerate(keys)}
+        rows = [dict(G.nodes[k]) for k in keys]
+        if keys != list(range(len(keys))):
+            for row, k in zip(rows, keys):
+                row["nx_id"] = k if isinstance(k, (int, float, str, bool)) else str(k)
+        g.add_nodes(rows)
+        g.add_edges([(index[u], index[v], dict(d)) for u, v, d in G.edges(data=True)])
+        return g
+
+
+def open_graph(path, verify: bool = False) -> Graph:
+    """Open a stored graph memory-mapped and read-only; reads no column data.
+
+    Parameters
+    ----------
+    path : str or Path
+        A directory written by :meth:`Graph.save`.
+    verify : bool
+        Also read every file and compare its checksum with the manifest (reads all data).
+
+    Raises
+    ------
+    groggy.StoreError
+        A file is missing, truncated or does not match the manifest, or the format
+        version is newer than this groggy reads.
+
+    Examples
+    --------
+    >>> import tempfile, os, groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes({"x": [1, 2]}); _ = g.add_edge(0, 1)
+    >>> path = os.path.join(tempfile.mkdtemp(), "g.groggy")
+    >>> _ = g.save(path)
+    >>> gg.open(path).nodes["x"].to_list()
+    [1, 2]
+    """
+    if verify:
+        storage.verify_store(path)
+    directed, nodes, edges, src, dst = storage.open_store(path)
+    g = Graph(directed)
+    g._nodes, g._edges = nodes, edges
+    g._src = Column("source", "int64", src.shape[0], data=src, readonly=True)
+    g._dst = Column("target", "int64", dst.shape[0], data=dst, readonly=True)
+    g._readonly_path = Path(path)
+    return g

@@ -1,0 +1,206 @@
+"""Public wrappers of the Cython kernels: validate, coerce, allocate, then call.
+
+The kernels in ``groggy._core`` run with bounds checks off; every index they will touch
+is checked here first, so bad input is a ``ValueError`` and never a crash.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from groggy._core import _graph, _strings
+
+__all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings"]
+
+
+def _int64(a, name: str) -> np.ndarray:
+    arr = np.ascontiguousarray(a)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.dtype != np.int64:
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+        arr = arr.astype(np.int64)
+    return arr
+
+
+def _check_endpoints(src: np.ndarray, dst: np.ndarray, n: int) -> None:
+    if src.shape != dst.shape:
+        raise ValueError(f"sources and targets differ in length: {src.size} != {dst.size}")
+    for name, arr in (("source", src), ("target", dst)):
+        if arr.size and (arr.min() < 0 or arr.max() >= n):
+            bad = arr[(arr < 0) | (arr >= n)][0]
+            raise ValueError(f"edge {name} {int(bad)} is not a node id (graph has {n} nodes)")
+
+
+def degree(sources, targets, n: int, mode: str = "all") -> np.ndarray:
+    """Count edge endpoints per node.
+
+    Parameters
+    ----------
+    sources, targets : array_like of int
+        Edge endpoints, each in ``[0, n)``.
+    n : int
+        Number of nodes.
+    mode : {"all", "out", "in"}
+        Count both ends, only sources, or only targets.
+
+    Returns
+    -------
+    numpy.ndarray of int64, length ``n``.
+
+    Examples
+    --------
+    >>> degree([0, 0], [1, 2], 3).tolist()
+    [2, 1, 1]
+    """
+    src, dst = _int64(sources, "sources"), _int64(targets, "targets")
+    _check_endpoints(src, dst, n)
+    if mode not in ("all", "out", "in"):
+        raise ValueError(f"mode must be 'all', 'out' or 'in', got {mode!r}")
+    out = np.zeros(n, dtype=np.int64)
+    if mode in ("all", "out"):
+        _graph.degree_count(src, out)
+    if mode in ("all", "in"):
+        _graph.degree_count(dst, out)
+    return out
+
+
+def build_csr(sources, targets, n: int, both_ways: bool):
+    """Compressed sparse rows of a graph's adjacency.
+
+    Parameters
+    ----------
+    sources, targets : array_like of int
+        Edge endpoints in ``[0, n)``.
+    n : int
+        Number of nodes.
+    both_ways : bool
+        Store every edge at both endpoints (undirected graphs). A self-loop is stored once.
+
+    Returns
+    -------
+    indptr, indices, edge_ids : numpy.ndarray of int64
+        Neighbours of ``v`` are ``indices[indptr[v]:indptr[v+1]]``, reached through edges
+        ``edge_ids[...]``, in edge insertion order.
+
+    Examples
+    --------
+    >>> indptr, indices, eids = build_csr([0, 1], [1, 2], 3, both_ways=True)
+    >>> indices[indptr[1]:indptr[2]].tolist()
+    [0, 2]
+    """
+    src, dst = _int64(sources, "sources"), _int64(targets, "targets")
+    _check_endpoints(src, dst, n)
+    counts = np.zeros(n, dtype=np.int64)
+    _graph.degree_count(src, counts)
+    if both_ways:
+        # a self-loop is stored once, so do not count its second end
+        _graph.degree_count(dst[src != dst] if src.size else dst, counts)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    total = int(indptr[-1])
+    indices = np.empty(total, dtype=np.int64)
+    edge_ids = np.empty(total, dtype=np.int64)
+    cursor = indptr[:-1].copy()
+    _graph.csr_fill(src, dst, both_ways, indptr, cursor, indices, edge_ids)
+    return indptr, indices, edge_ids
+
+
+def component_labels(sources, targets, n: int):
+    """Weakly connected components by union-find.
+
+    Returns
+    -------
+    labels : numpy.ndarray of int64
+        Component number of each node; components are numbered in order of their
+        smallest node.
+    count : int
+
+    Examples
+    --------
+    >>> labels, count = component_labels([0, 3], [1, 4], 5)
+    >>> labels.tolist(), count
+    ([0, 0, 1, 2, 2], 3)
+    """
+    src, dst = _int64(sources, "sources"), _int64(targets, "targets")
+    _check_endpoints(src, dst, n)
+    parent = np.empty(n, dtype=np.int64)
+    labels = np.empty(n, dtype=np.int64)
+    count = _graph.union_find_labels(src, dst, parent, labels)
+    return labels, int(count)
+
+
+def bfs(indptr, indices, source: int, max_depth: int | None = None):
+    """Breadth-first search over CSR adjacency (see :func:`build_csr`).
+
+    Returns
+    -------
+    order : numpy.ndarray of int64
+        Reached nodes in visit order, ``source`` first.
+    dist : numpy.ndarray of int64
+        Hop distance of every node from ``source``; -1 where unreached.
+
+    Examples
+    --------
+    >>> indptr, indices, _ = build_csr([0, 1], [1, 2], 4, both_ways=True)
+    >>> order, dist = bfs(indptr, indices, 0)
+    >>> order.tolist(), dist.tolist()
+    ([0, 1, 2], [0, 1, 2, -1])
+    """
+    indptr, indices = _int64(indptr, "indptr"), _int64(indices, "indices")
+    n = indptr.size - 1
+    if not 0 <= source < n:
+        raise ValueError(f"source {source} is not a node id (graph has {n} nodes)")
+    if max_depth is not None and max_depth < 0:
+        raise ValueError(f"max_depth must be >= 0, got {max_depth}")
+    dist = np.full(n, -1, dtype=np.int64)
+    order = np.empty(n, dtype=np.int64)
+    count = _graph.bfs_fill(indptr, indices, source, -1 if max_depth is None else max_depth,
+                            dist, order)
+    return order[:count].copy(), dist
+
+
+def _check_spans(offsets: np.ndarray, nbytes: int, rows: np.ndarray) -> None:
+    if rows.size == 0:
+        return
+    if rows.min() < 0 or rows.max() >= offsets.size - 1:
+        raise IndexError(f"row out of range for a string column of {offsets.size - 1} rows")
+    starts, stops = offsets[rows], offsets[rows + 1]
+    if (starts < 0).any() or (stops < starts).any() or (stops > nbytes).any():
+        raise ValueError("string column offsets are corrupt: a span falls outside its bytes")
+
+
+def gather_strings(offsets, data, rows):
+    """Take rows of a string column into a new offsets + bytes pair.
+
+    Examples
+    --------
+    >>> offs, data = gather_strings(np.array([0, 1, 3]), np.frombuffer(b"abc", np.uint8), [1, 1])
+    >>> offs.tolist(), bytes(data)
+    ([0, 2, 4], b'bcbc')
+    """
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    out_offsets = np.zeros(rows.size + 1, dtype=np.int64)
+    if rows.size:
+        np.cumsum(offsets[rows + 1] - offsets[rows], out=out_offsets[1:])
+    out_data = np.empty(int(out_offsets[-1]), dtype=np.uint8)
+    _strings.gather_bytes(offsets, data, rows, out_offsets, out_data)
+    return out_offsets, out_data
+
+
+def decode_strings(offsets, data, rows) -> list:
+    """Decode rows of a string column to Python ``str`` (invalid UTF-8 is replaced).
+
+    Examples
+    --------
+    >>> decode_strings(np.array([0, 1, 3]), np.frombuffer(b"abc", np.uint8), [1, 0])
+    ['bc', 'a']
+    """
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    return _strings.decode_rows(offsets, data, rows)

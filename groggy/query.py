@@ -1,0 +1,134 @@
+"""Filter expressions such as ``"age >= 30 and club == 'A'"``.
+
+Grammar: ``expr := term ('or' term)*``, ``term := factor ('and' factor)*``,
+``factor := 'not' factor | '(' expr ')' | NAME OP LITERAL``, with OP one of
+``== != < <= > >= contains``; literals are numbers, quoted strings, true, false, null.
+A comparison with a null value is False (``== null`` / ``!= null`` test for nulls).
+"""
+from __future__ import annotations
+
+import operator
+import re
+
+import numpy as np
+
+_TOKEN = re.compile(r"""\s*(?:(?P<num>-?\d+\.?\d*(?:[eE][-+]?\d+)?)|(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+    |(?P<op>==|!=|<=|>=|<|>|\(|\))|(?P<word>[A-Za-z_][A-Za-z0-9_.]*|`[^`]+`))""", re.X)
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+        ">": operator.gt, ">=": operator.ge}
+_WORD_LITERALS = {"true": True, "false": False, "null": None, "none": None}
+
+
+def _tokenize(text: str) -> list:
+    tokens, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise ValueError(f"filter {text!r}: cannot read from {text[pos:]!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        tokens.append((kind, m.group(kind)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, values_of, length: int):
+        self.text, self.tokens, self.i = text, _tokenize(text), 0
+        self.values_of, self.length = values_of, length
+
+    def fail(self, what: str):
+        raise ValueError(f"filter {self.text!r}: {what}")
+
+    def peek(self):
+        return self.tokens[self.i] if self.i < len(self.tokens) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def parse(self) -> np.ndarray:
+        if not self.tokens:
+            self.fail("is empty")
+        mask = self.expr()
+        if self.i != len(self.tokens):
+            self.fail(f"unexpected {self.peek()[1]!r}")
+        return mask
+
+    def expr(self):
+        mask = self.term()
+        while self.peek() == ("word", "or"):
+            self.take()
+            mask = mask | self.term()
+        return mask
+
+    def term(self):
+        mask = self.factor()
+        while self.peek() == ("word", "and"):
+            self.take()
+            mask = mask & self.factor()
+        return mask
+
+    def factor(self):
+        kind, value = self.take()
+        if (kind, value) == ("word", "not"):
+            return ~self.factor()
+        if (kind, value) == ("op", "("):
+            mask = self.expr()
+            if self.take() != ("op", ")"):
+                self.fail("missing ')'")
+            return mask
+        if kind != "word":
+            self.fail(f"expected a column name, found {value!r}")
+        name = value.strip("`")
+        op_kind, op = self.take()
+        if not (op_kind == "op" and op in _OPS) and op != "contains":
+            self.fail(f"expected a comparison after {name!r}, found {op!r}")
+        literal = self.literal()
+        return compare(self.values_of(name), op, literal, name)
+
+    def literal(self):
+        kind, value = self.take()
+        if kind == "num":
+            return float(value) if any(c in value for c in ".eE") else int(value)
+        if kind == "str":
+            return bytes(value[1:-1], "utf-8").decode("unicode_escape")
+        if kind == "word" and value.lower() in _WORD_LITERALS:
+            return _WORD_LITERALS[value.lower()]
+        self.fail(f"expected a value, found {value!r}")
+
+
+def compare(column, op: str, literal, name: str) -> np.ndarray:
+    """Mask of ``values op literal``; ``column`` is (values, valid-mask or None)."""
+    values, valid = column
+    present = np.ones(len(values), dtype=bool) if valid is None else np.asarray(valid)
+    if literal is None:
+        if op not in ("==", "!="):
+            raise ValueError(f"filter on {name!r}: only == and != compare with null")
+        return ~present if op == "==" else present
+    if op == "contains":
+        if values.dtype != object:
+            raise ValueError(f"filter on {name!r}: 'contains' needs a string column")
+        needle = str(literal)
+        return np.fromiter((needle in v for v in values), dtype=bool, count=len(values)) & present
+    is_text = values.dtype == object
+    if is_text != isinstance(literal, str):
+        raise ValueError(f"filter on {name!r}: cannot compare a "
+                         f"{'string' if is_text else 'numeric'} column with {literal!r}")
+    return _OPS[op](values, literal) & present
+
+
+def evaluate(text: str, values_of, length: int) -> np.ndarray:
+    """Evaluate filter ``text``; ``values_of(name)`` gives (values, valid) for a column.
+
+    Examples
+    --------
+    >>> cols = {"a": (np.array([1, 5, 9]), None)}
+    >>> evaluate("a > 2 and a < 9", cols.__getitem__, 3).tolist()
+    [False, True, False]
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"a filter expression is a str, got {type(text).__name__}")
+    return np.asarray(_Parser(text, values_of, length).parse(), dtype=bool)

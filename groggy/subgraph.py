@@ -1,0 +1,97 @@
+"""A subgraph: a set of node ids and a set of edge ids over a parent graph (no copies)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+
+
+class Subgraph:
+    """Nodes and edges of a parent graph, as sorted id arrays.
+
+    Made by ``g.nodes[...]`` (the induced subgraph), ``g.edges[...]``, ``filter``,
+    ``bfs`` and components. ``to_graph()`` materialises a new graph.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes(4); _ = g.add_edges([(0, 1), (1, 2), (2, 3)])
+    >>> sg = g.nodes[[0, 1, 2]]
+    >>> sg.node_count(), sg.edge_count()
+    (3, 2)
+    """
+
+    def __init__(self, graph, nodes, edges=None):
+        self._graph = graph
+        self._node_ids = np.asarray(nodes, dtype=np.int64)
+        self._edge_ids = None if edges is None else np.asarray(edges, dtype=np.int64)
+
+    def _edges(self) -> np.ndarray:
+        if self._edge_ids is None:  # induced: every edge with both ends inside
+            g = self._graph
+            inside = np.zeros(g.node_count(), dtype=bool)
+            inside[self._node_ids] = True
+            self._edge_ids = np.flatnonzero(inside[g._src.data] & inside[g._dst.data])
+        return self._edge_ids
+
+    def node_count(self) -> int:
+        return int(self._node_ids.size)
+
+    def edge_count(self) -> int:
+        return int(self._edges().size)
+
+    def __len__(self) -> int:
+        return self.node_count()
+
+    def __contains__(self, node) -> bool:
+        i = np.searchsorted(self._node_ids, node)
+        return bool(i < self._node_ids.size and self._node_ids[i] == node)
+
+    def __repr__(self) -> str:
+        return f"Subgraph(nodes={self.node_count():,}, edges={self.edge_count():,})"
+
+    @property
+    def nodes(self):
+        from groggy.accessors import NodesAccessor
+        return NodesAccessor(self._graph, self._node_ids)
+
+    @property
+    def edges(self):
+        from groggy.accessors import EdgesAccessor
+        return EdgesAccessor(self._graph, self._edges())
+
+    @property
+    def node_ids(self):
+        return self.nodes.ids()
+
+    @property
+    def edge_ids(self):
+        return self.edges.ids()
+
+    def table(self):
+        from groggy.tables import GraphTable
+        return GraphTable._for(self._graph, self._node_ids, self._edges())
+
+    def degree(self):
+        """Degree of each node counting only this subgraph's edges, in node id order."""
+        from groggy.arrays import array
+        g, e = self._graph, self._edges()
+        local = np.searchsorted(self._node_ids, np.concatenate([g._src.data[e], g._dst.data[e]]))
+        return array(np.bincount(local, minlength=self.node_count()).astype(np.int64), "degree")
+
+    def to_graph(self):
+        """A new in-memory graph of this subgraph, ids renumbered 0.. in id order."""
+        from groggy.graph import Graph
+        g, e = self._graph, self._edges()
+        out = Graph(g.is_directed)
+        out._nodes = g._nodes.gather(self._node_ids)
+        out._edges = g._edges.gather(e)
+        remap = np.searchsorted(self._node_ids, g._src.data[e]), \
+            np.searchsorted(self._node_ids, g._dst.data[e])
+        out._src.append(remap[0].astype(np.int64))
+        out._dst.append(remap[1].astype(np.int64))
+        return out
+
+    def connected_components(self):
+        return self.to_graph().connected_components()
+

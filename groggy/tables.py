@@ -1,0 +1,103 @@
+"""Specialized table types over a graph's columns: hooks and delegation only."""
+from __future__ import annotations
+
+import numpy as np
+
+from groggy.arrays import EdgesArray, NodesArray, Typed
+from groggy.foundation import BaseTable, table
+from groggy.frame import ColumnsFrame, RangeColumn
+
+NODE_ID = "node_id"
+EDGE_ID, SOURCE, TARGET = "edge_id", "source", "target"
+
+
+def node_frame(graph) -> ColumnsFrame:
+    n = graph._nodes.length
+    return ColumnsFrame({NODE_ID: RangeColumn(NODE_ID, n), **graph._nodes.columns}, n)
+
+
+def edge_frame(graph) -> ColumnsFrame:
+    m = graph._edges.length
+    return ColumnsFrame({EDGE_ID: RangeColumn(EDGE_ID, m), SOURCE: graph._src,
+                         TARGET: graph._dst, **graph._edges.columns}, m)
+
+
+class NodesTable(Typed, foundation=BaseTable):
+    """The nodes of a graph or subgraph as a table: ``node_id`` first, then attributes.
+
+    A view: making it copies no column data.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes([{"age": 30}, {"age": 40}])
+    >>> g.nodes.table().filter("age > 35").node_ids().to_list()
+    [1]
+    """
+
+    @classmethod
+    def _for(cls, graph, rows=None):
+        return cls._of(BaseTable(node_frame(graph), rows, cls.__name__), _graph=graph)
+
+    def node_ids(self) -> NodesArray:
+        """Ids of the rows of this table, in table order."""
+        return NodesArray._of(self["node_id"]._base, _graph=self._graph)
+
+
+class EdgesTable(Typed, foundation=BaseTable):
+    """The edges of a graph or subgraph as a table: ``edge_id``, ``source``, ``target``,
+    then attributes.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+    >>> g.edges.table().sources.to_list()
+    [0, 1]
+    """
+
+    @classmethod
+    def _for(cls, graph, rows=None):
+        return cls._of(BaseTable(edge_frame(graph), rows, cls.__name__), _graph=graph)
+
+    def edge_ids(self) -> EdgesArray:
+        return EdgesArray._of(self["edge_id"]._base, _graph=self._graph)
+
+    @property
+    def sources(self) -> NodesArray:
+        """Source node of each row."""
+        return NodesArray._of(self["source"]._base, _graph=self._graph)
+
+    @property
+    def targets(self) -> NodesArray:
+        """Target node of each row."""
+        return NodesArray._of(self["target"]._base, _graph=self._graph)
+
+
+class GraphTable(Typed, foundation=BaseTable):
+    """Nodes and edges tables together (``g.table()``). Displays a summary of both;
+    ``.nodes`` and ``.edges`` are the two tables.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes(2); _ = g.add_edge(0, 1)
+    >>> g.table().edges.nrows
+    1
+    """
+
+    @classmethod
+    def _for(cls, graph, node_rows=None, edge_rows=None):
+        nodes = NodesTable._for(graph, node_rows)
+        edges = EdgesTable._for(graph, edge_rows)
+        summary = table({"table": ["nodes", "edges"], "rows": [nodes.nrows, edges.nrows],
+                         "cols": [nodes.ncols, edges.ncols],
+                         "columns": [", ".join(nodes.columns), ", ".join(edges.columns)]})
+        return cls._of(BaseTable(summary._frame, None, cls.__name__),
+                       nodes=nodes, edges=edges, _graph=graph)
+
+    def to_graph(self):
+        """A new in-memory graph of these nodes and edges (ids renumbered from 0)."""
+        from groggy.subgraph import Subgraph
+        return Subgraph(self._graph, np.asarray(self.nodes.node_ids()),
+                        np.asarray(self.edges.edge_ids())).to_graph()
