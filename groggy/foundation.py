@@ -152,7 +152,8 @@ class _View:
 def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     """Integer sort codes of a column, descending if asked, nulls always last."""
     if column.kind == "string":
-        vals = np.array(column.take(positions)[0], dtype=object)
+        rows = np.arange(len(column)) if positions is None else positions
+        vals = np.array(column.take(rows)[0], dtype=object)
     elif column.kind == "object":
         raise TypeError(f"cannot sort by column {column.name!r}: it holds objects")
     else:
