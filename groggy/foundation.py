@@ -23,9 +23,10 @@ _OWNED_SPECIAL = frozenset({"__repr__", "__str__", "__len__", "__iter__", "__get
 
 
 def owned_names(foundation: type) -> frozenset:
-    """The names ``foundation`` owns: every specialized type delegates exactly these."""
-    return frozenset(n for n in vars(foundation)
-                     if (not n.startswith("_")) or n in _OWNED_SPECIAL)
+    """The names ``foundation`` (with its groggy base classes) owns: every specialized
+    type delegates exactly these."""
+    return frozenset(n for cls in foundation.__mro__ if cls.__module__ == __name__
+                     for n in vars(cls) if (not n.startswith("_")) or n in _OWNED_SPECIAL)
 
 
 def _delegator(foundation: type, attr: str):
@@ -125,6 +126,10 @@ def _as_rows(n: int, key) -> np.ndarray:
     return np.where(arr < 0, arr + n, arr)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _index(n: int, i) -> int:
     i = int(i)
     if not -n <= i < n:
@@ -133,7 +138,8 @@ def _index(n: int, i) -> int:
 
 
 class _View:
-    """Shared by both foundations: an optional row-index view and display settings."""
+    """Shared by both foundations: an optional row-index view, display settings and
+    the display methods."""
 
     _rows: np.ndarray | None
     _config: DisplayConfig | None
@@ -147,6 +153,26 @@ class _View:
 
     def _effective_config(self) -> DisplayConfig:
         return self._config or get_display_config()
+
+    @property
+    def display_config(self) -> DisplayConfig:
+        """Display settings of this object (the global ones unless set)."""
+        return self._effective_config()
+
+    @display_config.setter
+    def display_config(self, config: DisplayConfig) -> None:
+        if not isinstance(config, DisplayConfig):
+            raise TypeError(f"display_config must be a DisplayConfig, got {type(config).__name__}")
+        self._config = config
+
+    def __repr__(self) -> str:
+        return render_text(self, self._effective_config())
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        return render_html(self, self._effective_config())
 
 
 def _sort_key(column, positions, ascending: bool) -> np.ndarray:
@@ -218,27 +244,7 @@ class BaseTable(_View, metaclass=ABCMeta):
     def __contains__(self, name) -> bool:
         return name in self._frame.names
 
-    @property
-    def display_config(self) -> DisplayConfig:
-        """Display settings of this object (the global ones unless set)."""
-        return self._effective_config()
-
-    @display_config.setter
-    def display_config(self, config: DisplayConfig) -> None:
-        if not isinstance(config, DisplayConfig):
-            raise TypeError(f"display_config must be a DisplayConfig, got {type(config).__name__}")
-        self._config = config
-
     # display ---------------------------------------------------------------
-    def __repr__(self) -> str:
-        return render_text(self, self._effective_config())
-
-    def __str__(self) -> str:
-        return self.__repr__()
-
-    def _repr_html_(self) -> str:
-        return render_html(self, self._effective_config())
-
     def _display_shape(self):
         return self.shape
 
@@ -246,7 +252,7 @@ class BaseTable(_View, metaclass=ABCMeta):
         return f"{self._name}[{self.nrows} x {self.ncols}]"
 
     def _display_footer(self) -> str:
-        return self._footer or f"{self.nrows:,} rows × {self.ncols:,} cols"
+        return self._footer or f"{_count(self.nrows, 'row')} × {_count(self.ncols, 'col')}"
 
     def _display_columns(self, col_idx):
         names = [self._frame.names[j] for j in col_idx]
@@ -443,17 +449,6 @@ class BaseArray(_View, metaclass=ABCMeta):
         """``int64``, ``float64``, ``bool``, ``string`` or ``object``."""
         return self._column.kind
 
-    @property
-    def display_config(self) -> DisplayConfig:
-        """Display settings of this object (the global ones unless set)."""
-        return self._effective_config()
-
-    @display_config.setter
-    def display_config(self, config: DisplayConfig) -> None:
-        if not isinstance(config, DisplayConfig):
-            raise TypeError(f"display_config must be a DisplayConfig, got {type(config).__name__}")
-        self._config = config
-
     def __len__(self) -> int:
         return len(self._column) if self._rows is None else int(self._rows.shape[0])
 
@@ -475,15 +470,6 @@ class BaseArray(_View, metaclass=ABCMeta):
         return np.asarray(self.to_numpy(), dtype=dtype)
 
     # display ---------------------------------------------------------------
-    def __repr__(self) -> str:
-        return render_text(self, self._effective_config())
-
-    def __str__(self) -> str:
-        return self.__repr__()
-
-    def _repr_html_(self) -> str:
-        return render_html(self, self._effective_config())
-
     def _display_shape(self):
         return (len(self), 1)
 
@@ -491,7 +477,7 @@ class BaseArray(_View, metaclass=ABCMeta):
         return f"{self._name}[{len(self)}]"
 
     def _display_footer(self) -> str:
-        return f"{len(self):,} value{'' if len(self) == 1 else 's'}"
+        return _count(len(self), "value")
 
     def _display_columns(self, col_idx):
         return [self.name], [self.kind]
