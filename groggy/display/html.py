@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from groggy.display.config import DisplayConfig
-from groggy.display.sample import sample
+from groggy.display.sample import NullText, sample
 from groggy.themes import THEMES
 
 _CELL_CLASS = {"int64": "gg-int", "float64": "gg-float", "bool": "gg-bool",
@@ -54,7 +54,7 @@ def render_html(source, config: DisplayConfig) -> str:
             if k is None:
                 cells.append('<td class="gg-cut">⋯</td>')
             else:
-                cls = _CELL_CLASS.get(k, "gg-obj") + (" gg-null" if cell == "null" else "")
+                cls = _CELL_CLASS.get(k, "gg-obj") + (" gg-null" if isinstance(cell, NullText) else "")
                 cells.append(f'<td class="{cls}">{escape(cell)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (

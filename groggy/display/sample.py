@@ -30,9 +30,16 @@ def _split(total: int, limit: int) -> tuple[list[int], bool]:
     return list(range(head)) + list(range(total - tail, total)), True
 
 
+class NullText(str):
+    """The text of a null cell, told apart from a string that reads "null"."""
+
+
+NULL = NullText("null")
+
+
 def format_cell(value, kind: str, config: DisplayConfig) -> str:
     if value is None:
-        return "null"
+        return NULL
     if kind == "float64" or isinstance(value, float):
         v = float(value)
         if math.isnan(v):
