@@ -11,11 +11,12 @@ from groggy.arrays import (ComponentsArray, EdgesArray, NodesArray, NumArray, Su
                            TableArray, array)
 from groggy.display import DisplayConfig, get_display_config, set_display_config
 from groggy.errors import GroggyError, ReadOnlyError, StoreError
-from groggy.foundation import BaseArray, BaseTable, DataWindow, table
+from groggy.foundation import BaseArray, BaseTable, DataWindow
 from groggy.graph import Graph, open_graph
 from groggy.matrix import Matrix
 from groggy.subgraph import Subgraph
-from groggy.tables import EdgesTable, GraphTable, NodesTable
+from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
+from groggy.tables import make_table as table
 
 open = open_graph  # noqa: A001 - gg.open(path) is the documented name
 from_networkx = Graph.from_networkx
@@ -24,7 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Graph", "open", "open_graph", "from_networkx", "table", "array",
-    "BaseTable", "BaseArray", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
+    "BaseTable", "BaseArray", "Table", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
     "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError",

@@ -17,11 +17,25 @@ class Typed(Specialized):
 
     @classmethod
     def _of(cls, base, **state):
+        """An instance over ``base`` (a foundation object, or a specialized one to re-type),
+        seen through a fresh view so that no other object's name changes."""
+        if isinstance(base, Specialized):
+            base = base._base
+        base = base._view(base._rows)
         obj = object.__new__(cls)
         base._name = cls.__name__
         obj._base = base
         obj.__dict__.update(state)
         return obj
+
+    @classmethod
+    def _from_maker(cls, count: int, make, name: str = "value", **state):
+        """An array of ``count`` objects, object ``i`` made by ``make(i)`` when first read."""
+        return cls._of(BaseArray(ObjectColumn(name, count, make)), **state)
+
+    def _cell_text(self) -> str:
+        """How this object reads inside another table's cell (its title line)."""
+        return self._base._display_title()
 
     def _wrap_result(self, result):
         result = super()._wrap_result(result)
@@ -72,8 +86,18 @@ class NumArray(Typed, foundation=BaseArray):
                 values = values.astype(np.int64)
         return values
 
-    def _like(self, values: np.ndarray, name: str | None = None) -> "NumArray":
-        return NumArray._of(BaseArray(array_column(name or self.name, values)))
+    def _like(self, values: np.ndarray, nulls: np.ndarray | None = None) -> "NumArray":
+        """A new array of ``values`` (nulls where ``nulls`` is True), named like this one."""
+        if nulls is not None and nulls.any():
+            values = [None if null else v for v, null in zip(values.tolist(), nulls.tolist())]
+        return NumArray._of(BaseArray(array_column(self.name, values)))
+
+    def _filled(self) -> tuple:
+        """(values in the column's own dtype with nulls zeroed, null mask)."""
+        values, nulls = self.to_numpy(), self.is_null()
+        if nulls.any() and self.kind != "float64":
+            values = np.where(nulls, 0, values).astype(np.int64 if self.kind == "int64" else bool)
+        return values, nulls
 
     # statistics
     def count(self) -> int:
@@ -111,7 +135,8 @@ class NumArray(Typed, foundation=BaseArray):
         """A table of each distinct non-null value and how often it occurs, most common first."""
         values, counts = np.unique(self._present(), return_counts=True)
         order = np.argsort(-counts, kind="stable")
-        return table({self.name: values[order], "count": counts[order]}, name="ValueCounts")
+        from groggy.tables import Table
+        return Table._of(table({self.name: values[order], "count": counts[order]}))
 
     # masks and arithmetic
     def _compare(self, other, op) -> "NumArray":
@@ -153,7 +178,13 @@ class NumArray(Typed, foundation=BaseArray):
         return self._like(~self.to_numpy().astype(bool))
 
     def _arith(self, other, op):
-        return self._like(op(self.to_numpy(), _operand(other)))
+        values, nulls = self._filled()
+        if isinstance(other, NumArray):
+            other_values, other_nulls = other._filled()
+            nulls = nulls | other_nulls
+        else:
+            other_values = _operand(other)
+        return self._like(op(values, other_values), nulls)
 
     def __add__(self, other):
         return self._arith(other, np.add)
@@ -189,10 +220,6 @@ class EdgesArray(NumArray):
 class SubgraphArray(Typed, foundation=BaseArray):
     """An array of subgraphs; ``arr[i]`` is a :class:`~groggy.subgraph.Subgraph`."""
 
-    @classmethod
-    def _from_maker(cls, count: int, make, name: str = "subgraph", **state):
-        return cls._of(BaseArray(ObjectColumn(name, count, make)), **state)
-
     def node_counts(self) -> NumArray:
         return array(np.array([sg.node_count() for sg in self], dtype=np.int64), "nodes")
 
@@ -214,19 +241,24 @@ class ComponentsArray(SubgraphArray):
     (3, [2, 1, 2], [2])
     """
 
+    def _components(self) -> np.ndarray:
+        """Component numbers in this array (all of them, or those of a slice or mask)."""
+        return self._base._positions(np.arange(len(self)))
+
     def labels(self) -> NumArray:
-        """Component number of every node, aligned with node ids."""
+        """Component number of every node of the graph, aligned with node ids."""
         return array(self._labels, "component")
 
     def sizes(self) -> NumArray:
-        """Number of nodes in each component."""
-        return array(self._sizes, "size")
+        """Number of nodes in each component of this array."""
+        return array(self._sizes[self._components()], "size")
 
     def largest_component(self):
         """The subgraph of the component with the most nodes (the first, on ties)."""
         if len(self) == 0:
-            raise ValueError("the graph has no nodes, so it has no components")
-        return self[int(np.argmax(self._sizes))]
+            raise ValueError("there are no components here (the graph has no nodes, or the "
+                             "selection is empty)")
+        return self[int(np.argmax(self._sizes[self._components()]))]
 
 
 class TableArray(Typed, foundation=BaseArray):

@@ -188,10 +188,13 @@ def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     codes = codes.astype(np.int64).ravel()
     if not ascending:
         codes = -codes
+    missing = np.isnan(vals) if column.kind == "float64" else None
     valid = column.valid
     if valid is not None:
-        v = valid if positions is None else valid[positions]
-        codes = np.where(v, codes, np.iinfo(np.int64).max)
+        absent = ~(valid if positions is None else valid[positions])
+        missing = absent if missing is None else missing | absent
+    if missing is not None:  # nulls and NaN go last whichever the direction (as pandas)
+        codes[missing] = np.iinfo(np.int64).max
     return codes
 
 
@@ -209,16 +212,15 @@ class BaseTable(_View, metaclass=ABCMeta):
     ['y', 'z', 'x']
     """
 
-    def __init__(self, frame, rows=None, name: str = "BaseTable", config=None, footer=None):
+    def __init__(self, frame, rows=None, name: str = "BaseTable", config=None):
         self._frame = frame
         self._rows = None if rows is None else np.asarray(rows, dtype=np.int64)
         self._name = name
         self._config = config
-        self._footer = footer
 
     def _view(self, rows=None, frame=None) -> "BaseTable":
         return BaseTable(self._frame if frame is None else frame, rows, self._name,
-                         self._config, self._footer)
+                         self._config)
 
     # shape -----------------------------------------------------------------
     @property
@@ -252,7 +254,7 @@ class BaseTable(_View, metaclass=ABCMeta):
         return f"{self._name}[{self.nrows} x {self.ncols}]"
 
     def _display_footer(self) -> str:
-        return self._footer or f"{_count(self.nrows, 'row')} × {_count(self.ncols, 'col')}"
+        return f"{_count(self.nrows, 'row')} × {_count(self.ncols, 'col')}"
 
     def _display_columns(self, col_idx):
         names = [self._frame.names[j] for j in col_idx]
@@ -346,9 +348,13 @@ class BaseTable(_View, metaclass=ABCMeta):
             raise ValueError(f"ascending has {len(orders)} entries for {len(names)} columns")
         positions = self._all_positions()
         first = self._frame.column(names[0])
+        values = None
         if len(names) == 1 and first.kind in ("int64", "float64", "bool") and not first.has_nulls:
-            # one plain numeric key: sort the values themselves, no ranking pass
             values = first.data if positions is None else first.data[positions]
+            if first.kind == "float64" and np.isnan(values).any():
+                values = None  # NaN must go last both ways: the ranking path does that
+        if values is not None:
+            # one plain numeric key: sort the values themselves, no ranking pass
             if orders[0]:
                 order = np.argsort(values, kind="stable")
             else:  # stable descending: ascending over the reversed values, mapped back
@@ -381,6 +387,8 @@ class BaseTable(_View, metaclass=ABCMeta):
             mask = query.evaluate(predicate, self._column_values, self.nrows)
         else:
             mask = np.asarray(predicate)
+            if mask.size == 0:
+                mask = mask.astype(bool)
             if mask.dtype != bool:
                 raise TypeError(f"filter takes a boolean mask or an expression string, "
                                 f"got values of dtype {mask.dtype}")
@@ -414,9 +422,11 @@ def _to_series(column, positions, pd):
     valid = column.valid
     if valid is None or (valid if positions is None else valid[positions]).all():
         return pd.Series(np.asarray(data))
-    mask = ~(valid if positions is None else valid[positions])
-    dtype = {"int64": "Int64", "float64": "Float64", "bool": "boolean"}[column.kind]
-    return pd.Series(pd.array(np.asarray(data), dtype=dtype)).mask(mask)
+    mask = ~np.asarray(valid if positions is None else valid[positions])
+    # masked arrays keep a real NaN apart from a null
+    masked = {"int64": pd.arrays.IntegerArray, "float64": pd.arrays.FloatingArray,
+              "bool": pd.arrays.BooleanArray}[column.kind]
+    return pd.Series(masked(np.array(data), mask))
 
 
 class BaseArray(_View, metaclass=ABCMeta):

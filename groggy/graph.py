@@ -175,7 +175,7 @@ class Graph:
         """Add one edge with attributes; returns its id."""
         return self.add_edges([(source, target, attrs)])[0]
 
-    def add_edges(self, edges, targets=None, **columns) -> list:
+    def add_edges(self, edges, targets=None, /, **columns) -> list:
         """Add edges; returns the new edge ids.
 
         Accepts ``add_edges(sources, targets, **columns)`` with arrays (the fast path),
@@ -272,17 +272,27 @@ class Graph:
         >>> g.get_node_attr(1, "score")
         2.5
         """
-        for name, mapping in attrs.items():
-            ids = [self._node(i) for i in mapping]
-            self._set_attr(self._nodes, RESERVED_NODE_ATTRS, "node", "node_attrs", name, ids,
-                           list(mapping.values()))
+        self._set_attrs(attrs, self._node, self._nodes, RESERVED_NODE_ATTRS, "node")
 
     def set_edge_attrs(self, attrs: dict) -> None:
         """Bulk write: ``{attr: {edge_id: value}}``."""
+        self._set_attrs(attrs, self._edge, self._edges, RESERVED_EDGE_ATTRS, "edge")
+
+    def _set_attrs(self, attrs, check_id, store, reserved, what):
+        # check every id and value before writing anything: all attributes land or none
+        self._check_writable()
+        _check_names(attrs, reserved, what)
+        planned = []
         for name, mapping in attrs.items():
-            ids = [self._edge(i) for i in mapping]
-            self._set_attr(self._edges, RESERVED_EDGE_ATTRS, "edge", "edge_attrs", name, ids,
-                           list(mapping.values()))
+            ids = [check_id(i) for i in mapping]
+            values = list(mapping.values())
+            kind = store.column(name).kind if name in store else storage.infer_kind(values, name)
+            if kind == "int64" and storage.brings_floats(values, name):
+                kind = "float64"
+            storage.coerce(values, kind, name)
+            planned.append((name, ids, values))
+        for name, ids, values in planned:
+            self._set_attr(store, reserved, what, f"{what}_attrs", name, ids, values)
 
     @staticmethod
     def _get_attr(store, i, attr, default):

@@ -130,6 +130,19 @@ def component_labels(sources, targets, n: int):
     return labels, int(count)
 
 
+def _check_csr(indptr: np.ndarray, indices: np.ndarray) -> None:
+    """CSR arrays a kernel can walk without leaving them."""
+    if indptr.size == 0 or indptr[0] != 0:
+        raise ValueError("indptr must start with 0 (and have n + 1 entries)")
+    if (np.diff(indptr) < 0).any():
+        raise ValueError("indptr must never decrease")
+    if indptr[-1] > indices.size:
+        raise ValueError(f"indptr ends at {int(indptr[-1])} but there are {indices.size} indices")
+    n = indptr.size - 1
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        raise ValueError(f"indices must be node ids in [0, {n})")
+
+
 def bfs(indptr, indices, source: int, max_depth: int | None = None):
     """Breadth-first search over CSR adjacency (see :func:`build_csr`).
 
@@ -148,7 +161,10 @@ def bfs(indptr, indices, source: int, max_depth: int | None = None):
     ([0, 1, 2], [0, 1, 2, -1])
     """
     indptr, indices = _int64(indptr, "indptr"), _int64(indices, "indices")
+    _check_csr(indptr, indices)
     n = indptr.size - 1
+    if not isinstance(source, (int, np.integer)) or isinstance(source, bool):
+        raise TypeError(f"source must be an int node id, got {source!r}")
     if not 0 <= source < n:
         raise ValueError(f"source {source} is not a node id (graph has {n} nodes)")
     if max_depth is not None and max_depth < 0:

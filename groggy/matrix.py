@@ -69,6 +69,7 @@ class MatrixFrame:
 
 class Matrix(Typed, foundation=BaseTable):
     """A sparse matrix; displays like a table, converts with ``to_numpy``/``to_scipy``.
+    Views (``head``, slicing, ``select``) convert only the rows and columns they show.
 
     Examples
     --------
@@ -81,26 +82,39 @@ class Matrix(Typed, foundation=BaseTable):
     @classmethod
     def _from_csr(cls, indptr, indices, data, shape):
         frame = MatrixFrame(indptr, indices, data, shape)
-        footer = f"{shape[0]:,} × {shape[1]:,} sparse, {int(data.sum()) if data.size else 0:,} " \
-                 f"total over {indices.size:,} stored entries"
-        return cls._of(BaseTable(frame, None, cls.__name__, footer=footer), _csr=frame)
+        return cls._of(BaseTable(frame, None, cls.__name__), _csr=frame)
+
+    def _triplets(self):
+        """(row, col, value) of the stored entries inside this view, in view coordinates."""
+        f = self._csr
+        rows = self._base._positions(np.arange(self.nrows))
+        starts, counts = f.indptr[rows], f.indptr[rows + 1] - f.indptr[rows]
+        # the entry numbers of the chosen rows, row after row
+        entry = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) \
+            + np.arange(int(counts.sum()))
+        view_row = np.repeat(np.arange(rows.size), counts)
+        col_of = np.full(f.shape[1], -1, dtype=np.int64)
+        col_of[[int(c) for c in self.columns]] = np.arange(self.ncols)
+        view_col = col_of[f.indices[entry]]
+        keep = view_col >= 0
+        return view_row[keep], view_col[keep], f.data[entry[keep]]
 
     @property
     def nnz(self) -> int:
-        """Stored entries (a multi-edge is one entry per edge until converted)."""
-        return int(self._csr.indices.size)
+        """Stored entries in this view (parallel edges are separate entries)."""
+        return int(self._triplets()[0].size)
 
     def to_numpy(self) -> np.ndarray:
-        """The dense matrix (duplicate entries summed)."""
-        f = self._csr
-        out = np.zeros(f.shape, dtype=f.data.dtype)
-        np.add.at(out, (f.row_of_entry(), f.indices), f.data)
+        """The dense matrix of this view (duplicate entries summed)."""
+        r, c, v = self._triplets()
+        out = np.zeros(self.shape, dtype=self._csr.data.dtype)
+        np.add.at(out, (r, c), v)
         return out
 
     def to_scipy(self):
-        """A ``scipy.sparse.csr_array`` (duplicate entries summed)."""
+        """A ``scipy.sparse.csr_array`` of this view (duplicate entries summed)."""
         from scipy import sparse
-        f = self._csr
-        m = sparse.csr_array((f.data, f.indices, f.indptr), shape=f.shape)
+        r, c, v = self._triplets()
+        m = sparse.coo_array((v, (r, c)), shape=self.shape).tocsr()
         m.sum_duplicates()
         return m

@@ -19,6 +19,14 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.l
 _WORD_LITERALS = {"true": True, "false": False, "null": None, "none": None}
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+
+
+def _unescape(text: str) -> str:
+    """Backslash escapes of a quoted literal; any other character stays as written."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[1]), text)
+
+
 def _tokenize(text: str) -> list:
     tokens, pos = [], 0
     while pos < len(text):
@@ -94,7 +102,7 @@ class _Parser:
         if kind == "num":
             return float(value) if any(c in value for c in ".eE") else int(value)
         if kind == "str":
-            return bytes(value[1:-1], "utf-8").decode("unicode_escape")
+            return _unescape(value[1:-1])
         if kind == "word" and value.lower() in _WORD_LITERALS:
             return _WORD_LITERALS[value.lower()]
         self.fail(f"expected a value, found {value!r}")

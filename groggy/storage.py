@@ -73,6 +73,13 @@ def _scalar_kind(v, name: str) -> str:
                     f"({v!r}); groggy columns hold int, float, bool or str")
 
 
+def brings_floats(values, name: str = "?") -> bool:
+    """Whether ``values`` hold a float, so an int64 column must widen (nulls do not)."""
+    if isinstance(values, np.ndarray) and values.dtype != object:
+        return values.size > 0 and values.dtype.kind == "f"
+    return any(v is not None for v in values) and infer_kind(values, name) == "float64"
+
+
 def _accepts(kind: str, found: str) -> bool:
     return found == kind or (kind == "float64" and found == "int64")
 
@@ -84,7 +91,8 @@ def coerce(values, kind: str, name: str = "?"):
         if not _accepts(kind, found):
             raise TypeError(f"column {name!r} holds {kind}; got an array of {values.dtype}")
         if kind == "string":
-            return [str(v) for v in values.tolist()], None
+            text = values if values.dtype.kind == "U" else values.astype(str)
+            return text.tolist(), None
         return np.ascontiguousarray(values, dtype=_FIXED_DTYPES[kind]), None
     values = list(values)
     valid = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
@@ -101,12 +109,15 @@ def coerce(values, kind: str, name: str = "?"):
 
 
 def _encode(strings) -> tuple[np.ndarray, np.ndarray]:
-    encoded = [s.encode("utf-8") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum(np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded)),
-                  out=offsets[1:])
-    return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    """Offsets + UTF-8 bytes of a list of str, with one join and one encode."""
+    lengths = np.fromiter(map(len, strings), dtype=np.int64, count=len(strings))
+    data = "".join(strings).encode("utf-8")
+    if len(data) != int(lengths.sum()):  # some text is not ASCII: count bytes per string
+        lengths = np.fromiter((len(s.encode("utf-8")) for s in strings), dtype=np.int64,
+                              count=len(strings))
+    offsets = np.zeros(len(strings) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets, np.frombuffer(data, dtype=np.uint8)
 
 
 def _grown(buf: np.ndarray, need: int) -> np.ndarray:
@@ -283,9 +294,11 @@ class Column:
         self._n = n + k
 
     def widen_to_float(self) -> None:
-        """Turn an int64 column into float64 (when a float value arrives)."""
+        """Turn an int64 column into float64 (when a float value arrives); nulls hold NaN."""
         self._check_writable()
         self._buf, self.kind = self._buf.astype(np.float64), "float64"
+        if self._valid is not None:
+            self._buf[: self._n][~self._valid[: self._n]] = np.nan
 
     def set(self, rows, values) -> None:
         """Write ``values`` at ``rows`` (None makes a null). int64 widens to float64 when
@@ -295,7 +308,7 @@ class Column:
         if rows.size and (rows.min() < 0 or rows.max() >= self._n):
             raise IndexError(f"column {self.name!r}: row out of range 0..{self._n - 1}")
         values = values if isinstance(values, np.ndarray) else list(values)
-        if self.kind == "int64" and infer_kind(values, self.name) == "float64":
+        if self.kind == "int64" and brings_floats(values, self.name):
             self.widen_to_float()
         vals, valid = coerce(values, self.kind, self.name)
         if self.kind == "string":
@@ -361,7 +374,7 @@ class ColumnStore:
         for name, values in attrs.items():
             col = self.columns.get(name)
             kind = col.kind if col is not None else infer_kind(values, name)
-            if col is not None and kind == "int64" and infer_kind(values, name) == "float64":
+            if col is not None and kind == "int64" and brings_floats(values, name):
                 kind = "float64"
             prepared[name] = (kind, coerce(values, kind, name))
         for name, (kind, (vals, valid)) in prepared.items():
@@ -466,6 +479,7 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
                          "refusing to replace it")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
+    old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
     try:
         (tmp / "nodes").mkdir(parents=True)
         (tmp / "edges").mkdir()
@@ -491,7 +505,6 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
         for d in (tmp / "nodes", tmp / "edges", tmp):
             _fsync_dir(d)
         if path.exists():
-            old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
             os.rename(path, old)
             os.rename(tmp, path)
             shutil.rmtree(old, ignore_errors=True)
@@ -499,6 +512,8 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
             os.rename(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
+        if old.exists() and not path.exists():  # failed mid-swap: put the old store back
+            os.rename(old, path)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
@@ -527,8 +542,8 @@ def _map_npy(root: Path, rel: str, dtype: np.dtype, length: int, checksums: dict
     expected = header + length * dtype.itemsize
     if size != expected:
         raise StoreError(f"{f}: expected {expected} bytes, found {size} (truncated or altered)")
-    if rel in checksums and checksums[rel].get("size") != size:
-        raise StoreError(f"{f}: manifest says {checksums[rel].get('size')} bytes, found {size}")
+    if checksums[rel]["size"] != size:
+        raise StoreError(f"{f}: manifest says {checksums[rel]['size']} bytes, found {size}")
     if length == 0:
         return np.empty(0, dtype=dtype)
     return np.memmap(f, dtype=dtype, mode="r", offset=header, shape=(length,))
@@ -547,37 +562,73 @@ def _map_bytes(root: Path, rel: str, nbytes: int) -> np.ndarray:
 
 
 def _open_column(root: Path, spec: dict, length: int, checksums: dict) -> Column:
-    try:
-        name, kind, files = spec["name"], spec["kind"], spec["files"]
-        declared = int(spec["length"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{root / 'manifest.json'}: column entry {spec!r} lacks {exc}") from None
-    if kind not in KINDS:
-        raise StoreError(f"{root / 'manifest.json'}: column {name!r} has unknown kind {kind!r}")
-    if declared != length:
-        raise StoreError(f"{root / 'manifest.json'}: column {name!r} has length {declared}, "
-                         f"expected {length}")
-    try:
-        valid = (_map_npy(root, files["valid"], np.dtype(bool), length, checksums)
-                 if "valid" in files else None)
-        if kind == "string":
-            offsets = _map_npy(root, files["offsets"], np.dtype(np.int64), length + 1, checksums)
-            nbytes = checksums.get(files["bytes"], {}).get("size")
-            if nbytes is None:
-                raise StoreError(f"{root / files['bytes']}: no size in the manifest")
-            if int(offsets[0]) != 0 or int(offsets[-1]) != nbytes:
-                raise StoreError(f"{root / files['offsets']}: offsets run from {int(offsets[0])} "
-                                 f"to {int(offsets[-1])}, expected 0 to {nbytes}")
-            data = _map_bytes(root, files["bytes"], nbytes)
-            return Column(name, kind, length, data=data, valid=valid, offsets=offsets,
-                          readonly=True)
-        data = _map_npy(root, files["data"], _FIXED_DTYPES[kind], length, checksums)
-    except KeyError as exc:
-        raise StoreError(f"{root / 'manifest.json'}: column {name!r} lacks file {exc}") from None
+    """Map one column whose manifest entry :func:`read_manifest` has checked."""
+    name, kind, files = spec["name"], spec["kind"], spec["files"]
+    valid = (_map_npy(root, files["valid"], np.dtype(bool), length, checksums)
+             if "valid" in files else None)
+    if kind == "string":
+        offsets = _map_npy(root, files["offsets"], np.dtype(np.int64), length + 1, checksums)
+        nbytes = checksums[files["bytes"]]["size"]
+        if int(offsets[0]) != 0 or int(offsets[-1]) != nbytes:
+            raise StoreError(f"{root / files['offsets']}: offsets run from {int(offsets[0])} "
+                             f"to {int(offsets[-1])}, expected 0 to {nbytes} (the size of "
+                             f"{files['bytes']})")
+        data = _map_bytes(root, files["bytes"], nbytes)
+        return Column(name, kind, length, data=data, valid=valid, offsets=offsets, readonly=True)
+    data = _map_npy(root, files["data"], _FIXED_DTYPES[kind], length, checksums)
     return Column(name, kind, length, data=data, valid=valid, readonly=True)
 
 
+# --------------------------------------------------------------------------- manifest
+
+_COLUMN_FILES = {"string": ({"offsets", "bytes"}, {"valid"}),
+                 "int64": ({"data"}, {"valid"}), "float64": ({"data"}, {"valid"}),
+                 "bool": ({"data"}, {"valid"})}
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_path(mf: Path, rel, checksums: dict) -> None:
+    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+        raise StoreError(f"{mf}: file path {rel!r} is not a relative path inside the store")
+    if rel not in checksums:
+        raise StoreError(f"{mf}: no size and checksum for {rel}")
+
+
+def _check_columns(mf: Path, part: str, specs, length: int, checksums: dict) -> None:
+    if not isinstance(specs, list):
+        raise StoreError(f"{mf}: {part}.columns must be a list, found {type(specs).__name__}")
+    seen = set()
+    for spec in specs:
+        if not isinstance(spec, dict):
+            raise StoreError(f"{mf}: a {part} column entry must be an object, found {spec!r}")
+        name, kind, files = spec.get("name"), spec.get("kind"), spec.get("files")
+        if not isinstance(name, str) or name in seen:
+            raise StoreError(f"{mf}: {part} column name {name!r} is not a string or is "
+                             "listed twice")
+        seen.add(name)
+        if kind not in KINDS:
+            raise StoreError(f"{mf}: {part} column {name!r} has unknown kind {kind!r}; "
+                             f"expected one of {KINDS}")
+        dtype = "utf8" if kind == "string" else kind
+        if spec.get("dtype") != dtype:
+            raise StoreError(f"{mf}: {part} column {name!r} of kind {kind} must have dtype "
+                             f"{dtype!r}, found {spec.get('dtype')!r}")
+        if spec.get("length") != length:
+            raise StoreError(f"{mf}: {part} column {name!r} has length {spec.get('length')!r}, "
+                             f"expected {length}")
+        required, optional = _COLUMN_FILES[kind]
+        if not isinstance(files, dict) or not required <= set(files) <= required | optional:
+            raise StoreError(f"{mf}: {part} column {name!r} must list files "
+                             f"{sorted(required)} (and optionally 'valid'), found {files!r}")
+        for rel in files.values():
+            _check_path(mf, rel, checksums)
+
+
 def read_manifest(path) -> dict:
+    """Read and check a store's manifest: format, version and the shape of every entry."""
     root = Path(path)
     mf = root / "manifest.json"
     if not root.is_dir():
@@ -588,54 +639,68 @@ def read_manifest(path) -> dict:
         manifest = json.loads(mf.read_text())
     except (ValueError, UnicodeDecodeError) as exc:
         raise StoreError(f"{mf}: not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise StoreError(f"{mf}: format is {manifest.get('format') if isinstance(manifest, dict) else manifest!r}, "
-                         f"expected {FORMAT_NAME!r}")
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{mf}: expected a JSON object, found {type(manifest).__name__}")
+    if manifest.get("format") != FORMAT_NAME:
+        raise StoreError(f"{mf}: format is {manifest.get('format')!r}, expected {FORMAT_NAME!r}")
     version = manifest.get("version")
-    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+    if not _is_count(version) or version > FORMAT_VERSION or version < 1:
         raise StoreError(f"{mf}: format version {version!r} is not readable by this groggy "
                          f"(reads versions 1..{FORMAT_VERSION}); upgrade groggy")
+    n, m = manifest.get("node_count"), manifest.get("edge_count")
+    if not (_is_count(n) and _is_count(m)):
+        raise StoreError(f"{mf}: node_count and edge_count must be whole numbers >= 0, "
+                         f"found {n!r} and {m!r}")
+    if not isinstance(manifest.get("directed"), bool):
+        raise StoreError(f"{mf}: directed must be true or false, found {manifest.get('directed')!r}")
+    checksums = manifest.get("checksums")
+    if not isinstance(checksums, dict) or not all(
+            isinstance(v, dict) and _is_count(v.get("size")) and _is_count(v.get("crc32"))
+            for v in checksums.values()):
+        raise StoreError(f"{mf}: checksums must map each file to {{size, crc32}} numbers")
+    nodes, edges = manifest.get("nodes"), manifest.get("edges")
+    if not isinstance(nodes, dict) or not isinstance(edges, dict):
+        raise StoreError(f"{mf}: nodes and edges must be objects")
+    _check_columns(mf, "nodes", nodes.get("columns"), n, checksums)
+    _check_columns(mf, "edges", edges.get("columns"), m, checksums)
+    for key in ("source", "target"):
+        _check_path(mf, edges.get(key), checksums)
     return manifest
+
+
+def _listed_files(manifest: dict) -> list:
+    edges = manifest["edges"]
+    return [edges["source"], edges["target"]] + [
+        rel for part in ("nodes", "edges") for spec in manifest[part]["columns"]
+        for rel in spec["files"].values()]
 
 
 def open_store(path):
     """Map a stored graph read-only. Returns (directed, nodes, edges, sources, targets)."""
     root = Path(path)
     manifest = read_manifest(root)
-    mf = root / "manifest.json"
-    try:
-        n, m = int(manifest["node_count"]), int(manifest["edge_count"])
-        checksums = dict(manifest.get("checksums", {}))
-        node_specs = manifest["nodes"]["columns"]
-        edge_specs = manifest["edges"]["columns"]
-        src_rel, dst_rel = manifest["edges"]["source"], manifest["edges"]["target"]
-        directed = bool(manifest["directed"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreError(f"{mf}: manifest lacks or mangles {exc}") from None
+    n, m, checksums = manifest["node_count"], manifest["edge_count"], manifest["checksums"]
     nodes, edges = ColumnStore(n, readonly=True), ColumnStore(m, readonly=True)
-    for spec in node_specs:
-        col = _open_column(root, spec, n, checksums)
-        nodes.columns[col.name] = col
-    for spec in edge_specs:
-        col = _open_column(root, spec, m, checksums)
-        edges.columns[col.name] = col
-    sources = _map_npy(root, src_rel, np.dtype(np.int64), m, checksums)
-    targets = _map_npy(root, dst_rel, np.dtype(np.int64), m, checksums)
-    return directed, nodes, edges, sources, targets
+    for store, part, length in ((nodes, "nodes", n), (edges, "edges", m)):
+        for spec in manifest[part]["columns"]:
+            store.columns[spec["name"]] = _open_column(root, spec, length, checksums)
+    sources = _map_npy(root, manifest["edges"]["source"], np.dtype(np.int64), m, checksums)
+    targets = _map_npy(root, manifest["edges"]["target"], np.dtype(np.int64), m, checksums)
+    return manifest["directed"], nodes, edges, sources, targets
 
 
 def verify_store(path) -> None:
-    """Read every file of a store and compare its CRC-32 with the manifest's."""
+    """Read every file the manifest lists and compare its CRC-32 with the manifest's."""
     root = Path(path)
     manifest = read_manifest(root)
-    for rel, info in manifest.get("checksums", {}).items():
-        f = root / rel
+    for rel in _listed_files(manifest):
+        f, expected = root / rel, manifest["checksums"][rel]["crc32"]
         if not f.is_file():
             raise StoreError(f"{f}: file is missing (the manifest lists it)")
         crc = 0
         with open(f, "rb") as fh:
             while chunk := fh.read(1 << 24):
                 crc = zlib.crc32(chunk, crc)
-        if crc != info.get("crc32"):
+        if crc != expected:
             raise StoreError(f"{f}: checksum {crc:#010x} does not match the manifest's "
-                             f"{info.get('crc32', 0):#010x}; the file was altered")
+                             f"{expected:#010x}; the file was altered")

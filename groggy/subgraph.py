@@ -50,6 +50,9 @@ class Subgraph:
     def __repr__(self) -> str:
         return f"Subgraph(nodes={self.node_count():,}, edges={self.edge_count():,})"
 
+    def _cell_text(self) -> str:
+        return f"{self.node_count():,} nodes, {self.edge_count():,} edges"
+
     @property
     def nodes(self):
         from groggy.accessors import NodesAccessor

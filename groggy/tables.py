@@ -22,6 +22,31 @@ def edge_frame(graph) -> ColumnsFrame:
                          TARGET: graph._dst, **graph._edges.columns}, m)
 
 
+class Table(Typed, foundation=BaseTable):
+    """A free-standing table (``gg.table(...)``, ``value_counts()``): numeric columns come
+    out as :class:`~groggy.arrays.NumArray`.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> t = gg.table({"x": [1, 5, 9], "name": ["a", "b", "c"]})
+    >>> t[t["x"] > 2]["name"].to_list()
+    ['b', 'c']
+    """
+
+
+def make_table(data: dict) -> Table:
+    """A :class:`Table` from a dict of columns (lists with None for nulls, or NumPy arrays).
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> gg.table({"x": [1, None, 3]}).shape
+    (3, 1)
+    """
+    return Table._of(table(data))
+
+
 class NodesTable(Typed, foundation=BaseTable):
     """The nodes of a graph or subgraph as a table: ``node_id`` first, then attributes.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from groggy.display.config import DisplayConfig
-from groggy.display.sample import NullText, sample
+from groggy.display.sample import KIND_LABELS, NullText, sample
 from groggy.themes import THEMES
 
 _CELL_CLASS = {"int64": "gg-int", "float64": "gg-float", "bool": "gg-bool",
@@ -41,8 +41,8 @@ def render_html(source, config: DisplayConfig) -> str:
         '<th class="gg-cut">⋯</th>' if n is None
         else f'<th class="{_CELL_CLASS.get(k, "gg-obj")}">{escape(str(n))}</th>'
         for n, k in zip(s.names, s.kinds))
-    dtypes = "".join('<th class="gg-cut"></th>' if k is None else f"<th>{escape(k)}</th>"
-                     for k in s.kinds)
+    dtypes = "".join('<th class="gg-cut"></th>' if k is None
+                     else f"<th>{escape(KIND_LABELS.get(k, k))}</th>" for k in s.kinds)
     body = []
     for row in s.rows:
         if row is None:

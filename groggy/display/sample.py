@@ -3,6 +3,7 @@ shown, so showing 10 rows costs the same as showing 10 million."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,8 @@ import numpy as np
 from groggy.display.config import DisplayConfig
 
 NUMERIC_KINDS = ("int64", "float64")
+KIND_LABELS = {"int64": "int64", "float64": "float64", "bool": "bool", "string": "str",
+               "object": "object"}
 
 
 @dataclass
@@ -48,12 +51,45 @@ def format_cell(value, kind: str, config: DisplayConfig) -> str:
             text = f"{v:.{config.precision}e}"
         else:
             text = f"{v:.{config.precision}f}"
-    elif kind == "string":
-        text = str(value).replace("\n", "↵").replace("\t", "→")
     else:
-        text = str(value)
-    width = config.max_cell_width
-    return text if len(text) <= width else text[: width - 1] + "…"
+        cell_text = getattr(value, "_cell_text", None)
+        text = clean_text(cell_text() if cell_text else str(value))
+    return truncate(text, config.max_cell_width)
+
+
+_VISIBLE = {"\n": "↵", "\t": "→"}
+
+
+def clean_text(text: str) -> str:
+    """Text with control and line-breaking characters made visible, so a cell can
+    neither break the table's box nor send escape codes to a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(_VISIBLE.get(ch, ch) if ch.isprintable() or ch == " " else
+                   _VISIBLE.get(ch, f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+                   for ch in text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (East Asian wide characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else
+               0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def truncate(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, ending in … when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
 
 
 def sample(source, config: DisplayConfig) -> DisplaySample:
