@@ -31,6 +31,14 @@ def _int_array(values, what: str) -> np.ndarray:
     return arr.astype(np.int64).ravel()
 
 
+def _checked_id(i, count: int, what: str) -> int:
+    if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+        raise TypeError(f"{what} ids are ints, got {i!r}")
+    if not 0 <= i < count:
+        raise KeyError(f"{what} {i} does not exist (graph has {count} {what}s)")
+    return int(i)
+
+
 class Graph:
     """A directed or undirected graph with columnar node and edge attributes.
 
@@ -89,18 +97,10 @@ class Graph:
     contains_node = has_node
 
     def _node(self, node) -> int:
-        if not isinstance(node, (int, np.integer)) or isinstance(node, bool):
-            raise TypeError(f"node ids are ints, got {node!r}")
-        if not 0 <= node < self.node_count():
-            raise KeyError(f"node {node} does not exist (graph has {self.node_count()} nodes)")
-        return int(node)
+        return _checked_id(node, self.node_count(), "node")
 
     def _edge(self, edge) -> int:
-        if not isinstance(edge, (int, np.integer)) or isinstance(edge, bool):
-            raise TypeError(f"edge ids are ints, got {edge!r}")
-        if not 0 <= edge < self.edge_count():
-            raise KeyError(f"edge {edge} does not exist (graph has {self.edge_count()} edges)")
-        return int(edge)
+        return _checked_id(edge, self.edge_count(), "edge")
 
     def edge_endpoints(self, edge) -> tuple:
         e = self._edge(edge)
