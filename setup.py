@@ -20,7 +20,7 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-KERNELS = ["_graph", "_strings"]
+KERNELS = ["_graph", "_strings", "_window"]
 
 extensions = [
     Extension(

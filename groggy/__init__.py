@@ -18,6 +18,8 @@ from groggy.subgraph import Subgraph
 from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
 from groggy.tables import make_table as table
 
+from groggy.web import BrowserInterface, serve
+
 open = open_graph  # noqa: A001 - gg.open(path) is the documented name
 from_networkx = Graph.from_networkx
 
@@ -28,5 +30,5 @@ __all__ = [
     "BaseTable", "BaseArray", "Table", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
     "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
-    "GroggyError", "StoreError", "ReadOnlyError",
+    "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
 ]

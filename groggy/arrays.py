@@ -24,6 +24,7 @@ class Typed(Specialized):
         base = base._view(base._rows)
         obj = object.__new__(cls)
         base._name = cls.__name__
+        base._owner = obj  # the foundation serves its owner, not itself (interactive)
         obj._base = base
         obj.__dict__.update(state)
         return obj
@@ -32,6 +33,10 @@ class Typed(Specialized):
     def _from_maker(cls, count: int, make, name: str = "value", **state):
         """An array of ``count`` objects, object ``i`` made by ``make(i)`` when first read."""
         return cls._of(BaseArray(ObjectColumn(name, count, make)), **state)
+
+    def _refreshed(self):
+        """This object re-read after its graph changed (live views); most types are fixed."""
+        return self
 
     def _cell_text(self) -> str:
         """How this object reads inside another table's cell (its title line)."""

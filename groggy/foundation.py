@@ -93,6 +93,7 @@ class Specialized(metaclass=Delegating):
         clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._base = base
+        base._owner = clone
         return clone
 
 
@@ -170,6 +171,39 @@ class _View:
 
     def __str__(self) -> str:
         return self.__repr__()
+
+    def interactive(self, port: int = 0, theme: str = "sleek", open_browser: bool = False,
+                    host: str = "127.0.0.1"):
+        """Open this table or array in the browser: a virtually scrolled view streamed
+        from a server in a background thread (sort, filter and search run there).
+
+        Parameters
+        ----------
+        port : int
+            0 (default) picks a free port.
+        theme : str
+            ``sleek``, ``light``, ``dark``, ``publication`` or ``minimal``.
+        open_browser : bool
+            Open the page in the default browser; otherwise use the returned ``url``.
+
+        Returns
+        -------
+        groggy.web.BrowserInterface
+            ``url``, ``port``, ``is_running()``, ``get_data_window()``,
+            ``get_total_rows()``, ``set_theme()``, ``close()``; a context manager.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> view = gg.table({"x": [1, 2, 3]}).interactive()
+        >>> view.is_running(), view.url.startswith("http://127.0.0.1:")
+        (True, True)
+        >>> view.close()
+        """
+        from groggy.web import BrowserInterface, Server
+        source = getattr(self, "_owner", None) or self
+        return BrowserInterface(Server({"table": source}, port=port, host=host, theme=theme),
+                                open_browser)
 
     def _repr_html_(self) -> str:
         return render_html(self, self._effective_config())
@@ -249,6 +283,10 @@ class BaseTable(_View, metaclass=ABCMeta):
     # display ---------------------------------------------------------------
     def _display_shape(self):
         return self.shape
+
+    def _stream_parts(self):
+        """(column-likes, row index or None, rows) for the streaming encoder."""
+        return [self._frame.column(n) for n in self._frame.names], self._rows, self.nrows
 
     def _display_title(self) -> str:
         return f"{self._name}[{self.nrows} x {self.ncols}]"
@@ -482,6 +520,9 @@ class BaseArray(_View, metaclass=ABCMeta):
     # display ---------------------------------------------------------------
     def _display_shape(self):
         return (len(self), 1)
+
+    def _stream_parts(self):
+        return [self._column], self._rows, len(self)
 
     def _display_title(self) -> str:
         return f"{self._name}[{len(self)}]"

@@ -9,7 +9,8 @@ import numpy as np
 
 from groggy._core import _graph, _strings
 
-__all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings"]
+__all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
+           "strings_contain"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -220,3 +221,30 @@ def decode_strings(offsets, data, rows) -> list:
     rows = _int64(rows, "rows")
     _check_spans(offsets, data.size, rows)
     return _strings.decode_rows(offsets, data, rows)
+
+
+def strings_contain(offsets, data, rows, needle: str, ignore_case: bool = False,
+                    out=None) -> np.ndarray:
+    """Boolean mask: which rows of a string column contain ``needle``.
+
+    ``ignore_case`` folds ASCII letters only. ``out`` (bool, one per row) is or-ed into,
+    so several columns can share one mask.
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 3, 6]), np.frombuffer(b"abcXYZ", np.uint8)
+    >>> strings_contain(offs, data, [0, 1], "xy", ignore_case=True).tolist()
+    [False, True]
+    """
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    text = needle.lower() if ignore_case else needle
+    pattern = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    if out is None:
+        out = np.zeros(rows.size, dtype=bool)
+    elif out.shape != (rows.size,) or out.dtype != bool:
+        raise ValueError(f"out must be a bool array of {rows.size} entries")
+    _strings.contains_rows(offsets, data, rows, pattern, ignore_case, out.view(np.uint8))
+    return out

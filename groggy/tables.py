@@ -64,6 +64,9 @@ class NodesTable(Typed, foundation=BaseTable):
     def _for(cls, graph, rows=None):
         return cls._of(BaseTable(node_frame(graph), rows, cls.__name__), _graph=graph)
 
+    def _refreshed(self):
+        return NodesTable._for(self._graph, self._base._rows)
+
     def node_ids(self) -> NodesArray:
         """Ids of the rows of this table, in table order."""
         return NodesArray._of(self["node_id"]._base, _graph=self._graph)
@@ -84,6 +87,9 @@ class EdgesTable(Typed, foundation=BaseTable):
     @classmethod
     def _for(cls, graph, rows=None):
         return cls._of(BaseTable(edge_frame(graph), rows, cls.__name__), _graph=graph)
+
+    def _refreshed(self):
+        return EdgesTable._for(self._graph, self._base._rows)
 
     def edge_ids(self) -> EdgesArray:
         return EdgesArray._of(self["edge_id"]._base, _graph=self._graph)

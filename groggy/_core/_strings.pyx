@@ -34,3 +34,36 @@ def decode_rows(const int64_t[::1] offsets, const uint8_t[::1] data,
         else:
             out[i] = ""
     return out
+
+
+cdef inline uint8_t _fold(uint8_t c) noexcept nogil:
+    return c + 32 if 65 <= c <= 90 else c
+
+
+def contains_rows(const int64_t[::1] offsets, const uint8_t[::1] data,
+                  const int64_t[::1] rows, const uint8_t[::1] needle, bint fold_case,
+                  uint8_t[::1] out):
+    """out[i] |= 1 where the text of rows[i] contains needle (ASCII case folded if asked)."""
+    cdef Py_ssize_t i, k, m = needle.shape[0]
+    cdef int64_t start, stop, at
+    cdef bint hit
+    with nogil:
+        for i in range(rows.shape[0]):
+            if out[i]:
+                continue
+            start = offsets[rows[i]]
+            stop = offsets[rows[i] + 1]
+            if m == 0:
+                out[i] = 1
+                continue
+            at = start
+            while at + m <= stop:
+                hit = True
+                for k in range(m):
+                    if (_fold(data[at + k]) if fold_case else data[at + k]) != needle[k]:
+                        hit = False
+                        break
+                if hit:
+                    out[i] = 1
+                    break
+                at += 1

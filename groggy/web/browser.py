@@ -1,0 +1,126 @@
+"""The Python handle on a served table: ``BrowserInterface``, and ``serve``."""
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from groggy.web.server import Server
+
+
+class BrowserInterface:
+    """A running browser view of one or more tables.
+
+    Returned by ``table.interactive()`` and ``groggy.serve()``. The server runs in a
+    background thread, so the Python prompt stays free; it stops with :meth:`close`, at
+    the end of a ``with`` block, or when the process ends.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> with gg.table({"x": [1, 2, 3]}).interactive() as view:
+    ...     view.get_total_rows(), view.get_data_window(1, 5).rows
+    (3, [[2], [3]])
+    """
+
+    def __init__(self, server: Server, open_browser: bool = False):
+        self._server = server.start()
+        if open_browser:
+            server.open_browser()
+
+    @property
+    def url(self) -> str:
+        """The page's address, token included."""
+        return self._server.url
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    @property
+    def server(self) -> Server:
+        return self._server
+
+    def is_running(self) -> bool:
+        return self._server.is_running()
+
+    def _first(self):
+        return next(iter(self._server.sources.values())).obj
+
+    def get_total_rows(self, source: str | None = None) -> int:
+        return self._server.source(source).obj.total_rows()
+
+    def get_data_window(self, offset: int, size: int, source: str | None = None):
+        """Rows ``offset .. offset+size`` of a source as a ``DataWindow`` (what a page at
+        that offset shows, before its own sort or filter)."""
+        return self._server.source(source).obj.get_window(offset, size)
+
+    def set_theme(self, name: str) -> None:
+        """Switch every open page (and new ones) to theme ``name``."""
+        self._server.broadcast_theme(name)
+
+    def close(self) -> None:
+        self._server.stop()
+
+    def wait(self) -> None:
+        """Block until Ctrl+C (for scripts that only serve), then close."""
+        try:
+            self._server._thread.join()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.close()
+
+    def __enter__(self) -> "BrowserInterface":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "running" if self.is_running() else "stopped"
+        return f"BrowserInterface({self.url!r}, {state})"
+
+    def _repr_html_(self) -> str:
+        # in a notebook: the page inline
+        return (f'<iframe src="{escape(self.url)}" style="width:100%;height:520px;'
+                f'border:1px solid #ddd;border-radius:4px"></iframe>'
+                f'<div style="font-size:11px"><a href="{escape(self.url)}" target="_blank">'
+                f"open in a new tab</a></div>")
+
+
+def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = "sleek",
+          host: str = "127.0.0.1") -> BrowserInterface:
+    """Browse a stored graph (memory-mapped, not loaded) or an in-memory graph.
+
+    Serves the nodes table and the edges table on one page, in a background thread.
+
+    Parameters
+    ----------
+    path_or_graph : str, Path or Graph
+        A directory written by ``Graph.save``, or a graph.
+    port : int
+        0 (default) picks a free port.
+    open_browser : bool
+        Open the page in the default browser.
+    theme : str
+        ``sleek``, ``light``, ``dark``, ``publication`` or ``minimal``.
+
+    Returns
+    -------
+    BrowserInterface
+        Its ``url`` carries the access token; ``wait()`` blocks until Ctrl+C.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes({"x": [1, 2]}); _ = g.add_edge(0, 1)
+    >>> view = gg.serve(g, open_browser=False)
+    >>> view.get_total_rows("edges")
+    1
+    >>> view.close()
+    """
+    from groggy.graph import Graph, open_graph
+    graph = path_or_graph if isinstance(path_or_graph, Graph) else open_graph(Path(path_or_graph))
+    server = Server({"nodes": graph.nodes.table(), "edges": graph.edges.table()},
+                    port=port, host=host, theme=theme)
+    return BrowserInterface(server, open_browser)

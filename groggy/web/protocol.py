@@ -1,0 +1,123 @@
+"""Validation of client messages (docs/protocol.md). Every failure is a ProtocolError
+whose text says which field was wrong and what was expected."""
+from __future__ import annotations
+
+import json
+
+from groggy.themes import THEMES
+
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_WINDOW = 2000
+MAX_TEXT = 10_000
+_MAX_ID = 2 ** 53
+
+
+class ProtocolError(ValueError):
+    """A client message that cannot be carried out; the text goes back in an Error."""
+
+    def __init__(self, message: str, kind: str | None = None, request_id=None):
+        super().__init__(message)
+        self.kind, self.request_id = kind, request_id
+
+
+def _int(msg, key, kind, low=0, high=_MAX_ID, default=None):
+    value = msg.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ProtocolError(f"{kind}.{key} must be an int in {low}..{high}, got {value!r}")
+    return value
+
+
+def _text(msg, key, kind, default=None, limit=MAX_TEXT):
+    value = msg.get(key, default)
+    if not isinstance(value, str) or len(value) > limit:
+        raise ProtocolError(f"{kind}.{key} must be a string of at most {limit} characters, "
+                            f"got {type(value).__name__}")
+    return value
+
+
+def _bool(msg, key, kind, default=None):
+    value = msg.get(key, default)
+    if not isinstance(value, bool):
+        raise ProtocolError(f"{kind}.{key} must be true or false, got {value!r}")
+    return value
+
+
+def _sort_keys(msg, kind):
+    keys = msg.get("keys" if kind == "Sort" else "sort", [])
+    if keys is None:
+        keys = []
+    if not isinstance(keys, list) or len(keys) > 16:
+        raise ProtocolError(f"{kind} keys must be a list of at most 16 "
+                            "{\"column\": name, \"ascending\": bool}")
+    out = []
+    for key in keys:
+        if not isinstance(key, dict) or not isinstance(key.get("column"), str):
+            raise ProtocolError(f"{kind}: each sort key needs a \"column\" name, got {key!r}")
+        out.append({"column": key["column"],
+                    "ascending": _bool(key, "ascending", kind + " key", default=True)})
+    return out
+
+
+def _theme(msg, kind, default=None):
+    theme = msg.get("theme", default)
+    if theme is not None and theme not in THEMES:
+        raise ProtocolError(f"{kind}.theme must be one of {sorted(THEMES)}, got {theme!r}")
+    return theme
+
+
+def _hello(msg):
+    source = msg.get("source")
+    if source is not None and not isinstance(source, str):
+        raise ProtocolError(f"Hello.source must be a string, got {source!r}")
+    return {"source": source, "offset": _int(msg, "offset", "Hello", default=0),
+            "window_size": _int(msg, "window_size", "Hello", 1, MAX_WINDOW, default=50),
+            "sort": _sort_keys(msg, "Hello"),
+            "filter": _text(msg, "filter", "Hello", default="") if msg.get("filter") else "",
+            "search": _text(msg, "search", "Hello", default="") if msg.get("search") else "",
+            "theme": _theme(msg, "Hello")}
+
+
+_FIELDS = {
+    "Hello": _hello,
+    "Open": lambda m: {"source": _text(m, "source", "Open", limit=200)},
+    "ScrollRequest": lambda m: {"offset": _int(m, "offset", "ScrollRequest"),
+                                "window_size": _int(m, "window_size", "ScrollRequest", 1,
+                                                    MAX_WINDOW, default=50)},
+    "Sort": lambda m: {"keys": _sort_keys(m, "Sort")},
+    "Filter": lambda m: {"expression": _text(m, "expression", "Filter", default="")},
+    "Search": lambda m: {"text": _text(m, "text", "Search", limit=1000),
+                         "from": _int(m, "from", "Search", default=0),
+                         "backwards": _bool(m, "backwards", "Search", default=False)},
+    "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange") or
+                              _text(m, "theme", "ThemeChange")},
+    "Ping": lambda m: {},
+}
+
+
+def parse(raw) -> dict:
+    """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame."""
+    if isinstance(raw, bytes):
+        raise ProtocolError("binary messages are not accepted; send JSON text")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of {len(raw):,} characters is over the "
+                            f"{MAX_MESSAGE_BYTES:,} limit")
+    try:
+        msg = json.loads(raw)
+    except ValueError as exc:
+        raise ProtocolError(f"message is not JSON ({exc})") from None
+    if not isinstance(msg, dict):
+        raise ProtocolError(f"message must be a JSON object, got {type(msg).__name__}")
+    kind = msg.get("type")
+    request_id = msg.get("request_id")
+    if request_id is not None and (not isinstance(request_id, int) or isinstance(request_id, bool)
+                                   or abs(request_id) > _MAX_ID):
+        raise ProtocolError(f"request_id must be an int, got {request_id!r}", kind if
+                            isinstance(kind, str) else None)
+    if kind not in _FIELDS:
+        raise ProtocolError(f"unknown message type {kind!r}; expected one of {sorted(_FIELDS)}",
+                            None, request_id)
+    try:
+        fields = _FIELDS[kind](msg)
+    except ProtocolError as exc:
+        raise ProtocolError(str(exc), kind, request_id) from None
+    return {"type": kind, "request_id": request_id, **fields}
