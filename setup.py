@@ -20,7 +20,7 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-KERNELS = ["_graph", "_strings", "_window"]
+KERNELS = ["_graph", "_strings", "_window", "_sort"]
 
 extensions = [
     Extension(
@@ -29,6 +29,7 @@ extensions = [
         include_dirs=[numpy.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=["-O3"],
+        language="c++" if name == "_sort" else "c",
     )
     for name in KERNELS
 ]

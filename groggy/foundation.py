@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from groggy import query
+from groggy import kernels, query
 from groggy.display import get_display_config, render_html, render_text
 from groggy.display.config import DisplayConfig
 from groggy.frame import ArrayColumn, ColumnsFrame
@@ -211,15 +211,16 @@ class _View:
 
 def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     """Integer sort codes of a column, descending if asked, nulls always last."""
-    if column.kind == "string":
+    if column.kind == "string":  # ranked on the UTF-8 bytes, nothing decoded
         rows = np.arange(len(column)) if positions is None else positions
-        vals = np.array(column.take(rows)[0], dtype=object)
+        _, codes = kernels.string_ranks(column.offsets, column.utf8, rows)
+        vals = None
     elif column.kind == "object":
         raise TypeError(f"cannot sort by column {column.name!r}: it holds objects")
     else:
         vals = column.data if positions is None else column.data[positions]
-    _, codes = np.unique(vals, return_inverse=True)
-    codes = codes.astype(np.int64).ravel()
+        _, codes = np.unique(vals, return_inverse=True)
+        codes = codes.astype(np.int64).ravel()
     if not ascending:
         codes = -codes
     missing = np.isnan(vals) if column.kind == "float64" else None
@@ -230,6 +231,28 @@ def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     if missing is not None:  # nulls and NaN go last whichever the direction (as pandas)
         codes[missing] = np.iinfo(np.int64).max
     return codes
+
+
+class _TextValues:
+    """A string column as the filter language sees it: equality and substring tests run
+    on the UTF-8 bytes; only ordering comparisons decode the strings."""
+
+    dtype = np.dtype(object)
+
+    def __init__(self, column, rows: np.ndarray):
+        self._column, self._rows = column, rows
+
+    def __len__(self) -> int:
+        return self._rows.size
+
+    def equals(self, text: str) -> np.ndarray:
+        return kernels.strings_equal(self._column.offsets, self._column.utf8, self._rows, text)
+
+    def contains(self, text: str) -> np.ndarray:
+        return kernels.strings_contain(self._column.offsets, self._column.utf8, self._rows, text)
+
+    def decoded(self) -> np.ndarray:
+        return np.array(self._column.take(self._rows)[0], dtype=object)
 
 
 class BaseTable(_View, metaclass=ABCMeta):
@@ -400,7 +423,7 @@ class BaseTable(_View, metaclass=ABCMeta):
         else:
             keys = [_sort_key(self._frame.column(n), positions, asc)
                     for n, asc in zip(names, orders)]
-            order = np.lexsort(keys[::-1])
+            order = np.lexsort(keys[::-1]) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
         return self._view(order if positions is None else positions[order])
 
     def _column_values(self, name: str):
@@ -408,8 +431,8 @@ class BaseTable(_View, metaclass=ABCMeta):
         positions = self._all_positions()
         if column.kind == "string":
             rows = np.arange(len(column)) if positions is None else positions
-            values, valid = column.take(rows)
-            return np.array(values, dtype=object), valid
+            valid = column.valid
+            return _TextValues(column, rows), (None if valid is None else valid[rows])
         if column.kind == "object":
             raise ValueError(f"cannot filter on column {name!r}: it holds objects")
         data = column.data if positions is None else column.data[positions]

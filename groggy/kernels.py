@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy._core import _graph, _strings
+from groggy._core import _graph, _sort, _strings
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
-           "strings_contain"]
+           "strings_contain", "strings_equal", "string_ranks"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -248,3 +248,68 @@ def strings_contain(offsets, data, rows, needle: str, ignore_case: bool = False,
         raise ValueError(f"out must be a bool array of {rows.size} entries")
     _strings.contains_rows(offsets, data, rows, pattern, ignore_case, out.view(np.uint8))
     return out
+
+
+def strings_equal(offsets, data, rows, text: str) -> np.ndarray:
+    """Boolean mask: which rows of a string column are exactly ``text``.
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 2, 4]), np.frombuffer(b"abab", np.uint8)
+    >>> strings_equal(offs, data, [0, 1], "ab").tolist()
+    [True, True]
+    """
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    out = np.zeros(rows.size, dtype=bool)
+    _strings.equal_rows(offsets, data, rows, np.frombuffer(text.encode("utf-8"), np.uint8),
+                        out.view(np.uint8))
+    return out
+
+
+_FIXED_SORT_BYTES = 256 << 20  # beyond this a fixed-width copy costs too much memory
+
+
+def string_ranks(offsets, data, rows):
+    """Sort rows of a string column by their text (UTF-8 byte order, which is code point
+    order), without decoding.
+
+    Returns
+    -------
+    order : numpy.ndarray of int64
+        Positions into ``rows``, sorted by text; ties keep their order (stable).
+    codes : numpy.ndarray of int64
+        Dense rank of each row's text (equal texts, equal codes).
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 1, 3, 4]), np.frombuffer(b"bab" b"a", np.uint8)
+    >>> order, codes = string_ranks(offs, data, [0, 1, 2])
+    >>> order.tolist(), codes.tolist()   # "b", "ab", "a"
+    ([2, 1, 0], [2, 1, 0])
+    """
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    lengths = offsets[rows + 1] - offsets[rows] if rows.size else np.empty(0, np.int64)
+    width = int(lengths.max()) if rows.size else 0
+    if 0 < width and rows.size * width <= _FIXED_SORT_BYTES:
+        # fixed-width bytes sort in NumPy; trailing NULs, which fixed-width bytes drop,
+        # are told apart by the length as the second key
+        fixed = np.zeros((rows.size, width), dtype=np.uint8)
+        _strings.fill_fixed(offsets, data, rows, width, fixed)
+        text = fixed.view(f"S{width}").ravel()
+        order = np.lexsort((lengths, text))
+        ordered_text, ordered_len = text[order], lengths[order]
+        new = np.ones(rows.size, dtype=bool)
+        new[1:] = (ordered_text[1:] != ordered_text[:-1]) | (ordered_len[1:] != ordered_len[:-1])
+        codes = np.empty(rows.size, dtype=np.int64)
+        codes[order] = np.cumsum(new) - 1
+        return order, codes
+    order = np.empty(rows.size, dtype=np.int64)
+    codes = np.empty(rows.size, dtype=np.int64)
+    _sort.string_ranks(offsets, data, rows, order, codes, np.empty(rows.size, dtype=np.uint64))
+    return order, codes

@@ -116,15 +116,22 @@ def compare(column, op: str, literal, name: str) -> np.ndarray:
         if op not in ("==", "!="):
             raise ValueError(f"filter on {name!r}: only == and != compare with null")
         return ~present if op == "==" else present
-    if op == "contains":
-        if values.dtype != object:
-            raise ValueError(f"filter on {name!r}: 'contains' needs a string column")
-        needle = str(literal)
-        return np.fromiter((needle in v for v in values), dtype=bool, count=len(values)) & present
     is_text = values.dtype == object
+    if op == "contains":
+        if not is_text or not isinstance(literal, str):
+            raise ValueError(f"filter on {name!r}: 'contains' needs a string column and a "
+                             "quoted string")
+        if hasattr(values, "contains"):  # a text column that searches its own bytes
+            return values.contains(literal) & present
+        return np.fromiter((literal in v for v in values), dtype=bool, count=len(values)) & present
     if is_text != isinstance(literal, str):
         raise ValueError(f"filter on {name!r}: cannot compare a "
                          f"{'string' if is_text else 'numeric'} column with {literal!r}")
+    if hasattr(values, "equals"):
+        if op in ("==", "!="):
+            mask = values.equals(literal)
+            return (mask if op == "==" else ~mask) & present
+        values = values.decoded()
     return _OPS[op](values, literal) & present
 
 

@@ -1,7 +1,7 @@
 # String column kernels: a column is int64 offsets (length n+1) + UTF-8 bytes.
 # groggy.kernels checks that every gathered span lies inside data before calling.
 from libc.stdint cimport int64_t, uint8_t
-from libc.string cimport memcpy
+from libc.string cimport memcmp, memcpy
 
 
 def gather_bytes(const int64_t[::1] offsets, const uint8_t[::1] data,
@@ -67,3 +67,28 @@ def contains_rows(const int64_t[::1] offsets, const uint8_t[::1] data,
                     out[i] = 1
                     break
                 at += 1
+
+
+def fill_fixed(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
+               Py_ssize_t width, uint8_t[:, ::1] out):
+    """Copy each row's text into a zeroed (rows, width) buffer; width >= every length."""
+    cdef Py_ssize_t i
+    cdef int64_t start, length
+    with nogil:
+        for i in range(rows.shape[0]):
+            start = offsets[rows[i]]
+            length = offsets[rows[i] + 1] - start
+            if length > 0:
+                memcpy(&out[i, 0], &data[start], length)
+
+
+def equal_rows(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
+               const uint8_t[::1] needle, uint8_t[::1] out):
+    """out[i] = 1 where the text of rows[i] is exactly needle."""
+    cdef Py_ssize_t i, m = needle.shape[0]
+    cdef int64_t start, length
+    with nogil:
+        for i in range(rows.shape[0]):
+            start = offsets[rows[i]]
+            length = offsets[rows[i] + 1] - start
+            out[i] = length == m and (m == 0 or memcmp(&data[start], &needle[0], m) == 0)

@@ -1,0 +1,222 @@
+// Wiring: the socket feeds the feed, the feed feeds the table and the toolbar, user
+// actions go back to the feed. Also the read-only window.groggy hook for tests and
+// benchmarks.
+
+import { GroggySocket } from "./socket.js";
+import { Feed, sortKeysEqual } from "./feed.js";
+import { VirtualTable } from "./table.js";
+import { Toolbar } from "./toolbar.js";
+import { Searcher } from "./search.js";
+import { ThemePicker, applyTheme } from "./theme.js";
+import { selectionTSV, MAX_COPY_ROWS } from "./selection.js";
+import { formatCount } from "./format.js";
+
+// Every URL is relative to the page, whose path starts with the server's token.
+const base = new URL(location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`, location.href);
+const wsUrl = new URL("ws", base);
+wsUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+const params = new URLSearchParams(location.search);
+
+const feed = new Feed({ source: params.get("source") || null });
+const app = document.querySelector(".gg-app");
+let themeChosen = null;   // the theme to restore on reconnect: the server's or the user's
+
+// the next click on a header: ascending, descending, none; shift adds a secondary key
+function cycleSort(keys, name, additive) {
+  const i = keys.findIndex((k) => k.column === name);
+  const cur = i >= 0 ? keys[i] : null;
+  const next = !cur ? { column: name, ascending: true }
+    : cur.ascending ? { column: name, ascending: false } : null;
+  if (!additive) return next ? [next] : [];
+  const out = keys.slice();
+  if (i < 0) out.push(next);
+  else if (next) out[i] = next;
+  else out.splice(i, 1);
+  return out;
+}
+
+const toolbar = new Toolbar(app, {
+  onFilter: (text) => {
+    toolbar.showFilterError(null);
+    feed.setFilter(text);
+  },
+  onSearch: (text, backwards) => searcher.find(text, backwards),
+  onSearchClear: () => searcher.clear(),
+  onOpen: (source) => {
+    toolbar.showFilterError(null);
+    feed.open(source);
+  },
+  onGrouping: (on) => table.setGrouping(on),
+});
+
+const table = new VirtualTable(document.querySelector(".gg-main"), feed, {
+  onSort: (col, additive) => {
+    const name = table.columns[col].name;
+    const keys = cycleSort(feed.want.sort, name, additive);
+    feed.setSort(keys);
+    table.showSort(keys, true);
+  },
+  onPaint: ({ first, last, total }) => {
+    toolbar.setCounter({
+      first, last, total, sourceRows: feed.sourceRows,
+      filtered: feed.filter !== "" || total !== feed.sourceRows,
+    });
+  },
+  onSelect: (sel) => {
+    const b = sel.bounds();
+    if (!b) return toolbar.setSelection("");
+    const rows = b.r1 - b.r0 + 1, cols = b.c1 - b.c0 + 1;
+    if (rows === 1 && cols === 1) {
+      toolbar.setSelection(`row ${formatCount(b.r0 + 1)} · ${table.columns[b.c0].name}`);
+    } else {
+      toolbar.setSelection(`${formatCount(rows)} × ${formatCount(cols)} cells`);
+    }
+  },
+  onCopy: (b, clipboard) => copyCells(b, clipboard),
+});
+
+const searcher = new Searcher(feed, table, toolbar);
+
+const themes = new ThemePicker(document.querySelector(".gg-theme-select"), (name) => {
+  themeChosen = name;
+  applyTheme(name);
+  feed.sendTheme(name);
+  table.layoutDirty = true;
+  table.redraw();
+});
+
+let lastCopy = "";
+function copyCells(b, clipboard) {
+  const rows = b.r1 - b.r0 + 1, cells = rows * (b.c1 - b.c0 + 1);
+  if (rows > MAX_COPY_ROWS) {
+    toolbar.message(`${formatCount(rows)} rows are too many to copy (at most ${formatCount(MAX_COPY_ROWS)}); use Export CSV`, true);
+    return;
+  }
+  const done = () => toolbar.message(`copied ${formatCount(cells)} ${cells === 1 ? "cell" : "cells"}`);
+  if (feed.hasRows(b.r0, b.r1)) {
+    lastCopy = selectionTSV(feed, b);
+    clipboard.setData("text/plain", lastCopy);
+    done();
+    return;
+  }
+  toolbar.message(`fetching ${formatCount(rows)} rows to copy…`);
+  feed.ensureRows(b.r0, b.r1)
+    .then(() => {
+      lastCopy = selectionTSV(feed, b);
+      return navigator.clipboard.writeText(lastCopy);
+    })
+    .then(done)
+    .catch((err) => toolbar.message(`copy failed: ${err.message || err}`, true));
+}
+
+function showView(info) {
+  table.setColumns(feed.columns, feed.source);
+  table.layoutDirty = true;
+  if (info.reset) {
+    if (!info.restored) table.scrollToRow(info.offset || 0);
+    if (info.search !== null && info.search !== undefined) searcher.restore(info.search);
+    else searcher.viewChanged();
+    toolbar.setFilterApplied(feed.filter, true);
+  } else {
+    if (!info.keep) table.scrollToRow(info.offset || 0);
+    searcher.viewChanged();
+    toolbar.setFilterApplied(feed.filter, false);
+  }
+  table.sel.clamp(feed.totalRows, table.columns.length);
+  table.showSort(feed.want.sort, !sortKeysEqual(feed.want.sort, feed.sort));
+  toolbar.setSources(feed.sources, feed.source);
+  toolbar.setExport(feed.source, feed.sort, feed.filter);
+  themes.setThemes(feed.themes, feed.theme);
+  if (feed.source) {
+    const q = new URLSearchParams(location.search);
+    if (q.get("source") !== feed.source && (feed.sources.length > 1 || q.has("source"))) {
+      q.set("source", feed.source);
+      history.replaceState(null, "", `${location.pathname}?${q}`);
+    }
+  }
+  table.redraw();
+}
+
+feed.on.view = showView;
+feed.on.data = () => table.redraw();
+feed.on.busy = (busy) => {
+  toolbar.setBusy(busy);
+  table.scroller.setAttribute("aria-busy", String(busy));
+};
+feed.on.search = (msg) => searcher.result(msg);
+feed.on.theme = (name) => {
+  themeChosen = name;
+  applyTheme(name);
+  themes.show(name);
+  table.layoutDirty = true;
+  table.redraw();
+};
+feed.on.error = ({ message, for: what, type }) => {
+  if (what === "Filter" || type === "Filter") {
+    toolbar.showFilterError(message);
+    table.showSort(feed.want.sort, false);
+  } else if (what === "Search" || type === "Search") {
+    toolbar.setSearchInfo(message, true);
+  } else {
+    if (what === "Sort" || type === "Sort") table.showSort(feed.want.sort, false);
+    if (type === "Open") toolbar.setSources(feed.sources, feed.source);
+    toolbar.message(message, true);
+  }
+};
+
+const socket = new GroggySocket(wsUrl.href, {
+  hello: () => {
+    const extra = {
+      offset: table.first,
+      window_size: Math.min(2000, Math.max(50, table.pageRows * 2)),
+    };
+    if (searcher.text) extra.search = searcher.text;
+    if (themeChosen) extra.theme = themeChosen;
+    return feed.helloFields(extra);
+  },
+  onHello: (id, fields) => feed.helloSent(id, fields),
+  onMessage: (msg) => feed.handleMessage(msg),
+  onFrame: (buf) => feed.handleFrame(buf),
+  onStatus: (status) => {
+    toolbar.setStatus(status);
+    document.body.classList.toggle("gg-offline", status.state !== "connected");
+  },
+  onClose: () => feed.connectionLost(),
+});
+feed.attach(socket);
+socket.connect();
+
+// ---- the read-only hook for tests and benchmarks ------------------------------------
+
+window.groggy = Object.freeze({
+  // resolves after the first rows are painted
+  ready: table.ready,
+  state: () => ({
+    source: feed.source,
+    offset: table.first,
+    totalRows: feed.totalRows,
+    sourceRows: feed.sourceRows,
+    sort: feed.sort.map((k) => ({ ...k })),
+    filter: feed.filter,
+    search: searcher.text,
+    searchRow: searcher.row,
+    theme: themeChosen,
+    busy: feed.busy,
+    connected: socket.connected,
+  }),
+  // [[viewRow, cellText, cellText, ...], ...] for the rows painted with data, top to bottom
+  visibleRows: () => table.visibleRows(),
+  // puts view row n at the top (as near as the end allows); resolves when it is painted
+  scrollToRow: (n) => table.ready.then(() => {
+    const row = Math.max(0, Math.min(Math.floor(Number(n)) || 0, feed.totalRows - 1));
+    table.scrollToRow(row);
+    return table.whenPainted(row);
+  }),
+  get lastPaint() {
+    return table.lastPaint;
+  },
+  // the text the last Ctrl/Cmd+C put on the clipboard
+  get lastCopy() {
+    return lastCopy;
+  },
+});

@@ -1,0 +1,173 @@
+// The page chrome around the table: source tabs, filter box, search box, export link,
+// number grouping toggle, connection status, row counter, loading indicator, messages.
+// Only DOM here; what the controls do is wired in app.js.
+
+import { formatCount } from "./format.js";
+
+const $ = (root, sel) => root.querySelector(sel);
+
+export class Toolbar {
+  constructor(root, { onFilter, onSearch, onSearchClear, onOpen, onGrouping }) {
+    this.root = root;
+    this.sources = $(root, ".gg-sources");
+    this.filterInput = $(root, ".gg-filter input");
+    this.filterBox = $(root, ".gg-filter");
+    this.filterError = $(root, ".gg-filter-error");
+    this.filterClear = $(root, ".gg-filter .gg-clear");
+    this.searchInput = $(root, ".gg-search input");
+    this.searchInfo = $(root, ".gg-search-info");
+    this.exportLink = $(root, ".gg-export");
+    this.groupButton = $(root, ".gg-group");
+    this.conn = $(root, ".gg-conn");
+    this.connText = $(root, ".gg-conn-text");
+    this.counter = $(root, ".gg-counter");
+    this.loading = $(root, ".gg-loading");
+    this.selInfo = $(root, ".gg-selinfo");
+    this.messageEl = $(root, ".gg-message");
+    this.applied = "";
+    this.onOpen = onOpen;
+
+    this.filterInput.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        onFilter(this.filterInput.value);
+      } else if (e.key === "Escape") {
+        this.filterInput.value = this.applied;
+        this.showFilterError(null);
+        this.filterDirty();
+      }
+    });
+    this.filterInput.addEventListener("input", () => this.filterDirty());
+    this.filterClear.addEventListener("click", () => {
+      this.filterInput.value = "";
+      this.showFilterError(null);
+      onFilter("");
+      this.filterInput.focus();
+    });
+
+    this.searchInput.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        onSearch(this.searchInput.value, e.shiftKey);
+      } else if (e.key === "Escape") {
+        this.searchInput.value = "";
+        onSearchClear();
+      }
+    });
+    this.searchInput.addEventListener("input", () => {
+      if (this.searchInput.value === "") onSearchClear();
+    });
+    $(root, ".gg-search-prev").addEventListener("click", () => onSearch(this.searchInput.value, true));
+    $(root, ".gg-search-next").addEventListener("click", () => onSearch(this.searchInput.value, false));
+
+    this.groupButton.addEventListener("click", () => {
+      const on = this.groupButton.getAttribute("aria-pressed") !== "true";
+      this.groupButton.setAttribute("aria-pressed", String(on));
+      onGrouping(on);
+    });
+  }
+
+  // ---- sources ----------------------------------------------------------------------
+
+  setSources(names, current) {
+    this.sources.hidden = names.length < 2;
+    const have = [...this.sources.children].map((b) => b.dataset.source).join("\0");
+    if (have !== names.join("\0")) {
+      this.sources.textContent = "";
+      for (const name of names) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "gg-tab";
+        b.setAttribute("role", "tab");
+        b.dataset.source = name;
+        b.textContent = name;
+        b.addEventListener("click", () => this.onOpen(name));
+        this.sources.append(b);
+      }
+    }
+    for (const b of this.sources.children) {
+      b.setAttribute("aria-selected", String(b.dataset.source === current));
+    }
+  }
+
+  // ---- filter -----------------------------------------------------------------------
+
+  // the filter the server confirmed; `restore` (a fresh InitialData) also puts it in the box
+  setFilterApplied(text, restore) {
+    this.applied = text;
+    if (restore) this.filterInput.value = text;
+    if (this.filterInput.value.trim() === text) this.showFilterError(null);
+    this.filterDirty();
+  }
+
+  filterDirty() {
+    const value = this.filterInput.value.trim();
+    this.filterBox.classList.toggle("gg-dirty", value !== this.applied);
+    this.filterBox.classList.toggle("gg-active", this.applied !== "");
+    this.filterClear.hidden = value === "" && this.applied === "";
+  }
+
+  showFilterError(message) {
+    this.filterError.textContent = message || "";
+    this.filterError.title = message || "";
+    this.filterBox.classList.toggle("gg-invalid", !!message);
+    this.filterInput.setAttribute("aria-invalid", message ? "true" : "false");
+  }
+
+  // ---- search -----------------------------------------------------------------------
+
+  setSearchText(text) {
+    if (document.activeElement !== this.searchInput) this.searchInput.value = text;
+  }
+
+  setSearchInfo(text, isError) {
+    this.searchInfo.textContent = text || "";
+    this.searchInfo.classList.toggle("gg-error", !!isError);
+  }
+
+  // ---- export, grouping -------------------------------------------------------------
+
+  setExport(source, sort, filter) {
+    const q = new URLSearchParams();
+    if (source) q.set("source", source);
+    if (sort && sort.length) q.set("sort", JSON.stringify(sort));
+    if (filter) q.set("filter", filter);
+    this.exportLink.href = `export.csv?${q}`;
+    this.exportLink.setAttribute("download", `${source || "table"}.csv`);
+  }
+
+  // ---- status bar -------------------------------------------------------------------
+
+  setStatus({ state, retryIn }) {
+    this.conn.dataset.state = state;
+    this.connText.textContent = state === "connected" ? "connected"
+      : state === "reconnecting" ? (retryIn ? `reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…` : "reconnecting…")
+        : "connecting…";
+    this.conn.title = state === "connected" ? "connected to the groggy server" : "the connection to the groggy server dropped; the page retries by itself";
+  }
+
+  setCounter({ first, last, total, sourceRows, filtered }) {
+    let text;
+    if (total === 0) text = "no rows";
+    else text = `rows ${formatCount(first + 1)}–${formatCount(last + 1)} of ${formatCount(total)}`;
+    if (filtered) text += ` (filtered from ${formatCount(sourceRows)})`;
+    if (this.counter.textContent !== text) this.counter.textContent = text;
+  }
+
+  setBusy(busy) {
+    this.loading.classList.toggle("gg-busy", busy);
+    this.loading.setAttribute("aria-hidden", String(!busy));
+  }
+
+  setSelection(text) {
+    if (this.selInfo.textContent !== text) this.selInfo.textContent = text;
+  }
+
+  message(text, isError) {
+    clearTimeout(this.messageTimer);
+    this.messageEl.textContent = text;
+    this.messageEl.classList.toggle("gg-error", !!isError);
+    this.messageEl.title = text;
+    this.messageTimer = setTimeout(() => { this.messageEl.textContent = ""; }, isError ? 12000 : 4000);
+  }
+}
