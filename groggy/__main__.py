@@ -43,7 +43,7 @@ def _serve(args) -> None:
         from groggy.graph import open_graph
         g = open_graph(args.path)
     server = Server({"nodes": g.nodes.table(), "edges": g.edges.table()}, port=args.port,
-                    host=args.host, theme=args.theme)
+                    host=args.host, theme=args.theme, token=args.token)
     print(f"{g}\nserving at {server.url}\n(Ctrl+C stops)", flush=True)
     if not args.no_browser:
         server.open_browser()
@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     serve.add_argument("--port", type=int, default=0, help="0 (default) picks a free port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--theme", default="sleek")
+    serve.add_argument("--token", help="fixed access token (default: random, or $GROGGY_TOKEN)")
     serve.add_argument("--no-browser", action="store_true", help="only print the URL")
     serve.add_argument("--nodes", type=int, default=1_000_000, help="demo graph size")
     serve.add_argument("--edges", type=int, default=5_000_000, help="demo graph size")

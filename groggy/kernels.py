@@ -223,6 +223,9 @@ def decode_strings(offsets, data, rows) -> list:
     return _strings.decode_rows(offsets, data, rows)
 
 
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
 def strings_contain(offsets, data, rows, needle: str, ignore_case: bool = False,
                     out=None) -> np.ndarray:
     """Boolean mask: which rows of a string column contain ``needle``.
@@ -240,7 +243,7 @@ def strings_contain(offsets, data, rows, needle: str, ignore_case: bool = False,
     data = np.ascontiguousarray(data, dtype=np.uint8)
     rows = _int64(rows, "rows")
     _check_spans(offsets, data.size, rows)
-    text = needle.lower() if ignore_case else needle
+    text = needle.translate(_ASCII_LOWER) if ignore_case else needle
     pattern = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     if out is None:
         out = np.zeros(rows.size, dtype=bool)

@@ -146,4 +146,9 @@ def evaluate(text: str, values_of, length: int) -> np.ndarray:
     """
     if not isinstance(text, str):
         raise TypeError(f"a filter expression is a str, got {type(text).__name__}")
-    return np.asarray(_Parser(text, values_of, length).parse(), dtype=bool)
+    if len(text) > 10_000:
+        raise ValueError(f"filter of {len(text):,} characters is too long (limit 10,000)")
+    try:
+        return np.asarray(_Parser(text, values_of, length).parse(), dtype=bool)
+    except RecursionError:
+        raise ValueError(f"filter {text[:40]!r}...: nested too deeply") from None

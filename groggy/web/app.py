@@ -27,9 +27,19 @@ class _Guarded:
     def _token_ok(self, token: str) -> bool:
         return hmac.compare_digest(token.encode(), self.settings["groggy"].token.encode())
 
+    def _host_ok(self) -> bool:
+        # a page on another site whose name was re-pointed at 127.0.0.1 (DNS rebinding)
+        # arrives with its own Host header: only our own addresses are served
+        server = self.settings["groggy"]
+        allowed = {f"{name}:{server.port}" for name in ("127.0.0.1", "localhost", server.host)}
+        return self.request.host in allowed
+
     def prepare(self):
         token = self.path_args[0] if self.path_args else ""
-        if not self._token_ok(token):
+        if not self._host_ok():
+            self.set_status(403)
+            self.finish("forbidden: unexpected Host header\n")
+        elif not self._token_ok(token):
             self.set_status(403)
             self.finish("forbidden: the URL's token is missing or wrong\n")
 
@@ -126,8 +136,10 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             msg = parse(raw)
             replies = self.session.handle(msg)
         except ProtocolError as exc:
-            replies = [{"type": "Error", "message": str(exc), "for": exc.kind,
-                        "request_id": exc.request_id}]
+            replies = [{"type": "Error", "message": str(exc),
+                        "for": exc.kind or (msg and msg["type"]),
+                        "request_id": exc.request_id if exc.request_id is not None
+                        else msg and msg["request_id"]}]
         except Exception as exc:  # a bug of ours: say so, keep the connection
             log.exception("error handling %r", raw[:200] if isinstance(raw, str) else raw[:20])
             replies = [{"type": "Error", "message": f"internal error: {exc}",

@@ -89,7 +89,7 @@ class BrowserInterface:
 
 
 def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = "sleek",
-          host: str = "127.0.0.1") -> BrowserInterface:
+          host: str = "127.0.0.1", token: str | None = None) -> BrowserInterface:
     """Browse a stored graph (memory-mapped, not loaded) or an in-memory graph.
 
     Serves the nodes table and the edges table on one page, in a background thread.
@@ -104,6 +104,8 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
         Open the page in the default browser.
     theme : str
         ``sleek``, ``light``, ``dark``, ``publication`` or ``minimal``.
+    token : str, optional
+        Fix the URL's access token (default: random, or ``$GROGGY_TOKEN``).
 
     Returns
     -------
@@ -122,5 +124,5 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.graph import Graph, open_graph
     graph = path_or_graph if isinstance(path_or_graph, Graph) else open_graph(Path(path_or_graph))
     server = Server({"nodes": graph.nodes.table(), "edges": graph.edges.table()},
-                    port=port, host=host, theme=theme)
+                    port=port, host=host, theme=theme, token=token)
     return BrowserInterface(server, open_browser)

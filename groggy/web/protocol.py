@@ -58,9 +58,10 @@ def _sort_keys(msg, kind):
     return out
 
 
-def _theme(msg, kind, default=None):
-    theme = msg.get("theme", default)
-    if theme is not None and theme not in THEMES:
+def _theme(msg, kind, required=False):
+    theme = msg.get("theme")
+    if (theme is None and required) or (theme is not None and
+                                         (not isinstance(theme, str) or theme not in THEMES)):
         raise ProtocolError(f"{kind}.theme must be one of {sorted(THEMES)}, got {theme!r}")
     return theme
 
@@ -88,8 +89,7 @@ _FIELDS = {
     "Search": lambda m: {"text": _text(m, "text", "Search", limit=1000),
                          "from": _int(m, "from", "Search", default=0),
                          "backwards": _bool(m, "backwards", "Search", default=False)},
-    "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange") or
-                              _text(m, "theme", "ThemeChange")},
+    "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
 }
 
@@ -98,9 +98,9 @@ def parse(raw) -> dict:
     """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame."""
     if isinstance(raw, bytes):
         raise ProtocolError("binary messages are not accepted; send JSON text")
-    if len(raw) > MAX_MESSAGE_BYTES:
-        raise ProtocolError(f"message of {len(raw):,} characters is over the "
-                            f"{MAX_MESSAGE_BYTES:,} limit")
+    size = len(raw) if len(raw) * 4 <= MAX_MESSAGE_BYTES else len(raw.encode("utf-8", "replace"))
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of {size:,} bytes is over the {MAX_MESSAGE_BYTES:,} limit")
     try:
         msg = json.loads(raw)
     except ValueError as exc:
@@ -113,7 +113,7 @@ def parse(raw) -> dict:
                                    or abs(request_id) > _MAX_ID):
         raise ProtocolError(f"request_id must be an int, got {request_id!r}", kind if
                             isinstance(kind, str) else None)
-    if kind not in _FIELDS:
+    if not isinstance(kind, str) or kind not in _FIELDS:
         raise ProtocolError(f"unknown message type {kind!r}; expected one of {sorted(_FIELDS)}",
                             None, request_id)
     try:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import itertools
+import os
+import signal
 import secrets
 import socket
 import threading
@@ -35,10 +38,13 @@ class Server:
         Address to bind; 127.0.0.1 unless you mean to expose the data.
     theme : str
         Initial theme of new pages.
+    token : str, optional
+        The access token in every URL; random unless given here or in ``$GROGGY_TOKEN``
+        (keep one to let open pages reconnect after a restart).
     """
 
     def __init__(self, sources: dict, port: int = 0, host: str = "127.0.0.1",
-                 theme: str = "sleek", block_size: int = 200):
+                 theme: str = "sleek", block_size: int = 200, token: str | None = None):
         if not sources:
             raise ValueError("a server needs at least one source to show")
         if theme not in THEMES:
@@ -48,7 +54,10 @@ class Server:
         self.sources = {name: Source(name, obj) for name, obj in sources.items()}
         self.views = Views()
         self.theme, self.host, self.block_size = theme, host, block_size
-        self.token = secrets.token_urlsafe(18)
+        self.token = token or os.environ.get("GROGGY_TOKEN") or secrets.token_urlsafe(18)
+        if not all(c.isalnum() or c in "-_" for c in self.token):
+            raise ValueError("a token may hold only letters, digits, '-' and '_'")
+        self._versions = itertools.count(1)
         self.connections: set = set()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -72,6 +81,9 @@ class Server:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/{self.token}/"
+
+    def next_version(self) -> int:
+        return next(self._versions)
 
     def source_names(self) -> list:
         return list(self.sources)
@@ -114,6 +126,9 @@ class Server:
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
         self._start_http()
+        if threading.current_thread() is threading.main_thread():
+            # `kill` (SIGTERM) stops as cleanly as Ctrl+C: pages get a close frame
+            self.loop.add_signal_handler(signal.SIGTERM, self.loop.stop)
         try:
             self.loop.run_forever()
         except KeyboardInterrupt:

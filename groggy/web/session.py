@@ -33,9 +33,19 @@ class Session:
         self.offset = min(offset, max(0, self.scroll.total_rows - 1))
         self._search_hits = None
 
+    def _reopen(self, name, sort, expression, offset, kind, rid) -> None:
+        """:meth:`_open`, with a bad source, column or filter reported as a ProtocolError
+        (and nothing changed)."""
+        try:
+            self._open(name, sort, expression, offset)
+        except ProtocolError as exc:
+            raise ProtocolError(str(exc), kind, rid) from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ProtocolError(str(exc).strip('"'), kind, rid) from None
+
     def _version(self) -> int:
-        # changes whenever the rows a frame would show can change
-        return hash((self.source.version, self.filter, repr(self.sort))) & 0x3FFFFFFFFFFFFFFF
+        # a new number whenever the rows a frame would show can change
+        return self.server.next_version()
 
     def _blocks(self, offset, size, request_id) -> list:
         return self.scroll.handle_scroll(offset, size, request_id if request_id is not None else -1)
@@ -55,31 +65,28 @@ class Session:
         kind, rid = msg["type"], msg["request_id"]
         if kind == "Ping":
             return [{"type": "Pong", "request_id": rid}]
-        if kind in ("Hello", "Open"):
-            if kind == "Hello":
-                self.window_size = msg["window_size"]
-                self.search = msg["search"]
-                self.theme = msg["theme"] or self.theme
-                self._open(msg["source"], msg["sort"], msg["filter"], msg["offset"])
-            else:
-                self.search = ""
-                self._open(msg["source"], [], "", 0)
+        if kind == "Hello":
+            self._reopen(msg["source"], msg["sort"], msg["filter"], msg["offset"], kind, rid)
+            # only a Hello that worked changes the rest of the state
+            self.window_size, self.search = msg["window_size"], msg["search"]
+            self.theme = msg["theme"] or self.theme
+            return [self.initial_data(rid), *self._blocks(self.offset, self.window_size, rid)]
+        if kind == "Open":
+            self._reopen(msg["source"], [], "", 0, kind, rid)
+            self.search = ""
             return [self.initial_data(rid), *self._blocks(self.offset, self.window_size, rid)]
         if self.scroll is None:
             raise ProtocolError(f"send Hello before {kind}", kind, rid)
         if kind == "ScrollRequest":
-            self.offset = msg["offset"]
-            if self.offset >= max(self.scroll.total_rows, 1):
-                raise ProtocolError(f"ScrollRequest.offset {self.offset} is past the last row "
+            if msg["offset"] >= max(self.scroll.total_rows, 1):
+                raise ProtocolError(f"ScrollRequest.offset {msg['offset']} is past the last row "
                                     f"({self.scroll.total_rows} rows)", kind, rid)
+            self.offset = msg["offset"]
             return self._blocks(self.offset, msg["window_size"], rid)
         if kind in ("Sort", "Filter"):
             sort = msg["keys"] if kind == "Sort" else self.sort
             expression = msg["expression"] if kind == "Filter" else self.filter
-            try:
-                self._open(self.source.name, sort, expression, 0)
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ProtocolError(str(exc).strip('"'), kind, rid) from None
+            self._reopen(self.source.name, sort, expression, 0, kind, rid)
             return [{"type": "ViewChanged", "request_id": rid, **self._view_state()},
                     *self._blocks(0, self.window_size, rid)]
         if kind == "Search":

@@ -109,12 +109,24 @@ function copyCells(b, clipboard) {
     .catch((err) => toolbar.message(`copy failed: ${err.message || err}`, true));
 }
 
+// a filter example made of the view's own columns
+function filterExample(columns) {
+  const num = columns.find((c) => c.kind === "int64" || c.kind === "float64");
+  const str = columns.find((c) => c.kind === "string");
+  const simple = (c) => c && /^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name);
+  const parts = [];
+  if (simple(num)) parts.push(`${num.name} > 10`);
+  if (simple(str)) parts.push(`${str.name} contains 'a'`);
+  return parts.length ? `e.g. ${parts.join(" and ")}` : "col == value, and / or / not";
+}
+
 function showView(info) {
   table.setColumns(feed.columns, feed.source);
+  toolbar.filterInput.placeholder = filterExample(feed.columns);
   table.layoutDirty = true;
   if (info.reset) {
     if (!info.restored) table.scrollToRow(info.offset || 0);
-    if (info.search !== null && info.search !== undefined) searcher.restore(info.search);
+    if (info.search !== null && info.search !== undefined) searcher.restore(info.search, info.restored);
     else searcher.viewChanged();
     toolbar.setFilterApplied(feed.filter, true);
   } else {
@@ -182,6 +194,7 @@ const socket = new GroggySocket(wsUrl.href, {
     document.body.classList.toggle("gg-offline", status.state !== "connected");
   },
   onClose: () => feed.connectionLost(),
+  pageUrl: base.href,
 });
 feed.attach(socket);
 socket.connect();

@@ -92,7 +92,7 @@ export class Feed {
 
   helloSent(id, fields) {
     this.ready = false;
-    this.resetCache(false);
+    this.resetCache(true);   // the rows held stay on screen until the answer replaces them
     this.version = null;
     this.inflight = id === null ? null : { id, type: "Hello", sent: fields, t: performance.now() };
     this.on.busy(this.busy);
@@ -127,7 +127,7 @@ export class Feed {
   }
 
   search(text, from, backwards = false) {
-    this.searchWant = { text, from: Math.max(0, from | 0), backwards };
+    this.searchWant = { text, from: Math.max(0, Math.floor(from) || 0), backwards };
     this.pump();
     this.on.busy(this.busy);
   }
@@ -217,7 +217,7 @@ export class Feed {
     // a chunk for exactly the same rows replaces the one held
     const b0 = Math.floor(chunk.offset / this.blockSize);
     const b1 = Math.floor((chunk.offset + chunk.count - 1) / this.blockSize);
-    for (const old of this.byBlock.get(b0) || []) {
+    for (const old of [...(this.byBlock.get(b0) || [])]) {
       if (old.offset === chunk.offset && old.count === chunk.count) this.remove(old);
     }
     this.chunks.set(chunk.id, chunk);
@@ -270,7 +270,11 @@ export class Feed {
   handleMessage(msg) {
     if (msg === null || typeof msg !== "object") return;
     const id = Number.isInteger(msg.request_id) ? msg.request_id : null;
-    const mine = this.inflight !== null && id === this.inflight.id ? this.inflight : null;
+    // With one request in flight, an Error that names no request answers that one (the
+    // server leaves request_id out of some errors, e.g. an unknown source in Hello/Open).
+    const inflight = this.inflight;
+    const mine = inflight !== null &&
+      (id === inflight.id || (id === null && msg.type === "Error")) ? inflight : null;
     switch (msg.type) {
       case "InitialData": return this.initialData(msg, id, mine);
       case "ViewChanged": return this.viewChanged(msg, id, mine);
@@ -311,6 +315,7 @@ export class Feed {
   }
 
   initialData(msg, id, mine) {
+    const before = { source: this.source, sort: this.sort, filter: this.filter };
     this.source = msg.source;
     this.sources = Array.isArray(msg.sources) ? msg.sources : [msg.source];
     this.columns = Array.isArray(msg.columns) ? msg.columns : [];
@@ -320,7 +325,10 @@ export class Feed {
     if (Number.isInteger(msg.block_size) && msg.block_size > 0) this.blockSize = msg.block_size;
     if (Array.isArray(msg.themes)) this.themes = msg.themes;
     if (typeof msg.theme === "string") this.theme = msg.theme;
-    this.resetCache(false);
+    // the same view again (a reconnect): old rows stay shown until the new ones arrive
+    const same = before.source === this.source && before.filter === this.filter &&
+      sortKeysEqual(before.sort, this.sort);
+    this.resetCache(same);
     this.version = null;
     if (id !== null) this.floorId = id;
     this.ready = true;
@@ -354,6 +362,14 @@ export class Feed {
 
   totalChanged(msg) {
     this.applyTotals(msg);
+    // the server may have had to change the view itself (a filter that no longer applies)
+    const sort = msg.sort !== undefined ? normalizeSort(msg.sort) : this.sort;
+    const filter = typeof msg.filter === "string" ? msg.filter : this.filter;
+    if (filter !== this.filter || !sortKeysEqual(sort, this.sort)) {
+      this.sort = sort;
+      this.filter = filter;
+      this.adopt(null);
+    }
     this.resetCache(true);
     this.version = null;
     this.on.view({ reset: false, keep: true });
@@ -385,7 +401,10 @@ export class Feed {
         this.failed = { key: mine.key, until: performance.now() + RETRY_AFTER_MS };
         setTimeout(() => this.pump(), RETRY_AFTER_MS + 10);
       } else if (type === "Hello") {
-        this.helloFailures += 1;
+        // restore less: first only the source, then nothing
+        const sent = mine.sent || {};
+        const hadState = sent.sort !== undefined || sent.filter !== undefined || sent.search !== undefined;
+        this.helloFailures += hadState ? 1 : 2;
         if (this.helloFailures <= 2 && this.socket) this.socket.sendHello();
       } else if (type === "Search") {
         this.on.search({ error: message });

@@ -64,7 +64,8 @@ export class Searcher {
     }
     const row = msg.row;
     this.row = row;
-    this.toolbar.setSearchInfo(`${formatCount(count)} ${count === 1 ? "match" : "matches"} · row ${formatCount(row + 1)}`);
+    this.toolbar.setSearchInfo(`${formatCount(count)} ${count === 1 ? "match" : "matches"}`,
+      false, `match in row ${formatCount(row + 1)} of ${formatCount(count)} matching rows`);
     const table = this.table;
     table.setMatch(row, this.text);
     const focusCol = table.sel.focus ? table.sel.focus.col : 0;
@@ -91,9 +92,16 @@ export class Searcher {
     if (this.text) this.toolbar.setSearchInfo("");
   }
 
-  restore(text) {
-    this.text = text || "";
-    this.row = null;
+  // the search text of a fresh InitialData; `keep` (the same view came back after a
+  // reconnect) keeps the current match, so Enter goes on from it
+  restore(text, keep) {
+    const t = text || "";
+    if (!keep || t !== this.text) {
+      this.row = null;
+      this.table.setMatch(null, "");
+    }
+    this.text = t;
+    this.pending = null;
     this.toolbar.setSearchText(this.text);
   }
 

@@ -9,8 +9,9 @@ const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 
 export class GroggySocket {
-  constructor(url, { hello, onHello, onMessage, onFrame, onStatus, onClose }) {
+  constructor(url, { hello, onHello, onMessage, onFrame, onStatus, onClose, pageUrl }) {
     this.url = url;
+    this.pageUrl = pageUrl;     // fetched after failed attempts: a 403 means a new token
     this.hello = hello;         // () => Hello fields (the state to restore)
     this.onHello = onHello;     // (request_id, fields) after the Hello went out
     this.onMessage = onMessage;
@@ -82,10 +83,23 @@ export class GroggySocket {
     this.attempt += 1;
     this.status(this.everConnected ? "reconnecting" : "connecting", delay);
     this.retryTimer = setTimeout(() => this.connect(), delay);
+    if (this.attempt >= 3 && this.pageUrl) this.probe();
+  }
+
+  // The server may be back with a new token (it makes one at every start): then every
+  // attempt fails, and the page's own URL answers 403. Say so instead of retrying mutely.
+  probe() {
+    fetch(this.pageUrl, { cache: "no-store" })
+      .then((r) => {
+        this.forbidden = r.status === 403;
+        if (!this.connected) this.status(this.everConnected ? "reconnecting" : "connecting");
+      })
+      .catch(() => { this.forbidden = false; });
   }
 
   status(state, retryIn = 0) {
-    this.onStatus({ state, attempt: this.attempt, retryIn });
+    if (state === "connected") this.forbidden = false;
+    this.onStatus({ state, attempt: this.attempt, retryIn, forbidden: !!this.forbidden });
   }
 
   // Hello carries the state to restore: source, offset, sort, filter, search, theme.

@@ -48,10 +48,10 @@ export class VirtualTable {
     this.rowsLayer = el("div", "gg-rows", { role: "rowgroup" });
     this.spacer = el("div", "gg-spacer");
     this.empty = el("div", "gg-empty");
-    this.body.append(this.rowsLayer, this.empty);
+    this.body.append(this.rowsLayer);
     this.inner.append(this.header, this.body, this.spacer);
     this.scroller.append(this.inner);
-    root.append(this.scroller);
+    root.append(this.scroller, this.empty);
 
     this.columns = [];          // [{name, kind}]
     this.widths = [];
@@ -73,7 +73,6 @@ export class VirtualTable {
     this.grouping = false;
     this.sel = new Selection();
     this.match = { row: null, text: "" };
-    this.decorKey = "";
     this.first = 0;
     this.last = -1;
     this.lastPaint = 0;
@@ -209,6 +208,8 @@ export class VirtualTable {
     const spacerH = Math.min(this.realMax, MAX_SPACER);
     this.ratio = spacerH > 0 ? this.realMax / spacerH : 1;
     this.body.style.height = `${this.bodyH}px`;
+    this.scroller.setAttribute("aria-rowcount", String(total + 1));
+    this.scroller.setAttribute("aria-colcount", String(this.columns.length));
     this.spacer.style.height = `${spacerH}px`;
     this.applyGrid();
     const need = Math.ceil(this.bodyH / ROW_H) + 1;
@@ -413,7 +414,8 @@ export class VirtualTable {
     row.chunkId = chunk ? chunk.id : 0;
     row.fmt = this.fmtVersion;
     row.setAttribute("data-row", String(r));
-    row.className = (r & 1 ? "gg-row gg-odd" : "gg-row") + (chunk ? "" : " gg-pending");
+    row.setAttribute("aria-rowindex", String(r + 2));   // the header is row 1
+    row.className = (r % 2 === 1 ? "gg-row gg-odd" : "gg-row") + (chunk ? "" : " gg-pending");
     row.rn.textContent = formatCount(r + 1);
     const i = chunk ? r - chunk.offset : 0;
     for (let c = 0; c < ncols; c++) {
@@ -426,7 +428,9 @@ export class VirtualTable {
         base = cellClass(col.kind, v === null);
         if (col.kind === "float64" && v !== null) text = this.alignFloat(c, text);
       } else {
-        base = "gg-c";
+        // a row still on its way: placeholder bars aligned like the column's values
+        const kind = this.columns[c].kind;
+        base = cellClass(kind === "int64" || kind === "float64" || kind === "bool" ? kind : "string", false);
       }
       if (cell._text !== text) {
         cell.textContent = text;

@@ -110,6 +110,7 @@ export class Toolbar {
   showFilterError(message) {
     this.filterError.textContent = message || "";
     this.filterError.title = message || "";
+    this.filterInput.title = message || "";
     this.filterBox.classList.toggle("gg-invalid", !!message);
     this.filterInput.setAttribute("aria-invalid", message ? "true" : "false");
   }
@@ -120,8 +121,9 @@ export class Toolbar {
     if (document.activeElement !== this.searchInput) this.searchInput.value = text;
   }
 
-  setSearchInfo(text, isError) {
+  setSearchInfo(text, isError, title) {
     this.searchInfo.textContent = text || "";
+    this.searchInfo.title = title || text || "";
     this.searchInfo.classList.toggle("gg-error", !!isError);
   }
 
@@ -138,12 +140,18 @@ export class Toolbar {
 
   // ---- status bar -------------------------------------------------------------------
 
-  setStatus({ state, retryIn }) {
+  setStatus({ state, retryIn, forbidden }) {
     this.conn.dataset.state = state;
+    if (forbidden) {
+      this.connText.textContent = "server restarted: open the new URL it printed";
+      this.conn.title = "the server answers 403 to this page's token: it was restarted and made a new one";
+      return;
+    }
     this.connText.textContent = state === "connected" ? "connected"
       : state === "reconnecting" ? (retryIn ? `reconnecting in ${Math.max(1, Math.round(retryIn / 1000))}s…` : "reconnecting…")
         : "connecting…";
-    this.conn.title = state === "connected" ? "connected to the groggy server" : "the connection to the groggy server dropped; the page retries by itself";
+    this.conn.title = state === "connected" ? "connected to the groggy server"
+      : "no connection to the groggy server; the page retries by itself";
   }
 
   setCounter({ first, last, total, sourceRows, filtered }) {
