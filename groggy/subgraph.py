@@ -51,7 +51,8 @@ class Subgraph:
         return f"Subgraph(nodes={self.node_count():,}, edges={self.edge_count():,})"
 
     def _cell_text(self) -> str:
-        return f"{self.node_count():,} nodes, {self.edge_count():,} edges"
+        n, m = self.node_count(), self.edge_count()
+        return f"{n:,} node{'' if n == 1 else 's'}, {m:,} edge{'' if m == 1 else 's'}"
 
     @property
     def nodes(self):

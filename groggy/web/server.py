@@ -112,7 +112,7 @@ class Server:
             asyncio.set_event_loop(self.loop)
             self.loop.call_soon(lambda: (self._start_http(), ready.set()))
             self.loop.run_forever()
-            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self._close_connections()
             self.loop.close()
 
         self._thread = threading.Thread(target=run, name=f"groggy-server-{self.port}",
@@ -135,6 +135,7 @@ class Server:
             pass
         finally:
             self._shutdown()
+            self._close_connections()
             self.loop.close()
 
     def is_running(self) -> bool:
@@ -148,9 +149,18 @@ class Server:
             conn.close(1001, "server stopped")
         if self._http is not None:
             self._http.stop()
-            self._http = None
+            self._stopped_http, self._http = self._http, None
         for sock in self._sockets:
             sock.close()
+
+    def _close_connections(self) -> None:
+        """After the loop stopped: close the HTTP connections browsers keep alive, so a
+        page's next request fails at once instead of hanging on a dead server."""
+        http = getattr(self, "_stopped_http", None)
+        if http is not None:
+            self.loop.run_until_complete(http.close_all_connections())
+            self._stopped_http = None
+        self.loop.run_until_complete(self.loop.shutdown_asyncgens())
 
     def stop(self) -> None:
         """Close every connection and the listening socket; idempotent."""
