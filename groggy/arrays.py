@@ -209,6 +209,9 @@ class NumArray(Typed, foundation=BaseArray):
 class NodesArray(NumArray):
     """Node ids (from ``g.nodes.ids()`` or ``table.node_ids()``)."""
 
+    def _viz_source(self):
+        return self.subgraph()
+
     def subgraph(self):
         """The subgraph induced by these nodes."""
         return self._graph.nodes[self.to_numpy()]
@@ -216,6 +219,9 @@ class NodesArray(NumArray):
 
 class EdgesArray(NumArray):
     """Edge ids (from ``g.edges.ids()`` or ``table.edge_ids()``)."""
+
+    def _viz_source(self):
+        return self.subgraph()
 
     def subgraph(self):
         """The subgraph made of these edges and their endpoints."""
@@ -245,6 +251,9 @@ class ComponentsArray(SubgraphArray):
     >>> len(comps), comps.sizes().to_list(), comps[1].node_ids.to_list()
     (3, [2, 1, 2], [2])
     """
+
+    def _viz_source(self):
+        return self._graph
 
     def _components(self) -> np.ndarray:
         """Component numbers in this array (all of them, or those of a slice or mask)."""

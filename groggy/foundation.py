@@ -172,6 +172,13 @@ class _View:
     def __str__(self) -> str:
         return self.__repr__()
 
+    @property
+    def viz(self):
+        """The :class:`~groggy.viz.VizModule` of the graph behind this object
+        (``t.viz`` and ``t.viz()`` are the same): ``compute_layout(...)``."""
+        from groggy.viz import VizModule
+        return VizModule(getattr(self, "_owner", None) or self)
+
     def interactive(self, port: int = 0, theme: str = "sleek", open_browser: bool = False,
                     host: str = "127.0.0.1"):
         """Open this table or array in the browser: a virtually scrolled view streamed

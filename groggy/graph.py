@@ -328,6 +328,15 @@ class Graph:
 
     # ------------------------------------------------------------------ accessors
     @property
+    def viz(self):
+        """Layouts of this graph: ``g.viz.compute_layout("force_directed")``."""
+        from groggy.viz import VizModule
+        return VizModule(self)
+
+    def _viz_source(self):
+        return self
+
+    @property
     def nodes(self):
         """Accessor: ``g.nodes[id]``, ``g.nodes["attr"]``, ``g.nodes[mask]``, ``.table()``."""
         from groggy.accessors import NodesAccessor
@@ -425,7 +434,9 @@ class Graph:
         from groggy.matrix import Matrix
         indptr, indices, _ = self._csr("out")
         n = self.node_count()
-        return Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
+        m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
+        m._graph = self
+        return m
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:

@@ -99,6 +99,12 @@ class Matrix(Typed, foundation=BaseTable):
         keep = view_col >= 0
         return view_row[keep], view_col[keep], f.data[entry[keep]]
 
+    def _viz_source(self):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            raise TypeError("this matrix did not come from a graph; nothing to lay out")
+        return graph
+
     @property
     def nnz(self) -> int:
         """Stored entries in this view (parallel edges are separate entries)."""

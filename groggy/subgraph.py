@@ -55,6 +55,15 @@ class Subgraph:
         return f"{n:,} node{'' if n == 1 else 's'}, {m:,} edge{'' if m == 1 else 's'}"
 
     @property
+    def viz(self):
+        """Layouts of this subgraph: ``sg.viz.compute_layout(...)``."""
+        from groggy.viz import VizModule
+        return VizModule(self)
+
+    def _viz_source(self):
+        return self
+
+    @property
     def nodes(self):
         from groggy.accessors import NodesAccessor
         return NodesAccessor(self._graph, self._node_ids)

@@ -67,6 +67,10 @@ class NodesTable(Typed, foundation=BaseTable):
     def _refreshed(self):
         return NodesTable._for(self._graph, self._base._rows)
 
+    def _viz_source(self):
+        rows = self._base._rows
+        return self._graph if rows is None else self._graph.nodes[np.unique(rows)]
+
     def node_ids(self) -> NodesArray:
         """Ids of the rows of this table, in table order."""
         return NodesArray._of(self["node_id"]._base, _graph=self._graph)
@@ -90,6 +94,10 @@ class EdgesTable(Typed, foundation=BaseTable):
 
     def _refreshed(self):
         return EdgesTable._for(self._graph, self._base._rows)
+
+    def _viz_source(self):
+        rows = self._base._rows
+        return self._graph if rows is None else self._graph.edges[np.unique(rows)]
 
     def edge_ids(self) -> EdgesArray:
         return EdgesArray._of(self["edge_id"]._base, _graph=self._graph)
@@ -126,6 +134,14 @@ class GraphTable(Typed, foundation=BaseTable):
                          "columns": [", ".join(nodes.columns), ", ".join(edges.columns)]})
         return cls._of(BaseTable(summary._frame, None, cls.__name__),
                        nodes=nodes, edges=edges, _graph=graph)
+
+    def _viz_source(self):
+        from groggy.subgraph import Subgraph
+        nodes, edges = self.nodes._base._rows, self.edges._base._rows
+        if nodes is None and edges is None:
+            return self._graph
+        return Subgraph(self._graph, np.asarray(self.nodes.node_ids()),
+                        np.asarray(self.edges.edge_ids()))
 
     def to_graph(self):
         """A new in-memory graph of these nodes and edges (ids renumbered from 0)."""

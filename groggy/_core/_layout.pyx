@@ -1,0 +1,217 @@
+# cython: cdivision=True
+# Force-directed layout kernels: a quadtree over points, Barnes-Hut repulsion, edge
+# attraction and the move step. groggy.viz.force checks sizes and finiteness before any
+# kernel runs; outputs are caller-allocated.
+from cython.parallel cimport prange
+from libc.math cimport sqrt
+from libc.stdint cimport int64_t
+
+cdef int MAX_DEPTH = 48   # deeper than this, points are one point (duplicates)
+cdef Py_ssize_t NO_CHILD = -1
+
+
+def tree_capacity(Py_ssize_t n):
+    """Cells a quadtree over n points usually needs; build_quadtree says when it needs
+    more (points packed very closely), and the caller grows the arrays."""
+    return 4 * n + 64
+
+
+def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
+                   double[::1] cx, double[::1] cy, double[::1] cm, double[::1] half,
+                   double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point):
+    """Fill the cell arrays (one row per cell; cell 0 is the root) and return the number
+    of cells used, or -1 if the arrays were too small. A cell is a leaf when child[c, 0]
+    is -1; point[c] is one of its points (points closer than the depth limit share a
+    leaf), or -1 if it is empty or internal. mx, my, cm receive each cell's centre of
+    mass and mass."""
+    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other
+    cdef double minx, maxx, miny, maxy, x, y, size
+    if n == 0:
+        return 0
+    with nogil:
+        minx = maxx = pos[0, 0]
+        miny = maxy = pos[0, 1]
+        for i in range(1, n):
+            minx = min(minx, pos[i, 0]); maxx = max(maxx, pos[i, 0])
+            miny = min(miny, pos[i, 1]); maxy = max(maxy, pos[i, 1])
+        size = max(maxx - minx, maxy - miny) * 0.5 + 1e-9
+        cx[0] = (minx + maxx) * 0.5
+        cy[0] = (miny + maxy) * 0.5
+        half[0] = size
+        child[0, 0] = child[0, 1] = child[0, 2] = child[0, 3] = NO_CHILD
+        point[0] = -1
+        cm[0] = 0
+        for i in range(n):
+            x = pos[i, 0]
+            y = pos[i, 1]
+            c = 0
+            depth = 0
+            while True:
+                if child[c, 0] != NO_CHILD:          # internal: descend
+                    q = (1 if x >= cx[c] else 0) + (2 if y >= cy[c] else 0)
+                    c = child[c, q]
+                    depth += 1
+                    continue
+                if point[c] == -1:                    # empty leaf: take it
+                    point[c] = i
+                    cm[c] = mass[i]
+                    break
+                if depth >= MAX_DEPTH or (pos[point[c], 0] == x and pos[point[c], 1] == y):
+                    cm[c] += mass[i]                  # the same spot: share the leaf
+                    break
+                if used + 4 > cap:
+                    used = -1
+                    break
+                # split the leaf and push its point down
+                other = point[c]
+                for q in range(4):
+                    child[c, q] = used + q
+                    half[used + q] = half[c] * 0.5
+                    cx[used + q] = cx[c] + (half[c] * 0.5 if q & 1 else -half[c] * 0.5)
+                    cy[used + q] = cy[c] + (half[c] * 0.5 if q & 2 else -half[c] * 0.5)
+                    child[used + q, 0] = child[used + q, 1] = NO_CHILD
+                    child[used + q, 2] = child[used + q, 3] = NO_CHILD
+                    point[used + q] = -1
+                    cm[used + q] = 0
+                used += 4
+                q = (1 if pos[other, 0] >= cx[c] else 0) + (2 if pos[other, 1] >= cy[c] else 0)
+                point[child[c, q]] = other
+                cm[child[c, q]] = cm[c]   # a leaf's mass moves down whole
+                point[c] = -1
+                cm[c] = 0
+            if used < 0:
+                break
+    if used < 0:
+        return -1
+    _accumulate(pos, cm, mx, my, child, point, used)
+    return used
+
+
+cdef void _accumulate(const double[:, ::1] pos, double[::1] cm, double[::1] mx,
+                      double[::1] my, int64_t[:, ::1] child, int64_t[::1] point,
+                      Py_ssize_t used) noexcept nogil:
+    # children always have larger indices than their parent: sum from the back
+    cdef Py_ssize_t c, q, k
+    cdef double m, sx, sy
+    for c in range(used - 1, -1, -1):
+        if child[c, 0] == NO_CHILD:
+            if point[c] >= 0:      # cm[c] already holds the leaf's total mass
+                mx[c] = pos[point[c], 0]
+                my[c] = pos[point[c], 1]
+            else:
+                cm[c] = 0
+                mx[c] = 0
+                my[c] = 0
+            continue
+        m = 0
+        sx = 0
+        sy = 0
+        for q in range(4):
+            k = child[c, q]
+            m += cm[k]
+            sx += cm[k] * mx[k]
+            sy += cm[k] * my[k]
+        cm[c] = m
+        mx[c] = sx / m if m > 0 else 0
+        my[c] = sy / m if m > 0 else 0
+
+
+cdef inline void _force_on(Py_ssize_t i, const double[:, ::1] pos, const double[::1] mass,
+                           const double[::1] cm, const double[::1] mx, const double[::1] my,
+                           const double[::1] half, const int64_t[:, ::1] child,
+                           double theta2, double strength, double[:, ::1] out) noexcept nogil:
+    # iterative depth-first walk; a cell far enough away (size / distance < theta) acts
+    # as one body at its centre of mass. Coincident bodies push nothing (no direction).
+    cdef int64_t stack[256]
+    cdef int top = 1
+    cdef int64_t c
+    cdef int q
+    cdef double dx, dy, d2, w, x = pos[i, 0], y = pos[i, 1], fx = 0, fy = 0
+    stack[0] = 0
+    while top > 0:
+        top -= 1
+        c = stack[top]
+        if cm[c] <= 0:
+            continue
+        dx = x - mx[c]
+        dy = y - my[c]
+        d2 = dx * dx + dy * dy
+        if child[c, 0] == NO_CHILD or 4 * half[c] * half[c] < theta2 * d2:
+            if d2 > 1e-18:
+                w = strength * mass[i] * cm[c] / d2
+                fx += w * dx
+                fy += w * dy
+            continue
+        for q in range(4):
+            stack[top] = child[c, q]
+            top += 1
+    out[i, 0] += fx
+    out[i, 1] += fy
+
+
+def repulsion(const double[:, ::1] pos, const double[::1] mass, const double[::1] cm,
+              const double[::1] mx, const double[::1] my, const double[::1] half,
+              const int64_t[:, ::1] child, double theta, double strength, int threads,
+              double[:, ::1] out):
+    """out[i] += the Barnes-Hut repulsion on point i: strength * m_i * m_j / d, away
+    from each body j (theta 0 = every pair exactly)."""
+    cdef Py_ssize_t i, n = pos.shape[0]
+    cdef double theta2 = theta * theta
+    if n == 0:
+        return
+    for i in prange(n, nogil=True, num_threads=threads, schedule="guided"):
+        _force_on(i, pos, mass, cm, mx, my, half, child, theta2, strength, out)
+
+
+def attraction(const double[:, ::1] pos, const int64_t[::1] indptr, const int64_t[::1] indices,
+               const double[::1] weight, double strength, int threads, double[:, ::1] out):
+    """out[v] += strength * w * (p_u - p_v) over v's neighbours u (a spring of rest
+    length 0, linear in distance). weight is per CSR entry."""
+    cdef Py_ssize_t v, k, n = indptr.shape[0] - 1
+    cdef double fx, fy
+    for v in prange(n, nogil=True, num_threads=threads, schedule="guided"):
+        fx = 0
+        fy = 0
+        for k in range(indptr[v], indptr[v + 1]):
+            fx = fx + weight[k] * (pos[indices[k], 0] - pos[v, 0])
+            fy = fy + weight[k] * (pos[indices[k], 1] - pos[v, 1])
+        out[v, 0] += strength * fx
+        out[v, 1] += strength * fy
+
+
+def move(double[:, ::1] pos, const double[:, ::1] force, const double[::1] mass,
+         double step, double max_move, double[::1] moved):
+    """p += force / mass * step, each move capped at max_move; moved[i] = its length."""
+    cdef Py_ssize_t i, n = pos.shape[0]
+    cdef double dx, dy, d, scale
+    with nogil:
+        for i in range(n):
+            dx = force[i, 0] / mass[i] * step
+            dy = force[i, 1] / mass[i] * step
+            d = sqrt(dx * dx + dy * dy)
+            scale = max_move / d if d > max_move else 1.0
+            pos[i, 0] += dx * scale
+            pos[i, 1] += dy * scale
+            moved[i] = d * scale
+
+
+def match_neighbors(const int64_t[::1] indptr, const int64_t[::1] indices,
+                    const int64_t[::1] order, const int64_t[::1] degree, int64_t[::1] match):
+    """Greedy matching for coarsening: visiting nodes in ``order``, pair each unmatched
+    node with its unmatched neighbour of lowest degree. match (all -1 on entry) gets each
+    node's partner or stays -1."""
+    cdef Py_ssize_t k, i, n = order.shape[0]
+    cdef int64_t v, u, best
+    with nogil:
+        for i in range(n):
+            v = order[i]
+            if match[v] != -1:
+                continue
+            best = -1
+            for k in range(indptr[v], indptr[v + 1]):
+                u = indices[k]
+                if u != v and match[u] == -1 and (best == -1 or degree[u] < degree[best]):
+                    best = u
+            if best != -1:
+                match[v] = best
+                match[best] = v

@@ -1,0 +1,195 @@
+"""Force-directed layout: the Barnes-Hut kernel against brute force, the quadtree's
+invariants, threads, determinism, and the layout's behaviour on real graphs."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+import groggy as gg
+from groggy._core import _layout
+
+
+def _tree(pos, mass):
+    cap = _layout.tree_capacity(len(pos))
+    while True:  # grow as the layout does when points crowd together
+        cx, cy, cm, half, mx, my = (np.zeros(cap) for _ in range(6))
+        child, point = np.zeros((cap, 4), np.int64), np.zeros(cap, np.int64)
+        used = _layout.build_quadtree(pos, mass, cx, cy, cm, half, mx, my, child, point)
+        if used >= 0:
+            return used, dict(cx=cx, cy=cy, cm=cm, half=half, mx=mx, my=my, child=child,
+                              point=point)
+        cap *= 2
+
+
+def _repulsion(pos, mass, theta, threads=1):
+    used, t = _tree(pos, mass)
+    out = np.zeros_like(pos)
+    _layout.repulsion(pos, mass, t["cm"], t["mx"], t["my"], t["half"], t["child"], theta, 1.0,
+                      threads, out)
+    return out
+
+
+def _brute(pos, mass):
+    d = pos[:, None, :] - pos[None, :, :]
+    d2 = (d ** 2).sum(-1)
+    near = d2 <= 1e-18  # coincident points push nothing (there is no direction)
+    w = np.where(near, 0.0, mass[:, None] * mass[None, :] / np.where(near, 1.0, d2))
+    return (w[..., None] * d).sum(1)
+
+
+points = st.integers(1, 60).flatmap(lambda n: st.tuples(
+    arrays(np.float64, (n, 2), elements=st.floats(-100, 100, width=32)),
+    arrays(np.float64, n, elements=st.floats(0.5, 5, width=32)),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=5)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(points)
+def test_theta_zero_equals_brute_force(case):
+    pos, mass, copies = case
+    pos = pos.copy()
+    for a, b in copies:  # duplicate points on purpose
+        pos[a] = pos[b]
+    got = _repulsion(np.ascontiguousarray(pos), mass, 0.0)
+    want = _brute(pos, mass)
+    scale = np.abs(want).max() + 1.0
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-9 * scale)
+
+
+@settings(max_examples=40, deadline=None)
+@given(points)
+def test_quadtree_invariants(case):
+    pos, mass, _ = case
+    used, t = _tree(np.ascontiguousarray(pos), mass)
+    assert used > 0
+    cm, child, point, half = t["cm"], t["child"], t["point"], t["half"]
+    assert np.isclose(cm[0], mass.sum())                       # the root holds all mass
+    leaves = [c for c in range(used) if child[c, 0] == -1]
+    held = sorted(point[c] for c in leaves if point[c] >= 0)
+    assert len(set(held)) == len(held)                          # a point is in one leaf
+    for c in range(used):
+        if child[c, 0] != -1:
+            kids = child[c]
+            assert (kids > c).all() and np.isclose(cm[kids].sum(), cm[c])
+            assert np.allclose(half[kids], half[c] / 2)
+        elif point[c] >= 0:                                     # a leaf's point is inside it
+            x, y = pos[point[c]]
+            assert abs(x - t["cx"][c]) <= half[c] * (1 + 1e-9) + 1e-9
+            assert abs(y - t["cy"][c]) <= half[c] * (1 + 1e-9) + 1e-9
+
+
+def test_barnes_hut_is_close_to_brute_force_at_default_theta():
+    rng = np.random.default_rng(1)
+    pos, mass = rng.random((400, 2)) * 50, rng.random(400) + 1
+    got, want = _repulsion(pos, mass, 0.9), _brute(pos, mass)
+    err = np.linalg.norm(got - want, axis=1) / (np.linalg.norm(want, axis=1) + 1e-12)
+    assert np.median(err) < 0.05
+
+
+def test_one_thread_equals_two_threads():
+    rng = np.random.default_rng(2)
+    pos, mass = rng.random((3000, 2)), rng.random(3000) + 1
+    assert np.array_equal(_repulsion(pos, mass, 0.9, 1), _repulsion(pos, mass, 0.9, 2))
+    g = _sbm(600, 3000, 4)
+    a = g.viz.compute_layout("force_directed", threads=1).node_positions
+    b = g.viz.compute_layout("force_directed", threads=2).node_positions
+    assert np.array_equal(a, b)
+
+
+def _sbm(n, m, blocks, seed=3):
+    rng = np.random.default_rng(seed)
+    block = np.arange(n) % blocks
+    src = rng.integers(0, n, m)
+    same = rng.random(m) < 0.9
+    dst = np.where(same, (rng.integers(0, n // blocks, m) * blocks + block[src]) % n,
+                   rng.integers(0, n, m))
+    g = gg.Graph()
+    g.add_nodes({"block": block})
+    g.add_edges(src, dst)
+    return g
+
+
+def test_two_disconnected_cliques_separate():
+    g = gg.Graph()
+    g.add_nodes(40)
+    g.add_edges([(a, b) for a in range(20) for b in range(a + 1, 20)] +
+                [(a, b) for a in range(20, 40) for b in range(a + 1, 40)])
+    pos = g.viz.compute_layout("force").node_positions
+    a, b = pos[:20], pos[20:]
+    gap = np.linalg.norm(a.mean(0) - b.mean(0))
+    spread = max(np.linalg.norm(a - a.mean(0), axis=1).max(),
+                 np.linalg.norm(b - b.mean(0), axis=1).max())
+    assert gap > 2 * spread
+
+
+def test_blocks_of_a_block_model_end_up_together():
+    g = _sbm(2000, 10000, 8)
+    pos = g.viz.compute_layout("force_directed").node_positions
+    block = g.nodes["block"].to_numpy()
+    from scipy.spatial import cKDTree
+    _, idx = cKDTree(pos).query(pos, 11)
+    purity = (block[idx[:, 1:]] == block[:, None]).mean()
+    assert purity > 0.6  # random positions give about 1/8
+
+
+def test_deterministic_for_a_seed_and_different_across_seeds():
+    g = _sbm(500, 2000, 5)
+    a = g.viz.compute_layout("force_directed", seed=7).node_positions
+    b = g.viz.compute_layout("force_directed", seed=7).node_positions
+    c = g.viz.compute_layout("force_directed", seed=8).node_positions
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_memory_mapped_graph_gives_the_same_layout(tmp_path):
+    g = _sbm(800, 3000, 4)
+    g.save(tmp_path / "g.groggy")
+    h = gg.open(tmp_path / "g.groggy")
+    assert np.array_equal(g.viz.compute_layout("force").node_positions,
+                          h.viz.compute_layout("force").node_positions)
+
+
+@pytest.mark.parametrize("edges", [[], [(0, 0)], [(0, 1), (0, 1), (1, 1)]])
+def test_degenerate_graphs(edges):
+    for n in (0, 1, 2):
+        g = gg.Graph()
+        g.add_nodes(n)
+        g.add_edges([e for e in edges if max(e) < n])
+        lay = g.viz.compute_layout("force_directed")
+        assert lay.node_positions.shape == (n, 2) and np.isfinite(lay.node_positions).all()
+
+
+def test_initial_positions_continue_a_layout_and_nan_is_refused():
+    g = _sbm(300, 1200, 3)
+    first = g.viz.compute_layout("force_directed").node_positions
+    again = g.viz.compute_layout("force_directed", initial_positions=first, iterations=5)
+    assert again.node_positions.shape == first.shape
+    bad = first.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        g.viz.compute_layout("force_directed", initial_positions=bad)
+    with pytest.raises(ValueError, match="shape"):
+        g.viz.compute_layout("force_directed", initial_positions=first[:5])
+
+
+@pytest.mark.parametrize("params, word", [({"iterations": -1}, "iterations"),
+                                           ({"theta": -0.5}, "theta"),
+                                           ({"gravity": float("nan")}, "gravity"),
+                                           ({"colour": 1}, "colour")])
+def test_bad_parameters_are_named(params, word):
+    g = _sbm(50, 100, 2)
+    with pytest.raises(ValueError, match=word):
+        g.viz.compute_layout("force_directed", **params)
+
+
+def test_every_type_lays_out_through_viz():
+    g = _sbm(200, 600, 2)
+    for obj in (g, g.nodes.table(), g.edges.table(), g.table(), g.connected_components(),
+                g.nodes.ids(), g.adjacency_matrix(), g.nodes[:50]):
+        lay = obj.viz().compute_layout("spring")
+        assert lay.algorithm == "force_directed" and np.isfinite(lay.node_positions).all()
+    assert g.nodes[:50].viz.compute_layout("grid").node_ids.tolist() == list(range(50))
+    lay = g.viz.compute_layout("circular")
+    assert np.allclose(lay[5], lay.node_positions[5])
+    with pytest.raises(TypeError, match="no graph"):
+        gg.array([1, 2]).viz.compute_layout()
