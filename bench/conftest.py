@@ -1,5 +1,6 @@
 """Fixtures shared by the benchmarks: the fixed-seed graph as arrays and as stored
-groggy graphs (the full one and a 1k-node one), built once per session."""
+groggy graphs (the full one and a 1k-node one), the 10-column streaming table as arrays
+and as a stored groggy table, and headless Chromium; each built once per session."""
 from __future__ import annotations
 
 import pytest
@@ -27,6 +28,38 @@ def small_stored_graph(tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "small.groggy"
     benchlib.build_groggy(benchlib.make_graph_data(1_000, 5_000)).save(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def table_data() -> dict:
+    """The streaming benchmarks' 9 attribute columns, N_NODES rows (NumPy arrays)."""
+    return benchlib.make_table_data(benchlib.N_NODES)
+
+
+@pytest.fixture(scope="session")
+def stored_table(table_data, tmp_path_factory):
+    """Path of an edgeless graph whose nodes table is the 10-column streaming table
+    (node_id + ``table_data``), saved by groggy; open it with ``gg.open``."""
+    import groggy as gg
+    path = tmp_path_factory.mktemp("store") / "table.groggy"
+    g = gg.Graph()
+    g.add_nodes(table_data)
+    g.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium through Playwright (skips when either is missing)."""
+    import os
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(benchlib.CHROMIUM):
+        pytest.skip(f"no Chromium at {benchlib.CHROMIUM}")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=benchlib.CHROMIUM,
+                                    args=benchlib.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def pytest_report_header(config):

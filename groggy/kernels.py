@@ -305,7 +305,8 @@ def string_ranks(offsets, data, rows):
         fixed = np.zeros((rows.size, width), dtype=np.uint8)
         _strings.fill_fixed(offsets, data, rows, width, fixed)
         text = fixed.view(f"S{width}").ravel()
-        order = np.lexsort((lengths, text))
+        nul_free = not (data[offsets[0]:offsets[-1]] == 0).any()
+        order = np.argsort(text, kind="stable") if nul_free else np.lexsort((lengths, text))
         ordered_text, ordered_len = text[order], lengths[order]
         new = np.ones(rows.size, dtype=bool)
         new[1:] = (ordered_text[1:] != ordered_text[:-1]) | (ordered_len[1:] != ordered_len[:-1])

@@ -95,7 +95,7 @@ class ForceDirected:
     """Multilevel Barnes-Hut force-directed layout (see the module docstring)."""
 
     name, aliases = "force_directed", ("force", "spring", "fr", "forceatlas")
-    defaults = {"iterations": 60, "theta": 0.9, "gravity": 1.0, "seed": 0,
+    defaults = {"iterations": 30, "theta": 1.0, "gravity": 1.0, "seed": 0,
                 "initial_positions": None, "threads": 0, "progress": None}
 
     def compute(self, graph: GraphInput, iterations, theta, gravity, seed, initial_positions,
@@ -133,7 +133,10 @@ class ForceDirected:
             maps.append(mapping)
         top = levels[-1]
         pos = rng.uniform(-1, 1, (top.n, 2)) * np.sqrt(top.mass.sum())
-        total = 300 + iterations * (len(levels) - 1)
+        # the finest level gets `iterations`, each coarser one half again as many (they
+        # are cheap, and settle the large-scale shape the fine levels only adjust)
+        steps = [min(4 * iterations, int(iterations * 1.5 ** d)) for d in range(len(levels))]
+        total = 300 + sum(steps[:-1])
         with _bar(progress, n, total) as tick:
             _Relaxer(top, theta, gravity, threads).run(pos, 300, 0.5 * _extent(pos), tick)
             for depth in range(len(levels) - 2, -1, -1):
@@ -143,7 +146,7 @@ class ForceDirected:
                 spread = _edge_scale(pos, levels[depth + 1]) * 0.1
                 pos = np.ascontiguousarray(parent + rng.normal(0, spread, (level.n, 2)))
                 _Relaxer(level, theta, gravity, threads).run(
-                    pos, iterations, 2.0 * _edge_scale(pos, level), tick)
+                    pos, steps[depth], 2.0 * _edge_scale(pos, level), tick)
         return pos
 
 

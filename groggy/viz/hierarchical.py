@@ -19,7 +19,7 @@ from groggy.viz.layout import GraphInput, register
 __all__ = ["feedback_arcs", "assign_layers", "hierarchical_layout", "DIRECTIONS"]
 
 DIRECTIONS = ("top-down", "left-right", "bottom-up", "right-left")
-_PLACEMENT_ROUNDS = 4     # down+up placement passes; more barely moves a converged layout
+_PLACEMENT_ROUNDS = 4     # down+up passes of pulling nodes toward their neighbours
 _DUMMY_BUDGET = 8         # at most this many dummy nodes per node and edge (see _proper)
 
 
@@ -219,7 +219,8 @@ def _proper(layer: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int) -> tupl
     upper[first], upper[~first] = a, dummy_ids
     lower[last], lower[~last] = b, dummy_ids
     owner = np.repeat(a, extra)
-    step = np.arange(dummies) - np.repeat(start, extra)    # 0, 1, ... within each chain
+    first_dummy = np.cumsum(extra) - extra
+    step = np.arange(dummies) - np.repeat(first_dummy, extra)   # 0, 1, ... along a chain
     full_layer = np.concatenate([layer, layer[owner] + 1 + step])
     return full_layer, upper, lower, owner
 
@@ -245,7 +246,8 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
     layer_spacing, node_spacing : float
         Distance between layers, and between neighbours within a layer (> 0).
     sweeps : int
-        Rounds of crossing reduction (>= 0).
+        Most rounds of crossing reduction (>= 0); the ordering with the fewest crossings
+        seen is kept, and a round that changes nothing ends them early.
     root : int or list of int, optional
         Layer by BFS depth from these node ids instead of by edge direction.
 
@@ -285,14 +287,18 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
     np.cumsum(np.bincount(group), out=group_ptr[1:])
     pos = np.empty(total, dtype=np.int64)
     pos[nodes] = np.arange(total) - group_ptr[group[nodes]]
+    # the kernels read a node's neighbours in the groups just before and after its own
+    if (group[lower] != group[upper] + 1).any():
+        raise RuntimeError("hierarchical layout built an edge that skips a layer; "
+                           "this is a groggy bug")
     up_ptr, up_idx = _one_way_csr(lower, upper, total)
     down_ptr, down_idx = _one_way_csr(upper, lower, total)
     widest = int(np.diff(group_ptr).max())
 
     _hier.barycenter_sweeps(group_ptr, nodes, pos, up_ptr, up_idx, down_ptr, down_idx,
-                            int(sweeps), np.empty(2 * widest))
-    x = pos * node_spacing
-    x = x.astype(np.float64)
+                            int(sweeps), np.empty(2 * widest),
+                            np.empty(widest + 1, dtype=np.int64), np.empty(total, np.int64))
+    x = pos.astype(np.float64) * node_spacing
     _hier.place_x(group_ptr, nodes, up_ptr, up_idx, down_ptr, down_idx, _PLACEMENT_ROUNDS,
                   node_spacing, x, np.empty(widest), np.empty(widest),
                   np.empty(widest, dtype=np.int64))

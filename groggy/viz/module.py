@@ -39,7 +39,7 @@ class VizModule:
     >>> import groggy as gg
     >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
     >>> g.nodes.table().viz().compute_layout("grid").node_positions.tolist()
-    [[0.0, -0.0], [1.0, -0.0], [0.0, -1.0]]
+    [[0.0, 0.0], [1.0, 0.0], [0.0, -1.0]]
     """
 
     def __init__(self, owner):

@@ -126,6 +126,9 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             and parsed.port == port
 
     def open(self, token):
+        # replies are often two frames (JSON + binary): without this, Nagle's algorithm
+        # and delayed ACKs hold the second one back ~40 ms
+        self.set_nodelay(True)
         server = self.settings["groggy"]
         self.session = Session(server)
         server.connections.add(self)

@@ -252,6 +252,11 @@ export class VirtualTable {
     if (this.layoutDirty) this.layout();
     this.pos = Math.max(0, Math.min(this.realMax, p));
     this.syncScrollTop();
+    // ask for the rows now, not at the next animation frame: a jump's request leaves
+    // up to a frame earlier
+    const first = Math.floor(this.pos / ROW_H);
+    const total = this.feed.totalRows;
+    if (total) this.feed.setRange(first, Math.min(total - 1, first + this.pool.length - 1));
     this.redraw();
   }
 

@@ -1,0 +1,311 @@
+# Hierarchical (layered) layout kernels: a greedy feedback-arc-set order, longest-path
+# layering, barycenter crossing reduction and x placement. groggy.viz.hierarchical
+# validates every array (CSR bounds, lengths, scratch sizes) before a kernel runs; the
+# outputs and the scratch arrays are caller-allocated.
+from libc.stdint cimport int64_t
+from libc.stdlib cimport qsort
+
+
+# ------------------------------------------------------------ Eades-Lin-Smyth order
+
+cdef inline void _unlink(int64_t v, int64_t[::1] nxt, int64_t[::1] prv, int64_t[::1] head,
+                         int64_t[::1] bucket) noexcept nogil:
+    cdef int64_t b = bucket[v]
+    if prv[v] >= 0:
+        nxt[prv[v]] = nxt[v]
+    else:
+        head[b] = nxt[v]
+    if nxt[v] >= 0:
+        prv[nxt[v]] = prv[v]
+    bucket[v] = -1
+
+
+cdef inline int64_t _link(int64_t v, int64_t[::1] outdeg, int64_t[::1] indeg, int64_t span,
+                          int64_t[::1] nxt, int64_t[::1] prv, int64_t[::1] head,
+                          int64_t[::1] bucket) noexcept nogil:
+    # bucket 0: sinks, 1: sources, 2 + span + (out - in): everything else
+    cdef int64_t b
+    if outdeg[v] == 0:
+        b = 0
+    elif indeg[v] == 0:
+        b = 1
+    else:
+        b = 2 + span + outdeg[v] - indeg[v]
+    bucket[v] = b
+    prv[v] = -1
+    nxt[v] = head[b]
+    if head[b] >= 0:
+        prv[head[b]] = v
+    head[b] = v
+    return b
+
+
+def greedy_order(const int64_t[::1] out_ptr, const int64_t[::1] out_idx,
+                 const int64_t[::1] in_ptr, const int64_t[::1] in_idx,
+                 int64_t span, int64_t[::1] outdeg, int64_t[::1] indeg,
+                 int64_t[::1] nxt, int64_t[::1] prv, int64_t[::1] head,
+                 int64_t[::1] bucket, int64_t[::1] order):
+    """Eades-Lin-Smyth: repeatedly take sinks (to the back), sources (to the front), else
+    the node with the largest out - in degree (to the front). Edges that go backwards in
+    ``order`` form a feedback arc set; a DAG gets a topological order.
+
+    outdeg/indeg hold each node's degrees (no self-loops); span is their largest sum;
+    head has 2 * span + 3 entries; nxt, prv, bucket are scratch of length n."""
+    cdef Py_ssize_t n = outdeg.shape[0], k, k2
+    cdef int64_t v, w, b, top = 2 * span + 2, left = 0, right = n - 1
+    with nogil:
+        for k in range(head.shape[0]):
+            head[k] = -1
+        for v in range(n):
+            _link(v, outdeg, indeg, span, nxt, prv, head, bucket)
+        for k in range(n):
+            if head[0] >= 0:
+                v = head[0]
+                order[right] = v
+                right -= 1
+            elif head[1] >= 0:
+                v = head[1]
+                order[left] = v
+                left += 1
+            else:
+                while head[top] < 0:
+                    top -= 1
+                v = head[top]
+                order[left] = v
+                left += 1
+            _unlink(v, nxt, prv, head, bucket)
+            # removing v changes the degrees of its remaining neighbours
+            for k2 in range(out_ptr[v], out_ptr[v + 1]):
+                w = out_idx[k2]
+                if bucket[w] >= 0:
+                    _unlink(w, nxt, prv, head, bucket)
+                    indeg[w] -= 1
+                    b = _link(w, outdeg, indeg, span, nxt, prv, head, bucket)
+                    if b > top:
+                        top = b
+            for k2 in range(in_ptr[v], in_ptr[v + 1]):
+                w = in_idx[k2]
+                if bucket[w] >= 0:
+                    _unlink(w, nxt, prv, head, bucket)
+                    outdeg[w] -= 1
+                    b = _link(w, outdeg, indeg, span, nxt, prv, head, bucket)
+                    if b > top:
+                        top = b
+
+
+def longest_path_layers(const int64_t[::1] order, const int64_t[::1] out_ptr,
+                        const int64_t[::1] out_idx, int64_t[::1] layer):
+    """layer (zeros on entry) becomes each node's longest path from a source. order is a
+    topological order of the edges in out_ptr/out_idx."""
+    cdef Py_ssize_t i, k
+    cdef int64_t u, v
+    with nogil:
+        for i in range(order.shape[0]):
+            u = order[i]
+            for k in range(out_ptr[u], out_ptr[u + 1]):
+                v = out_idx[k]
+                if layer[v] < layer[u] + 1:
+                    layer[v] = layer[u] + 1
+
+
+# ------------------------------------------------------------ crossing reduction
+
+cdef int _cmp_pair(const void *a, const void *b) noexcept nogil:
+    # (key, old position) pairs; old positions are distinct, so the order is total
+    cdef const double *x = <const double *> a
+    cdef const double *y = <const double *> b
+    if x[0] < y[0]:
+        return -1
+    if x[0] > y[0]:
+        return 1
+    if x[1] < y[1]:
+        return -1
+    return 1 if x[1] > y[1] else 0
+
+
+cdef bint _sort_group(Py_ssize_t start, Py_ssize_t stop, int64_t[::1] nodes,
+                      int64_t[::1] pos, const int64_t[::1] ptr, const int64_t[::1] idx,
+                      double[::1] pairs) noexcept nogil:
+    """Reorder one group by the barycenter of each node's neighbours in ptr/idx. A node
+    without such neighbours keeps its slot; the others are sorted into the free slots
+    (mixing slot numbers with barycenters, which live on another layer, would scatter
+    a parent's leaf children among its siblings). Returns whether the order changed."""
+    cdef Py_ssize_t i, k, size = stop - start, moving = 0
+    cdef bint changed = False
+    cdef int64_t v
+    cdef double total
+    for i in range(size):
+        v = nodes[start + i]
+        if ptr[v + 1] > ptr[v]:
+            total = 0
+            for k in range(ptr[v], ptr[v + 1]):
+                total += pos[idx[k]]
+            pairs[2 * moving] = total / (ptr[v + 1] - ptr[v])
+            pairs[2 * moving + 1] = i
+            moving += 1
+    if moving < 2:
+        return False
+    qsort(&pairs[0], moving, 2 * sizeof(double), _cmp_pair)
+    # collect the sorted nodes in the key slots before overwriting the group
+    for i in range(moving):
+        pairs[2 * i] = nodes[start + <Py_ssize_t> pairs[2 * i + 1]]
+    k = 0
+    for i in range(size):
+        v = nodes[start + i]
+        if ptr[v + 1] > ptr[v]:
+            v = <int64_t> pairs[2 * k]
+            k += 1
+            changed = changed or nodes[start + i] != v
+            nodes[start + i] = v
+            pos[v] = i
+    return changed
+
+
+cdef int64_t _crossings(Py_ssize_t start, Py_ssize_t stop, Py_ssize_t below,
+                        const int64_t[::1] nodes, const int64_t[::1] pos,
+                        const int64_t[::1] ptr, const int64_t[::1] idx,
+                        int64_t[::1] tree) noexcept nogil:
+    """Crossings between one group and the next (``below`` nodes): edges taken in the
+    order of their upper ends, count earlier edges whose lower end lies further right
+    (a Fenwick tree over lower positions). Edges of one upper node never cross, so a
+    node's edges are all counted before any of them is inserted."""
+    cdef Py_ssize_t i, k, j
+    cdef int64_t v, count = 0, seen = 0, left
+    for j in range(below + 1):
+        tree[j] = 0
+    for i in range(start, stop):
+        v = nodes[i]
+        for k in range(ptr[v], ptr[v + 1]):
+            left = 0                               # inserted ends at positions <= this one
+            j = pos[idx[k]] + 1
+            while j > 0:
+                left += tree[j]
+                j -= j & -j
+            count += seen - left
+        for k in range(ptr[v], ptr[v + 1]):
+            j = pos[idx[k]] + 1
+            while j <= below:
+                tree[j] += 1
+                j += j & -j
+            seen += 1
+    return count
+
+
+cdef int64_t _all_crossings(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
+                            const int64_t[::1] pos, const int64_t[::1] down_ptr,
+                            const int64_t[::1] down_idx, int64_t[::1] tree) noexcept nogil:
+    cdef Py_ssize_t g, groups = group_ptr.shape[0] - 1
+    cdef int64_t total = 0
+    for g in range(groups - 1):
+        # a group whose nodes have lower neighbours is followed by the group holding them
+        total += _crossings(group_ptr[g], group_ptr[g + 1], group_ptr[g + 2] - group_ptr[g + 1],
+                            nodes, pos, down_ptr, down_idx, tree)
+    return total
+
+
+def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[::1] pos,
+                      const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
+                      const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
+                      Py_ssize_t sweeps, double[::1] pairs, int64_t[::1] tree,
+                      int64_t[::1] best):
+    """``sweeps`` rounds of a down sweep (each group ordered by its upper neighbours)
+    then an up sweep (by lower neighbours); the ordering with the fewest crossings seen
+    is kept. A round that changes nothing ends the sweeps early (the next would repeat
+    it). Groups are numbered so that a node's upper neighbours are in the group just
+    before its own and its lower ones in the group just after. nodes lists every group's
+    nodes in order; pos[v] is v's index within its group. Scratch: pairs holds 2 *
+    (largest group) doubles, tree (largest group) + 1 ints, best one int per node.
+    Returns the number of crossings of the result."""
+    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, total = nodes.shape[0], s, g, i
+    cdef int64_t fewest, now
+    cdef bint changed
+    with nogil:
+        fewest = _all_crossings(group_ptr, nodes, pos, down_ptr, down_idx, tree)
+        for i in range(total):
+            best[i] = nodes[i]
+        for s in range(sweeps):
+            if fewest == 0:
+                break
+            changed = False
+            for g in range(1, groups):
+                if _sort_group(group_ptr[g], group_ptr[g + 1], nodes, pos, up_ptr, up_idx,
+                               pairs):
+                    changed = True
+            now = _all_crossings(group_ptr, nodes, pos, down_ptr, down_idx, tree)
+            if now < fewest:
+                fewest = now
+                for i in range(total):
+                    best[i] = nodes[i]
+            for g in range(groups - 2, -1, -1):
+                if _sort_group(group_ptr[g], group_ptr[g + 1], nodes, pos, down_ptr, down_idx,
+                               pairs):
+                    changed = True
+            if not changed:
+                break
+            now = _all_crossings(group_ptr, nodes, pos, down_ptr, down_idx, tree)
+            if now < fewest:
+                fewest = now
+                for i in range(total):
+                    best[i] = nodes[i]
+        for g in range(groups):
+            for i in range(group_ptr[g], group_ptr[g + 1]):
+                nodes[i] = best[i]
+                pos[best[i]] = i - group_ptr[g]
+    return fewest
+
+
+# ------------------------------------------------------------ x placement
+
+cdef void _place_group(Py_ssize_t start, Py_ssize_t stop, const int64_t[::1] nodes,
+                       const int64_t[::1] ptr, const int64_t[::1] idx, double spacing,
+                       double[::1] x, double[::1] want, double[::1] bsum,
+                       int64_t[::1] bcount) noexcept nogil:
+    """Move one group's nodes as close as they can get (least squares) to the mean x of
+    their neighbours in ptr/idx, keeping their order and ``spacing`` apart. With
+    y_i = x_i - i * spacing the constraint is y non-decreasing: isotonic regression,
+    solved exactly by pooling adjacent violators."""
+    cdef Py_ssize_t i, k, size = stop - start, top = -1, j = 0
+    cdef int64_t v
+    cdef double total
+    for i in range(size):
+        v = nodes[start + i]
+        if ptr[v + 1] > ptr[v]:
+            total = 0
+            for k in range(ptr[v], ptr[v + 1]):
+                total += x[idx[k]]
+            want[i] = total / (ptr[v + 1] - ptr[v]) - i * spacing
+        else:
+            want[i] = x[v] - i * spacing
+    for i in range(size):
+        top += 1
+        bsum[top] = want[i]
+        bcount[top] = 1
+        # pool while the block before has a larger mean than this one
+        while top > 0 and bsum[top - 1] * bcount[top] > bsum[top] * bcount[top - 1]:
+            bsum[top - 1] += bsum[top]
+            bcount[top - 1] += bcount[top]
+            top -= 1
+    for k in range(top + 1):
+        total = bsum[k] / bcount[k]
+        for i in range(bcount[k]):
+            x[nodes[start + j]] = total + j * spacing
+            j += 1
+
+
+def place_x(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
+            const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
+            const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
+            Py_ssize_t rounds, double spacing, double[::1] x, double[::1] want,
+            double[::1] bsum, int64_t[::1] bcount):
+    """``rounds`` of a down pass (each group centred under its upper neighbours) then an
+    up pass (over its lower neighbours). x holds a start placement and receives the
+    result; want, bsum and bcount are scratch of the largest group's size."""
+    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, r, g
+    with nogil:
+        for r in range(rounds):
+            for g in range(groups):
+                _place_group(group_ptr[g], group_ptr[g + 1], nodes, up_ptr, up_idx, spacing,
+                             x, want, bsum, bcount)
+            for g in range(groups - 1, -1, -1):
+                _place_group(group_ptr[g], group_ptr[g + 1], nodes, down_ptr, down_idx,
+                             spacing, x, want, bsum, bcount)
