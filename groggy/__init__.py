@@ -7,6 +7,12 @@
 >>> g.nodes.table().shape
 (3, 2)
 """
+import os as _os
+
+# idle OpenMP threads sleep instead of spinning: layouts run many short parallel loops,
+# and spinning threads fight the rest of the machine (set OMP_WAIT_POLICY to override)
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from groggy.arrays import (ComponentsArray, EdgesArray, NodesArray, NumArray, SubgraphArray,
                            TableArray, array)
 from groggy.display import DisplayConfig, get_display_config, set_display_config

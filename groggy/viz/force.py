@@ -17,6 +17,9 @@ from groggy.viz.layout import GraphInput, register
 
 _COARSEST = 80          # stop coarsening below this many nodes
 _MIN_SHRINK = 0.85      # or when a round removes fewer than 15% of the nodes
+_PARALLEL_FROM = 4000   # nodes from which the kernels use more than one thread
+_GROWTH = 1.0           # each coarser level runs this many times the iterations of the next
+_COARSEST_ITERATIONS = 200
 
 
 class _Level:
@@ -54,6 +57,8 @@ class _Relaxer:
     """Runs force iterations on one level, reusing its buffers."""
 
     def __init__(self, level: _Level, theta: float, gravity: float, threads: int):
+        # below a few thousand nodes a parallel region costs more than it saves
+        threads = threads if level.n >= _PARALLEL_FROM else 1
         self.level, self.theta, self.gravity, self.threads = level, theta, gravity, threads
         self._allocate(_layout.tree_capacity(level.n))
         self.force = np.empty((level.n, 2))
@@ -95,7 +100,7 @@ class ForceDirected:
     """Multilevel Barnes-Hut force-directed layout (see the module docstring)."""
 
     name, aliases = "force_directed", ("force", "spring", "fr", "forceatlas")
-    defaults = {"iterations": 30, "theta": 1.0, "gravity": 1.0, "seed": 0,
+    defaults = {"iterations": 12, "theta": 1.2, "gravity": 1.0, "seed": 0,
                 "initial_positions": None, "threads": 0, "progress": None}
 
     def compute(self, graph: GraphInput, iterations, theta, gravity, seed, initial_positions,
@@ -133,12 +138,13 @@ class ForceDirected:
             maps.append(mapping)
         top = levels[-1]
         pos = rng.uniform(-1, 1, (top.n, 2)) * np.sqrt(top.mass.sum())
-        # the finest level gets `iterations`, each coarser one half again as many (they
-        # are cheap, and settle the large-scale shape the fine levels only adjust)
-        steps = [min(4 * iterations, int(iterations * 1.5 ** d)) for d in range(len(levels))]
-        total = 300 + sum(steps[:-1])
+        # every level but the coarsest gets `iterations` (times _GROWTH per level up):
+        # the coarse levels settle the large-scale shape, the fine ones only adjust it
+        steps = [min(4 * iterations, int(iterations * _GROWTH ** d)) for d in range(len(levels))]
+        total = _COARSEST_ITERATIONS + sum(steps[:-1])
         with _bar(progress, n, total) as tick:
-            _Relaxer(top, theta, gravity, threads).run(pos, 300, 0.5 * _extent(pos), tick)
+            _Relaxer(top, theta, gravity, threads).run(pos, _COARSEST_ITERATIONS,
+                                                       0.5 * _extent(pos), tick)
             for depth in range(len(levels) - 2, -1, -1):
                 level = levels[depth]
                 parent = pos[maps[depth]]
