@@ -193,3 +193,20 @@ def test_every_type_lays_out_through_viz():
     assert np.allclose(lay[5], lay.node_positions[5])
     with pytest.raises(TypeError, match="no graph"):
         gg.array([1, 2]).viz.compute_layout()
+
+
+def test_update_layout_keeps_old_nodes_near_where_they_were():
+    g = _sbm(1000, 4000, 4)
+    first = g.viz.compute_layout("force_directed")
+    new = g.add_nodes(50)
+    g.add_edges(np.array(new), np.arange(50) * 7)
+    updated = g.viz.update_layout(first)
+    assert updated.node_positions.shape == (1050, 2)
+    x0, y0, x1, y1 = first.bounds
+    moved = np.linalg.norm(updated.node_positions[:1000] - first.node_positions, axis=1)
+    assert np.median(moved) < 0.05 * max(x1 - x0, y1 - y0)
+    # a new node lands near its neighbour
+    gap = np.linalg.norm(updated[1000] - updated[0])
+    assert gap < 0.25 * max(x1 - x0, y1 - y0)
+    with pytest.raises(TypeError, match="Layout"):
+        g.viz.update_layout("not a layout")

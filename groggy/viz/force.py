@@ -126,8 +126,9 @@ class ForceDirected:
             if (np.ptp(pos, axis=0) == 0).all():  # all on one spot: spread a little
                 pos += rng.normal(0, 1e-3, pos.shape)
             with _bar(progress, n, iterations) as tick:
+                # moves on the scale of an edge: a refinement, not a new layout
                 _Relaxer(fine, theta, gravity, threads).run(
-                    pos, iterations, 0.1 * _extent(pos), tick)
+                    pos, iterations, 2.0 * _edge_scale(pos, fine), tick)
             return pos
         levels, maps = [fine], []
         while levels[-1].n > _COARSEST:

@@ -84,3 +84,37 @@ class VizModule:
         shown = {k: v for k, v in full.items() if not callable(v) and
                  not isinstance(v, np.ndarray)}
         return Layout(positions, graph.node_ids, algo.name, shown)
+
+    def update_layout(self, layout: Layout, iterations: int = 20, seed: int = 0,
+                      **params) -> Layout:
+        """Continue a force layout after nodes or edges were added.
+
+        Nodes of ``layout`` start where they were; a new node starts at the mean of its
+        already placed neighbours (or near the centre), and a short refinement moves
+        everything only on the scale of an edge, so the picture stays recognisable.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(30); _ = g.add_edges([(i, i + 1) for i in range(29)])
+        >>> first = g.viz.compute_layout()
+        >>> _ = g.add_node(); _ = g.add_edge(29, 30)
+        >>> g.viz.update_layout(first).node_positions.shape
+        (31, 2)
+        """
+        if not isinstance(layout, Layout):
+            raise TypeError(f"update_layout takes a Layout, got {type(layout).__name__}")
+        graph = self.graph_input()
+        old = {int(v): i for i, v in enumerate(layout.node_ids.tolist())}
+        at = np.array([old.get(int(v), -1) for v in graph.node_ids.tolist()], dtype=np.int64)
+        known = at >= 0
+        pos = np.zeros((graph.n, 2))
+        pos[known] = layout.node_positions[at[known]]
+        centre = pos[known].mean(0) if known.any() else np.zeros(2)
+        rng = np.random.default_rng(seed)
+        indptr, indices, _ = graph.csr()
+        for v in np.flatnonzero(~known).tolist():
+            placed = [u for u in indices[indptr[v]:indptr[v + 1]].tolist() if known[u]]
+            pos[v] = (pos[placed].mean(0) if placed else centre) + rng.normal(0, 1e-3, 2)
+        return self.compute_layout("force_directed", initial_positions=pos,
+                                   iterations=iterations, seed=seed, **params)
