@@ -4,7 +4,8 @@
 # kernel runs; outputs are caller-allocated.
 from cython.parallel cimport prange
 from libc.math cimport sqrt
-from libc.stdint cimport int64_t
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from libc.stdint cimport int64_t, uint8_t
 
 cdef int MAX_DEPTH = 48   # deeper than this, points are one point (duplicates)
 cdef Py_ssize_t NO_CHILD = -1
@@ -149,18 +150,56 @@ cdef inline void _force_on(Py_ssize_t i, const double[:, ::1] pos, const double[
     out[i, 1] += fy
 
 
+def spatial_order(const int64_t[:, ::1] child, const int64_t[::1] point, int64_t[::1] order):
+    """Points in the quadtree's depth-first leaf order (nearby points next to each
+    other), then any point that shares a leaf with another. Returns how many were
+    written; order has one entry per point."""
+    cdef Py_ssize_t n = order.shape[0], k = 0, i
+    cdef int64_t stack[256]
+    cdef int top = 1, q
+    cdef int64_t c
+    cdef uint8_t* seen = <uint8_t*>PyMem_Calloc(max(n, 1), 1)
+    if seen == NULL:
+        raise MemoryError()
+    with nogil:
+        stack[0] = 0
+        while top > 0:
+            top -= 1
+            c = stack[top]
+            if child[c, 0] == NO_CHILD:
+                if point[c] >= 0 and not seen[point[c]]:
+                    seen[point[c]] = 1
+                    order[k] = point[c]
+                    k += 1
+                continue
+            for q in range(3, -1, -1):
+                stack[top] = child[c, q]
+                top += 1
+        for i in range(n):
+            if not seen[i]:
+                order[k] = i
+                k += 1
+    PyMem_Free(seen)
+    return k
+
+
 def repulsion(const double[:, ::1] pos, const double[::1] mass, const double[::1] cm,
               const double[::1] mx, const double[::1] my, const double[::1] half,
               const int64_t[:, ::1] child, double theta, double strength, int threads,
-              double[:, ::1] out):
+              double[:, ::1] out, const int64_t[::1] order=None):
     """out[i] += the Barnes-Hut repulsion on point i: strength * m_i * m_j / d, away
-    from each body j (theta 0 = every pair exactly)."""
-    cdef Py_ssize_t i, n = pos.shape[0]
+    from each body j (theta 0 = every pair exactly). ``order`` (from spatial_order)
+    visits points so that neighbours walk the same cells one after another."""
+    cdef Py_ssize_t k, n = pos.shape[0]
     cdef double theta2 = theta * theta
     if n == 0:
         return
-    for i in prange(n, nogil=True, num_threads=threads, schedule="guided"):
-        _force_on(i, pos, mass, cm, mx, my, half, child, theta2, strength, out)
+    if order is None:
+        for k in prange(n, nogil=True, num_threads=threads, schedule="guided"):
+            _force_on(k, pos, mass, cm, mx, my, half, child, theta2, strength, out)
+    else:
+        for k in prange(n, nogil=True, num_threads=threads, schedule="guided"):
+            _force_on(order[k], pos, mass, cm, mx, my, half, child, theta2, strength, out)
 
 
 def attraction(const double[:, ::1] pos, const int64_t[::1] indptr, const int64_t[::1] indices,

@@ -63,6 +63,7 @@ class _Relaxer:
         self._allocate(_layout.tree_capacity(level.n))
         self.force = np.empty((level.n, 2))
         self.moved = np.empty(level.n)
+        self.order = np.empty(level.n, dtype=np.int64)
 
     def _allocate(self, cap: int) -> None:
         self.cells = [np.empty(cap) for _ in range(6)]
@@ -81,8 +82,9 @@ class _Relaxer:
             self.force.fill(0.0)
             self._build(pos)
             cx, cy, cm, half, mx, my = self.cells
+            _layout.spatial_order(self.child, self.point, self.order)
             _layout.repulsion(pos, lv.mass, cm, mx, my, half, self.child, self.theta, 1.0,
-                              self.threads, self.force)
+                              self.threads, self.force, self.order)
             _layout.attraction(pos, lv.indptr, lv.indices, lv.csr_weight, 1.0, self.threads,
                                self.force)
             if self.gravity > 0:
