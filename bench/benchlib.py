@@ -68,6 +68,108 @@ def make_graph_data(n: int, m: int, seed: int = SEED) -> GraphData:
     return GraphData(n, m, nodes, src, dst, edges)
 
 
+@dataclass
+class BlockGraph:
+    """A stochastic block model graph as NumPy arrays: ``block[i]`` is node i's block;
+    undirected, simple (no self-loops, no repeated pairs), edges in random order."""
+
+    n: int
+    m: int
+    k: int
+    block: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+
+    def size(self) -> str:
+        return f"{self.n:,} nodes / {self.m:,} edges / {self.k} blocks"
+
+    def intra_share(self) -> float:
+        return float((self.block[self.src] == self.block[self.dst]).mean())
+
+
+def make_sbm(n: int, m: int, k: int = 20, intra: float = 0.8,
+             seed: int = SEED) -> BlockGraph:
+    """A stochastic block model graph with ``k`` blocks of (nearly) equal size, nodes
+    assigned to blocks at random (a node's id says nothing about its block), exactly
+    ``round(intra * m)`` edges inside blocks (both ends drawn uniformly in one block,
+    the block uniformly) and the rest between blocks (two uniform nodes of different
+    blocks). The same graph for the same arguments."""
+    rng = np.random.default_rng(seed)
+    size = n // k
+    if size < 2 or (n - 1) * n // 2 < m:
+        raise ValueError(f"an SBM of {n} nodes in {k} blocks cannot hold {m} edges")
+    block = rng.permutation(np.arange(n, dtype=np.int64) % k)
+    members = np.argsort(block, kind="stable")          # nodes grouped by block
+    start = np.searchsorted(block[members], np.arange(k + 1))
+    count = np.diff(start)
+    m_in = round(intra * m)
+    if m_in > (count * (count - 1) // 2).sum():
+        raise ValueError(f"{m_in} edges do not fit inside {k} blocks of {n} nodes")
+
+    def fill(want: int, draw) -> np.ndarray:
+        keys = np.empty(0, dtype=np.int64)
+        while keys.size < want:  # draw pairs, drop self-loops and repeats, until enough
+            u, v = draw(want - keys.size + (want - keys.size) // 10 + 100)
+            lo, hi = np.minimum(u, v), np.maximum(u, v)
+            keep = lo != hi
+            keys = np.unique(np.concatenate([keys, lo[keep] * n + hi[keep]]))
+        return rng.permutation(keys)[:want]
+
+    def inside(size_: int):
+        b = rng.integers(0, k, size=size_)
+        u = members[start[b] + rng.integers(0, count[b])]
+        v = members[start[b] + rng.integers(0, count[b])]
+        return u, v
+
+    def between(size_: int):
+        u = rng.integers(0, n, size=size_)
+        v = rng.integers(0, n, size=size_)
+        other = block[u] != block[v]
+        return u[other], v[other]
+
+    keys = rng.permutation(np.concatenate([fill(m_in, inside), fill(m - m_in, between)]))
+    lo, hi = keys // n, keys % n
+    flip = rng.random(m) < 0.5
+    return BlockGraph(n, m, k, block, np.where(flip, hi, lo), np.where(flip, lo, hi))
+
+
+def make_layered_dag(n: int, layers: int = 40, seed: int = SEED) -> tuple:
+    """A random DAG of ``n`` nodes in ``layers`` layers of random sizes (ids shuffled):
+    every node below layer 0 has 1-3 parents, each in the layer just above with
+    probability 0.7, else 2-4 layers above (clipped to layer 0); no repeated pairs.
+    Returns (src, dst, layer): edges point from a parent to its child."""
+    rng = np.random.default_rng(seed)
+    share = rng.uniform(0.5, 1.5, layers)
+    sizes = np.maximum(1, np.floor(share / share.sum() * n).astype(np.int64))
+    sizes[-1] += n - sizes.sum()
+    layer = np.repeat(np.arange(layers), sizes)
+    ids = rng.permutation(n)                  # node ids[j] is the j-th node in layer order
+    first = np.concatenate([[0], np.cumsum(sizes)])
+    child = np.flatnonzero(layer > 0)
+    parents = rng.integers(1, 4, size=child.size)
+    c = np.repeat(child, parents)
+    up = np.where(rng.random(c.size) < 0.7, 1, rng.integers(2, 5, size=c.size))
+    pl = np.maximum(layer[c] - up, 0)
+    p = first[pl] + rng.integers(0, sizes[pl])
+    key = np.unique(p * n + c)
+    src, dst = ids[key // n], ids[key % n]
+    order = rng.permutation(src.size)
+    out_layer = np.empty(n, dtype=np.int64)
+    out_layer[ids] = layer
+    return src[order], dst[order], out_layer
+
+
+def make_random_tree(n: int, seed: int = SEED) -> tuple:
+    """A uniform random recursive tree (node j's parent is uniform among the nodes made
+    before it), ids shuffled. Returns (src, dst, root): edges point parent -> child."""
+    rng = np.random.default_rng(seed)
+    j = np.arange(1, n)
+    parent = np.floor(rng.random(n - 1) * j).astype(np.int64)
+    ids = rng.permutation(n)
+    order = rng.permutation(n - 1)
+    return ids[parent][order], ids[j][order], int(ids[0])
+
+
 # --------------------------------------------------------------------------- tables
 # The streaming benchmarks (test_window, test_roundtrip, test_browser_paint, test_sort)
 # serve one table of N_NODES rows and 10 columns: ``node_id`` (the row position, which
@@ -219,6 +321,15 @@ def record(benchmark, group: str, case: str, per: int = 1) -> float | None:
     if per != 1:
         benchmark.extra_info["ops_per_round"] = per
     return best
+
+
+def record_time(benchmark, group: str, case: str, seconds: float) -> float:
+    """Store a time measured elsewhere (inside a subprocess) as the case's time in
+    ``group``, as ``record`` does with pytest-benchmark's own."""
+    benchmark.extra_info["case"] = case
+    benchmark.extra_info["best_s"] = seconds
+    TIMES.setdefault(group, {})[case] = seconds
+    return seconds
 
 
 def speedup(benchmark, group: str, peer: str, need: float | None, what: str,
