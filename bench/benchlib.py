@@ -355,6 +355,28 @@ def speedup(benchmark, group: str, peer: str, need: float | None, what: str,
 
 
 # --------------------------------------------------------------------------- memory
+def status_bytes(field: str) -> int | None:
+    """A memory figure of this process from /proc/self/status (``VmRSS``, ``VmHWM``)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's high-water mark (``VmHWM``) to the current RSS; False where the
+    kernel refuses."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
 
 _RSS_PROBE = """
 import json, sys, psutil
