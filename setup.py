@@ -24,8 +24,8 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier"]
-PARALLEL = {"_layout"}  # kernels with prange loops
+KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster"]
+PARALLEL = {"_layout", "_raster"}  # kernels with prange loops
 
 
 def openmp_flags() -> list:

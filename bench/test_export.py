@@ -34,6 +34,11 @@ WIDTH, HEIGHT = 1600, 1200
 HERE = Path(__file__).resolve().parent
 MB = 1 << 20
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# the same picture from both: matplotlib's node_size is a marker area in pt^2 at 100 dpi,
+# so node_size=8 is a disc of sqrt(8) * 100 / 72 ~ 3.9 px; groggy's node_size is the
+# diameter in points, one pixel each at the default 72 dpi
+NX_NODE_SIZE = 8
+NODE_PX = round(NX_NODE_SIZE ** 0.5 * 100 / 72, 1)
 
 # engine -> (format, rounds); groggy's cases come after the peer they are compared with
 CASES = {
@@ -82,7 +87,7 @@ def run_networkx(sbm, layout):
 
     def run():
         fig = plt.figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
-        nx.draw(g, pos, ax=fig.add_axes((0, 0, 1, 1)), node_size=8, width=0.3,
+        nx.draw(g, pos, ax=fig.add_axes((0, 0, 1, 1)), node_size=NX_NODE_SIZE, width=0.3,
                 edge_color="#999999")
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=100)
@@ -95,7 +100,8 @@ def write_dot(sbm, layout, path: Path) -> None:
     """A DOT file with every node pinned at its position in points (for ``-n2``)."""
     pos = canvas_positions(layout, WIDTH * 0.75, HEIGHT * 0.75)
     with open(path, "w") as f:
-        f.write('graph G {\nnode [shape=circle, width=0.05, height=0.05, fixedsize=true, '
+        f.write(f'graph G {{\nnode [shape=circle, width={NODE_PX * 0.75 / 72:.3f}, '
+                f'height={NODE_PX * 0.75 / 72:.3f}, fixedsize=true, '
                 'label="", style=filled, fillcolor="#3e7cb1"];\n'
                 'edge [color="#999999", penwidth=0.3];\n')
         f.writelines(f'{i} [pos="{x:.2f},{y:.2f}"];\n' for i, (x, y) in enumerate(pos))
@@ -140,7 +146,8 @@ def test_export(benchmark, drawn, tmp_path, engine):
         run = run_neato(fmt, dot, tmp_path / f"graph.{fmt}")
     else:
         def run():
-            return g.viz.render(fmt, layout=layout, width=WIDTH, height=HEIGHT)
+            return g.viz.render(fmt, layout=layout, width=WIDTH, height=HEIGHT,
+                                node_size=NODE_PX)
     data = benchmark.pedantic(run, rounds=rounds)
     check_output(fmt, data)
     best = benchlib.record(benchmark, group, engine)

@@ -1,4 +1,5 @@
-"""Command line: ``python -m groggy serve PATH | --demo``, ``demo`` and ``info PATH``."""
+"""Command line: ``python -m groggy serve PATH | --demo``, ``demo``, ``info PATH`` and
+``render PATH OUT.png|svg|pdf``."""
 from __future__ import annotations
 
 import argparse
@@ -50,6 +51,35 @@ def _serve(args) -> None:
     server.run_forever()
 
 
+def _number_or_name(text: str):
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _render(args) -> None:
+    from groggy.graph import open_graph
+    g = open_graph(args.path)
+    style = {k: v for k, v in [("node_color", args.node_color), ("label", args.label),
+                               ("title", args.title)] if v is not None}
+    for key, value in (("node_size", args.node_size), ("edge_width", args.edge_width)):
+        if value is not None:
+            style[key] = _number_or_name(value)
+    params = {}
+    for item in args.layout_param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--layout-param takes NAME=VALUE, got {item!r}")
+        params[key] = int(value) if value.lstrip("-").isdigit() else _number_or_name(value)
+    start = time.perf_counter()
+    out = g.viz.export(args.out, format=args.format, layout=args.layout, theme=args.theme,
+                       width=args.width, height=args.height, dpi=args.dpi,
+                       layout_params=params, **style)
+    print(f"wrote {out} ({out.stat().st_size:,} bytes) in "
+          f"{time.perf_counter() - start:.2f}s")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m groggy", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,10 +103,30 @@ def main(argv=None) -> int:
     serve.add_argument("--nodes", type=int, default=1_000_000, help="demo graph size")
     serve.add_argument("--edges", type=int, default=5_000_000, help="demo graph size")
     serve.set_defaults(run=_serve)
+    render = sub.add_parser("render", help="draw a stored graph to PNG, SVG or PDF")
+    render.add_argument("path", help="a directory written by Graph.save")
+    render.add_argument("out", help="the file to write: *.png, *.svg or *.pdf")
+    render.add_argument("--format", choices=["png", "svg", "pdf"],
+                        help="default: from the extension of OUT")
+    render.add_argument("--layout", default="force_directed",
+                        help="force_directed (default), hierarchical, circular or grid")
+    render.add_argument("--layout-param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a layout parameter, e.g. --layout-param seed=1 (repeatable)")
+    render.add_argument("--theme", default="light",
+                        help="light (default), dark, sleek, publication or minimal")
+    render.add_argument("--width", type=float, default=800, help="points (default 800)")
+    render.add_argument("--height", type=float, default=600, help="points (default 600)")
+    render.add_argument("--dpi", type=float, help="PNG resolution (default 72)")
+    render.add_argument("--node-color", help="a node attribute or a colour")
+    render.add_argument("--node-size", help="a node attribute, 'degree' or points")
+    render.add_argument("--edge-width", help="an edge attribute or points")
+    render.add_argument("--label", help="the node attribute to write beside nodes")
+    render.add_argument("--title")
+    render.set_defaults(run=_render)
     args = parser.parse_args(argv)
     try:
         args.run(args)
-    except (GroggyError, ValueError) as exc:
+    except (GroggyError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -175,7 +175,8 @@ class _View:
     @property
     def viz(self):
         """The :class:`~groggy.viz.VizModule` of the graph behind this object
-        (``t.viz`` and ``t.viz()`` are the same): ``compute_layout(...)``."""
+        (``t.viz`` and ``t.viz()`` are the same): ``compute_layout(...)``,
+        ``export(path)`` (PNG, SVG, PDF), ``render()``, ``show_static()``."""
         from groggy.viz import VizModule
         return VizModule(getattr(self, "_owner", None) or self)
 

@@ -329,7 +329,8 @@ class Graph:
     # ------------------------------------------------------------------ accessors
     @property
     def viz(self):
-        """Layouts of this graph: ``g.viz.compute_layout("force_directed")``."""
+        """Layouts and drawings of this graph: ``g.viz.compute_layout("force_directed")``,
+        ``g.viz.export("g.png")``."""
         from groggy.viz import VizModule
         return VizModule(self)
 

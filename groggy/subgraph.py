@@ -56,7 +56,8 @@ class Subgraph:
 
     @property
     def viz(self):
-        """Layouts of this subgraph: ``sg.viz.compute_layout(...)``."""
+        """Layouts and drawings of this subgraph: ``sg.viz.compute_layout(...)``,
+        ``sg.viz.export(path)``."""
         from groggy.viz import VizModule
         return VizModule(self)
 

@@ -7,12 +7,14 @@ import zlib
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 skia = pytest.importorskip("skia")
 
+import groggy.viz.png as png_module  # noqa: E402
 from groggy.viz.png import encode_png  # noqa: E402
-from groggy.viz.skia_paths import _slow_path, dots_path, segments_path  # noqa: E402
+from groggy.viz.skia_paths import (_slow_path, _slow_polygons, _slow_quads,  # noqa: E402
+                                   dots_path, polygons_path, quads_path, segments_path)
 
 
 def chunks(data: bytes) -> list:
@@ -36,15 +38,27 @@ def decode_by_hand(data: bytes) -> np.ndarray:
     return rows[:, 1:].reshape(h, w, 4)
 
 
-@settings(max_examples=30, deadline=None)
+@pytest.fixture(params=["isal", "zlib"])
+def deflate(request, monkeypatch):
+    """Each test runs with ISA-L deflate and with the threaded zlib fallback."""
+    if request.param == "isal":
+        if png_module.isal_zlib is None:
+            pytest.skip("isal is not installed")
+    else:
+        monkeypatch.setattr(png_module, "isal_zlib", None)
+    return request.param
+
+
+@settings(max_examples=30, deadline=None,  # the fixture only picks the deflate engine
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1))
-def test_png_round_trips_exactly(h, w, seed):
+def test_png_round_trips_exactly(deflate, h, w, seed):
     rgba = np.random.default_rng(seed).integers(0, 256, (h, w, 4), dtype=np.uint8)
     assert np.array_equal(decode_by_hand(encode_png(rgba)), rgba)
 
 
-def test_png_in_bands_decodes_in_skia():
-    # big enough to be cut into bands deflated on two threads
+def test_png_in_bands_decodes_in_skia(deflate):
+    # big enough for the zlib fallback to cut it into bands deflated on two threads
     rgba = np.zeros((1000, 1500, 4), dtype=np.uint8)
     rgba[..., 3] = 255
     rgba[::7, :, 0] = 200
@@ -84,3 +98,26 @@ def test_dots_path_draws_round_dots():
     assert pixels[10, 10, :3].max() == 0 and pixels[25, 30, :3].max() == 0  # centres
     assert pixels[10, 17, :3].min() == 255   # outside the radius
     assert pixels[14, 14, :3].min() == 255   # a square cap would have covered this corner
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(3, 5), st.lists(st.floats(-1e4, 1e4, width=32), max_size=60))
+def test_polygons_path_equals_point_by_point(corners, values):
+    arr = np.array(values[:len(values) // (2 * corners) * 2 * corners],
+                   dtype=np.float32).reshape(-1, corners, 2)
+    assert bytes(polygons_path(arr).serialize()) == bytes(_slow_polygons(arr).serialize())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[st.floats(-1e4, 1e4, width=32)] * 6), max_size=20))
+def test_quads_path_equals_point_by_point(curves):
+    arr = np.array(curves, dtype=np.float32).reshape(-1, 6)
+    fast = quads_path(arr[:, 0:2], arr[:, 2:4], arr[:, 4:6])
+    assert bytes(fast.serialize()) == bytes(_slow_quads(arr.reshape(-1, 2)).serialize())
+
+
+def test_png_records_its_dpi():
+    data = encode_png(np.zeros((2, 2, 4), dtype=np.uint8), dpi=300)
+    parts = dict(chunks(data))
+    assert struct.unpack(">IIB", parts[b"pHYs"]) == (11811, 11811, 1)   # 300 / 0.0254
+    assert b"pHYs" not in encode_png(np.zeros((2, 2, 4), dtype=np.uint8))

@@ -204,18 +204,65 @@ def repulsion(const double[:, ::1] pos, const double[::1] mass, const double[::1
 
 def attraction(const double[:, ::1] pos, const int64_t[::1] indptr, const int64_t[::1] indices,
                const double[::1] weight, double strength, int threads, double[:, ::1] out):
-    """out[v] += strength * w * (p_u - p_v) over v's neighbours u (a spring of rest
-    length 0, linear in distance). weight is per CSR entry."""
+    """out[v] += strength * w * d * (p_u - p_v) over v's neighbours u at distance d: a
+    spring of rest length 0 pulling with w * d^2 (Fruchterman-Reingold's). weight is per
+    CSR entry."""
     cdef Py_ssize_t v, k, n = indptr.shape[0] - 1
-    cdef double fx, fy
+    cdef double fx, fy, dx, dy, f
     for v in prange(n, nogil=True, num_threads=threads, schedule="guided"):
         fx = 0
         fy = 0
         for k in range(indptr[v], indptr[v + 1]):
-            fx = fx + weight[k] * (pos[indices[k], 0] - pos[v, 0])
-            fy = fy + weight[k] * (pos[indices[k], 1] - pos[v, 1])
+            dx = pos[indices[k], 0] - pos[v, 0]
+            dy = pos[indices[k], 1] - pos[v, 1]
+            f = weight[k] * sqrt(dx * dx + dy * dy)
+            fx = fx + f * dx
+            fy = fy + f * dy
         out[v, 0] += strength * fx
         out[v, 1] += strength * fy
+
+
+def contraction(const double[:, ::1] pos, const int64_t[::1] indptr,
+                const int64_t[::1] indices, const double[::1] weight, double rest,
+                int threads, double[:, ::1] out):
+    """out[v] += w * (d - rest) / d * (p_u - p_v) over v's neighbours u at distance
+    d > rest: pulls in only the edges longer than ``rest``, leaves shorter ones alone."""
+    cdef Py_ssize_t v, k, n = indptr.shape[0] - 1
+    cdef double fx, fy, dx, dy, d
+    for v in prange(n, nogil=True, num_threads=threads, schedule="static"):
+        fx = 0
+        fy = 0
+        for k in range(indptr[v], indptr[v + 1]):
+            dx = pos[indices[k], 0] - pos[v, 0]
+            dy = pos[indices[k], 1] - pos[v, 1]
+            d = sqrt(dx * dx + dy * dy)
+            if d > rest:
+                fx = fx + weight[k] * (d - rest) / d * dx
+                fy = fy + weight[k] * (d - rest) / d * dy
+        out[v, 0] += fx
+        out[v, 1] += fy
+
+
+def gravity(const double[:, ::1] pos, const double[::1] mass, double strength,
+            double[:, ::1] out):
+    """out[i] -= strength * m_i toward the centre of mass (a pull of constant size)."""
+    cdef Py_ssize_t i, n = pos.shape[0]
+    cdef double total = 0, cx = 0, cy = 0, dx, dy, d
+    if n == 0:
+        return
+    with nogil:
+        for i in range(n):
+            total += mass[i]
+            cx += mass[i] * pos[i, 0]
+            cy += mass[i] * pos[i, 1]
+        cx /= total
+        cy /= total
+        for i in range(n):
+            dx = pos[i, 0] - cx
+            dy = pos[i, 1] - cy
+            d = sqrt(dx * dx + dy * dy) + 1e-9
+            out[i, 0] -= strength * mass[i] * dx / d
+            out[i, 1] -= strength * mass[i] * dy / d
 
 
 def move(double[:, ::1] pos, const double[:, ::1] force, const double[::1] mass,
@@ -254,3 +301,51 @@ def match_neighbors(const int64_t[::1] indptr, const int64_t[::1] indices,
             if best != -1:
                 match[v] = best
                 match[best] = v
+
+
+def coarse_graph(const int64_t[::1] indptr, const int64_t[::1] indices,
+                 const double[::1] weight, const int64_t[::1] cluster, Py_ssize_t nc,
+                 int64_t[::1] out_indptr, int64_t[::1] out_indices, double[::1] out_weight):
+    """The graph of the clusters (node i in cluster[i], ids 0..nc-1), in linear time: an
+    edge between two clusters weighs the sum of the fine edges between them; edges inside
+    a cluster vanish. Writes a CSR (out_indptr has nc + 1 entries, the others room for
+    every fine entry) and returns its number of entries."""
+    cdef Py_ssize_t n = indptr.shape[0] - 1, i, k, j, c, u, nnz = 0
+    cdef int64_t* start = <int64_t*>PyMem_Calloc(nc + 1, sizeof(int64_t))
+    cdef int64_t* members = <int64_t*>PyMem_Calloc(max(n, 1), sizeof(int64_t))
+    cdef int64_t* mark = <int64_t*>PyMem_Calloc(max(nc, 1), sizeof(int64_t))
+    cdef int64_t* slot = <int64_t*>PyMem_Calloc(max(nc, 1), sizeof(int64_t))
+    if start == NULL or members == NULL or mark == NULL or slot == NULL:
+        PyMem_Free(start); PyMem_Free(members); PyMem_Free(mark); PyMem_Free(slot)
+        raise MemoryError()
+    with nogil:
+        for i in range(n):                      # counting sort: members of each cluster
+            start[cluster[i] + 1] += 1
+        for c in range(nc):
+            start[c + 1] += start[c]
+        for i in range(n):
+            members[start[cluster[i]]] = i
+            start[cluster[i]] += 1
+        for c in range(nc - 1, -1, -1):         # back to the first member of each
+            start[c + 1] = start[c]
+            mark[c] = -1
+        start[0] = 0
+        for c in range(nc):
+            out_indptr[c] = nnz
+            for j in range(start[c], start[c + 1]):
+                i = members[j]
+                for k in range(indptr[i], indptr[i + 1]):
+                    u = cluster[indices[k]]
+                    if u == c:
+                        continue
+                    if mark[u] != c:            # first edge to u from this cluster
+                        mark[u] = c
+                        slot[u] = nnz
+                        out_indices[nnz] = u
+                        out_weight[nnz] = weight[k]
+                        nnz += 1
+                    else:
+                        out_weight[slot[u]] += weight[k]
+        out_indptr[nc] = nnz
+    PyMem_Free(start); PyMem_Free(members); PyMem_Free(mark); PyMem_Free(slot)
+    return nnz

@@ -1,7 +1,10 @@
-"""Visualization: layouts (force-directed, hierarchical, circular, grid) and metrics."""
+"""Visualization: layouts (force-directed, hierarchical, circular, grid), metrics, and
+static drawings (PNG, SVG, PDF with skia: ``obj.viz.export``)."""
 from groggy.viz import force, simple  # noqa: F401  (they register their layouts)
 from groggy.viz import hierarchical  # noqa: F401  (registers its layout)
 from groggy.viz.layout import GraphInput, Layout, LayoutAlgorithm, algorithms, register
+from groggy.viz.export import StaticImage
 from groggy.viz.module import VizModule
 
-__all__ = ["GraphInput", "Layout", "LayoutAlgorithm", "VizModule", "algorithms", "register"]
+__all__ = ["GraphInput", "Layout", "LayoutAlgorithm", "StaticImage", "VizModule",
+           "algorithms", "register"]

@@ -1,8 +1,12 @@
-"""Force-directed layout: Barnes-Hut repulsion, linear edge springs and gravity, run on
-a hierarchy of coarsened graphs so that large graphs settle in few fine iterations.
+"""Force-directed layout: Barnes-Hut repulsion, edge springs and gravity, run on a
+hierarchy of coarsened graphs so that large graphs settle in few fine iterations.
 
-Forces (ForceAtlas2-like, with node mass = degree + 1): repulsion ``m_i m_j / d``,
-attraction ``w d`` along each edge, gravity ``gravity * m_i`` toward the centre.
+Forces (Fruchterman-Reingold-like; a node's mass is 1, a coarse node's the number of
+nodes it stands for): repulsion ``m_i m_j / d``, attraction ``w d^2`` along each edge,
+gravity ``gravity * m_i`` toward the centre. The springs grow with the square of the
+length, so long edges are pulled in harder than with linear springs: edge lengths come
+out more even, and clusters still show. A final pass pulls in the edges longer than the
+median a little more.
 """
 from __future__ import annotations
 
@@ -16,41 +20,48 @@ from groggy.progress import Progress
 from groggy.viz.layout import GraphInput, register
 
 _COARSEST = 80          # stop coarsening below this many nodes
-_MIN_SHRINK = 0.85      # or when a round removes fewer than 15% of the nodes
-_PARALLEL_FROM = 4000   # nodes from which the kernels use more than one thread
-_GROWTH = 1.0           # each coarser level runs this many times the iterations of the next
+_MIN_SHRINK = 0.85      # or when a matching round removes fewer than 15% of the nodes
+_ROUNDS = 2             # matching rounds per level: each level has ~1/4 of the nodes
+_PARALLEL_FROM = 2000   # nodes from which the kernels use more than one thread
 _COARSEST_ITERATIONS = 200
+_CONTRACT = 2           # final rounds that pull in edges longer than the median
+_CONTRACT_STEP = 0.3
 
 
 class _Level:
-    """One graph of the hierarchy: CSR with edge weights and node masses."""
+    """One graph of the hierarchy: CSR (both ways) with edge weights, and node masses."""
 
-    def __init__(self, n, src, dst, weight, mass):
-        self.n, self.mass = n, mass
-        self.src, self.dst, self.weight = src, dst, weight
+    def __init__(self, n, indptr, indices, weight, mass):
+        self.n, self.indptr, self.indices, self.csr_weight = n, indptr, indices, weight
+        self.mass = mass
+        self.degree = np.diff(indptr)
+
+    @classmethod
+    def from_edges(cls, n, src, dst):
         keep = src != dst
-        s, t, w = src[keep], dst[keep], weight[keep]
-        self.indptr, self.indices, eids = kernels.build_csr(s, t, n, both_ways=True)
-        self.csr_weight = np.ascontiguousarray(w[eids]) if eids.size else np.zeros(0)
-        self.degree = np.diff(self.indptr)
+        indptr, indices, _ = kernels.build_csr(src[keep], dst[keep], n, both_ways=True)
+        return cls(n, indptr, indices, np.ones(indices.size), np.ones(n))
 
 
 def _coarsen(level: _Level, rng) -> tuple:
     """A coarser level by matching neighbours, and the map fine node -> coarse node."""
-    match = np.full(level.n, -1, dtype=np.int64)
-    order = rng.permutation(level.n).astype(np.int64)
+    n = level.n
+    match = np.full(n, -1, dtype=np.int64)
+    order = rng.permutation(n).astype(np.int64)
     _layout.match_neighbors(level.indptr, level.indices, order, level.degree, match)
-    ids = np.arange(level.n, dtype=np.int64)
+    ids = np.arange(n, dtype=np.int64)
     leader = np.where(match >= 0, np.minimum(ids, match), ids)
-    _, coarse = np.unique(leader, return_inverse=True)
-    nc = int(coarse.max()) + 1 if level.n else 0
-    cs, ct = coarse[level.src], coarse[level.dst]
-    keep = cs != ct
-    lo, hi = np.minimum(cs[keep], ct[keep]), np.maximum(cs[keep], ct[keep])
-    key, inverse = np.unique(lo * nc + hi, return_inverse=True)
-    weight = np.bincount(inverse, weights=level.weight[keep], minlength=key.size)
+    # coarse ids numbered in the order of their leaders (a linear pass, no sort)
+    rank = np.cumsum(leader == ids) - 1
+    coarse = rank[leader]
+    nc = int(rank[-1]) + 1
+    indptr = np.empty(nc + 1, dtype=np.int64)
+    indices = np.empty(level.indices.size, dtype=np.int64)
+    weight = np.empty(level.indices.size)
+    nnz = _layout.coarse_graph(level.indptr, level.indices, level.csr_weight, coarse, nc,
+                               indptr, indices, weight)
     mass = np.bincount(coarse, weights=level.mass, minlength=nc)
-    return _Level(nc, key // nc, key % nc, weight, mass), coarse
+    return _Level(nc, indptr, indices[:nnz].copy(), weight[:nnz].copy(), mass), coarse
 
 
 class _Relaxer:
@@ -88,21 +99,35 @@ class _Relaxer:
             _layout.attraction(pos, lv.indptr, lv.indices, lv.csr_weight, 1.0, self.threads,
                                self.force)
             if self.gravity > 0:
-                centre = pos - (lv.mass @ pos) / lv.mass.sum()
-                dist = np.sqrt((centre ** 2).sum(1)) + 1e-9
-                self.force -= (self.gravity * lv.mass / dist)[:, None] * centre
+                _layout.gravity(pos, lv.mass, self.gravity, self.force)
             # linear cooling: big moves early, fine adjustments late
             cap = temperature * (1.0 - it / max(iterations, 1)) + 1e-3 * temperature
             _layout.move(pos, self.force, lv.mass, 0.5, cap, self.moved)
             if tick:
                 tick()
 
+    def contract(self, pos: np.ndarray, rounds: int) -> None:
+        """Pull in the edges longer than the median a little (no repulsion): the long
+        tail of edge lengths shrinks while the short edges, and so the clusters and the
+        nearest neighbours, stay as they are."""
+        lv = self.level
+        # a node moves by the mean pull of its edges (run on the finest level: weights 1)
+        degree = np.maximum(lv.degree, 1).astype(np.float64)
+        for _ in range(rounds):
+            self.force.fill(0.0)
+            _layout.contraction(pos, lv.indptr, lv.indices, lv.csr_weight,
+                                _edge_scale(pos, lv), self.threads, self.force)
+            _layout.move(pos, self.force, degree, _CONTRACT_STEP, np.inf, self.moved)
+
+
+_STRAY = 3.0  # median distances from the centre beyond which a node is reined in
+
 
 class ForceDirected:
     """Multilevel Barnes-Hut force-directed layout (see the module docstring)."""
 
     name, aliases = "force_directed", ("force", "spring", "fr", "forceatlas")
-    defaults = {"iterations": 12, "theta": 1.2, "gravity": 1.0, "seed": 0,
+    defaults = {"iterations": 10, "theta": 1.2, "gravity": 1.0, "seed": 0,
                 "initial_positions": None, "threads": 0, "progress": None}
 
     def compute(self, graph: GraphInput, iterations, theta, gravity, seed, initial_positions,
@@ -120,43 +145,63 @@ class ForceDirected:
         if n == 1:
             return np.zeros((1, 2)) if initial_positions is None else \
                 _initial(initial_positions, 1).copy()
-        fine = _Level(n, graph.sources, graph.targets, np.ones(graph.sources.size),
-                      np.zeros(0))
-        fine.mass = fine.degree.astype(np.float64) + 1.0
+        fine = _Level.from_edges(n, graph.sources, graph.targets)
         if initial_positions is not None:
             pos = _initial(initial_positions, n).copy()
             if (np.ptp(pos, axis=0) == 0).all():  # all on one spot: spread a little
                 pos += rng.normal(0, 1e-3, pos.shape)
             with _bar(progress, n, iterations) as tick:
                 # moves on the scale of an edge: a refinement, not a new layout
-                _Relaxer(fine, theta, gravity, threads).run(
-                    pos, iterations, 2.0 * _edge_scale(pos, fine), tick)
+                relax = _Relaxer(fine, theta, gravity, threads)
+                relax.run(pos, iterations, 2.0 * _edge_scale(pos, fine), tick)
+                relax.contract(pos, _CONTRACT)
             return pos
         levels, maps = [fine], []
         while levels[-1].n > _COARSEST:
-            coarse, mapping = _coarsen(levels[-1], rng)
-            if coarse.n > _MIN_SHRINK * levels[-1].n:
+            coarse, mapping = levels[-1], None
+            for _ in range(_ROUNDS):
+                smaller, step = _coarsen(coarse, rng)
+                if smaller.n > _MIN_SHRINK * coarse.n:
+                    break
+                coarse, mapping = smaller, step if mapping is None else step[mapping]
+            if mapping is None:
                 break
             levels.append(coarse)
             maps.append(mapping)
+            if coarse.n > _MIN_SHRINK ** _ROUNDS * levels[-2].n:
+                break
         top = levels[-1]
         pos = rng.uniform(-1, 1, (top.n, 2)) * np.sqrt(top.mass.sum())
-        # every level but the coarsest gets `iterations` (times _GROWTH per level up):
-        # the coarse levels settle the large-scale shape, the fine ones only adjust it
-        steps = [min(4 * iterations, int(iterations * _GROWTH ** d)) for d in range(len(levels))]
-        total = _COARSEST_ITERATIONS + sum(steps[:-1])
+        # every level but the coarsest gets `iterations`: the coarse levels settle the
+        # large-scale shape, the fine ones only adjust it
+        total = _COARSEST_ITERATIONS + iterations * (len(levels) - 1)
         with _bar(progress, n, total) as tick:
-            _Relaxer(top, theta, gravity, threads).run(pos, _COARSEST_ITERATIONS,
-                                                       0.5 * _extent(pos), tick)
+            relax = _Relaxer(top, theta, gravity, threads)
+            relax.run(pos, _COARSEST_ITERATIONS, 0.5 * _extent(pos), tick)
             for depth in range(len(levels) - 2, -1, -1):
                 level = levels[depth]
-                parent = pos[maps[depth]]
-                # matched pairs start apart by a fraction of the typical edge length
+                # the nodes of a cluster start apart by a fraction of the typical edge
                 spread = _edge_scale(pos, levels[depth + 1]) * 0.1
-                pos = np.ascontiguousarray(parent + rng.normal(0, spread, (level.n, 2)))
-                _Relaxer(level, theta, gravity, threads).run(
-                    pos, steps[depth], 2.0 * _edge_scale(pos, level), tick)
+                pos = np.ascontiguousarray(pos[maps[depth]] +
+                                           rng.normal(0, spread, (level.n, 2)))
+                relax = _Relaxer(level, theta, gravity, threads)
+                relax.run(pos, iterations, 2.0 * _edge_scale(pos, level), tick)
+            relax.contract(pos, _CONTRACT)
+        _rein_strays(pos)
         return pos
+
+
+def _rein_strays(pos: np.ndarray) -> None:
+    """Bring nodes flung far out back to a rim at ``_STRAY`` median distances from the
+    centre, in their own direction. Isolated and barely attached nodes feel the whole
+    graph's repulsion and almost no pull (at 100k nodes a few land 170 median distances
+    out), and one such node would shrink the rest of a drawing to a dot."""
+    centre = np.median(pos, axis=0)
+    d = np.sqrt(((pos - centre) ** 2).sum(1))
+    limit = _STRAY * float(np.median(d))
+    far = d > limit
+    if limit > 0 and far.any():
+        pos[far] = centre + (pos[far] - centre) * (limit / d[far])[:, None]
 
 
 def _check_count(name: str, value) -> int:
@@ -179,11 +224,14 @@ def _extent(pos: np.ndarray) -> float:
 
 
 def _edge_scale(pos: np.ndarray, level: _Level) -> float:
-    """Median edge length of ``level`` at ``pos`` (its scale for moves and jitter)."""
-    if level.src.size == 0:
+    """Median edge length of ``level`` at ``pos`` (its scale for moves and jitter), from
+    a strided sample of a few thousand edges."""
+    nnz = level.indices.size
+    if nnz == 0:
         return _extent(pos) / np.sqrt(level.n)
-    take = slice(0, min(level.src.size, 20000))
-    d = np.sqrt(((pos[level.src[take]] - pos[level.dst[take]]) ** 2).sum(1))
+    k = np.arange(0, nnz, max(1, nnz // 4000))
+    rows = np.searchsorted(level.indptr, k, side="right") - 1
+    d = np.sqrt(((pos[rows] - pos[level.indices[k]]) ** 2).sum(1))
     return float(np.median(d)) + 1e-9
 
 

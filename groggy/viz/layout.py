@@ -11,8 +11,11 @@ from groggy import kernels
 
 @dataclass
 class GraphInput:
-    """What a layout algorithm reads: ``n`` nodes numbered 0..n-1 (row i is node
-    ``node_ids[i]`` of the graph) and the edges between them in that numbering."""
+    """What a layout algorithm (and the renderer) reads: ``n`` nodes numbered 0..n-1
+    (row i is node ``node_ids[i]`` of the graph) and the edges between them in that
+    numbering. ``attribute(name)`` and ``edge_attribute(name)`` give a node or edge
+    attribute in that order (float64 with NaN for nulls, or an object array of str/None),
+    and raise ``KeyError`` naming the attributes there are."""
 
     n: int
     sources: np.ndarray
@@ -21,6 +24,7 @@ class GraphInput:
     node_ids: np.ndarray
     attribute: Callable[[str], np.ndarray] = field(repr=False)
     _csr: tuple | None = field(default=None, repr=False)
+    edge_attribute: Callable[[str], np.ndarray] | None = field(default=None, repr=False)
 
     def csr(self):
         """Undirected adjacency (indptr, indices, edge_ids), built once."""

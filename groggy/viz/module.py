@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy.viz import export as _export
 from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
 
 
@@ -12,25 +13,41 @@ def graph_input(source) -> GraphInput:
     src, dst = graph._src.data, graph._dst.data
     if graph is source:
         nodes = np.arange(graph.node_count(), dtype=np.int64)
+        edges = np.arange(graph.edge_count(), dtype=np.int64)
         s, t = np.asarray(src), np.asarray(dst)
     else:
         nodes, edges = source._node_ids, source._edges()
         s = np.searchsorted(nodes, src[edges])
         t = np.searchsorted(nodes, dst[edges])
-    store = graph._nodes
-
-    def attribute(name):
-        column = store.column(name)
-        return np.array(column.to_list(nodes), dtype=object) if column.kind == "string" \
-            else column.numeric(nodes)
 
     return GraphInput(int(nodes.size), np.ascontiguousarray(s, dtype=np.int64),
                       np.ascontiguousarray(t, dtype=np.int64), graph.is_directed, nodes,
-                      attribute)
+                      AttributeReader(graph._nodes, nodes),
+                      edge_attribute=AttributeReader(graph._edges, edges))
+
+
+class AttributeReader:
+    """``reader(name)``: an attribute at the given rows, float64 with NaN for nulls or
+    an object array of str/None; ``reader.kind(name)``: its column kind (``int64``,
+    ``float64``, ``bool``, ``string``). Unknown names raise ``KeyError``."""
+
+    def __init__(self, store, rows: np.ndarray):
+        self._store, self._rows = store, rows
+
+    def __call__(self, name: str) -> np.ndarray:
+        column = self._store.column(name)
+        if column.kind == "string":
+            return np.array(column.to_list(self._rows), dtype=object)
+        return column.numeric(self._rows)
+
+    def kind(self, name: str) -> str:
+        return self._store.column(name).kind
 
 
 class VizModule:
-    """Layouts (and, with the renderer, drawings) of the graph data behind an object.
+    """Layouts and drawings of the graph data behind an object: ``compute_layout``,
+    ``update_layout``; ``export`` (PNG, SVG, PDF files), ``render`` (their bytes),
+    ``show_static`` (a notebook image).
 
     ``obj.viz`` and ``obj.viz()`` give the same module.
 
@@ -118,3 +135,100 @@ class VizModule:
             pos[v] = (pos[placed].mean(0) if placed else centre) + rng.normal(0, 1e-3, 2)
         return self.compute_layout("force_directed", initial_positions=pos,
                                    iterations=iterations, seed=seed, **params)
+
+    def export(self, path, format: str | None = None, layout="force_directed",
+               theme: str = "light", width: float = 800, height: float = 600,
+               dpi: float | None = None, **style):
+        """Draw the graph behind this object into a PNG, SVG or PDF file.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write. It is written whole or not at all (through a temporary
+            sibling file), and an error leaves nothing new behind.
+        format : {"png", "svg", "pdf"}, optional
+            Default: from the extension of ``path``.
+        layout : str or Layout
+            An algorithm name (computed now; its parameters in ``layout_params={...}``)
+            or a :class:`Layout` already computed, so that one layout serves many
+            drawings. A layout of a whole graph also serves its subgraphs and tables.
+        theme : str
+            ``light``, ``dark``, ``sleek``, ``publication`` (black and white, categories
+            as shapes) or ``minimal`` (transparent background); see ``groggy.themes``.
+        width, height : float
+            Page size in points (1/72 inch). A PNG is ``round(width * dpi / 72)`` x
+            ``round(height * dpi / 72)`` pixels; SVG and PDF are vector, ``dpi`` aside.
+        dpi : float, optional
+            PNG resolution (default 72: one pixel per point); 300 for print.
+        **style
+            ``node_color`` (node attribute: categories get the theme's palette and a
+            legend, numbers its colour ramp; or a colour), ``node_size`` (attribute,
+            ``"degree"`` or diameter in points), ``size_range=(min, max)``,
+            ``node_shape`` (``circle``, ``square``, ``triangle``, ``diamond``),
+            ``edge_width`` (edge attribute or points; 0 is a hairline),
+            ``width_range``, ``edge_color`` (edge attribute or colour), ``label`` (node
+            attribute), ``show_labels``, ``font_size``, ``title``, ``legend``,
+            ``arrows`` (default: directed graph), ``curved``, ``viewport=(xmin, ymin,
+            xmax, ymax)``, ``layout_params``. See :class:`groggy.viz.style.Style`.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        ValueError
+            Unknown format, theme, layout, shape, or an attribute the graph lacks.
+        TypeError
+            An unknown style argument.
+        OSError
+            The file cannot be written there.
+
+        Examples
+        --------
+        >>> import tempfile, os, groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes({"club": ["a", "b", "a"]})
+        >>> _ = g.add_edges([(0, 1), (1, 2)])
+        >>> lay = g.viz.compute_layout("circular")
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     out = g.nodes.table().viz.export(os.path.join(tmp, "g.svg"), layout=lay,
+        ...                                      node_color="club", label="club")
+        ...     out.name, out.read_bytes()[:5]
+        ('g.svg', b'<?xml')
+        """
+        return _export.export(self, path, format, layout, theme, width, height, dpi,
+                              **style)
+
+    static_viz = export
+
+    def render(self, format: str = "png", layout="force_directed", theme: str = "light",
+               width: float = 800, height: float = 600, dpi: float | None = None,
+               **style) -> bytes:
+        """The bytes of the PNG, SVG or PDF that :meth:`export` would write.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+        >>> png = g.viz.render(layout="grid", width=200, height=100, dpi=144)
+        >>> png[1:4], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        (b'PNG', 400, 200)
+        >>> g.viz.render("pdf", layout="grid")[:5]
+        b'%PDF-'
+        """
+        return _export.render(self, format, layout, theme, width, height, dpi, **style)
+
+    def show_static(self, format: str = "png", width: float = 800, height: float = 600,
+                    dpi: float | None = None, **kwargs):
+        """The drawing as a :class:`~groggy.viz.export.StaticImage`, which a notebook
+        shows (PNG by default, or SVG); it takes the arguments of :meth:`render`.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(2); _ = g.add_edge(0, 1)
+        >>> g.viz.show_static(layout="circular", width=120, height=90)  # doctest: +ELLIPSIS
+        StaticImage(png, 120 x 90, ... bytes)
+        """
+        return _export.show_static(self, format, width, height, dpi, **kwargs)
