@@ -27,26 +27,6 @@ import numpy as np  # noqa: E402
 import benchlib  # noqa: E402
 
 
-def _status_kb(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def _groggy_graph(data):
     import groggy as gg
     g = gg.Graph()
@@ -81,8 +61,8 @@ def main() -> None:
 
     gc.collect()
     out = {"engine": args.engine, "n": data.n, "m": data.m, "cpus": os.cpu_count(),
-           "load_before": os.getloadavg()[0], "rss_before": _status_kb("VmRSS")}
-    reset = _reset_peak()
+           "load_before": os.getloadavg()[0], "rss_before": benchlib.status_bytes("VmRSS")}
+    reset = benchlib.reset_peak_rss()
     if args.status:
         with open(args.status, "w") as f:
             json.dump({"started": time.time()}, f)
@@ -90,7 +70,7 @@ def main() -> None:
     pos = run()
     out["seconds"] = time.perf_counter() - t0
     out["load_after"] = os.getloadavg()[0]
-    hwm = _status_kb("VmHWM") if reset else None
+    hwm = benchlib.status_bytes("VmHWM") if reset else None
     out["peak_rss"] = hwm if hwm is not None else \
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     out["peak_is_layout_only"] = hwm is not None
