@@ -293,10 +293,11 @@ def block_purity(positions, blocks, k: int = 10, sample: int | None = None,
     return float((block[near] == block[rows][:, None]).mean())
 
 
-def quality(graph_input, positions, blocks=None) -> dict:
-    """All the measures above with their defaults, as ``{name: value}``.
-
-    ``block_purity`` is there only when ``blocks`` is given.
+def quality(graph_input, positions, blocks=None, pairs: int = 2000,
+            sample: int = 2000) -> dict:
+    """All the measures above, as ``{name: value}``: stress on about ``pairs`` pairs,
+    neighbourhood preservation on up to ``sample`` nodes (larger: steadier figures,
+    slower). ``block_purity`` is there only when ``blocks`` is given.
 
     Examples
     --------
@@ -310,8 +311,8 @@ def quality(graph_input, positions, blocks=None) -> dict:
     """
     graph = _graph(graph_input)
     pos = _positions(positions, graph.n)
-    out = {"normalized_stress": normalized_stress(graph, pos),
-           "neighborhood_preservation": neighborhood_preservation(graph, pos),
+    out = {"normalized_stress": normalized_stress(graph, pos, pairs=pairs),
+           "neighborhood_preservation": neighborhood_preservation(graph, pos, sample=sample),
            "edge_length_cv": edge_length_cv(graph, pos)}
     if blocks is not None:
         out["block_purity"] = block_purity(pos, blocks)
