@@ -140,21 +140,14 @@ def make_run(engine: str, sbm, groggy_graph):
         a = _setup_adjacency(sbm)
         return lambda: np.asarray(fa2_modified.ForceAtlas2(verbose=False)
                                   .forceatlas2(a, iterations=100))
-    if engine == "networkit_pivotmds":
+    if engine in ("networkit_pivotmds", "networkit_maxent"):
         import networkit as nk
         g = _setup_networkit(sbm)
+        make = (lambda: nk.viz.PivotMDS(g, 2, 30)) if engine == "networkit_pivotmds" \
+            else (lambda: nk.viz.MaxentStress(g, 2, 1))
 
         def run():
-            algo = nk.viz.PivotMDS(g, 2, 30)
-            algo.run()
-            return np.asarray(algo.getCoordinates())
-        return run
-    if engine == "networkit_maxent":
-        import networkit as nk
-        g = _setup_networkit(sbm)
-
-        def run():
-            algo = nk.viz.MaxentStress(g, 2, 1)
+            algo = make()
             algo.run()
             return np.asarray(algo.getCoordinates())
         return run
