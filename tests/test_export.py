@@ -337,6 +337,19 @@ def test_arrows_for_directed_graphs_and_curved_edges():
     assert strokes and all("Q" in d for d in strokes)
 
 
+def test_png_hairline_edges_keep_their_arrowheads():
+    # above 5,000 edges the PNG draws hairlines with its own kernel; arrows stay
+    rng = np.random.default_rng(4)
+    g = gg.Graph(directed=True)
+    g.add_nodes(3000)
+    g.add_edges(rng.integers(0, 3000, 6000), rng.integers(0, 3000, 6000))
+    layout = g.viz.compute_layout("circular")
+    style = dict(layout=layout, node_size=1, edge_color="#000000")   # opaque ink
+    with_arrows = decode(g.viz.render(**style))
+    without = decode(g.viz.render(**style, arrows=False))
+    assert (np.abs(with_arrows.astype(int) - without.astype(int)).max(-1) > 48).mean() > 5e-4
+
+
 def test_viewport_culls_what_is_outside(square):
     g, layout = square
     data = g.viz.render("svg", layout=layout, viewport=(0.5, 0.5, 1.5, 1.5), legend=False)

@@ -207,12 +207,13 @@ class Scene:
             if self.style.curved else None
         widths = np.round(widths * 4) / 4
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
-        if hairlines is not None and control is None:
+        by_kernel = hairlines is not None and control is None
+        if by_kernel:
             thin = widths == 0
             hairlines(a[thin], b[thin], colors[thin])
-            keep, a, b, colors, widths = keep[~thin], a[~thin], b[~thin], colors[~thin], \
-                widths[~thin]
         for first, rows in _groups(colors, widths):
+            if by_kernel and widths[first] == 0:
+                continue                    # the hairlines are drawn already
             paint = _paint(colors[first], widths[first], cap)
             for at in range(0, rows.size, EDGES_PER_PATH):
                 part = rows[at:at + EDGES_PER_PATH]
