@@ -13,7 +13,7 @@ def graph_input(source) -> GraphInput:
     src, dst = graph._src.data, graph._dst.data
     if graph is source:
         nodes = np.arange(graph.node_count(), dtype=np.int64)
-        edges = np.arange(graph.edge_count(), dtype=np.int64)
+        edges = None        # every edge, in order: the reader takes the whole column
         s, t = np.asarray(src), np.asarray(dst)
     else:
         nodes, edges = source._node_ids, source._edges()
@@ -27,11 +27,11 @@ def graph_input(source) -> GraphInput:
 
 
 class AttributeReader:
-    """``reader(name)``: an attribute at the given rows, float64 with NaN for nulls or
-    an object array of str/None; ``reader.kind(name)``: its column kind (``int64``,
+    """``reader(name)``: an attribute at the given rows (``None``: all of them), float64
+    with NaN for nulls or an object array of str/None; ``reader.kind(name)``: its column kind (``int64``,
     ``float64``, ``bool``, ``string``). Unknown names raise ``KeyError``."""
 
-    def __init__(self, store, rows: np.ndarray):
+    def __init__(self, store, rows: np.ndarray | None):
         self._store, self._rows = store, rows
 
     def __call__(self, name: str) -> np.ndarray:
