@@ -303,7 +303,8 @@ def string_ranks(offsets, data, rows):
         # fixed-width bytes sort in NumPy; trailing NULs, which fixed-width bytes drop,
         # are told apart by the length as the second key
         fixed = np.zeros((rows.size, width), dtype=np.uint8)
-        _strings.fill_fixed(offsets, data, rows, width, fixed)
+        _strings.gather_bytes(offsets, data, rows, np.arange(rows.size) * width,
+                              fixed.reshape(-1))   # row i at byte i * width
         text = fixed.view(f"S{width}").ravel()
         nul_free = not (data[offsets[0]:offsets[-1]] == 0).any()
         order = np.argsort(text, kind="stable") if nul_free else np.lexsort((lengths, text))

@@ -69,19 +69,6 @@ def contains_rows(const int64_t[::1] offsets, const uint8_t[::1] data,
                 at += 1
 
 
-def fill_fixed(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
-               Py_ssize_t width, uint8_t[:, ::1] out):
-    """Copy each row's text into a zeroed (rows, width) buffer; width >= every length."""
-    cdef Py_ssize_t i
-    cdef int64_t start, length
-    with nogil:
-        for i in range(rows.shape[0]):
-            start = offsets[rows[i]]
-            length = offsets[rows[i] + 1] - start
-            if length > 0:
-                memcpy(&out[i, 0], &data[start], length)
-
-
 def equal_rows(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
                const uint8_t[::1] needle, uint8_t[::1] out):
     """out[i] = 1 where the text of rows[i] is exactly needle."""
