@@ -40,6 +40,26 @@ cdef inline int64_t _link(int64_t v, int64_t[::1] outdeg, int64_t[::1] indeg, in
     return b
 
 
+cdef inline int64_t _drop_edges(int64_t first, int64_t last, const int64_t[::1] idx,
+                                int64_t[::1] degree, int64_t top, int64_t[::1] outdeg,
+                                int64_t[::1] indeg, int64_t span, int64_t[::1] nxt,
+                                int64_t[::1] prv, int64_t[::1] head,
+                                int64_t[::1] bucket) noexcept nogil:
+    """The edges idx[first:last] of a removed node: each neighbour still bucketed loses
+    one from ``degree`` (its indeg or its outdeg) and moves bucket. Returns the highest
+    bucket now in use, at least ``top``."""
+    cdef int64_t k, w, b
+    for k in range(first, last):
+        w = idx[k]
+        if bucket[w] >= 0:
+            _unlink(w, nxt, prv, head, bucket)
+            degree[w] -= 1
+            b = _link(w, outdeg, indeg, span, nxt, prv, head, bucket)
+            if b > top:
+                top = b
+    return top
+
+
 def greedy_order(const int64_t[::1] out_ptr, const int64_t[::1] out_idx,
                  const int64_t[::1] in_ptr, const int64_t[::1] in_idx,
                  int64_t span, int64_t[::1] outdeg, int64_t[::1] indeg,
@@ -51,8 +71,8 @@ def greedy_order(const int64_t[::1] out_ptr, const int64_t[::1] out_idx,
 
     outdeg/indeg hold each node's degrees (no self-loops); span is their largest sum;
     head has 2 * span + 3 entries; nxt, prv, bucket are scratch of length n."""
-    cdef Py_ssize_t n = outdeg.shape[0], k, k2
-    cdef int64_t v, w, b, top = 2 * span + 2, left = 0, right = n - 1
+    cdef Py_ssize_t n = outdeg.shape[0], k
+    cdef int64_t v, top = 2 * span + 2, left = 0, right = n - 1
     with nogil:
         for k in range(head.shape[0]):
             head[k] = -1
@@ -75,22 +95,10 @@ def greedy_order(const int64_t[::1] out_ptr, const int64_t[::1] out_idx,
                 left += 1
             _unlink(v, nxt, prv, head, bucket)
             # removing v changes the degrees of its remaining neighbours
-            for k2 in range(out_ptr[v], out_ptr[v + 1]):
-                w = out_idx[k2]
-                if bucket[w] >= 0:
-                    _unlink(w, nxt, prv, head, bucket)
-                    indeg[w] -= 1
-                    b = _link(w, outdeg, indeg, span, nxt, prv, head, bucket)
-                    if b > top:
-                        top = b
-            for k2 in range(in_ptr[v], in_ptr[v + 1]):
-                w = in_idx[k2]
-                if bucket[w] >= 0:
-                    _unlink(w, nxt, prv, head, bucket)
-                    outdeg[w] -= 1
-                    b = _link(w, outdeg, indeg, span, nxt, prv, head, bucket)
-                    if b > top:
-                        top = b
+            top = _drop_edges(out_ptr[v], out_ptr[v + 1], out_idx, indeg, top, outdeg,
+                              indeg, span, nxt, prv, head, bucket)
+            top = _drop_edges(in_ptr[v], in_ptr[v + 1], in_idx, outdeg, top, outdeg,
+                              indeg, span, nxt, prv, head, bucket)
 
 
 def longest_path_layers(const int64_t[::1] order, const int64_t[::1] out_ptr,
