@@ -37,6 +37,12 @@ def table_data() -> dict:
 
 
 @pytest.fixture(scope="session")
+def columns(table_data) -> dict:
+    """The streaming table as the peers load it: node_id + ``table_data``."""
+    return benchlib.table_columns(table_data)
+
+
+@pytest.fixture(scope="session")
 def stored_table(table_data, tmp_path_factory):
     """Path of an edgeless graph whose nodes table is the 10-column streaming table
     (node_id + ``table_data``), saved by groggy; open it with ``gg.open``."""

@@ -225,11 +225,6 @@ async (rows) => {
 
 
 @pytest.fixture(scope="module")
-def columns(table_data):
-    return benchlib.table_columns(table_data)
-
-
-@pytest.fixture(scope="module")
 def jumps(columns):
     n = columns["node_id"].size
     return benchlib.fresh_offsets(n, JUMPS, BLOCK, MAX_VISIBLE, benchlib.SEED + 3, gap=2)

@@ -40,11 +40,6 @@ HIT_BLOCKS = 100  # within a session's 128-block cache
 
 
 @pytest.fixture(scope="module")
-def columns(table_data):
-    return benchlib.table_columns(table_data)
-
-
-@pytest.fixture(scope="module")
 def offsets(columns):
     """Offsets in distinct never-seen blocks (fewer than REQUESTS on a small table: the
     miss session then reconnects, a fresh session with an empty cache, and starts again)."""

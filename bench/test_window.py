@@ -29,11 +29,6 @@ ROUNDS = {"pandas": 3, "perspective-json": 3, "perspective-arrow": 3, "groggy": 
 
 
 @pytest.fixture(scope="module")
-def columns(table_data):
-    return benchlib.table_columns(table_data)
-
-
-@pytest.fixture(scope="module")
 def offsets(columns):
     n = columns["node_id"].size
     rng = np.random.default_rng(benchlib.SEED + 1)
