@@ -137,6 +137,13 @@ def header(page, name: str):
         has=page.locator(f'.gg-hname:text-is("{name}")'))
 
 
+def type_filter(page, text: str) -> None:
+    """Type ``text`` into the page's filter box and press Enter."""
+    box = page.locator(".gg-filter input")
+    box.fill(text)
+    box.press("Enter")
+
+
 def pandas_rows(df, positions) -> dict:
     """{view row: [node_id, i, f, s]} of the pandas frame at ``positions``."""
     sub = df.iloc[list(positions)]
@@ -256,10 +263,8 @@ def test_shift_click_adds_a_sort_key(big, open_page):
 def test_type_a_filter(big, open_page):
     g, view, df = big
     page = open_page(view.url)
-    box = page.locator(".gg-filter input")
     text = "i < 3 and f >= 1000 or s contains 'row77777'"
-    box.fill(text)
-    box.press("Enter")
+    type_filter(page, text)
     mask = ((df["i"] < 3) & (df["f"] >= 1000)) | df["s"].str.contains("row77777", regex=False)
     expected = df[mask]
     wait_state(page, "s.filter === arg.text && s.totalRows === arg.n",
@@ -285,8 +290,7 @@ def test_type_a_filter(big, open_page):
     assert_rows(shown, pandas_rows(order, range(len(shown))))
 
     # a filter that does not parse: an error shown, the view unchanged
-    box.fill("i >>> 3")
-    box.press("Enter")
+    type_filter(page, "i >>> 3")
     page.wait_for_function("() => document.querySelector('.gg-filter-error').textContent"
                            " !== ''")
     s = state(page)
@@ -354,9 +358,7 @@ def test_theme_switch_changes_the_body_class(big, open_page):
 def test_export_link_downloads_the_view(big, open_page):
     g, view, df = big
     page = open_page(view.url)
-    box = page.locator(".gg-filter input")
-    box.fill("i == 7 and f < 5000")
-    box.press("Enter")
+    type_filter(page, "i == 7 and f < 5000")
     header(page, "f").click()
     header(page, "f").click()
     wait_state(page, "s.filter !== '' && s.sort.length === 1 && !s.sort[0].ascending")
@@ -426,9 +428,7 @@ def test_graph_mutations_reach_the_page(growing, open_page):
 def test_a_sorted_filtered_page_keeps_its_view_on_mutation(growing, open_page):
     g, view = growing
     page = open_page(view.url)
-    box = page.locator(".gg-filter input")
-    box.fill("i == 5")
-    box.press("Enter")
+    type_filter(page, "i == 5")
     header(page, "f").click()
     header(page, "f").click()
     wait_state(page, "s.filter === 'i == 5' && s.sort.length === 1 && !s.sort[0].ascending")
@@ -449,9 +449,7 @@ def test_reconnect_after_a_restart_restores_scroll_sort_and_filter(browser, open
     second = None
     try:
         page = open_page(first.url)
-        box = page.locator(".gg-filter input")
-        box.fill("i < 500")
-        box.press("Enter")
+        type_filter(page, "i < 500")
         header(page, "s").click()
         wait_state(page, "s.filter === 'i < 500' && s.sort.length === 1")
         scroll_to(page, 40_000)
