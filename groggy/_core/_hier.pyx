@@ -131,6 +131,22 @@ cdef int _cmp_pair(const void *a, const void *b) noexcept nogil:
     return 1 if x[1] > y[1] else 0
 
 
+ctypedef fused slot_or_x:
+    int64_t
+    double
+
+
+cdef inline double _neighbour_mean(int64_t v, const int64_t[::1] ptr,
+                                   const int64_t[::1] idx,
+                                   slot_or_x[::1] values) noexcept nogil:
+    """Mean of ``values`` over v's neighbours in ptr/idx (v has at least one)."""
+    cdef double total = 0
+    cdef int64_t k
+    for k in range(ptr[v], ptr[v + 1]):
+        total += values[idx[k]]
+    return total / (ptr[v + 1] - ptr[v])
+
+
 cdef bint _sort_group(Py_ssize_t start, Py_ssize_t stop, int64_t[::1] nodes,
                       int64_t[::1] pos, const int64_t[::1] ptr, const int64_t[::1] idx,
                       double[::1] pairs) noexcept nogil:
@@ -141,14 +157,10 @@ cdef bint _sort_group(Py_ssize_t start, Py_ssize_t stop, int64_t[::1] nodes,
     cdef Py_ssize_t i, k, size = stop - start, moving = 0
     cdef bint changed = False
     cdef int64_t v
-    cdef double total
     for i in range(size):
         v = nodes[start + i]
         if ptr[v + 1] > ptr[v]:
-            total = 0
-            for k in range(ptr[v], ptr[v + 1]):
-                total += pos[idx[k]]
-            pairs[2 * moving] = total / (ptr[v + 1] - ptr[v])
+            pairs[2 * moving] = _neighbour_mean(v, ptr, idx, pos)
             pairs[2 * moving + 1] = i
             moving += 1
     if moving < 2:
@@ -278,10 +290,7 @@ cdef void _place_group(Py_ssize_t start, Py_ssize_t stop, const int64_t[::1] nod
     for i in range(size):
         v = nodes[start + i]
         if ptr[v + 1] > ptr[v]:
-            total = 0
-            for k in range(ptr[v], ptr[v + 1]):
-                total += x[idx[k]]
-            want[i] = total / (ptr[v + 1] - ptr[v]) - i * spacing
+            want[i] = _neighbour_mean(v, ptr, idx, x) - i * spacing
         else:
             want[i] = x[v] - i * spacing
     for i in range(size):
