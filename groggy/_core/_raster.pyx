@@ -128,7 +128,7 @@ def hairlines(uint32_t[:, ::1] img, const double[:, ::1] starts,
         first[b + 1] += first[b]
     listed = np.empty(first[bands], dtype=np.int64)
     cdef int64_t[::1] edge = listed
-    cdef int64_t[::1] fill = start[:-1].copy()
+    cdef int64_t[::1] fill = start[:bands].copy()
     for k in range(m):
         if _rows(starts[k, 1], ends[k, 1], band_rows, bands, &b0, &b1):
             for b in range(b0, b1 + 1):
