@@ -14,6 +14,7 @@ import numpy as np
 from groggy import kernels, query
 from groggy.display import get_display_config, render_html, render_text
 from groggy.display.config import DisplayConfig
+from groggy.errors import require
 from groggy.frame import ArrayColumn, ColumnsFrame
 from groggy.storage import Column
 
@@ -483,7 +484,7 @@ class BaseTable(_View, metaclass=ABCMeta):
     # export ----------------------------------------------------------------
     def to_pandas(self):
         """A pandas DataFrame (nullable dtypes where a column has nulls)."""
-        import pandas as pd
+        pd = require("pandas", "to_pandas")
         positions = self._all_positions()
         data = {}
         for name in self._frame.names:
@@ -645,7 +646,7 @@ class BaseArray(_View, metaclass=ABCMeta):
         return ~np.asarray(valid if positions is None else valid[positions])
 
     def to_pandas(self):
-        import pandas as pd
+        pd = require("pandas", "to_pandas")
         return _to_series(self._column, self._all_positions(), pd).rename(self.name)
 
     def to_table(self) -> BaseTable:

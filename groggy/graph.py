@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from groggy import kernels, storage
-from groggy.errors import ReadOnlyError
+from groggy.errors import ReadOnlyError, require
 from groggy.storage import Column, ColumnStore
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
@@ -455,7 +455,7 @@ class Graph:
 
     def to_networkx(self):
         """A ``networkx.Graph`` / ``DiGraph`` (MultiGraph variants if edges repeat)."""
-        import networkx as nx
+        nx = require("networkx", "to_networkx")
         src, dst = self._src.data, self._dst.data
         pairs = np.stack([np.minimum(src, dst), np.maximum(src, dst)], 1) \
             if not self._directed else np.stack([src, dst], 1)

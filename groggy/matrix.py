@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from groggy.arrays import Typed
+from groggy.errors import require
 from groggy.foundation import BaseTable
 from groggy.frame import ColumnsFrame, LazyNames
 
@@ -119,7 +120,7 @@ class Matrix(Typed, foundation=BaseTable):
 
     def to_scipy(self):
         """A ``scipy.sparse.csr_array`` of this view (duplicate entries summed)."""
-        from scipy import sparse
+        sparse = require("scipy.sparse", "to_scipy")
         r, c, v = self._triplets()
         m = sparse.coo_array((v, (r, c)), shape=self.shape).tocsr()
         m.sum_duplicates()

@@ -1,4 +1,6 @@
 """Graph API: building, attributes, errors, accessors, structure, networkx interop, events."""
+import sys
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -635,3 +637,20 @@ def test_copy_is_independent(people):
 
 def test_graph_repr(people):
     assert repr(people) == "Graph(nodes=4, edges=3, directed=False)"
+
+
+@pytest.mark.parametrize("module,call", [
+    ("pandas", lambda g: g.nodes.table().to_pandas()),
+    ("pandas", lambda g: g.nodes["w"].to_pandas()),
+    ("networkx", lambda g: g.to_networkx()),
+    ("scipy", lambda g: g.adjacency_matrix().to_scipy()),
+])
+def test_a_missing_optional_dependency_says_how_to_install_it(monkeypatch, module, call):
+    g = gg.Graph()
+    g.add_nodes({"w": [1.0, 2.0]})
+    g.add_edge(0, 1)
+    for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
+        monkeypatch.setitem(sys.modules, name, None)   # import of it now fails
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(ImportError, match=rf"needs {module}.*pip install {module}"):
+        call(g)
