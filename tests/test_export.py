@@ -490,13 +490,13 @@ def test_format_from_the_extension(square, tmp_path):
     ("a.png", {"node_colour": "club"}, TypeError,
      r"unknown style argument\(s\) \['node_colour'\]"),
     ("a.png", {"node_color": "age"}, ValueError,
-     r"node_color='age' is neither a colour nor an attribute: node no attribute 'age'; "
-     r"attributes are \['club', 'score', 'name'\]"),
+     r"node_color='age' is neither a colour nor an attribute: the nodes have no "
+     r"attribute 'age'; attributes are \['club', 'score', 'name'\]"),
     ("a.png", {"node_size": "age"}, ValueError,
-     r"node_size='age': node no attribute 'age'"),
+     r"node_size='age': the nodes have no attribute 'age'"),
     ("a.png", {"edge_width": "w"}, ValueError,
-     r"edge_width='w': edge no attribute 'w'; attributes are \['weight'\]"),
-    ("a.png", {"label": "nick"}, ValueError, r"label='nick': node no attribute 'nick'"),
+     r"edge_width='w': the edges have no attribute 'w'; attributes are \['weight'\]"),
+    ("a.png", {"label": "nick"}, ValueError, r"label='nick': the nodes have no attribute 'nick'"),
     ("a.png", {"node_shape": "star"}, ValueError, r"unknown node_shape 'star'"),
     ("a.png", {"node_size": "name"}, ValueError, "holds strings"),
     ("a.png", {"width": 0}, ValueError, "positive"),

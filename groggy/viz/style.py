@@ -291,11 +291,16 @@ class EdgeStyle:
     widths: np.ndarray          # points per edge (0: hairline)
 
 
+def _no_attribute(role: str, name: str, what: str, exc: KeyError) -> ValueError:
+    """The error for ``role=name`` naming no attribute of the ``what``s (node, edge)."""
+    return ValueError(f"{role}={name!r}: the {what}s have {exc.args[0]}")
+
+
 def _attribute(read, name: str, what: str, role: str):
     try:
         return read(name)
     except KeyError as exc:
-        raise ValueError(f"{role}={name!r}: {what} {exc.args[0]}") from None
+        raise _no_attribute(role, name, what, exc) from None
 
 
 def _color_or_attribute(read, spec, what: str, role: str, theme: dict, default: str):
@@ -310,7 +315,7 @@ def _color_or_attribute(read, spec, what: str, role: str, theme: dict, default: 
                 return parse_color(spec), None, None
             except ValueError:
                 raise ValueError(f"{role}={spec!r} is neither a colour nor an attribute: "
-                                 f"{what} {exc.args[0]}") from None
+                                 f"the {what}s have {exc.args[0]}") from None
         kind = getattr(read, "kind", None)
         return map_colors(values, theme, spec, kind(spec) if kind else None)
     return parse_color(spec), None, None
@@ -363,7 +368,7 @@ def _sizes(graph, style: Style, default: float) -> np.ndarray:
         values = graph.attribute(size)
     except KeyError as exc:
         if size != "degree":
-            raise ValueError(f"node_size={size!r}: node {exc.args[0]}") from None
+            raise _no_attribute("node_size", size, "node", exc) from None
         values = (np.bincount(graph.sources, minlength=graph.n) +
                   np.bincount(graph.targets, minlength=graph.n)).astype(np.float64)
     if values.dtype == object:
