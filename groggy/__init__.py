@@ -13,8 +13,8 @@ import os as _os
 # and spinning threads fight the rest of the machine (set OMP_WAIT_POLICY to override)
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from groggy.arrays import (ComponentsArray, EdgesArray, NodesArray, NumArray, SubgraphArray,
-                           TableArray, array)
+from groggy.arrays import (ComponentsArray, EdgesArray, NodesArray, NumArray, StrArray,
+                           SubgraphArray, TableArray, array)
 from groggy.display import DisplayConfig, get_display_config, set_display_config
 from groggy.errors import GroggyError, ReadOnlyError, StoreError
 from groggy.foundation import BaseArray, BaseTable, DataWindow
@@ -34,7 +34,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Graph", "open", "open_graph", "from_networkx", "table", "array",
     "BaseTable", "BaseArray", "Table", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
-    "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
+    "StrArray", "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
 ]

@@ -42,14 +42,27 @@ class Typed(Specialized):
         """How this object reads inside another table's cell (its title line)."""
         return self._base._display_title()
 
+    _table_type = None  # the free-standing table type (groggy.tables registers it)
+
     def _wrap_result(self, result):
+        if type(result) is BaseArray and result._column is not getattr(self._base, "_column",
+                                                                         None):
+            # a new column (a mask, a statistic's values) is typed by its kind, not as us
+            return _typed(result)
+        if type(result) is BaseTable and self._foundation is BaseArray:
+            return Typed._table_type._of(result)  # e.g. value_counts()
         result = super()._wrap_result(result)
-        if type(result) is BaseArray and result.kind in _NUMERIC:
-            return NumArray._of(result)
-        return result
+        return _typed(result) if type(result) is BaseArray else result
 
 
-def array(values, name: str = "values") -> "NumArray | BaseArray":
+def _typed(base: BaseArray):
+    """A foundation array as the specialized type of its kind."""
+    if base.kind in _NUMERIC:
+        return NumArray._of(base)
+    return StrArray._of(base) if base.kind == "string" else base
+
+
+def array(values, name: str = "values") -> "NumArray | StrArray":
     """An array from a list (None for nulls) or a NumPy array.
 
     Examples
@@ -58,8 +71,7 @@ def array(values, name: str = "values") -> "NumArray | BaseArray":
     >>> gg.array([1, 2, None]).mean()
     1.5
     """
-    base = BaseArray(array_column(name, values))
-    return NumArray._of(base) if base.kind in _NUMERIC else base
+    return _typed(BaseArray(array_column(name, values)))
 
 
 def _operand(other):
@@ -80,16 +92,10 @@ class NumArray(Typed, foundation=BaseArray):
     [5]
     """
 
-    __hash__ = None  # == gives a mask, so arrays cannot be hashed
-
     def _present(self) -> np.ndarray:
-        """The non-null values, in the column's own dtype."""
-        values, nulls = self.to_numpy(), self.is_null()
-        if nulls.any():
-            values = values[~nulls]
-            if self.kind == "int64":
-                values = values.astype(np.int64)
-        return values
+        """The values that are neither null nor NaN, in the column's own dtype (statistics
+        skip both, as pandas does by default)."""
+        return np.asarray(self._base._column.data[self._base._present_rows()])
 
     def _like(self, values: np.ndarray, nulls: np.ndarray | None = None) -> "NumArray":
         """A new array of ``values`` (nulls where ``nulls`` is True), named like this one."""
@@ -104,11 +110,7 @@ class NumArray(Typed, foundation=BaseArray):
             values = np.where(nulls, 0, values).astype(np.int64 if self.kind == "int64" else bool)
         return values, nulls
 
-    # statistics
-    def count(self) -> int:
-        """Number of non-null values."""
-        return int(self._present().size)
-
+    # statistics (count, min, max, unique, nunique, value_counts: every kind has them)
     def sum(self):
         return self._present().sum().item()
 
@@ -120,67 +122,9 @@ class NumArray(Typed, foundation=BaseArray):
         v = self._present()
         return float(v.std(ddof=ddof)) if v.size > ddof else None
 
-    def min(self):
-        v = self._present()
-        return v.min().item() if v.size else None
-
-    def max(self):
-        v = self._present()
-        return v.max().item() if v.size else None
-
     def median(self):
         v = self._present()
         return float(np.median(v)) if v.size else None
-
-    def unique(self) -> "NumArray":
-        """Distinct non-null values, sorted."""
-        return self._like(np.unique(self._present()))
-
-    def value_counts(self) -> BaseTable:
-        """A table of each distinct non-null value and how often it occurs, most common first."""
-        values, counts = np.unique(self._present(), return_counts=True)
-        order = np.argsort(-counts, kind="stable")
-        from groggy.tables import Table
-        return Table._of(table({self.name: values[order], "count": counts[order]}))
-
-    # masks and arithmetic
-    def _compare(self, other, op) -> "NumArray":
-        mask = op(self.to_numpy(), _operand(other)) & ~self.is_null()
-        return self._like(np.asarray(mask, dtype=bool))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    def _mask_op(self, other, op) -> "NumArray":
-        if self.kind != "bool":
-            raise TypeError(f"& | ~ combine boolean masks; {self.name!r} holds {self.kind}")
-        return self._like(op(self.to_numpy().astype(bool), np.asarray(_operand(other), dtype=bool)))
-
-    def __and__(self, other):
-        return self._mask_op(other, np.logical_and)
-
-    def __or__(self, other):
-        return self._mask_op(other, np.logical_or)
-
-    def __invert__(self):
-        if self.kind != "bool":
-            raise TypeError(f"~ inverts a boolean mask; {self.name!r} holds {self.kind}")
-        return self._like(~self.to_numpy().astype(bool))
 
     def _arith(self, other, op):
         values, nulls = self._filled()
@@ -204,6 +148,19 @@ class NumArray(Typed, foundation=BaseArray):
         return self._arith(other, np.true_divide)
 
     __radd__, __rmul__ = __add__, __mul__
+
+
+class StrArray(Typed, foundation=BaseArray):
+    """Strings: comparisons (code point order), ``contains``, ``startswith``,
+    ``endswith`` and ``isin`` give masks, run on the UTF-8 bytes without decoding.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> names = gg.array(["Ann", "Bob", None, "Abe"])
+    >>> names[names.startswith("A") & (names != "Abe")].to_list()
+    ['Ann']
+    """
 
 
 class NodesArray(NumArray):

@@ -20,7 +20,9 @@ from groggy.storage import Column
 
 # dunder and underscore names the foundation owns besides its public names
 _OWNED_SPECIAL = frozenset({"__repr__", "__str__", "__len__", "__iter__", "__getitem__",
-                            "__contains__", "__array__", "_repr_html_"})
+                            "__contains__", "__array__", "_repr_html_", "__eq__", "__ne__",
+                            "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__",
+                            "__xor__", "__rand__", "__ror__", "__rxor__", "__invert__"})
 
 
 def owned_names(foundation: type) -> frozenset:
@@ -257,8 +259,8 @@ def _sort_key(column, positions, ascending: bool) -> np.ndarray:
 
 
 class _TextValues:
-    """A string column as the filter language sees it: equality and substring tests run
-    on the UTF-8 bytes; only ordering comparisons decode the strings."""
+    """A string column as comparisons see it: every test against one string runs on the
+    UTF-8 bytes; only a comparison with another column decodes."""
 
     dtype = np.dtype(object)
 
@@ -274,8 +276,31 @@ class _TextValues:
     def contains(self, text: str) -> np.ndarray:
         return kernels.strings_contain(self._column.offsets, self._column.utf8, self._rows, text)
 
+    def affix(self, text: str, at_end: bool) -> np.ndarray:
+        return kernels.strings_affix(self._column.offsets, self._column.utf8, self._rows, text,
+                                     at_end)
+
+    def order(self, text: str) -> np.ndarray:
+        return kernels.strings_compare(self._column.offsets, self._column.utf8, self._rows, text)
+
     def decoded(self) -> np.ndarray:
         return np.array(self._column.take(self._rows)[0], dtype=object)
+
+
+def compared_values(column, positions) -> tuple:
+    """(values, valid mask or None) of a column over ``positions`` (None: every row), as
+    :func:`groggy.query.compare` takes them."""
+    rows = np.arange(len(column)) if positions is None else positions
+    valid = column.valid
+    valid = None if valid is None or positions is None and valid.all() else valid[rows]
+    if column.kind == "string":
+        return _TextValues(column, rows), valid
+    if column.kind == "object":
+        objects = np.empty(rows.size, dtype=object)
+        for i, obj in enumerate(column.to_list(rows)):  # never let NumPy nest sequences
+            objects[i] = obj
+        return objects, valid
+    return (column.data if positions is None else column.data[positions]), valid
 
 
 class BaseTable(_View, metaclass=ABCMeta):
@@ -453,19 +478,7 @@ class BaseTable(_View, metaclass=ABCMeta):
         return self._view(order if positions is None else positions[order])
 
     def _column_values(self, name: str):
-        column = self._frame.column(name)
-        positions = self._all_positions()
-        if column.kind == "string":
-            rows = np.arange(len(column)) if positions is None else positions
-            valid = column.valid
-            return _TextValues(column, rows), (None if valid is None else valid[rows])
-        if column.kind == "object":
-            raise ValueError(f"cannot filter on column {name!r}: it holds objects")
-        data = column.data if positions is None else column.data[positions]
-        valid = column.valid
-        if valid is not None and positions is not None:
-            valid = valid[positions]
-        return data, valid
+        return compared_values(self._frame.column(name), self._all_positions())
 
     def filter(self, predicate) -> "BaseTable":
         """A view of the rows where ``predicate`` holds: a boolean mask (array, list or
@@ -645,6 +658,173 @@ class BaseArray(_View, metaclass=ABCMeta):
         positions = self._all_positions()
         return ~np.asarray(valid if positions is None else valid[positions])
 
+    # comparisons and masks ------------------------------------------------
+    # Every comparison gives a boolean mask array (no nulls): a null compares False under
+    # every operator, != included. Masks combine with & | ^ ~ and select rows anywhere.
+    __hash__ = None  # == gives a mask, so arrays cannot be hashed
+
+    def _values(self) -> tuple:
+        return compared_values(self._column, self._all_positions())
+
+    def _mask_array(self, mask: np.ndarray) -> "BaseArray":
+        return BaseArray(ArrayColumn(self.name, np.asarray(mask, dtype=bool)),
+                         config=self._config)
+
+    def _compare(self, op: str, other) -> "BaseArray":
+        if isinstance(other, Specialized):
+            other = other._base
+        if isinstance(other, BaseArray):
+            other = other._values()
+        elif isinstance(other, np.ndarray) and other.ndim == 0:
+            other = other.item()
+        elif isinstance(other, (list, tuple, np.ndarray)):
+            arr = np.asarray(other)
+            arr = arr.astype(object) if arr.dtype.kind in "US" else arr
+            other = (arr, None) if len(arr) == len(self) else arr
+        if isinstance(other, np.ndarray):
+            raise ValueError(f"cannot compare {len(self)} values of {self.name!r} with "
+                             f"{other.size}")
+        return self._mask_array(query.compare(self._values(), op, other, self.name))
+
+    def __eq__(self, other):
+        return self._compare("==", other)
+
+    def __ne__(self, other):
+        return self._compare("!=", other)
+
+    def __lt__(self, other):
+        return self._compare("<", other)
+
+    def __le__(self, other):
+        return self._compare("<=", other)
+
+    def __gt__(self, other):
+        return self._compare(">", other)
+
+    def __ge__(self, other):
+        return self._compare(">=", other)
+
+    def contains(self, text: str) -> "BaseArray":
+        """Mask: which strings contain ``text`` (a plain substring, not a pattern)."""
+        return self._compare("contains", text)
+
+    def startswith(self, text: str) -> "BaseArray":
+        """Mask: which strings start with ``text``."""
+        return self._compare("startswith", text)
+
+    def endswith(self, text: str) -> "BaseArray":
+        """Mask: which strings end with ``text``."""
+        return self._compare("endswith", text)
+
+    def isin(self, values) -> "BaseArray":
+        """Mask: which values are among ``values`` (None among them selects nulls).
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> gg.array(["a", "b", None]).isin(["b", None]).to_list()
+        [False, True, True]
+        """
+        values = list(values)
+        wanted = [v for v in values if v is not None]
+        mask = np.zeros(len(self), dtype=bool)
+        for v in dict.fromkeys(wanted):  # one kernel pass per distinct wanted value
+            mask |= query.compare(self._values(), "==", v, self.name)
+        if len(wanted) < len(values):
+            mask |= self.is_null()
+        return self._mask_array(mask)
+
+    def isnull(self) -> "BaseArray":
+        """Mask: True where the value is null."""
+        return self._mask_array(self.is_null())
+
+    def notnull(self) -> "BaseArray":
+        """Mask: True where the value is not null."""
+        return self._mask_array(~self.is_null())
+
+    def _truth(self, name: str = "a mask") -> np.ndarray:
+        if self.kind != "bool":
+            raise TypeError(f"& | ^ ~ combine boolean masks; {self.name!r} holds {self.kind} "
+                            f"(compare it first, e.g. {self.name} > 0)")
+        return self.to_numpy() == 1  # a null in a boolean column counts as False
+
+    def _logic(self, other, op) -> "BaseArray":
+        if isinstance(other, Specialized):
+            other = other._base
+        theirs = other._truth() if isinstance(other, BaseArray) else np.asarray(other)
+        if theirs.dtype != bool:
+            raise TypeError(f"& | ^ combine boolean masks; got values of dtype {theirs.dtype}")
+        if theirs.ndim and theirs.shape != (len(self),):
+            raise ValueError(f"cannot combine a mask of {len(self)} values with one of "
+                             f"{theirs.size}")
+        return self._mask_array(op(self._truth(), theirs))
+
+    def __and__(self, other):
+        return self._logic(other, np.logical_and)
+
+    def __or__(self, other):
+        return self._logic(other, np.logical_or)
+
+    def __xor__(self, other):
+        return self._logic(other, np.logical_xor)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def __invert__(self):
+        return self._mask_array(~self._truth())
+
+    # statistics of every kind ------------------------------------------------
+    def _present_rows(self) -> np.ndarray:
+        """Rows (into the column) of the values that are neither null nor NaN."""
+        rows = np.arange(len(self._column)) if self._rows is None else self._rows
+        keep = ~self.is_null()
+        if self.kind == "float64":
+            keep &= ~np.isnan(self._column.data[rows])
+        return rows if keep.all() else rows[keep]
+
+    def count(self) -> int:
+        """Number of values that are neither null nor NaN."""
+        return int(self._present_rows().size)
+
+    def _distinct(self) -> tuple:
+        """(distinct present values, sorted, as a column; how often each occurs)."""
+        rows, col = self._present_rows(), self._column
+        if self.kind == "string":  # ranked on the bytes: only the distinct values decode
+            _, codes = kernels.string_ranks(col.offsets, col.utf8, rows)
+            _, first, counts = np.unique(codes, return_index=True, return_counts=True)
+            return col.gather(rows[first]), counts
+        if self.kind == "object":
+            raise TypeError(f"{self.name!r} holds objects, which have no order or statistics")
+        values, counts = np.unique(col.data[rows], return_counts=True)
+        return ArrayColumn(self.name, values), counts
+
+    def unique(self) -> "BaseArray":
+        """Distinct values, sorted, without nulls and NaN."""
+        return BaseArray(self._distinct()[0], config=self._config)
+
+    def nunique(self) -> int:
+        """Number of distinct values, without nulls and NaN (as pandas counts them)."""
+        return int(self._distinct()[1].size)
+
+    def value_counts(self) -> BaseTable:
+        """Each distinct value (nulls and NaN left out) and how often it occurs, most
+        common first; ties in value order."""
+        values, counts = self._distinct()
+        order = np.argsort(-counts, kind="stable")
+        return BaseTable(ColumnsFrame({self.name: _taken(values, order),
+                                       "count": ArrayColumn("count", counts[order])},
+                                      counts.size), config=self._config)
+
+    def min(self):
+        """The smallest value (strings in code point order); None if there is none."""
+        values = self._distinct()[0]
+        return values.to_list([0])[0] if len(values) else None
+
+    def max(self):
+        """The largest value (strings in code point order); None if there is none."""
+        values = self._distinct()[0]
+        return values.to_list([len(values) - 1])[0] if len(values) else None
+
     def to_pandas(self):
         pd = require("pandas", "to_pandas")
         return _to_series(self._column, self._all_positions(), pd).rename(self.name)
@@ -653,6 +833,13 @@ class BaseArray(_View, metaclass=ABCMeta):
         """This array as a one-column table."""
         return BaseTable(ColumnsFrame({self.name: self._column}, len(self._column)),
                          self._rows, config=self._config)
+
+
+def _taken(column, order: np.ndarray):
+    """A column of ``column``'s values in ``order``."""
+    if isinstance(column, ArrayColumn):
+        return ArrayColumn(column.name, column.data[order])
+    return column.gather(order)
 
 
 def table(data: dict, name: str = "BaseTable") -> BaseTable:

@@ -10,7 +10,8 @@ import numpy as np
 from groggy._core import _graph, _sort, _strings
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
-           "strings_contain", "strings_equal", "string_ranks"]
+           "strings_contain", "strings_equal", "strings_compare", "strings_affix",
+           "string_ranks"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -187,6 +188,15 @@ def _check_spans(offsets: np.ndarray, nbytes: int, rows: np.ndarray) -> None:
         raise ValueError("string column offsets are corrupt: a span falls outside its bytes")
 
 
+def _string_args(offsets, data, rows) -> tuple:
+    """A string column's offsets, bytes and the rows to read, checked for the kernels."""
+    offsets = _int64(offsets, "offsets")
+    data = np.ascontiguousarray(data, dtype=np.uint8)
+    rows = _int64(rows, "rows")
+    _check_spans(offsets, data.size, rows)
+    return offsets, data, rows
+
+
 def gather_strings(offsets, data, rows):
     """Take rows of a string column into a new offsets + bytes pair.
 
@@ -196,10 +206,7 @@ def gather_strings(offsets, data, rows):
     >>> offs.tolist(), bytes(data)
     ([0, 2, 4], b'bcbc')
     """
-    offsets = _int64(offsets, "offsets")
-    data = np.ascontiguousarray(data, dtype=np.uint8)
-    rows = _int64(rows, "rows")
-    _check_spans(offsets, data.size, rows)
+    offsets, data, rows = _string_args(offsets, data, rows)
     out_offsets = np.zeros(rows.size + 1, dtype=np.int64)
     if rows.size:
         np.cumsum(offsets[rows + 1] - offsets[rows], out=out_offsets[1:])
@@ -216,10 +223,7 @@ def decode_strings(offsets, data, rows) -> list:
     >>> decode_strings(np.array([0, 1, 3]), np.frombuffer(b"abc", np.uint8), [1, 0])
     ['bc', 'a']
     """
-    offsets = _int64(offsets, "offsets")
-    data = np.ascontiguousarray(data, dtype=np.uint8)
-    rows = _int64(rows, "rows")
-    _check_spans(offsets, data.size, rows)
+    offsets, data, rows = _string_args(offsets, data, rows)
     return _strings.decode_rows(offsets, data, rows)
 
 
@@ -239,10 +243,7 @@ def strings_contain(offsets, data, rows, needle: str, ignore_case: bool = False,
     >>> strings_contain(offs, data, [0, 1], "xy", ignore_case=True).tolist()
     [False, True]
     """
-    offsets = _int64(offsets, "offsets")
-    data = np.ascontiguousarray(data, dtype=np.uint8)
-    rows = _int64(rows, "rows")
-    _check_spans(offsets, data.size, rows)
+    offsets, data, rows = _string_args(offsets, data, rows)
     text = needle.translate(_ASCII_LOWER) if ignore_case else needle
     pattern = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     if out is None:
@@ -262,13 +263,43 @@ def strings_equal(offsets, data, rows, text: str) -> np.ndarray:
     >>> strings_equal(offs, data, [0, 1], "ab").tolist()
     [True, True]
     """
-    offsets = _int64(offsets, "offsets")
-    data = np.ascontiguousarray(data, dtype=np.uint8)
-    rows = _int64(rows, "rows")
-    _check_spans(offsets, data.size, rows)
+    offsets, data, rows = _string_args(offsets, data, rows)
     out = np.zeros(rows.size, dtype=bool)
     _strings.equal_rows(offsets, data, rows, np.frombuffer(text.encode("utf-8"), np.uint8),
                         out.view(np.uint8))
+    return out
+
+
+def strings_compare(offsets, data, rows, text: str) -> np.ndarray:
+    """-1, 0 or 1 per row as its text sorts before, equal to or after ``text`` (code
+    point order, as Python compares ``str``), without decoding.
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 1, 3, 5]), np.frombuffer(b"aabac", np.uint8)
+    >>> strings_compare(offs, data, [0, 1, 2], "ab").tolist()   # "a", "ab", "ac"
+    [-1, 0, 1]
+    """
+    offsets, data, rows = _string_args(offsets, data, rows)
+    out = np.empty(rows.size, dtype=np.int8)
+    _strings.compare_rows(offsets, data, rows, np.frombuffer(text.encode("utf-8"), np.uint8),
+                          out)
+    return out
+
+
+def strings_affix(offsets, data, rows, text: str, at_end: bool = False) -> np.ndarray:
+    """Boolean mask: which rows start with ``text`` (or end with it, ``at_end``).
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 3, 5]), np.frombuffer(b"abcbc", np.uint8)
+    >>> strings_affix(offs, data, [0, 1], "bc", at_end=True).tolist()
+    [True, True]
+    """
+    offsets, data, rows = _string_args(offsets, data, rows)
+    out = np.zeros(rows.size, dtype=bool)
+    _strings.affix_rows(offsets, data, rows, np.frombuffer(text.encode("utf-8"), np.uint8),
+                        at_end, out.view(np.uint8))
     return out
 
 
@@ -293,10 +324,7 @@ def string_ranks(offsets, data, rows):
     >>> order.tolist(), codes.tolist()   # "b", "ab", "a"
     ([2, 1, 0], [2, 1, 0])
     """
-    offsets = _int64(offsets, "offsets")
-    data = np.ascontiguousarray(data, dtype=np.uint8)
-    rows = _int64(rows, "rows")
-    _check_spans(offsets, data.size, rows)
+    offsets, data, rows = _string_args(offsets, data, rows)
     lengths = offsets[rows + 1] - offsets[rows] if rows.size else np.empty(0, np.int64)
     width = int(lengths.max()) if rows.size else 0
     if 0 < width and rows.size * width <= _FIXED_SORT_BYTES:

@@ -2,7 +2,7 @@
 
 Grammar: ``expr := term ('or' term)*``, ``term := factor ('and' factor)*``,
 ``factor := 'not' factor | '(' expr ')' | NAME OP LITERAL``, with OP one of
-``== != < <= > >= contains``; literals are numbers, quoted strings, true, false, null.
+``== != < <= > >= contains startswith endswith``; literals are numbers, quoted strings, true, false, null.
 A comparison with a null value is False (``== null`` / ``!= null`` test for nulls).
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ class _Parser:
             self.fail(f"expected a column name, found {value!r}")
         name = value.strip("`")
         op_kind, op = self.take()
-        if not (op_kind == "op" and op in _OPS) and op != "contains":
+        if not (op_kind == "op" and op in _OPS) and op not in TEXT_TESTS:
             self.fail(f"expected a comparison after {name!r}, found {op!r}")
         literal = self.literal()
         return compare(self.values_of(name), op, literal, name)
@@ -108,31 +108,82 @@ class _Parser:
         self.fail(f"expected a value, found {value!r}")
 
 
+TEXT_TESTS = ("contains", "startswith", "endswith")
+
+
+def _kind_of(values) -> str:
+    if hasattr(values, "equals"):  # a string column that tests its own UTF-8 bytes
+        return "string"
+    return "object" if values.dtype == object else "number"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating, np.bool_))
+
+
 def compare(column, op: str, literal, name: str) -> np.ndarray:
-    """Mask of ``values op literal``; ``column`` is (values, valid-mask or None)."""
+    """Mask of ``values op literal``; ``column`` is (values, valid-mask or None).
+
+    ``literal`` is a value, None (``==``/``!=`` test for nulls) or another column's
+    (values, valid) pair of the same length, compared row by row. A comparison with a
+    null is False under every operator, ``!=`` included (SQL's rule; pandas' nullable
+    dtypes give the same masks once their NA is filled with False).
+    """
     values, valid = column
     present = np.ones(len(values), dtype=bool) if valid is None else np.asarray(valid)
+    kind = _kind_of(values)
+    if isinstance(literal, tuple):  # another column, row by row
+        return _compare_columns(values, kind, present, op, literal, name)
     if literal is None:
         if op not in ("==", "!="):
-            raise ValueError(f"filter on {name!r}: only == and != compare with null")
-        return ~present if op == "==" else present
-    is_text = values.dtype == object
-    if op == "contains":
-        if not is_text or not isinstance(literal, str):
-            raise ValueError(f"filter on {name!r}: 'contains' needs a string column and a "
-                             "quoted string")
-        if hasattr(values, "contains"):  # a text column that searches its own bytes
+            raise ValueError(f"column {name!r}: only == and != compare with null")
+        return ~present if op == "==" else present.copy()
+    if op in TEXT_TESTS:
+        if kind != "string" or not isinstance(literal, str):
+            raise TypeError(f"column {name!r}: {op!r} needs a string column and a string; "
+                            f"got a {kind} column and {literal!r}")
+        if op == "contains":
             return values.contains(literal) & present
-        return np.fromiter((literal in v for v in values), dtype=bool, count=len(values)) & present
-    if is_text != isinstance(literal, str):
-        raise ValueError(f"filter on {name!r}: cannot compare a "
-                         f"{'string' if is_text else 'numeric'} column with {literal!r}")
-    if hasattr(values, "equals"):
+        return values.affix(literal, op == "endswith") & present
+    if op not in _OPS:
+        raise ValueError(f"column {name!r}: unknown comparison {op!r}")
+    if kind == "string":
+        if not isinstance(literal, str):
+            raise TypeError(f"column {name!r} holds strings; cannot compare it with "
+                            f"{literal!r} (a {type(literal).__name__})")
         if op in ("==", "!="):
             mask = values.equals(literal)
             return (mask if op == "==" else ~mask) & present
-        values = values.decoded()
-    return _OPS[op](values, literal) & present
+        return _OPS[op](values.order(literal), 0) & present
+    if kind == "number" and not _is_number(literal):
+        raise TypeError(f"column {name!r} holds numbers; cannot compare it with "
+                        f"{literal!r} (a {type(literal).__name__})")
+    return _elementwise(values, op, literal, name) & present
+
+
+def _compare_columns(values, kind, present, op, other, name) -> np.ndarray:
+    other_values, other_valid = other
+    if len(other_values) != len(values):
+        raise ValueError(f"column {name!r}: cannot compare {len(values)} values with "
+                         f"{len(other_values)}")
+    other_kind = _kind_of(other_values)
+    if op in TEXT_TESTS or op not in _OPS:
+        raise ValueError(f"column {name!r}: {op!r} takes a single value, not a column")
+    if "number" in (kind, other_kind) and kind != other_kind:
+        raise TypeError(f"column {name!r}: cannot compare a {kind} column with a "
+                        f"{other_kind} column")
+    if other_valid is not None:
+        present = present & np.asarray(other_valid)
+    a = values.decoded() if kind == "string" else values
+    b = other_values.decoded() if other_kind == "string" else other_values
+    return _elementwise(a, op, b, name) & present
+
+
+def _elementwise(values, op: str, other, name: str) -> np.ndarray:
+    try:
+        return np.asarray(_OPS[op](values, other), dtype=bool)
+    except TypeError as exc:  # objects that do not order, for one
+        raise TypeError(f"column {name!r}: cannot apply {op!r}: {exc}") from None
 
 
 def evaluate(text: str, values_of, length: int) -> np.ndarray:
@@ -150,5 +201,7 @@ def evaluate(text: str, values_of, length: int) -> np.ndarray:
         raise ValueError(f"filter of {len(text):,} characters is too long (limit 10,000)")
     try:
         return np.asarray(_Parser(text, values_of, length).parse(), dtype=bool)
+    except TypeError as exc:  # a comparison of the wrong kinds: the expression is at fault
+        raise ValueError(f"filter {text!r}: {exc}") from None
     except RecursionError:
         raise ValueError(f"filter {text[:40]!r}...: nested too deeply") from None

@@ -35,6 +35,9 @@ class Table(Typed, foundation=BaseTable):
     """
 
 
+Typed._table_type = Table
+
+
 def make_table(data: dict) -> Table:
     """A :class:`Table` from a dict of columns (lists with None for nulls, or NumPy arrays).
 

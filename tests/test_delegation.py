@@ -15,7 +15,7 @@ from groggy.foundation import BaseArray, BaseTable, Delegating, owned_names
 from groggy.frame import ObjectColumn
 
 TABLE_TYPES = [gg.Table, gg.NodesTable, gg.EdgesTable, gg.GraphTable, gg.Matrix]
-ARRAY_TYPES = [gg.NumArray, gg.NodesArray, gg.EdgesArray, gg.SubgraphArray,
+ARRAY_TYPES = [gg.NumArray, gg.StrArray, gg.NodesArray, gg.EdgesArray, gg.SubgraphArray,
                gg.ComponentsArray, gg.TableArray]
 FOUNDATION = {**{t: BaseTable for t in TABLE_TYPES}, **{t: BaseArray for t in ARRAY_TYPES}}
 
@@ -46,6 +46,7 @@ def instances():
         gg.GraphTable: g.table(),
         gg.Matrix: g.adjacency_matrix(),
         gg.NumArray: g.degree(),
+        gg.StrArray: g.nodes["name"],
         gg.NodesArray: g.nodes.ids(),
         gg.EdgesArray: g.edges.ids(),
         gg.SubgraphArray: gg.SubgraphArray._from_maker(2, lambda i: g.nodes[[i]]),

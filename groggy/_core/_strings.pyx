@@ -1,6 +1,6 @@
 # String column kernels: a column is int64 offsets (length n+1) + UTF-8 bytes.
 # groggy.kernels checks that every gathered span lies inside data before calling.
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int8_t, int64_t, uint8_t
 from libc.string cimport memcmp, memcpy
 
 
@@ -79,3 +79,39 @@ def equal_rows(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_
             start = offsets[rows[i]]
             length = offsets[rows[i] + 1] - start
             out[i] = length == m and (m == 0 or memcmp(&data[start], &needle[0], m) == 0)
+
+
+def compare_rows(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
+                 const uint8_t[::1] needle, int8_t[::1] out):
+    """out[i] = -1, 0 or 1 as the text of rows[i] sorts before, equal to or after needle
+    (UTF-8 byte order, which is code point order; a prefix sorts first)."""
+    cdef Py_ssize_t i, m = needle.shape[0]
+    cdef int64_t start, length, common
+    cdef int c
+    with nogil:
+        for i in range(rows.shape[0]):
+            start = offsets[rows[i]]
+            length = offsets[rows[i] + 1] - start
+            common = length if length < m else m
+            c = memcmp(&data[start], &needle[0], common) if common > 0 else 0
+            if c == 0:
+                c = (length > m) - (length < m)
+            out[i] = (c > 0) - (c < 0)
+
+
+def affix_rows(const int64_t[::1] offsets, const uint8_t[::1] data, const int64_t[::1] rows,
+               const uint8_t[::1] needle, bint at_end, uint8_t[::1] out):
+    """out[i] = 1 where the text of rows[i] starts (or, at_end, ends) with needle."""
+    cdef Py_ssize_t i, m = needle.shape[0]
+    cdef int64_t start, length
+    with nogil:
+        for i in range(rows.shape[0]):
+            start = offsets[rows[i]]
+            length = offsets[rows[i] + 1] - start
+            if length < m:
+                out[i] = 0
+            elif m == 0:
+                out[i] = 1
+            else:
+                out[i] = memcmp(&data[start + length - m if at_end else start],
+                                &needle[0], m) == 0
