@@ -238,7 +238,7 @@ def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     """Integer sort codes of a column, descending if asked, nulls always last."""
     if column.kind == "string":  # ranked on the UTF-8 bytes, nothing decoded
         rows = np.arange(len(column)) if positions is None else positions
-        _, codes = kernels.string_ranks(column.offsets, column.utf8, rows)
+        _, codes = kernels.string_ranks(*column.text, rows)
         vals = None
     elif column.kind == "object":
         raise TypeError(f"cannot sort by column {column.name!r}: it holds objects")
@@ -271,17 +271,17 @@ class _TextValues:
         return self._rows.size
 
     def equals(self, text: str) -> np.ndarray:
-        return kernels.strings_equal(self._column.offsets, self._column.utf8, self._rows, text)
+        return kernels.strings_equal(*self._column.text, self._rows, text)
 
     def contains(self, text: str) -> np.ndarray:
-        return kernels.strings_contain(self._column.offsets, self._column.utf8, self._rows, text)
+        return kernels.strings_contain(*self._column.text, self._rows, text)
 
     def affix(self, text: str, at_end: bool) -> np.ndarray:
-        return kernels.strings_affix(self._column.offsets, self._column.utf8, self._rows, text,
+        return kernels.strings_affix(*self._column.text, self._rows, text,
                                      at_end)
 
     def order(self, text: str) -> np.ndarray:
-        return kernels.strings_compare(self._column.offsets, self._column.utf8, self._rows, text)
+        return kernels.strings_compare(*self._column.text, self._rows, text)
 
     def decoded(self) -> np.ndarray:
         return np.array(self._column.take(self._rows)[0], dtype=object)
@@ -470,7 +470,7 @@ class BaseTable(_View, metaclass=ABCMeta):
                 order = values.shape[0] - 1 - _stable_argsort(values[::-1])[::-1]
         elif len(names) == 1 and first.kind == "string" and not first.has_nulls and orders[0]:
             rows = np.arange(len(first)) if positions is None else positions
-            order, _ = kernels.string_ranks(first.offsets, first.utf8, rows)
+            order, _ = kernels.string_ranks(*first.text, rows)
         else:
             keys = [_sort_key(self._frame.column(n), positions, asc)
                     for n, asc in zip(names, orders)]
@@ -790,7 +790,7 @@ class BaseArray(_View, metaclass=ABCMeta):
         """(distinct present values, sorted, as a column; how often each occurs)."""
         rows, col = self._present_rows(), self._column
         if self.kind == "string":  # ranked on the bytes: only the distinct values decode
-            _, codes = kernels.string_ranks(col.offsets, col.utf8, rows)
+            _, codes = kernels.string_ranks(*col.text, rows)
             _, first, counts = np.unique(codes, return_index=True, return_counts=True)
             return col.gather(rows[first]), counts
         if self.kind == "object":

@@ -105,8 +105,11 @@ class ColumnsFrame:
             col = self._columns[name]
         except KeyError:
             raise KeyError(f"no column {name!r}; columns are {self.names}") from None
-        # a store column may have grown since this frame was made
-        return col.prefix(self.length) if len(col) > self.length else col
+        if hasattr(col, "snapshot") and not col.readonly:
+            # a graph's column that may change under us (or have grown since this frame
+            # was made): read it through a snapshot, old or new but never a mix
+            return col.snapshot(self.length)
+        return col
 
     def has(self, name) -> bool:
         return name in self._columns

@@ -144,11 +144,14 @@ class Column:
             raise ValueError(f"column {name!r}: unknown kind {kind!r}; expected one of {KINDS}")
         self.name, self.kind, self._n, self.readonly = name, kind, length, readonly
         if kind == "string":
-            self._offsets = offsets if offsets is not None else np.zeros(1, dtype=np.int64)
-            self._bytes = data if data is not None else np.empty(0, dtype=np.uint8)
-        else:
-            self._buf = data if data is not None else np.empty(0, dtype=_FIXED_DTYPES[kind])
-        self._valid = valid  # None means: no nulls
+            data = (offsets if offsets is not None else np.zeros(1, dtype=np.int64),
+                    data if data is not None else np.empty(0, dtype=np.uint8))
+        elif data is None:
+            data = np.empty(0, dtype=_FIXED_DTYPES[kind])
+        # the buffers (values, or string offsets + bytes) and the null mask (None: no
+        # nulls) change together in one assignment, and the length after them: a reader
+        # in another thread that takes a snapshot() sees the old column or the new one
+        self._state = (data, valid)
 
     # construction ----------------------------------------------------------
     @classmethod
@@ -161,6 +164,17 @@ class Column:
         col.append(values)
         return col
 
+    def snapshot(self, length: int | None = None) -> "Column":
+        """A read-only column over this one's current buffers and first ``length`` rows
+        (default: all), sharing them: what a reader holds while another thread writes,
+        and what a table made before the graph grew keeps seeing."""
+        n = self._n if length is None else length  # the length first: see __init__
+        data, valid = self._state
+        if self.kind == "string":
+            return Column(self.name, self.kind, n, data=data[1], valid=valid, offsets=data[0],
+                          readonly=True)
+        return Column(self.name, self.kind, n, data=data, valid=valid, readonly=True)
+
     # size ------------------------------------------------------------------
     def __len__(self) -> int:
         return self._n
@@ -172,29 +186,40 @@ class Column:
     @property
     def nbytes(self) -> int:
         if self.kind == "string":
-            return self.offsets.nbytes + int(self.offsets[-1])
+            offsets, _ = self.text
+            return offsets.nbytes + int(offsets[-1])
         return self.data.nbytes
 
-    # raw views -------------------------------------------------------------
+    # raw views (each consistent in itself; take a snapshot() to read several) ----------
     @property
     def data(self) -> np.ndarray:
         """The values of a fixed-width column (nulls hold 0 / NaN / False)."""
         if self.kind == "string":
             raise TypeError(f"column {self.name!r} is a string column; use take() or to_list()")
-        return self._buf[: self._n]
+        n = self._n
+        return self._state[0][:n]
+
+    @property
+    def text(self) -> tuple:
+        """(offsets, UTF-8 bytes) of a string column."""
+        n = self._n
+        offsets, data = self._state[0]
+        return offsets[: n + 1], data[: int(offsets[n])]
 
     @property
     def offsets(self) -> np.ndarray:
-        return self._offsets[: self._n + 1]
+        return self.text[0]
 
     @property
     def utf8(self) -> np.ndarray:
-        return self._bytes[: int(self._offsets[self._n])]
+        return self.text[1]
 
     @property
     def valid(self) -> np.ndarray | None:
         """Boolean mask, False where the value is null; None when there are no nulls."""
-        return None if self._valid is None else self._valid[: self._n]
+        n = self._n
+        valid = self._state[1]
+        return None if valid is None else valid[:n]
 
     @property
     def has_nulls(self) -> bool:
@@ -202,20 +227,25 @@ class Column:
         return v is not None and not v.all()
 
     # reads -----------------------------------------------------------------
+    def _frozen(self) -> "Column":
+        return self if self.readonly else self.snapshot()
+
     def take(self, rows) -> tuple:
         """Values at ``rows`` as (array, or list of str for strings; mask or None)."""
+        col = self._frozen()
         rows = np.asarray(rows, dtype=np.int64)
-        if self.kind == "string":
-            vals = kernels.decode_strings(self.offsets, self.utf8, rows)
+        if col.kind == "string":
+            vals = kernels.decode_strings(*col.text, rows)
         else:
-            vals = self.data[rows]
-        valid = self.valid
+            vals = col.data[rows]
+        valid = col.valid
         return vals, (None if valid is None else valid[rows])
 
     def to_list(self, rows=None) -> list:
         """Python values (None for nulls) at ``rows`` (default: every row)."""
-        rows = np.arange(self._n) if rows is None else rows
-        vals, valid = self.take(rows)
+        col = self._frozen()
+        rows = np.arange(col._n) if rows is None else rows
+        vals, valid = col.take(rows)
         out = vals if isinstance(vals, list) else vals.tolist()
         if valid is not None:
             out = [v if ok else None for v, ok in zip(out, valid.tolist())]
@@ -225,33 +255,24 @@ class Column:
         """float64 values with NaN for nulls (numeric and bool columns)."""
         if self.kind == "string":
             raise TypeError(f"column {self.name!r} holds strings, not numbers")
-        data = self.data if rows is None else self.data[rows]
+        col = self._frozen()
+        data = col.data if rows is None else col.data[rows]
         out = data.astype(np.float64)
-        valid = self.valid
+        valid = col.valid
         if valid is not None:
             out[~(valid if rows is None else valid[rows])] = np.nan
         return out
 
-    def prefix(self, length: int) -> "Column":
-        """A column object over this one's first ``length`` rows, sharing its buffers
-        (a table made before the graph grew keeps seeing its own rows)."""
-        if length == self._n:
-            return self
-        if self.kind == "string":
-            return Column(self.name, self.kind, length, data=self._bytes, valid=self._valid,
-                          offsets=self._offsets, readonly=True)
-        return Column(self.name, self.kind, length, data=self._buf, valid=self._valid,
-                      readonly=True)
-
     def gather(self, rows) -> "Column":
         """A new in-memory column of the values at ``rows``."""
+        col = self._frozen()
         rows = np.asarray(rows, dtype=np.int64)
-        valid = self.valid
+        valid = col.valid
         v = None if valid is None else np.array(valid[rows])
-        if self.kind == "string":
-            offs, data = kernels.gather_strings(self.offsets, self.utf8, rows)
-            return Column(self.name, "string", rows.size, data=data, valid=v, offsets=offs)
-        return Column(self.name, self.kind, rows.size, data=np.array(self.data[rows]), valid=v)
+        if col.kind == "string":
+            offs, data = kernels.gather_strings(*col.text, rows)
+            return Column(col.name, "string", rows.size, data=data, valid=v, offsets=offs)
+        return Column(col.name, col.kind, rows.size, data=np.array(col.data[rows]), valid=v)
 
     # writes ----------------------------------------------------------------
     def _check_writable(self) -> None:
@@ -273,59 +294,92 @@ class Column:
         self._append_coerced(fill, np.zeros(count, dtype=bool))
 
     def _append_coerced(self, vals, valid) -> None:
+        # appends write past the visible rows (into spare capacity or a grown copy), so
+        # readers of the first n rows are never disturbed; the length moves last
         n, k = self._n, len(vals)
         if k == 0:
             return
+        data, old_valid = self._state
         if self.kind == "string":
-            offs, data = _encode(vals)
-            end = int(self._offsets[n])
-            self._bytes = _grown(self._bytes, end + data.size)
-            self._bytes[end:end + data.size] = data
-            self._offsets = _grown(self._offsets, n + k + 1)
-            self._offsets[n + 1:n + k + 1] = offs[1:] + end
+            offs, encoded = _encode(vals)
+            offsets, text = data
+            end = int(offsets[n])
+            text = _grown(text, end + encoded.size)
+            text[end:end + encoded.size] = encoded
+            offsets = _grown(offsets, n + k + 1)
+            offsets[n + 1:n + k + 1] = offs[1:] + end
+            data = (offsets, text)
         else:
-            self._buf = _grown(self._buf, n + k)
-            self._buf[n:n + k] = vals
-        if valid is not None or self._valid is not None:
-            if self._valid is None:
-                self._valid = np.ones(max(n + k, _MIN_CAPACITY), dtype=bool)
-            self._valid = _grown(self._valid, n + k)
-            self._valid[n:n + k] = True if valid is None else valid
+            data = _grown(data, n + k)
+            data[n:n + k] = vals
+        new_valid = old_valid
+        if valid is not None or old_valid is not None:
+            new_valid = (np.ones(max(n + k, _MIN_CAPACITY), dtype=bool) if old_valid is None
+                         else _grown(old_valid, n + k))
+            new_valid[n:n + k] = True if valid is None else valid
+        self._state = (data, new_valid)
         self._n = n + k
 
     def widen_to_float(self) -> None:
         """Turn an int64 column into float64 (when a float value arrives); nulls hold NaN."""
         self._check_writable()
-        self._buf, self.kind = self._buf.astype(np.float64), "float64"
-        if self._valid is not None:
-            self._buf[: self._n][~self._valid[: self._n]] = np.nan
+        data, valid = self._state
+        data = data.astype(np.float64)
+        if valid is not None:
+            data[: self._n][~valid[: self._n]] = np.nan
+        self._state, self.kind = (data, valid), "float64"
 
     def set(self, rows, values) -> None:
         """Write ``values`` at ``rows`` (None makes a null). int64 widens to float64 when
-        a float arrives; any other kind mismatch is a TypeError."""
+        a float arrives; any other kind mismatch is a TypeError.
+
+        Writes build new buffers and swap them in at once, so a reader in another thread
+        sees the column before or after, never a mix (one row of a fixed-width column is
+        written in place: a single store, old or new).
+        """
         self._check_writable()
         rows = np.asarray(rows, dtype=np.int64)
-        if rows.size and (rows.min() < 0 or rows.max() >= self._n):
-            raise IndexError(f"column {self.name!r}: row out of range 0..{self._n - 1}")
+        n = self._n
+        if rows.size and (rows.min() < 0 or rows.max() >= n):
+            raise IndexError(f"column {self.name!r}: row out of range 0..{n - 1}")
         values = values if isinstance(values, np.ndarray) else list(values)
         if self.kind == "int64" and brings_floats(values, self.name):
             self.widen_to_float()
         vals, valid = coerce(values, self.kind, self.name)
+        data, old_valid = self._state
+        if self.kind != "string" and rows.size == 1 and (valid is None or old_valid is not None):
+            self._set_one(int(rows[0]), vals[0], None if valid is None else bool(valid[0]))
+            return
+        new_valid = old_valid
+        if valid is not None or old_valid is not None:
+            new_valid = (np.ones(max(n, _MIN_CAPACITY), dtype=bool) if old_valid is None
+                         else old_valid.copy())
+            new_valid[rows] = True if valid is None else valid
         if self.kind == "string":
-            # append the new strings after the old ones, then gather the column back in
-            # row order: one pass over the bytes however many rows change
-            n = self._n
-            self._append_coerced(vals, None)
+            # the new strings after the old ones, gathered back in row order: one pass
+            # over the bytes however many rows change
+            offsets, text = self.text
+            new_offs, new_text = _encode(vals)
             order = np.arange(n, dtype=np.int64)
             order[rows] = np.arange(n, n + rows.size, dtype=np.int64)
-            self._offsets, self._bytes = kernels.gather_strings(self.offsets, self.utf8, order)
-            self._n = n
+            data = kernels.gather_strings(np.concatenate([offsets, new_offs[1:] + offsets[-1]]),
+                                          np.concatenate([text, new_text]), order)
         else:
-            self._buf[rows] = vals
-        if valid is not None or self._valid is not None:
-            if self._valid is None:
-                self._valid = np.ones(max(self._n, _MIN_CAPACITY), dtype=bool)
-            self._valid[rows] = True if valid is None else valid
+            data = data.copy()
+            data[rows] = vals
+        self._state = (data, new_valid)
+
+    def _set_one(self, row: int, value, valid: bool | None) -> None:
+        """One fixed-width row in place: a value is stored before its row turns valid, and
+        a row turns null before its fill value is stored, so no reader sees a fill as data."""
+        data, mask = self._state
+        if valid is False:
+            mask[row] = False
+            data[row] = value
+        else:
+            data[row] = value
+            if mask is not None:
+                mask[row] = True
 
     def __repr__(self) -> str:
         where = "mmap" if self.readonly else "memory"

@@ -61,7 +61,8 @@ def _plan(columns, rows, nrows: int) -> WindowPlan:
             plan.set_position(j)
             continue
         if col.kind == "string":
-            plan.set_string(j, np.ascontiguousarray(col.offsets), np.ascontiguousarray(col.utf8))
+            offsets, text = col.text
+            plan.set_string(j, np.ascontiguousarray(offsets), np.ascontiguousarray(text))
         else:
             data = np.ascontiguousarray(col.data)
             plan.set_fixed(j, WIRE_KINDS[col.kind], data.view(np.uint8))

@@ -74,6 +74,6 @@ def search_rows(view, text: str) -> np.ndarray:
     positions = np.arange(nrows, dtype=np.int64) if rows is None else rows
     mask = np.zeros(nrows, dtype=bool)
     for col in columns:
-        if col.kind == "string" and hasattr(col, "offsets"):
-            kernels.strings_contain(col.offsets, col.utf8, positions, text, True, out=mask)
+        if col.kind == "string" and hasattr(col, "text"):
+            kernels.strings_contain(*col.text, positions, text, True, out=mask)
     return np.flatnonzero(mask)
