@@ -22,7 +22,8 @@ from groggy.storage import Column
 _OWNED_SPECIAL = frozenset({"__repr__", "__str__", "__len__", "__iter__", "__getitem__",
                             "__contains__", "__array__", "_repr_html_", "__eq__", "__ne__",
                             "__lt__", "__le__", "__gt__", "__ge__", "__and__", "__or__",
-                            "__xor__", "__rand__", "__ror__", "__rxor__", "__invert__"})
+                            "__xor__", "__rand__", "__ror__", "__rxor__", "__invert__",
+                            "__bool__"})
 
 
 def owned_names(foundation: type) -> frozenset:
@@ -155,6 +156,11 @@ class _View:
     def _all_positions(self):
         return None if self._rows is None else self._rows
 
+    def _owner_or_self(self):
+        """The specialized object that holds this one, if any (it serves, not we)."""
+        owner = getattr(self, "_owner", None)
+        return self if owner is None else owner
+
     def _effective_config(self) -> DisplayConfig:
         return self._config or get_display_config()
 
@@ -181,7 +187,7 @@ class _View:
         (``t.viz`` and ``t.viz()`` are the same): ``compute_layout(...)``,
         ``export(path)`` (PNG, SVG, PDF), ``render()``, ``show_static()``."""
         from groggy.viz import VizModule
-        return VizModule(getattr(self, "_owner", None) or self)
+        return VizModule(self._owner_or_self())
 
     def interactive(self, port: int = 0, theme: str = "sleek", open_browser: bool = False,
                     host: str = "127.0.0.1"):
@@ -212,7 +218,7 @@ class _View:
         >>> view.close()
         """
         from groggy.web import BrowserInterface, Server
-        source = getattr(self, "_owner", None) or self
+        source = self._owner_or_self()
         return BrowserInterface(Server({"table": source}, port=port, host=host, theme=theme),
                                 open_browser)
 
@@ -772,6 +778,19 @@ class BaseArray(_View, metaclass=ABCMeta):
 
     def __invert__(self):
         return self._mask_array(~self._truth())
+
+    def __bool__(self):
+        # `if name == "Carol":` must not pass silently because the array is not empty
+        raise ValueError(f"the truth value of an array of {len(self)} values is ambiguous; "
+                         "use .any(), .all() or len()")
+
+    def any(self) -> bool:
+        """Whether any value of a boolean array is True (nulls count as False)."""
+        return bool(self._truth().any())
+
+    def all(self) -> bool:
+        """Whether every value of a boolean array is True (nulls count as False)."""
+        return bool(self._truth().all())
 
     # statistics of every kind ------------------------------------------------
     def _present_rows(self) -> np.ndarray:

@@ -311,6 +311,16 @@ def test_masks_refuse_wrong_kinds_and_lengths():
         a.startswith("1")
 
 
+def test_a_mask_in_an_if_is_an_error_not_a_silent_true():
+    name = gg.array(["Alice", "Bob"])
+    with pytest.raises(ValueError, match="ambiguous"):
+        if name == "Carol":
+            pass
+    assert not (name == "Carol").any() and (name != "Carol").all()
+    with pytest.raises(TypeError, match="boolean masks"):
+        name.any()
+
+
 def test_object_columns_compare_elementwise():
     g = gg.Graph()
     g.add_nodes(4)
