@@ -543,6 +543,12 @@ class ServerProcess:
         import psutil
         return psutil.Process(self.proc.pid).memory_info().rss
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used (user + system), seconds."""
+        import psutil
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
 
 class CliServer(ServerProcess):
     """``python -m groggy serve PATH --no-browser``: the real server a user starts."""
