@@ -208,7 +208,9 @@ def test_nonreaders_while_the_graph_changes(benchmark, served, nonreaders):
         f"a reading client's Ping while {nonreaders} clients never read (50 x 2,000-row "
         f"ScrollRequests/s each) and the graph changes 20 times/s", pings,
         f"; server RSS {before / MB:.0f} MB before, {peak / MB:.0f} MB peak, "
-        f"{after / MB:.0f} MB after; non-readers: " + ("; ".join(sorted(outcomes)) or "none"))
+        f"{after / MB:.0f} MB after (by thirds of the run: "
+        + " / ".join(f"{samples[len(samples) * k // 3 - 1] / MB:.0f}" for k in (1, 2, 3))
+        + " MB); non-readers: " + ("; ".join(sorted(outcomes)) or "none"))
     benchmark.extra_info.update({"rss_before_bytes": before, "rss_peak_bytes": peak,
                                  "rss_after_bytes": after})
     assert len(pings) >= SECONDS  # the server kept answering
