@@ -55,17 +55,19 @@ class LogCapture(logging.Handler):
     def emit(self, record):
         self.lines.append(self.format(record))
 
+    LOGGERS = ("", "tornado.access", "tornado.application", "tornado.general")
+
     def __enter__(self):
-        root = logging.getLogger()
-        self._level = root.level
-        root.addHandler(self)
-        root.setLevel(logging.DEBUG)
+        self._levels = {name: logging.getLogger(name).level for name in self.LOGGERS}
+        for name in self.LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        logging.getLogger().addHandler(self)
         return self
 
     def __exit__(self, *exc):
-        root = logging.getLogger()
-        root.removeHandler(self)
-        root.setLevel(self._level)
+        logging.getLogger().removeHandler(self)
+        for name, level in self._levels.items():
+            logging.getLogger(name).setLevel(level)
 
     @property
     def text(self) -> str:
@@ -184,8 +186,6 @@ def test_the_log_never_holds_the_token(server):
     token, port = server.token, server.port
     base = f"/{token}"
     with LogCapture() as log:
-        for tornado_log in ("tornado.access", "tornado.application", "tornado.general"):
-            logging.getLogger(tornado_log).setLevel(logging.DEBUG)
         for path in (f"{base}/nosuch", f"{base}/static/%00", f"{base}/static/%ff",
                      f"{base}/static/nosuch.js", f"{base}/export.csv?source=nope",
                      f"{base}/export.csv?filter=%ff", f"{base}/ws", f"{base}%ff/",
@@ -385,6 +385,25 @@ def test_after_the_fuzz_a_valid_request_is_answered(server, fuzz_client):
         rows = rows_of(blocks)
         assert all(rows[k] == expected_big_row(k) for k in range(12_345, 12_445))
         c.close()
+
+
+@pytest.mark.parametrize("frame,says,kind", [
+    ('{"type": "Search", "text": "\\ud800", "request_id": 4}', "lone surrogate", "Search"),
+    ('{"type": "Filter", "expression": "s == \'\\udfff\'"}', "lone surrogate", "Filter"),
+    ('{"\\ud83d": 1}', "lone surrogate", None),
+    ("[" * 1000 + "]" * 1000, "nests too deep", None),
+    (nested(17), "nests too deep", "Ping"),
+    ('{"type": "Ping", "x": ' + "[" * 30_000, "nests too deep", None),
+    ('{"type": "ScrollRequest", "offset": NaN}', "NaN is not a JSON value", None),
+    ('{"type": "ScrollRequest", "offset": 1, "window_size": -Infinity}', "-Infinity", None),
+])
+def test_malformed_messages_get_an_error_that_names_the_problem(server, frame, says, kind):
+    with Client(server.url) as c:
+        c.hello()
+        (error,) = c.exchange(frame)
+        assert error["type"] == "Error" and says in error["message"], error
+        assert error["for"] == kind
+        assert c.hello()[0]["type"] == "InitialData"
 
 
 def test_a_text_frame_that_is_not_utf8_drops_only_that_connection(server):

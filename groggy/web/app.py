@@ -228,7 +228,10 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
                                    exc.request_id if exc.request_id is not None
                                    else msg and msg["request_id"])]
         except Exception as exc:  # a bug of ours: say so, keep the connection
-            log.exception("error handling %r", raw[:200] if isinstance(raw, str) else raw[:20])
+            shown = raw[:200] if isinstance(raw, str) else raw[:20]
+            if isinstance(shown, str):  # a client may quote the URL: no token in the log
+                shown = shown.replace(self.settings["groggy"].token, "TOKEN")
+            log.exception("error handling %r", shown)
             replies = [error_reply(f"internal error: {exc}", msg and msg.get("type"),
                                    msg and msg.get("request_id"))]
         # a newer scroll position supersedes the answer to an older one not yet sent
