@@ -312,9 +312,14 @@ NUMBERS = st.one_of(st.integers(), st.integers(-2**70, 2**70), st.floats(),
                     st.sampled_from([0, 1, -1, 2**53, 2**53 + 1, -2**63, 2**64, N_ROWS - 1,
                                      N_ROWS, math.nan, math.inf, -math.inf, 1e308, -0.0]))
 SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, TEXT)
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.one_of(st.sampled_from(FIELDS), TEXT), inner,
-                                        max_size=4), max_leaves=10)
+
+
+def containers(inner):
+    keys = st.one_of(st.sampled_from(FIELDS), TEXT)
+    return st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4)
+
+
+VALUES = st.recursive(SCALARS, containers, max_leaves=10)
 SORT_KEYS = st.lists(st.fixed_dictionaries({"column": st.one_of(st.sampled_from(COLUMNS),
                                                                 VALUES)},
                                            optional={"ascending": VALUES}), max_size=3)
