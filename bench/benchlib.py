@@ -508,14 +508,14 @@ class GroggyClient:
         return replies, frames
 
 
-class CliServer:
-    """``python -m groggy serve PATH --no-browser`` in a subprocess: the real server a
-    user starts, with its own interpreter (no GIL shared with the benchmark)."""
+class ServerProcess:
+    """A groggy server in a subprocess started by ``command``, which prints
+    ``serving at URL``: its own interpreter (no GIL shared with the benchmark), its own
+    RSS. ``stderr``: where the child's log goes (default: with its output)."""
 
-    def __init__(self, path, timeout: float = 120):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "groggy", "serve", str(path), "--no-browser"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    def __init__(self, command: list, stderr=subprocess.STDOUT):
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr,
+                                     text=True, cwd=os.path.dirname(__file__))
         self.url = None
         lines = []
         for line in self.proc.stdout:
@@ -525,7 +525,7 @@ class CliServer:
                 break
         if self.url is None:
             self.close()
-            raise RuntimeError("python -m groggy serve did not start:\n" + "".join(lines))
+            raise RuntimeError(f"{command[1:]} did not start:\n" + "".join(lines))
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -537,6 +537,24 @@ class CliServer:
                 self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
+
+    def rss(self) -> int:
+        """The server's resident set size, bytes."""
+        import psutil
+        return psutil.Process(self.proc.pid).memory_info().rss
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used (user + system), seconds."""
+        import psutil
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
+
+class CliServer(ServerProcess):
+    """``python -m groggy serve PATH --no-browser``: the real server a user starts."""
+
+    def __init__(self, path):
+        super().__init__([sys.executable, "-m", "groggy", "serve", str(path), "--no-browser"])
 
 
 # --------------------------------------------------------------------------- browser

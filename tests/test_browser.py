@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -46,24 +47,43 @@ def big():
     view.close()
 
 
+# every Content-Security-Policy violation of the page, kept where the test can read it
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
+"""
+
+
+def csp_violations(page) -> list:
+    return page.evaluate("() => window.__cspViolations")
+
+
 @pytest.fixture
 def open_page(browser):
     """open_page(url) -> a page showing ``url`` with its first rows painted. Uncaught
-    errors in the page fail the test."""
-    contexts, errors = [], []
+    errors in the page, and anything its Content-Security-Policy blocked, fail the test."""
+    contexts, pages, errors = [], [], []
 
     def opener(url):
         ctx = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(ctx)
         page = ctx.new_page()
+        pages.append(page)
         page.set_default_timeout(WAIT_MS)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text)
+                if "Content Security Policy" in msg.text else None)
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
         page.goto(url)
         page.wait_for_function("() => window.groggy !== undefined")
         page.evaluate("() => window.groggy.ready")
         return page
 
     yield opener
+    for page in pages:
+        if not page.is_closed():
+            errors.extend(csp_violations(page))
     for ctx in contexts:
         ctx.close()
     assert errors == [], errors
@@ -493,3 +513,94 @@ def test_a_restart_with_a_new_token_says_so(open_page):
         first.stop()
         if second is not None:
             second.stop()
+
+
+# --------------------------------------------------------------------------- security headers
+
+def test_the_page_runs_under_its_content_security_policy(big, browser, open_page):
+    _, view, _ = big
+    page = open_page(view.url)
+    # the page does its work (rows, a sort, a theme) with nothing blocked (open_page
+    # fails the test on any violation) ...
+    header(page, "f").click()
+    wait_state(page, "s.sort.length === 1")
+    page.select_option(".gg-theme-select", "dark")
+    page.wait_for_function("() => document.body.classList.contains('gg-theme-dark')")
+    assert csp_violations(page) == []
+    # ... and the policy is in force: an injected inline script is refused and reported
+    ctx = browser.new_context()
+    try:
+        other = ctx.new_page()
+        other.add_init_script(RECORD_CSP_VIOLATIONS)
+        other.goto(view.url)
+        other.wait_for_function("() => window.groggy !== undefined")
+        other.evaluate("""() => { const s = document.createElement('script');
+            s.textContent = 'window.__injected = 1'; document.body.append(s); }""")
+        other.wait_for_function("() => window.__cspViolations.length > 0")
+        assert other.evaluate("() => window.__injected") is None
+        assert "script-src" in csp_violations(other)[0]
+    finally:
+        ctx.close()
+
+
+class NotebookPage:
+    """A page on another local origin (like a Jupyter notebook) that frames ``url``."""
+
+    def __init__(self, address: str, url: str):
+        import http.server
+        import threading
+        html = f'<!doctype html><iframe src="{url}" width="900" height="500"></iframe>'.encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                self.wfile.write(html)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer((address, 0), Handler)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.mark.parametrize("parent,allowed", [("localhost", True), ("127.0.0.1", True),
+                                            ("127.0.0.2", False)])
+def test_a_notebook_on_this_machine_may_frame_the_page(big, browser, parent, allowed):
+    # frame-ancestors names this machine's origins: http://localhost:*, http://127.0.0.1:*
+    # (Jupyter's); a page elsewhere (here 127.0.0.2, another origin) may not frame it
+    _, view, _ = big
+    notebook = NotebookPage("127.0.0.1" if parent == "localhost" else parent, view.url)
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(WAIT_MS)
+        refused = []
+        page.on("console", lambda msg: refused.append(msg.text)
+                if "frame-ancestors" in msg.text else None)
+        page.goto(f"http://{parent}:{notebook.port}/")
+        if allowed:
+            frame = page.frame_locator("iframe")
+            frame.locator(".gg-row[data-row='0']").first.wait_for()
+            assert refused == []
+            (child,) = [f for f in page.frames if f.url.startswith(view.url)]
+            child.wait_for_function("() => window.groggy !== undefined")
+            child.evaluate("() => window.groggy.ready")
+            assert child.evaluate("() => window.groggy.visibleRows()")[0][0] == 0
+        else:
+            page.wait_for_function("() => true")
+            deadline = time.monotonic() + WAIT_MS / 1000
+            while not refused and time.monotonic() < deadline:
+                page.wait_for_timeout(100)
+            assert refused and "frame-ancestors" in refused[0]
+            assert not any(f.url.startswith(view.url) and f.evaluate(
+                "() => window.groggy !== undefined") for f in page.frames[1:])
+    finally:
+        ctx.close()
+        notebook.close()

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import groggy as gg
 from groggy.web import BrowserInterface, Server
+from groggy.web.protocol import MAX_FRAME_BYTES, MAX_MESSAGE_BYTES
 
 from web_helpers import (TIMEOUT, Client, big_graph, expected_big_row, frames, http_get,
                          messages, mixed_table, rows_of, ws_url)
@@ -424,7 +425,7 @@ def test_garbage_text_and_json_values_get_an_error(bad_client, text, value):
     assert view_snapshot(bad_client) == bad_client.before
 
 
-@pytest.mark.parametrize("size", [64 * 1024 + 1, 1024 * 1024, 4 * 1024 * 1024 - 1024])
+@pytest.mark.parametrize("size", [MAX_MESSAGE_BYTES + 1, 512 * 1024, MAX_FRAME_BYTES])
 def test_oversized_messages_get_an_error(bad_client, size):
     ping = {"type": "Ping", "pad": ""}
     ping["pad"] = "p" * (size - len(json.dumps(ping)))
@@ -446,14 +447,29 @@ def test_binary_messages_get_an_error(bad_client):
     assert bad_client.sync()[0]["type"] == "Error"
 
 
-def test_a_message_over_the_tornado_cap_closes_only_that_connection(server, bad_client):
+def test_a_message_over_the_frame_cap_closes_only_that_connection(server, bad_client):
     with Client(server.url) as c:
         c.hello()
         with pytest.raises((websocket.WebSocketException, ConnectionError, OSError)):
-            c.send("x" * (5 * 1024 * 1024))
+            c.send("x" * (MAX_FRAME_BYTES + 1))
             for _ in range(5):
                 c.sync()
     assert view_snapshot(bad_client) == bad_client.before
+    with Client(server.url) as c:
+        assert c.hello()[0]["type"] == "InitialData"
+
+
+def test_a_frame_announced_over_the_cap_is_closed_with_1009(server):
+    # the server reads a frame's header, sees the length and closes at once with 1009
+    # ("message too big"), as docs/protocol.md says; a client that sent only the header
+    # has nothing unread on the server, so the close frame reaches it
+    with Client(server.url) as c:
+        c.hello()
+        header = bytes([0x81, 0x80 | 127]) + (MAX_FRAME_BYTES + 1).to_bytes(8, "big")
+        c.ws.sock.sendall(header + b"mask")
+        opcode, data = c.ws.recv_data(control_frame=True)
+        assert opcode == websocket.ABNF.OPCODE_CLOSE
+        assert int.from_bytes(data[:2], "big") == 1009, data
     with Client(server.url) as c:
         assert c.hello()[0]["type"] == "InitialData"
 
@@ -521,17 +537,31 @@ def test_static_files_cannot_escape_their_directory(server):
 
 def test_foreign_origins_are_refused(server):
     url = ws_url(server.url)
-    for origin in ("http://evil.example", f"http://127.0.0.1:{server.port + 1}",
-                   "null", f"http://127.0.0.1.evil.example:{server.port}",
-                   f"http://localhost.evil.example:{server.port}"):
+    port = server.port
+    for origin in ("http://evil.example", f"http://127.0.0.1:{port + 1}",
+                   "null", f"http://127.0.0.1.evil.example:{port}",
+                   f"http://localhost.evil.example:{port}",
+                   # not the page's own scheme, or another name than the page was asked by
+                   f"https://127.0.0.1:{port}", f"ws://127.0.0.1:{port}",
+                   f"http://localhost:{port}", f"http://127.0.0.1:{port}/",
+                   f"HTTP://127.0.0.1:{port}", "http://127.0.0.1"):
         with pytest.raises(websocket.WebSocketBadStatusException) as info:
             websocket.create_connection(url, origin=origin, timeout=TIMEOUT)
         assert info.value.status_code == 403, origin
-    for origin in (f"http://127.0.0.1:{server.port}", f"http://localhost:{server.port}"):
-        with Client(server.url, origin=origin) as c:
+    for host in ("127.0.0.1", "localhost"):
+        with Client(server.url, origin=f"http://{host}:{port}", host=f"{host}:{port}") as c:
             assert c.hello()[0]["type"] == "InitialData"
     with Client(server.url, suppress_origin=True) as c:   # non-browser clients
         assert c.hello()[0]["type"] == "InitialData"
+
+
+@pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
+def test_sec_fetch_site_does_not_bypass_the_origin_check(server, site):
+    for origin in ("http://evil.example", f"https://127.0.0.1:{server.port}"):
+        with pytest.raises(websocket.WebSocketBadStatusException) as info:
+            websocket.create_connection(ws_url(server.url), origin=origin, timeout=TIMEOUT,
+                                        header=[f"Sec-Fetch-Site: {site}"])
+        assert info.value.status_code == 403, (site, origin)
 
 
 def test_a_rebound_host_name_is_refused(server):

@@ -1,5 +1,7 @@
-"""The Tornado application: thin handlers that check the token (and the Origin), then
-hand everything to a Session or a Source. No exception escapes into Tornado."""
+"""The Tornado application: thin handlers that check the Host, the token (and, for the
+WebSocket, the Origin), then hand everything to a Session or a Source. Every response
+carries the security headers; the log never holds the token. No exception escapes into
+Tornado."""
 from __future__ import annotations
 
 import csv
@@ -8,21 +10,67 @@ import io
 import json
 import logging
 from pathlib import Path
-from urllib.parse import urlparse
 
+import tornado.iostream
 import tornado.web
 import tornado.websocket
 
 from groggy.themes import THEMES
-from groggy.web.protocol import ProtocolError, parse
+from groggy.web.outbox import Outbox
+from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
 from groggy.web.session import Session
 
 STATIC = Path(__file__).parent / "static"
+STATIC_FILES = frozenset(p.name for p in STATIC.iterdir() if p.is_file())
 log = logging.getLogger("groggy.web")
+access_log = logging.getLogger("groggy.web.access")
+
+
+def redacted(path: str) -> str:
+    """A request path fit for the log: its first segment (the token, or a guess at it)
+    replaced by ``TOKEN``."""
+    rest = path.lstrip("/").partition("/")
+    return "/TOKEN" + (rest[1] + rest[2]) if rest[0] else path
+
+
+def log_request(handler) -> None:
+    """The access log line of a request, without its token or its query."""
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    access_log.log(level, "%d %s %s (%s) %.1fms", status, handler.request.method,
+                   redacted(handler.request.path), handler.request.remote_ip,
+                   1000 * handler.request.request_time())
+
+
+def security_headers(server) -> dict:
+    """Headers of every response. The page loads only its own files and talks only to its
+    own server; it may be framed by itself and by pages on this machine (notebooks), so
+    ``frame-ancestors`` names those instead of forbidding frames. No referrer is ever sent:
+    the page's URL holds the token."""
+    hosts = sorted({"127.0.0.1", "localhost", server.host})
+    sockets = " ".join(f"ws://{h}:{server.port}" for h in hosts)
+    frames = " ".join(f"{scheme}://{h}:*" for h in hosts for scheme in ("http", "https"))
+    policy = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              f"font-src 'self'; connect-src 'self' {sockets}; base-uri 'none'; "
+              f"form-action 'none'; frame-ancestors 'self' {frames} vscode-webview:")
+    return {"Content-Security-Policy": policy, "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff"}
 
 
 class _Guarded:
-    """Token check shared by every handler: the token is the first path segment."""
+    """Shared by every handler: the security headers, a log without the token, and the
+    Host and token checks (the token is the first path segment)."""
+
+    def set_default_headers(self):
+        for name, value in self.settings["groggy_headers"].items():
+            self.set_header(name, value)
+
+    def log_exception(self, typ, value, tb):
+        # Tornado's own lines name the URL (and an HTTPError's text may quote a piece of
+        # it): the access log line says what happened; only a bug of ours is logged here
+        if not isinstance(value, tornado.web.HTTPError):
+            log.error("error answering %s %s", self.request.method,
+                      redacted(self.request.path), exc_info=(typ, value, tb))
 
     def _token_ok(self, token: str) -> bool:
         return hmac.compare_digest(token.encode(), self.settings["groggy"].token.encode())
@@ -34,14 +82,19 @@ class _Guarded:
         allowed = {f"{name}:{server.port}" for name in ("127.0.0.1", "localhost", server.host)}
         return self.request.host in allowed
 
-    def prepare(self):
-        token = self.path_args[0] if self.path_args else ""
+    def refusal(self) -> str | None:
+        """Why this request is refused (403), or None."""
         if not self._host_ok():
+            return "unexpected Host header"
+        if not self._token_ok(self.path_args[0] if self.path_args else ""):
+            return "the URL's token is missing or wrong"
+        return None
+
+    def prepare(self):
+        reason = self.refusal()
+        if reason is not None:
             self.set_status(403)
-            self.finish("forbidden: unexpected Host header\n")
-        elif not self._token_ok(token):
-            self.set_status(403)
-            self.finish("forbidden: the URL's token is missing or wrong\n")
+            self.finish(f"forbidden: {reason}\n")
 
 
 class PageHandler(_Guarded, tornado.web.RequestHandler):
@@ -60,7 +113,15 @@ class StaticHandler(_Guarded, tornado.web.StaticFileHandler):
         super().initialize(path=str(STATIC))
 
     def get(self, token, path, include_body=True):
+        # only the files that ship in static/: no path is ever handed to the file system
+        # that is not one of them (a NUL, '..', a directory)
+        if path not in STATIC_FILES:
+            self.set_status(404)
+            return self.finish("not found\n")
         return super().get(path, include_body)
+
+    def head(self, token, path):
+        return self.get(token, path, include_body=False)
 
     def set_extra_headers(self, path):
         self.set_header("Cache-Control", "no-cache")
@@ -103,27 +164,50 @@ class ExportHandler(_Guarded, tornado.web.RequestHandler):
             return
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", f'attachment; filename="{source.name}.csv"')
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(view.column_names())
-        total = view.total_rows()
-        for start in range(0, total, self.CHUNK):
-            window = view.get_window(start, self.CHUNK)
-            writer.writerows(["" if v is None else v for v in row] for row in window.rows)
-            self.write(out.getvalue())
-            out.seek(0)
-            out.truncate()
-            await self.flush()
-        self.write(out.getvalue())
-        self.finish()
+        try:
+            for chunk in csv_chunks(view, self.CHUNK):
+                self.write(chunk)
+                await self.flush()
+            self.finish()
+        except tornado.iostream.StreamClosedError:
+            pass  # the browser went away mid-download
+
+
+def csv_chunks(view, rows: int):
+    """The view as CSV text, header first, ``rows`` rows a piece."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(view.column_names())
+    for start in range(0, view.total_rows(), rows):
+        window = view.get_window(start, rows)
+        writer.writerows(["" if v is None else v for v in row] for row in window.rows)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+class NotFoundHandler(_Guarded, tornado.web.RequestHandler):
+    """Every URL no route matches: 404, with the headers and the log of the others."""
+
+    def prepare(self):
+        self.set_status(404)
+        self.finish("not found\n")
 
 
 class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
+    def refusal(self) -> str | None:
+        # A browser always sends the Origin of the page; it must be this server's own page
+        # (scheme, host and port, exactly as the page was asked for). Checked here, not in
+        # check_origin, which Tornado skips when Origin's host:port equals Host (whatever
+        # the scheme) or when Sec-Fetch-Site says same-origin. No Origin: not a browser.
+        origin = self.request.headers.get("Origin")
+        if origin is not None and origin != f"http://{self.request.host}":
+            return "the WebSocket must be opened by the page of this server"
+        return super().refusal()
+
     def check_origin(self, origin: str) -> bool:
-        parsed = urlparse(origin)
-        port = self.settings["groggy"].port
-        return parsed.scheme == "http" and parsed.hostname in ("127.0.0.1", "localhost") \
-            and parsed.port == port
+        return True  # checked in prepare, for every request
 
     def open(self, token):
         # replies are often two frames (JSON + binary): without this, Nagle's algorithm
@@ -131,6 +215,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         self.set_nodelay(True)
         server = self.settings["groggy"]
         self.session = Session(server)
+        self.outbox = Outbox(self._write, self.close)
         server.connections.add(self)
 
     def on_message(self, raw):
@@ -139,29 +224,36 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             msg = parse(raw)
             replies = self.session.handle(msg)
         except ProtocolError as exc:
-            replies = [{"type": "Error", "message": str(exc),
-                        "for": exc.kind or (msg and msg["type"]),
-                        "request_id": exc.request_id if exc.request_id is not None
-                        else msg and msg["request_id"]}]
+            replies = [error_reply(str(exc), exc.kind or (msg and msg["type"]),
+                                   exc.request_id if exc.request_id is not None
+                                   else msg and msg["request_id"])]
         except Exception as exc:  # a bug of ours: say so, keep the connection
-            log.exception("error handling %r", raw[:200] if isinstance(raw, str) else raw[:20])
-            replies = [{"type": "Error", "message": f"internal error: {exc}",
-                        "for": msg and msg.get("type"),
-                        "request_id": msg and msg.get("request_id")}]
-        self.send(replies)
+            shown = raw[:200] if isinstance(raw, str) else raw[:20]
+            if isinstance(shown, str):  # a client may quote the URL: no token in the log
+                shown = shown.replace(self.settings["groggy"].token, "TOKEN")
+            log.exception("error handling %r", shown)
+            replies = [error_reply(f"internal error: {exc}", msg and msg.get("type"),
+                                   msg and msg.get("request_id"))]
+        # a newer scroll position supersedes the answer to an older one not yet sent
+        self.send(replies, "scroll" if msg and msg["type"] == "ScrollRequest" else None)
 
-    def send(self, replies) -> None:
-        for reply in replies:
-            try:
-                if isinstance(reply, bytes):
-                    self.write_message(reply, binary=True)
-                else:
-                    self.write_message(json.dumps(reply))
-            except tornado.websocket.WebSocketClosedError:
-                return
+    def send(self, replies, supersede: str | None = None) -> None:
+        """Queue one reply (its messages in order); ``supersede``: see Outbox.put."""
+        self.outbox.put([r if isinstance(r, bytes) else json.dumps(r) for r in replies],
+                        supersede)
+
+    def _write(self, payload):
+        return self.write_message(payload, binary=isinstance(payload, bytes))
 
     def on_close(self):
+        self.outbox.shut()
         self.settings["groggy"].connections.discard(self)
+
+
+def error_reply(message: str, kind, request_id) -> dict:
+    if len(message) > MAX_ERROR_TEXT:  # a message may quote a long value
+        message = message[:MAX_ERROR_TEXT] + "…"
+    return {"type": "Error", "message": message, "for": kind, "request_id": request_id}
 
 
 def make_app(server) -> tornado.web.Application:
@@ -172,9 +264,12 @@ def make_app(server) -> tornado.web.Application:
          (token + r"/themes\.css", ThemesHandler),
          (token + r"/export\.csv", ExportHandler),
          (token + r"/ws", SocketHandler)],
+        default_handler_class=NotFoundHandler,
         groggy=server,
-        # frames over this close the connection; smaller ones over the protocol's own
-        # 64 KiB limit get an Error reply and the connection lives on
-        websocket_max_message_size=4 * 1024 * 1024,
+        groggy_headers=security_headers(server),
+        log_function=log_request,
+        # frames over this close the connection (1009); smaller ones over the protocol's
+        # own 64 KiB limit get an Error reply and the connection lives on
+        websocket_max_message_size=MAX_FRAME_BYTES,
         websocket_ping_interval=20,
     )

@@ -6,10 +6,23 @@ import json
 
 from groggy.themes import THEMES
 
-MAX_MESSAGE_BYTES = 64 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024     # larger messages get an Error; the connection lives on
+MAX_FRAME_BYTES = 1024 * 1024     # larger frames close the connection (code 1009)
+MAX_DEPTH = 16                    # JSON nesting of a message (the deepest valid one: 3)
 MAX_WINDOW = 2000
 MAX_TEXT = 10_000
+MAX_ERROR_TEXT = 1000             # an Error's message is cut to this many characters
 _MAX_ID = 2 ** 53
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _MAX_ID
+
+
+def _shown(value) -> str:
+    """``repr(value)`` for an Error, cut short (a value may be 64 KB long)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class ProtocolError(ValueError):
@@ -23,7 +36,7 @@ class ProtocolError(ValueError):
 def _int(msg, key, kind, low=0, high=_MAX_ID, default=None):
     value = msg.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ProtocolError(f"{kind}.{key} must be an int in {low}..{high}, got {value!r}")
+        raise ProtocolError(f"{kind}.{key} must be an int in {low}..{high}, got {_shown(value)}")
     return value
 
 
@@ -38,7 +51,7 @@ def _text(msg, key, kind, default=None, limit=MAX_TEXT):
 def _bool(msg, key, kind, default=None):
     value = msg.get(key, default)
     if not isinstance(value, bool):
-        raise ProtocolError(f"{kind}.{key} must be true or false, got {value!r}")
+        raise ProtocolError(f"{kind}.{key} must be true or false, got {_shown(value)}")
     return value
 
 
@@ -52,7 +65,7 @@ def _sort_keys(msg, kind):
     out = []
     for key in keys:
         if not isinstance(key, dict) or not isinstance(key.get("column"), str):
-            raise ProtocolError(f"{kind}: each sort key needs a \"column\" name, got {key!r}")
+            raise ProtocolError(f"{kind}: each sort key needs a \"column\" name, got {_shown(key)}")
         out.append({"column": key["column"],
                     "ascending": _bool(key, "ascending", kind + " key", default=True)})
     return out
@@ -62,14 +75,14 @@ def _theme(msg, kind, required=False):
     theme = msg.get("theme")
     if (theme is None and required) or (theme is not None and
                                          (not isinstance(theme, str) or theme not in THEMES)):
-        raise ProtocolError(f"{kind}.theme must be one of {sorted(THEMES)}, got {theme!r}")
+        raise ProtocolError(f"{kind}.theme must be one of {sorted(THEMES)}, got {_shown(theme)}")
     return theme
 
 
 def _hello(msg):
     source = msg.get("source")
     if source is not None and not isinstance(source, str):
-        raise ProtocolError(f"Hello.source must be a string, got {source!r}")
+        raise ProtocolError(f"Hello.source must be a string, got {_shown(source)}")
     return {"source": source, "offset": _int(msg, "offset", "Hello", default=0),
             "window_size": _int(msg, "window_size", "Hello", 1, MAX_WINDOW, default=50),
             "sort": _sort_keys(msg, "Hello"),
@@ -94,6 +107,31 @@ _FIELDS = {
 }
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _check_values(value) -> None:
+    """Every container at most MAX_DEPTH deep, every string valid Unicode (JSON's \\u
+    escapes can spell a lone surrogate, which no text encoding accepts)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise ProtocolError(f"message holds a lone surrogate "
+                                        f"({item[exc.start]!a}); strings must be valid "
+                                        "Unicode") from None
+        elif isinstance(item, (list, dict)):
+            if depth > MAX_DEPTH:
+                raise ProtocolError(f"message nests too deep; at most {MAX_DEPTH} levels")
+            children = item if isinstance(item, list) else [*item.keys(), *item.values()]
+            stack.extend((child, depth + 1) for child in children)
+
+
 def parse(raw) -> dict:
     """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame."""
     if isinstance(raw, bytes):
@@ -102,22 +140,25 @@ def parse(raw) -> dict:
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {size:,} bytes is over the {MAX_MESSAGE_BYTES:,} limit")
     try:
-        msg = json.loads(raw)
+        msg = json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:
+        raise ProtocolError(f"message nests too deep; at most {MAX_DEPTH} levels") from None
     except ValueError as exc:
         raise ProtocolError(f"message is not JSON ({exc})") from None
     if not isinstance(msg, dict):
         raise ProtocolError(f"message must be a JSON object, got {type(msg).__name__}")
-    kind = msg.get("type")
-    request_id = msg.get("request_id")
-    if request_id is not None and (not isinstance(request_id, int) or isinstance(request_id, bool)
-                                   or abs(request_id) > _MAX_ID):
-        raise ProtocolError(f"request_id must be an int, got {request_id!r}", kind if
-                            isinstance(kind, str) else None)
-    if not isinstance(kind, str) or kind not in _FIELDS:
-        raise ProtocolError(f"unknown message type {kind!r}; expected one of {sorted(_FIELDS)}",
-                            None, request_id)
+    # what an Error can name, read before anything else is trusted
+    raw_kind, request_id = msg.get("type"), msg.get("request_id")
+    kind = raw_kind if isinstance(raw_kind, str) and raw_kind in _FIELDS else None
     try:
+        _check_values(msg)
+        if request_id is not None and not _is_id(request_id):
+            raise ProtocolError(f"request_id must be an int, got {_shown(request_id)}")
+        if kind is None:
+            raise ProtocolError(f"unknown message type {_shown(raw_kind)}; expected one of "
+                                f"{sorted(_FIELDS)}")
         fields = _FIELDS[kind](msg)
     except ProtocolError as exc:
-        raise ProtocolError(str(exc), kind, request_id) from None
+        raise ProtocolError(str(exc), kind, request_id if _is_id(request_id) else None) \
+            from None
     return {"type": kind, "request_id": request_id, **fields}

@@ -229,4 +229,4 @@ class Server:
         for conn in list(self.connections):
             session = conn.session
             if session.source is not None and session.source.name in names:
-                conn.send(session.data_changed())
+                conn.send(session.data_changed(), supersede="total")
