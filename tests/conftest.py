@@ -8,6 +8,7 @@ Hypothesis profiles (choose with HYPOTHESIS_PROFILE=name):
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import shutil
@@ -46,6 +47,25 @@ def snapshot(root) -> dict:
     root = Path(root)
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def generation(path) -> Path:
+    """The current generation directory of the store at ``path``."""
+    path = Path(path)
+    return path / (path / "CURRENT").read_text().strip()
+
+
+def assert_clean(path) -> None:
+    """The store at ``path`` holds exactly CURRENT and the generation it names, that
+    generation exactly its manifest and the files listed, and nothing lies beside it."""
+    path = Path(path)
+    gen = generation(path)
+    assert sorted(os.listdir(path)) == sorted(["CURRENT", gen.name]), os.listdir(path)
+    listed = set(json.loads((gen / "manifest.json").read_text())["checksums"])
+    on_disk = {str(p.relative_to(gen)) for p in gen.rglob("*") if p.is_file()}
+    assert on_disk == listed | {"manifest.json"}, on_disk ^ (listed | {"manifest.json"})
+    beside = [p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
+    assert beside == [], beside
 
 
 @contextlib.contextmanager
