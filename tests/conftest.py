@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import settings
 
@@ -120,6 +121,33 @@ def make_sample_graph(directed: bool = False) -> gg.Graph:
     g.add_nodes(SAMPLE_NODES)
     src, dst = zip(*SAMPLE_EDGES)
     g.add_edges(list(src), list(dst), **SAMPLE_EDGE_ATTRS)
+    return g
+
+
+def make_other_graph() -> gg.Graph:
+    """A graph unlike the sample in every respect: directed, other columns and sizes."""
+    g = gg.Graph(directed=True)
+    g.add_nodes({"other": ["x", None, "z"], "n": [1.5, 2.5, None]})
+    g.add_edges([2], [0], w=[7])
+    return g
+
+
+def make_twin_graph(seed: int, n: int = 300, m: int = 900) -> gg.Graph:
+    """Graphs of one shape (same counts, columns and kinds) and different values for each
+    seed: a reader that mixed the files of two of them would find no size or header
+    to complain about, only wrong values."""
+    rng = np.random.default_rng(seed)
+    words = np.array(["alpha", "beta", "", "Zoë", "日本", "gamma"])
+
+    def nulls(values):
+        return [None if rng.random() < 0.1 else v for v in values]
+    g = gg.Graph()
+    g.add_nodes({"age": nulls(rng.integers(0, 99, n).tolist()),
+                 "score": nulls(rng.random(n).tolist()),
+                 "flag": nulls((rng.random(n) < 0.5).tolist()),
+                 "name": nulls([f"{w}{seed}" for w in rng.choice(words, n)])})
+    g.add_edges(rng.integers(0, n, m), rng.integers(0, n, m),
+                weight=rng.random(m), label=nulls(rng.choice(words, m).tolist()))
     return g
 
 

@@ -15,8 +15,8 @@ from groggy import storage, store
 from groggy.store import writer
 from groggy.storage import KINDS, Column, ColumnStore
 
-from conftest import (SAMPLE_NODES, assert_clean, make_sample_graph, no_fsync, read_all, same,
-                      snapshot)
+from conftest import (SAMPLE_NODES, assert_clean, make_other_graph, make_sample_graph, no_fsync,
+                      read_all, same, snapshot)
 
 # --------------------------------------------------------------------------- strategies
 
@@ -430,15 +430,8 @@ def failing_at(k: int, exc=Injected):
     return hook
 
 
-def other_graph() -> gg.Graph:
-    g = gg.Graph(directed=True)
-    g.add_nodes({"other": ["x", None, "z"], "n": [1.5, 2.5, None]})
-    g.add_edges([2], [0], w=[7])
-    return g
-
-
 def test_a_save_has_a_step_before_every_write_fsync_rename_and_unlink(store):
-    steps = save_steps(other_graph(), store)
+    steps = save_steps(make_other_graph(), store)
     kinds = {label.split()[0] for label in steps}
     assert kinds == {"mkdir", "create", "write", "fsync", "rename", "unlink", "rmdir"}, kinds
     assert steps.index("rename CURRENT") > max(i for i, s in enumerate(steps)
@@ -450,15 +443,15 @@ def test_a_save_has_a_step_before_every_write_fsync_rename_and_unlink(store):
 
 @pytest.mark.parametrize("exc", [Injected, KeyboardInterrupt])
 def test_a_save_failing_at_any_step_leaves_the_old_or_the_new_graph(store, sample_graph, exc):
-    old, new = read_all(sample_graph), read_all(other_graph())
-    steps = save_steps(other_graph(), store)
+    old, new = read_all(sample_graph), read_all(make_other_graph())
+    steps = save_steps(make_other_graph(), store)
     switch = steps.index("rename CURRENT") + 1
     before = snapshot(store)
     for k in range(1, len(steps) + 1):
         writer.step_hook = failing_at(k, exc)
         try:
             with pytest.raises(exc):
-                other_graph().save(store)
+                make_other_graph().save(store)
         finally:
             writer.step_hook = None
         got = read_all(gg.open(store, verify=True))

@@ -31,6 +31,7 @@ ATTEMPTS = 10           # re-reads of CURRENT when saves keep replacing the gene
 _CHUNK = 1 << 25        # CRC in 32 MiB steps, so progress can be shown
 _checked: set = set()   # columns whose full checks passed, by the identity of their files
 _checked_lock = threading.Lock()
+stats = {"retries": 0}  # opens that found their generation replaced and started again
 
 
 class _Vanished(Exception):
@@ -272,6 +273,7 @@ def open_store(path, verify: bool = False, progress=None) -> Opened:
         except _Vanished as gone:
             if _pointer(root) == pointer:  # not replaced by a save: really missing
                 raise StoreError(str(gone)) from None
+            stats["retries"] += 1
             continue  # a save switched generations while we opened: open the new one
         if verify:
             for check in opened.checks:
