@@ -88,10 +88,22 @@ def _map(base: Path, rel: str, checksums: dict) -> _File:
                  checksums[rel]["crc32"])
 
 
+def _header_bytes(raw: np.ndarray) -> bytes:
+    """The magic and header of a mapped .npy file, and no data byte (open reads no
+    column data): 10 + a 2-byte length (format 1.0), or 12 + a 4-byte length (2.0)."""
+    fixed = 12 if raw.size >= 12 and int(raw[6]) >= 2 else 10
+    if raw.size < fixed:
+        raise ValueError(f"only {raw.size} bytes")
+    size = int.from_bytes(bytes(raw[8:fixed]), "little")
+    if fixed + size > min(raw.size, 1 << 20):
+        raise ValueError(f"a header of {size} bytes does not fit the file")
+    return bytes(raw[:fixed + size])
+
+
 def _npy(file: _File, dtype: np.dtype, length: int) -> np.ndarray:
     """The array of a mapped .npy file, after checking its header against the manifest."""
-    head = io.BytesIO(bytes(file.raw[:1 << 16]))
     try:
+        head = io.BytesIO(_header_bytes(file.raw))
         version = np.lib.format.read_magic(head)
         if version not in ((1, 0), (2, 0)):
             raise ValueError(f"unsupported .npy version {version}")
