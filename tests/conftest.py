@@ -69,6 +69,27 @@ def assert_clean(path) -> None:
     assert beside == [], beside
 
 
+def flip(f, pos: int = -1, mask: int = 0x01) -> None:
+    """XOR the byte at ``pos`` of file ``f`` with ``mask``."""
+    f = Path(f)
+    data = bytearray(f.read_bytes())
+    data[pos] ^= mask
+    f.write_bytes(bytes(data))
+
+
+def save_recording_steps(graph, path) -> list:
+    """Save ``graph`` to ``path`` and return the labels of every step of the save (each
+    create, write, fsync, rename and unlink: the writer's step hook)."""
+    from groggy.store import writer
+    steps = []
+    writer.step_hook = steps.append
+    try:
+        graph.save(path)
+    finally:
+        writer.step_hook = None
+    return steps
+
+
 @contextlib.contextmanager
 def no_fsync():
     """Skip fsync while saving many small stores in hypothesis loops (it only matters

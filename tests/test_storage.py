@@ -16,7 +16,7 @@ from groggy.store import writer
 from groggy.storage import KINDS, Column, ColumnStore
 
 from conftest import (SAMPLE_NODES, assert_clean, make_other_graph, make_sample_graph, no_fsync,
-                      read_all, same, snapshot)
+                      read_all, same, save_recording_steps, snapshot)
 
 # --------------------------------------------------------------------------- strategies
 
@@ -408,12 +408,7 @@ def save_steps(graph, path) -> list:
     ``path``; the store is left as it was."""
     backup = path.parent / "steps-backup"
     shutil.copytree(path, backup)
-    steps = []
-    writer.step_hook = steps.append
-    try:
-        graph.save(path)
-    finally:
-        writer.step_hook = None
+    steps = save_recording_steps(graph, path)
     shutil.rmtree(path)
     backup.rename(path)
     return steps
@@ -468,12 +463,7 @@ def test_a_save_failing_at_any_step_leaves_the_old_or_the_new_graph(store, sampl
 
 def test_a_failed_first_save_leaves_nothing(tmp_path):
     path = tmp_path / "g.groggy"
-    steps = []
-    writer.step_hook = steps.append
-    try:
-        make_sample_graph().save(path)
-    finally:
-        writer.step_hook = None
+    steps = save_recording_steps(make_sample_graph(), path)
     shutil.rmtree(path)
     for k in range(1, steps.index("rename CURRENT") + 1):
         writer.step_hook = failing_at(k)

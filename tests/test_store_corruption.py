@@ -16,7 +16,7 @@ import groggy as gg
 
 from groggy.store.manifest import signed
 
-from conftest import generation, make_sample_graph, read_all, same
+from conftest import flip, generation, make_sample_graph, read_all, same
 
 # Every file of the sample store, by role, so the tests do not hard-code file names:
 # (part, column name, key in the column's "files"), or ("edges", "source"|"target", None).
@@ -342,10 +342,7 @@ def test_manifest_paths_must_stay_inside_the_store(store, absolute):
 def test_verify_checks_every_file_even_without_a_checksum_entry(store):
     # dropping a file's checksum entry must not let verify=True skip that file
     rel = relpath(store, ("nodes", "rank", "data"))
-    f = generation(store) / rel
-    data = bytearray(f.read_bytes())
-    data[-1] ^= 0xFF
-    f.write_bytes(bytes(data))
+    flip(generation(store) / rel, -1, 0xFF)
     edit_manifest(store, lambda m: m["checksums"].pop(rel))
     msg = store_error(store, verify=True)
     assert rel in msg or "manifest.json" in msg
@@ -530,10 +527,7 @@ def test_a_column_is_checked_once_then_read_freely(store, sample_graph):
 def test_a_flipped_data_value_is_caught_on_first_read_without_verify(store):
     # a structurally perfect change (one int64 age) only a checksum can see
     rel = relpath(store, ("nodes", "rank", "data"))
-    f = generation(store) / rel
-    data = bytearray(f.read_bytes())
-    data[-8] ^= 0x01
-    f.write_bytes(bytes(data))
+    flip(generation(store) / rel, -8)
     h = gg.open(store)
     assert h.node_count() == 6
     with pytest.raises(gg.StoreError, match="checksum") as info:
@@ -558,9 +552,7 @@ def test_a_version_1_store_opens_and_verifies(sample_graph):
 def test_a_damaged_version_1_store_is_named(tmp_path):
     path = Path(shutil.copytree(V1, tmp_path / "old.groggy"))
     rel = "nodes/0003_name.utf8"
-    data = bytearray((path / rel).read_bytes())
-    data[0] ^= 0x20
-    (path / rel).write_bytes(bytes(data))
+    flip(path / rel, 0, 0x20)
     h = gg.open(path)
     with pytest.raises(gg.StoreError, match=rel):
         h.nodes["name"].to_list()

@@ -21,7 +21,8 @@ import pytest
 
 import groggy as gg
 
-from conftest import assert_clean, make_other_graph, make_sample_graph, read_all, same
+from conftest import (assert_clean, make_other_graph, make_sample_graph, read_all, same,
+                      save_recording_steps)
 
 WORKER = Path(__file__).parent / "store_worker.py"
 V1 = Path(__file__).parent / "data" / "store-v1"
@@ -55,17 +56,11 @@ def worker():
     w.close()
 
 
-def count_steps(worker, path, graph) -> int:
+def count_steps(path, graph) -> int:
     """How many steps saving ``graph`` over the store at ``path`` takes (on a copy)."""
     probe = path.parent / "probe.groggy"
     shutil.copytree(path, probe)
-    from groggy.store import writer
-    steps = []
-    writer.step_hook = steps.append
-    try:
-        graph.save(probe)
-    finally:
-        writer.step_hook = None
+    steps = save_recording_steps(graph, probe)
     shutil.rmtree(probe)
     return len(steps)
 
@@ -93,7 +88,7 @@ def test_a_save_killed_at_every_step_leaves_the_old_or_the_new_graph(tmp_path, w
     else:
         shutil.copytree(V1, path)  # the kill lands while converting the flat layout
     old, new = read_all(make_sample_graph()), read_all(make_other_graph())
-    steps = count_steps(worker, path, make_other_graph())
+    steps = count_steps(path, make_other_graph())
     seen = []
     for k in range(1, steps + 1):
         reply = worker(op="save", path=str(path), graph="other", kill_at=k)
@@ -134,14 +129,7 @@ def test_a_save_killed_at_random_times_leaves_the_old_or_the_new_graph(tmp_path,
 def test_a_first_save_killed_at_any_step_leaves_no_store_or_the_new_one(tmp_path, worker):
     path = tmp_path / "g.groggy"
     new = read_all(make_other_graph())
-    probe = tmp_path / "probe"
-    from groggy.store import writer
-    steps = []
-    writer.step_hook = steps.append
-    try:
-        make_other_graph().save(probe)
-    finally:
-        writer.step_hook = None
+    steps = save_recording_steps(make_other_graph(), tmp_path / "probe")
     for k in range(1, len(steps) + 1):
         reply = worker(op="save", path=str(path), graph="other", kill_at=k)
         assert reply["code"] == -9, reply

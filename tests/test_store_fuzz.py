@@ -23,7 +23,7 @@ import pytest
 
 import groggy as gg
 
-from conftest import make_twin_graph
+from conftest import flip, make_twin_graph
 from test_store_crash import Worker
 from web_helpers import Client, messages, rows_of
 
@@ -155,9 +155,7 @@ def test_the_serve_command_refuses_a_damaged_store_and_names_the_file(base, tmp_
     path = Path(shutil.copytree(base, tmp_path / "g.groggy"))
     gen = path / (path / "CURRENT").read_text().strip()
     victim = next(gen.glob("nodes/*.utf8"))
-    data = bytearray(victim.read_bytes())
-    data[len(data) // 2] ^= 0x01   # one bit of one string: only a checksum sees it
-    victim.write_bytes(bytes(data))
+    flip(victim, victim.stat().st_size // 2)   # one bit of one string: only a checksum sees it
     proc = subprocess.run([sys.executable, "-m", "groggy", "serve", str(path), "--no-browser",
                            "--port", "0"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stdout + proc.stderr

@@ -13,7 +13,8 @@ import pytest
 import groggy as gg
 from groggy.__main__ import main
 
-from conftest import assert_clean, generation, make_sample_graph, read_all, same, snapshot
+from conftest import (assert_clean, flip, generation, make_sample_graph, read_all, same,
+                      snapshot)
 
 V1 = Path(__file__).parent / "data" / "store-v1"
 
@@ -21,12 +22,6 @@ V1 = Path(__file__).parent / "data" / "store-v1"
 def verify(capsys, *args) -> tuple:
     code = main(["verify", *map(str, args)])
     return code, capsys.readouterr().out
-
-
-def flip(f: Path, pos: int = -1) -> None:
-    data = bytearray(f.read_bytes())
-    data[pos] ^= 0x01
-    f.write_bytes(bytes(data))
 
 
 def add_leftovers(store: Path) -> list:
