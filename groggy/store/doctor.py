@@ -77,7 +77,18 @@ def _complete_generations(root: Path) -> list:
 
 def diagnose(path, progress: bool | None = None) -> Diagnosis:
     """Open the store at ``path`` and run every check, collecting every problem;
-    ``progress``: a progress bar (default: on a terminal, for large stores)."""
+    ``progress``: a progress bar (default: on a terminal, for large stores).
+
+    Examples
+    --------
+    >>> import tempfile, os, groggy as gg
+    >>> from groggy.store.doctor import diagnose
+    >>> path = gg.Graph().save(os.path.join(tempfile.mkdtemp(), "g.groggy"))
+    >>> os.mkdir(path / "gen-9")            # what a killed save leaves
+    >>> d = diagnose(path)
+    >>> d.healthy, [p.name for p in d.leftovers]
+    (True, ['gen-9'])
+    """
     root = Path(path)
     summary, problems = _check_all(root, progress)
     leftovers, recoverable, hints = [], None, []

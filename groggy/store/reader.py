@@ -273,6 +273,16 @@ def open_store(path, verify: bool = False, progress=None) -> Opened:
 
     ``verify`` runs every column's full checks (CRC-32 and structure) now instead of on
     first read; ``progress(nbytes)`` is then called as bytes are checked.
+
+    Examples
+    --------
+    >>> import tempfile, os, groggy as gg
+    >>> from groggy.store import open_store
+    >>> g = gg.Graph(); _ = g.add_nodes({"x": [1, 2]}); _ = g.add_edge(0, 1)
+    >>> path = g.save(os.path.join(tempfile.mkdtemp(), "g.groggy"))
+    >>> opened = open_store(path)
+    >>> opened.location.name, opened.nodes.column("x").to_list(), len(opened.checks)
+    ('gen-1', [1, 2], 3)
     """
     root = Path(path)
     if not root.is_dir():
