@@ -41,7 +41,7 @@ class _Vanished(Exception):
 class _File(NamedTuple):
     path: Path
     raw: np.ndarray        # the whole file, mapped read-only
-    ident: tuple           # (device, inode, size, mtime): one file of one generation
+    ident: tuple           # (device, inode, size, mtime, ctime): one file of one generation
     crc32: int
 
 
@@ -84,7 +84,8 @@ def _map(base: Path, rel: str, checksums: dict) -> _File:
                              f"{st.st_size} (truncated or altered)")
         raw = (np.memmap(fh, dtype=np.uint8, mode="r", shape=(st.st_size,)) if st.st_size
                else np.empty(0, dtype=np.uint8))
-    return _File(f, raw, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns),
+    # ctime too: no one can set it, so a new file on a reused inode never passes as checked
+    return _File(f, raw, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns),
                  checksums[rel]["crc32"])
 
 
