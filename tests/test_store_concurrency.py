@@ -3,7 +3,7 @@ saves over it again and again, alternating two graphs of one shape (same counts,
 and kinds, different values), so that a reader mixing their files would find nothing to
 complain about but wrong values. Every open must give exactly one of the two graphs.
 
-GROGGY_RACE_SAVES sets the number of saves (default 60; the issue's figure is 200).
+GROGGY_RACE_SAVES sets the number of saves (default 40; the issue's figure is 200).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from groggy.store import reader
 from conftest import make_twin_graph, read_all, same
 
 WORKER = Path(__file__).parent / "store_worker.py"
-SAVES = int(os.environ.get("GROGGY_RACE_SAVES", "60"))
+SAVES = int(os.environ.get("GROGGY_RACE_SAVES", "40"))
 READERS = 4
 
 
