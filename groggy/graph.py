@@ -8,7 +8,6 @@ import numpy as np
 
 from groggy import kernels, storage, store
 from groggy.errors import ReadOnlyError, require
-from groggy.progress import Progress
 from groggy.storage import Column, ColumnStore
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
@@ -490,9 +489,6 @@ class Graph:
         return g
 
 
-_PROGRESS_BYTES = 64 << 20  # verifying less than this is too quick for a progress bar
-
-
 def open_graph(path, verify: bool = False, progress: bool | None = None) -> Graph:
     """Open a stored graph memory-mapped and read-only; reads no column data.
 
@@ -526,14 +522,7 @@ def open_graph(path, verify: bool = False, progress: bool | None = None) -> Grap
     >>> gg.open(path).nodes["x"].to_list()
     [1, 2]
     """
-    opened = store.open_store(path)
-    if verify:
-        total = sum(check.nbytes for check in opened.checks)
-        enabled = progress if progress is not None else (None if total >= _PROGRESS_BYTES
-                                                         else False)
-        with Progress("verifying", total=total, enabled=enabled) as bar:
-            for check in opened.checks:
-                check.run(bar.advance)
+    opened = store.open_store(path, verify=verify, progress=progress)
     g = Graph(opened.directed)
     g._nodes, g._edges = opened.nodes, opened.edges
     g._src, g._dst = opened.sources, opened.targets

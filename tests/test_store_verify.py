@@ -148,3 +148,11 @@ def test_serve_no_verify_skips_the_check(store):
 def test_info_opens_and_shows_a_store(store, capsys, verify_flag):
     assert main(["info", str(store), *verify_flag]) == 0
     assert "Alice" in capsys.readouterr().out
+
+
+def test_verify_can_show_a_progress_bar(store, capsys):
+    gg.open(store, verify=True, progress=True)
+    err = capsys.readouterr().err
+    assert "verifying" in err and "100%" in err
+    gg.open(store, verify=True)  # a small store: no bar by default
+    assert capsys.readouterr().err == ""

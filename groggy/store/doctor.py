@@ -14,13 +14,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from groggy.errors import StoreError
-from groggy.progress import Progress
 from groggy.store import layout
-from groggy.store.reader import _open_generation, _Vanished, open_store
+from groggy.store.reader import _open_generation, _Vanished, open_store, progress_bar
 from groggy.store.writer import remove_leftovers
-
-
-_PROGRESS_BYTES = 64 << 20  # a progress bar (on a terminal) for stores at least this big
 
 
 class Diagnosis(NamedTuple):
@@ -44,10 +40,7 @@ def _check_all(root: Path, progress: bool | None = False):
     except StoreError as exc:
         return "", [str(exc)]
     problems = []
-    total = sum(check.nbytes for check in opened.checks)
-    enabled = progress if progress is not None else (None if total >= _PROGRESS_BYTES
-                                                     else False)
-    with Progress("verifying", total=total, enabled=enabled) as bar:
+    with progress_bar(opened.checks, progress) as bar:
         for check in opened.checks:
             try:
                 check.run(bar.advance)

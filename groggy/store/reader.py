@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from groggy.errors import StoreError
+from groggy.progress import Progress
 from groggy.storage import _FIXED_DTYPES, Column, ColumnStore
 from groggy.store import layout
 from groggy.store.manifest import parse
@@ -258,6 +259,18 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
 
 # --------------------------------------------------------------------------- open
 
+PROGRESS_BYTES = 64 << 20  # checking less than this is too quick for a progress bar
+
+
+def progress_bar(checks: list, progress: bool | None) -> Progress:
+    """A progress bar over the bytes ``checks`` read: shown if ``progress``, or by default
+    on a terminal when there are ``PROGRESS_BYTES`` or more."""
+    total = sum(check.nbytes for check in checks)
+    enabled = progress if progress is not None else (None if total >= PROGRESS_BYTES
+                                                     else False)
+    return Progress("verifying", total=total, enabled=enabled)
+
+
 def _pointer(root: Path) -> str | None:
     """The current generation's name, or None for a version-1 (flat) store."""
     current = layout.read_pointer(root)
@@ -269,11 +282,12 @@ def _pointer(root: Path) -> str | None:
     return current
 
 
-def open_store(path, verify: bool = False, progress=None) -> Opened:
+def open_store(path, verify: bool = False, progress: bool | None = None) -> Opened:
     """Map the current generation of a store read-only.
 
     ``verify`` runs every column's full checks (CRC-32 and structure) now instead of on
-    first read; ``progress(nbytes)`` is then called as bytes are checked.
+    first read, with a progress bar if ``progress`` (default: on a terminal, for stores
+    of 64 MiB or more).
 
     Examples
     --------
@@ -299,8 +313,9 @@ def open_store(path, verify: bool = False, progress=None) -> Opened:
             stats["retries"] += 1
             continue  # a save switched generations while we opened: open the new one
         if verify:
-            for check in opened.checks:
-                check.run(progress)
+            with progress_bar(opened.checks, progress) as bar:
+                for check in opened.checks:
+                    check.run(bar.advance)
         return opened
     raise StoreError(f"{root}: the store was replaced {ATTEMPTS} times while it was being "
                      "opened (is a process saving over it in a loop?); try again")
