@@ -111,10 +111,13 @@ def test_a_save_killed_at_random_times_leaves_the_old_or_the_new_graph(tmp_path,
     path = tmp_path / "g.groggy"
     make_sample_graph().save(path)
     old, new = read_all(make_sample_graph()), read_all(make_other_graph())
-    start = time.perf_counter()
-    assert worker(op="save", path=str(path), graph="other")["result"] == "saved"
-    duration = time.perf_counter() - start  # one whole save, fork and fsyncs included
-    make_sample_graph().save(path)
+    durations = []
+    for _ in range(3):  # the quickest of whole saves, fork and fsyncs included
+        start = time.perf_counter()
+        assert worker(op="save", path=str(path), graph="other")["result"] == "saved"
+        durations.append(time.perf_counter() - start)
+        next_save_cleans_up(path, make_sample_graph())
+    duration = min(durations)
     rng = random.Random(20261129)
     outcome = {"old": 0, "new": 0, "killed": 0}
     for _ in range(RANDOM_RUNS):
