@@ -1,5 +1,5 @@
-"""Command line: ``python -m groggy serve PATH | --demo``, ``demo``, ``info PATH`` and
-``render PATH OUT.png|svg|pdf``."""
+"""Command line: ``python -m groggy serve PATH | --demo``, ``demo``, ``info PATH``,
+``verify [--repair] PATH`` and ``render PATH OUT.png|svg|pdf``."""
 from __future__ import annotations
 
 import argparse
@@ -33,6 +33,37 @@ def _info(args) -> None:
     _show(g, str(args.path))
 
 
+def _verify(args) -> int:
+    from groggy.store.doctor import diagnose, repair
+    diagnosis = diagnose(args.path)
+    if diagnosis.healthy:
+        print(f"{diagnosis.root}: OK ({diagnosis.summary}); every checksum and structural "
+              "check passed")
+    else:
+        print(f"{diagnosis.root}: DAMAGED")
+        for problem in diagnosis.problems:
+            print(f"  - {problem}")
+    for hint in diagnosis.hints:
+        print(f"  hint: {hint}")
+    if diagnosis.recoverable is not None:
+        print(f"a crashed save left the old store in {diagnosis.recoverable}"
+              + ("" if args.repair else "; --repair moves it back"))
+    if diagnosis.leftovers:
+        print("leftovers of crashed or replaced saves"
+              + ("" if args.repair else " (harmless; --repair removes them)") + ":")
+        for p in diagnosis.leftovers:
+            print(f"  {p}")
+    if args.repair:
+        done = repair(diagnosis)
+        for line in done:
+            print(line)
+        if not done and diagnosis.leftovers and not diagnosis.healthy:
+            print("nothing removed: the current generation is damaged, and the leftovers "
+                  "may be the only good copies")
+        return 0 if done or diagnosis.healthy else 1
+    return 0 if diagnosis.healthy else 1
+
+
 def _serve(args) -> None:
     from groggy.web import Server
     if args.demo == (args.path is not None):
@@ -42,7 +73,7 @@ def _serve(args) -> None:
         g = cached_demo(args.nodes, args.edges)
     else:
         from groggy.graph import open_graph
-        g = open_graph(args.path)
+        g = open_graph(args.path, verify=not args.no_verify)
     server = Server({"nodes": g.nodes.table(), "edges": g.edges.table()}, port=args.port,
                     host=args.host, theme=args.theme, token=args.token)
     print(f"{g}\nserving at {server.url}\n(Ctrl+C stops)", flush=True)
@@ -91,6 +122,13 @@ def main(argv=None) -> int:
     info.add_argument("path")
     info.add_argument("--verify", action="store_true", help="check every file's checksum")
     info.set_defaults(run=_info)
+    verify = sub.add_parser("verify", help="check every checksum and structure of a stored "
+                            "graph and list leftovers of crashed saves")
+    verify.add_argument("path")
+    verify.add_argument("--repair", action="store_true",
+                        help="remove leftovers of crashed saves (never the current "
+                             "generation) and restore a store a crashed save left aside")
+    verify.set_defaults(run=_verify)
     serve = sub.add_parser("serve", help="browse a stored graph in the web page")
     serve.add_argument("path", nargs="?", help="a directory written by Graph.save")
     serve.add_argument("--demo", action="store_true",
@@ -100,6 +138,9 @@ def main(argv=None) -> int:
     serve.add_argument("--theme", default="sleek")
     serve.add_argument("--token", help="fixed access token (default: random, or $GROGGY_TOKEN)")
     serve.add_argument("--no-browser", action="store_true", help="only print the URL")
+    serve.add_argument("--no-verify", action="store_true",
+                       help="skip checking every file before serving (columns are still "
+                            "checked the first time they are read)")
     serve.add_argument("--nodes", type=int, default=1_000_000, help="demo graph size")
     serve.add_argument("--edges", type=int, default=5_000_000, help="demo graph size")
     serve.set_defaults(run=_serve)
@@ -125,11 +166,10 @@ def main(argv=None) -> int:
     render.set_defaults(run=_render)
     args = parser.parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except (GroggyError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

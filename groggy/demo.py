@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from groggy.errors import StoreError
 from groggy.graph import Graph, open_graph
 from groggy.progress import Progress
 
@@ -65,9 +66,13 @@ def cached_demo(nodes: int = 1_000_000, edges: int = 5_000_000, seed: int = 7,
                 progress: bool | None = None) -> Graph:
     """The demo graph memory-mapped from the cache, built and saved on first use."""
     path = cache_dir() / f"demo-{nodes}-{edges}-{seed}.groggy"
-    if not (path / "manifest.json").exists():
-        g = demo_graph(nodes, edges, seed, progress)
-        with Progress("saving", total=1, enabled=progress) as bar:
-            g.save(path)
-            bar.advance()
+    if path.exists():
+        try:
+            return open_graph(path)
+        except StoreError:
+            pass  # a damaged or half-written cache: build it again
+    g = demo_graph(nodes, edges, seed, progress)
+    with Progress("saving", total=1, enabled=progress) as bar:
+        g.save(path)
+        bar.advance()
     return open_graph(path)

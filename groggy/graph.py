@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from groggy import kernels, storage
+from groggy import kernels, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.storage import Column, ColumnStore
 
@@ -441,8 +441,9 @@ class Graph:
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:
-        """Write the graph to directory ``path`` atomically (see the stored format)."""
-        return storage.save_store(path, self._directed, self._nodes, self._edges,
+        """Write the graph to directory ``path`` as a new generation and make it current
+        atomically: ``path`` opens as the old graph or the new one at every instant."""
+        return store.save_store(path, self._directed, self._nodes, self._edges,
                                   self._src.data, self._dst.data)
 
     def copy(self) -> "Graph":
@@ -488,15 +489,23 @@ class Graph:
         return g
 
 
-def open_graph(path, verify: bool = False) -> Graph:
+def open_graph(path, verify: bool = False, progress: bool | None = None) -> Graph:
     """Open a stored graph memory-mapped and read-only; reads no column data.
+
+    Opening checks the manifest (and its own checksum), every file's size and every
+    ``.npy`` header. The first read of each column checks its files' CRC-32s and
+    structure (string offsets, null masks, edge ends) once; a damaged store is a
+    ``groggy.StoreError`` naming the file, never silently wrong data.
 
     Parameters
     ----------
     path : str or Path
         A directory written by :meth:`Graph.save`.
     verify : bool
-        Also read every file and compare its checksum with the manifest (reads all data).
+        Run every column's checks now (reads all data) instead of on first read.
+    progress : bool, optional
+        Show a progress bar while verifying; default: on a terminal, for stores over
+        64 MiB.
 
     Raises
     ------
@@ -513,12 +522,9 @@ def open_graph(path, verify: bool = False) -> Graph:
     >>> gg.open(path).nodes["x"].to_list()
     [1, 2]
     """
-    if verify:
-        storage.verify_store(path)
-    directed, nodes, edges, src, dst = storage.open_store(path)
-    g = Graph(directed)
-    g._nodes, g._edges = nodes, edges
-    g._src = Column("source", "int64", src.shape[0], data=src, readonly=True)
-    g._dst = Column("target", "int64", dst.shape[0], data=dst, readonly=True)
+    opened = store.open_store(path, verify=verify, progress=progress)
+    g = Graph(opened.directed)
+    g._nodes, g._edges = opened.nodes, opened.edges
+    g._src, g._dst = opened.sources, opened.targets
     g._readonly_path = Path(path)
     return g

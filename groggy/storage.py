@@ -1,27 +1,17 @@
-"""Typed columns, in memory or memory-mapped, and the on-disk store format.
+"""Typed columns, in memory or memory-mapped (the on-disk format is ``groggy.store``).
 
 A column holds one of four kinds: ``int64``, ``float64``, ``bool`` or ``string``
 (int64 offsets + UTF-8 bytes), with an optional null mask. In-memory columns grow by
 appending into buffers with spare capacity (amortised O(1) per value); columns opened
-from disk are read-only memory maps.
+from disk are read-only memory maps, checked in full the first time their data is read.
 """
 from __future__ import annotations
-
-import json
-import os
-import re
-import shutil
-import uuid
-import zlib
-from pathlib import Path
 
 import numpy as np
 
 from groggy import kernels
-from groggy.errors import ReadOnlyError, StoreError
+from groggy.errors import ReadOnlyError
 
-FORMAT_NAME = "groggy"
-FORMAT_VERSION = 1
 KINDS = ("int64", "float64", "bool", "string")
 _FIXED_DTYPES = {"int64": np.dtype(np.int64), "float64": np.dtype(np.float64),
                  "bool": np.dtype(np.bool_)}
@@ -139,7 +129,7 @@ class Column:
     """
 
     def __init__(self, name: str, kind: str, length: int, data=None, valid=None,
-                 offsets=None, readonly: bool = False):
+                 offsets=None, readonly: bool = False, check=None):
         if kind not in KINDS:
             raise ValueError(f"column {name!r}: unknown kind {kind!r}; expected one of {KINDS}")
         self.name, self.kind, self._n, self.readonly = name, kind, length, readonly
@@ -152,6 +142,15 @@ class Column:
         # nulls) change together in one assignment, and the length after them: a reader
         # in another thread that takes a snapshot() sees the old column or the new one
         self._state = (data, valid)
+        # a mapped column's full check (checksums, offsets, masks), run before its data is
+        # first handed out; None once it passed (or for in-memory columns)
+        self._check = check
+
+    def _checked(self) -> None:
+        check = self._check
+        if check is not None:
+            check()  # raises StoreError, and then again on the next read
+            self._check = None
 
     # construction ----------------------------------------------------------
     @classmethod
@@ -168,6 +167,7 @@ class Column:
         """A read-only column over this one's current buffers and first ``length`` rows
         (default: all), sharing them: what a reader holds while another thread writes,
         and what a table made before the graph grew keeps seeing."""
+        self._checked()  # the new object shares the buffers, not the pending check
         n = self._n if length is None else length  # the length first: see __init__
         data, valid = self._state
         if self.kind == "string":
@@ -196,12 +196,14 @@ class Column:
         """The values of a fixed-width column (nulls hold 0 / NaN / False)."""
         if self.kind == "string":
             raise TypeError(f"column {self.name!r} is a string column; use take() or to_list()")
+        self._checked()
         n = self._n
         return self._state[0][:n]
 
     @property
     def text(self) -> tuple:
         """(offsets, UTF-8 bytes) of a string column."""
+        self._checked()
         n = self._n
         offsets, data = self._state[0]
         return offsets[: n + 1], data[: int(offsets[n])]
@@ -217,6 +219,7 @@ class Column:
     @property
     def valid(self) -> np.ndarray | None:
         """Boolean mask, False where the value is null; None when there are no nulls."""
+        self._checked()
         n = self._n
         valid = self._state[1]
         return None if valid is None else valid[:n]
@@ -464,297 +467,3 @@ class ColumnStore:
 
     def copy(self) -> "ColumnStore":
         return self.gather(np.arange(self.length, dtype=np.int64))
-
-
-# --------------------------------------------------------------------------- save
-
-class _ChecksumFile:
-    """Counts and CRCs every byte written through it (so save reads nothing back)."""
-
-    def __init__(self, fh):
-        self.fh, self.crc, self.size = fh, 0, 0
-
-    def write(self, b) -> int:
-        self.crc = zlib.crc32(b, self.crc)
-        self.size += len(b)
-        return self.fh.write(b)
-
-
-def _safe_name(i: int, name: str) -> str:
-    return f"{i:04d}_{re.sub(r'[^A-Za-z0-9_.-]', '_', name)[:48]}"
-
-
-def _write_file(root: Path, rel: str, arr: np.ndarray, raw: bool, checksums: dict) -> None:
-    with open(root / rel, "wb") as fh:
-        out = _ChecksumFile(fh)
-        if raw:
-            view = memoryview(np.ascontiguousarray(arr)).cast("B")
-            for start in range(0, len(view), 1 << 24):
-                out.write(view[start:start + (1 << 24)])
-        else:
-            np.lib.format.write_array(out, np.ascontiguousarray(arr), allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
-    checksums[rel] = {"size": out.size, "crc32": out.crc}
-
-
-def _write_column(root: Path, part: str, i: int, col: Column, checksums: dict) -> dict:
-    stem = f"{part}/{_safe_name(i, col.name)}"
-    files = {}
-    if col.kind == "string":
-        files["offsets"] = f"{stem}.offsets.npy"
-        files["bytes"] = f"{stem}.utf8"
-        _write_file(root, files["offsets"], col.offsets, False, checksums)
-        _write_file(root, files["bytes"], col.utf8, True, checksums)
-    else:
-        files["data"] = f"{stem}.npy"
-        _write_file(root, files["data"], col.data, False, checksums)
-    if col.has_nulls:
-        files["valid"] = f"{stem}.valid.npy"
-        _write_file(root, files["valid"], col.valid, False, checksums)
-    return {"name": col.name, "kind": col.kind, "dtype": str(col.dtype) if col.kind != "string"
-            else "utf8", "length": len(col), "files": files}
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
-               sources: np.ndarray, targets: np.ndarray) -> Path:
-    """Write a graph directory atomically: a temporary sibling, fsync, then rename."""
-    path = Path(path)
-    if path.exists() and not (path / "manifest.json").exists():
-        raise StoreError(f"{path} exists and is not a groggy store (no manifest.json); "
-                         "refusing to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{uuid.uuid4().hex[:8]}"
-    old = path.parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
-    try:
-        (tmp / "nodes").mkdir(parents=True)
-        (tmp / "edges").mkdir()
-        checksums: dict = {}
-        node_cols = [_write_column(tmp, "nodes", i, c, checksums)
-                     for i, c in enumerate(nodes.columns.values())]
-        _write_file(tmp, "edges/source.npy", sources, False, checksums)
-        _write_file(tmp, "edges/target.npy", targets, False, checksums)
-        edge_cols = [_write_column(tmp, "edges", i, c, checksums)
-                     for i, c in enumerate(edges.columns.values())]
-        manifest = {
-            "format": FORMAT_NAME, "version": FORMAT_VERSION, "directed": bool(directed),
-            "node_count": int(nodes.length), "edge_count": int(edges.length),
-            "nodes": {"columns": node_cols},
-            "edges": {"source": "edges/source.npy", "target": "edges/target.npy",
-                      "columns": edge_cols},
-            "checksums": checksums,
-        }
-        with open(tmp / "manifest.json", "w") as fh:
-            json.dump(manifest, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        for d in (tmp / "nodes", tmp / "edges", tmp):
-            _fsync_dir(d)
-        if path.exists():
-            os.rename(path, old)
-            os.rename(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        if old.exists() and not path.exists():  # failed mid-swap: put the old store back
-            os.rename(old, path)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return path
-
-
-# --------------------------------------------------------------------------- open
-
-def _map_npy(root: Path, rel: str, dtype: np.dtype, length: int, checksums: dict) -> np.ndarray:
-    """Memory-map one .npy file after checking its header and size against the manifest."""
-    f = root / rel
-    if not f.is_file():
-        raise StoreError(f"{f}: file is missing (the manifest lists it)")
-    try:
-        with open(f, "rb") as fh:
-            version = np.lib.format.read_magic(fh)
-            read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                           else np.lib.format.read_array_header_2_0)
-            shape, fortran, found = read_header(fh)
-            header = fh.tell()
-    except Exception as exc:
-        raise StoreError(f"{f}: not a readable .npy file ({exc})") from None
-    if found != dtype or shape != (length,) or fortran:
-        raise StoreError(f"{f}: expected {dtype} of shape ({length},), "
-                         f"found {found} of shape {shape}")
-    size = f.stat().st_size
-    expected = header + length * dtype.itemsize
-    if size != expected:
-        raise StoreError(f"{f}: expected {expected} bytes, found {size} (truncated or altered)")
-    if checksums[rel]["size"] != size:
-        raise StoreError(f"{f}: manifest says {checksums[rel]['size']} bytes, found {size}")
-    if length == 0:
-        return np.empty(0, dtype=dtype)
-    return np.memmap(f, dtype=dtype, mode="r", offset=header, shape=(length,))
-
-
-def _map_bytes(root: Path, rel: str, nbytes: int) -> np.ndarray:
-    f = root / rel
-    if not f.is_file():
-        raise StoreError(f"{f}: file is missing (the manifest lists it)")
-    size = f.stat().st_size
-    if size != nbytes:
-        raise StoreError(f"{f}: expected {nbytes} bytes of UTF-8 text, found {size}")
-    if nbytes == 0:
-        return np.empty(0, dtype=np.uint8)
-    return np.memmap(f, dtype=np.uint8, mode="r", shape=(nbytes,))
-
-
-def _open_column(root: Path, spec: dict, length: int, checksums: dict) -> Column:
-    """Map one column whose manifest entry :func:`read_manifest` has checked."""
-    name, kind, files = spec["name"], spec["kind"], spec["files"]
-    valid = (_map_npy(root, files["valid"], np.dtype(bool), length, checksums)
-             if "valid" in files else None)
-    if kind == "string":
-        offsets = _map_npy(root, files["offsets"], np.dtype(np.int64), length + 1, checksums)
-        nbytes = checksums[files["bytes"]]["size"]
-        if int(offsets[0]) != 0 or int(offsets[-1]) != nbytes:
-            raise StoreError(f"{root / files['offsets']}: offsets run from {int(offsets[0])} "
-                             f"to {int(offsets[-1])}, expected 0 to {nbytes} (the size of "
-                             f"{files['bytes']})")
-        data = _map_bytes(root, files["bytes"], nbytes)
-        return Column(name, kind, length, data=data, valid=valid, offsets=offsets, readonly=True)
-    data = _map_npy(root, files["data"], _FIXED_DTYPES[kind], length, checksums)
-    return Column(name, kind, length, data=data, valid=valid, readonly=True)
-
-
-# --------------------------------------------------------------------------- manifest
-
-_COLUMN_FILES = {"string": ({"offsets", "bytes"}, {"valid"}),
-                 "int64": ({"data"}, {"valid"}), "float64": ({"data"}, {"valid"}),
-                 "bool": ({"data"}, {"valid"})}
-
-
-def _is_count(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _check_path(mf: Path, rel, checksums: dict) -> None:
-    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
-        raise StoreError(f"{mf}: file path {rel!r} is not a relative path inside the store")
-    if rel not in checksums:
-        raise StoreError(f"{mf}: no size and checksum for {rel}")
-
-
-def _check_columns(mf: Path, part: str, specs, length: int, checksums: dict) -> None:
-    if not isinstance(specs, list):
-        raise StoreError(f"{mf}: {part}.columns must be a list, found {type(specs).__name__}")
-    seen = set()
-    for spec in specs:
-        if not isinstance(spec, dict):
-            raise StoreError(f"{mf}: a {part} column entry must be an object, found {spec!r}")
-        name, kind, files = spec.get("name"), spec.get("kind"), spec.get("files")
-        if not isinstance(name, str) or name in seen:
-            raise StoreError(f"{mf}: {part} column name {name!r} is not a string or is "
-                             "listed twice")
-        seen.add(name)
-        if kind not in KINDS:
-            raise StoreError(f"{mf}: {part} column {name!r} has unknown kind {kind!r}; "
-                             f"expected one of {KINDS}")
-        dtype = "utf8" if kind == "string" else kind
-        if spec.get("dtype") != dtype:
-            raise StoreError(f"{mf}: {part} column {name!r} of kind {kind} must have dtype "
-                             f"{dtype!r}, found {spec.get('dtype')!r}")
-        if spec.get("length") != length:
-            raise StoreError(f"{mf}: {part} column {name!r} has length {spec.get('length')!r}, "
-                             f"expected {length}")
-        required, optional = _COLUMN_FILES[kind]
-        if not isinstance(files, dict) or not required <= set(files) <= required | optional:
-            raise StoreError(f"{mf}: {part} column {name!r} must list files "
-                             f"{sorted(required)} (and optionally 'valid'), found {files!r}")
-        for rel in files.values():
-            _check_path(mf, rel, checksums)
-
-
-def read_manifest(path) -> dict:
-    """Read and check a store's manifest: format, version and the shape of every entry."""
-    root = Path(path)
-    mf = root / "manifest.json"
-    if not root.is_dir():
-        raise StoreError(f"{root}: no such graph directory")
-    if not mf.is_file():
-        raise StoreError(f"{mf}: file is missing; {root} is not a groggy store")
-    try:
-        manifest = json.loads(mf.read_text())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{mf}: not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict):
-        raise StoreError(f"{mf}: expected a JSON object, found {type(manifest).__name__}")
-    if manifest.get("format") != FORMAT_NAME:
-        raise StoreError(f"{mf}: format is {manifest.get('format')!r}, expected {FORMAT_NAME!r}")
-    version = manifest.get("version")
-    if not _is_count(version) or version > FORMAT_VERSION or version < 1:
-        raise StoreError(f"{mf}: format version {version!r} is not readable by this groggy "
-                         f"(reads versions 1..{FORMAT_VERSION}); upgrade groggy")
-    n, m = manifest.get("node_count"), manifest.get("edge_count")
-    if not (_is_count(n) and _is_count(m)):
-        raise StoreError(f"{mf}: node_count and edge_count must be whole numbers >= 0, "
-                         f"found {n!r} and {m!r}")
-    if not isinstance(manifest.get("directed"), bool):
-        raise StoreError(f"{mf}: directed must be true or false, found {manifest.get('directed')!r}")
-    checksums = manifest.get("checksums")
-    if not isinstance(checksums, dict) or not all(
-            isinstance(v, dict) and _is_count(v.get("size")) and _is_count(v.get("crc32"))
-            for v in checksums.values()):
-        raise StoreError(f"{mf}: checksums must map each file to {{size, crc32}} numbers")
-    nodes, edges = manifest.get("nodes"), manifest.get("edges")
-    if not isinstance(nodes, dict) or not isinstance(edges, dict):
-        raise StoreError(f"{mf}: nodes and edges must be objects")
-    _check_columns(mf, "nodes", nodes.get("columns"), n, checksums)
-    _check_columns(mf, "edges", edges.get("columns"), m, checksums)
-    for key in ("source", "target"):
-        _check_path(mf, edges.get(key), checksums)
-    return manifest
-
-
-def _listed_files(manifest: dict) -> list:
-    edges = manifest["edges"]
-    return [edges["source"], edges["target"]] + [
-        rel for part in ("nodes", "edges") for spec in manifest[part]["columns"]
-        for rel in spec["files"].values()]
-
-
-def open_store(path):
-    """Map a stored graph read-only. Returns (directed, nodes, edges, sources, targets)."""
-    root = Path(path)
-    manifest = read_manifest(root)
-    n, m, checksums = manifest["node_count"], manifest["edge_count"], manifest["checksums"]
-    nodes, edges = ColumnStore(n, readonly=True), ColumnStore(m, readonly=True)
-    for store, part, length in ((nodes, "nodes", n), (edges, "edges", m)):
-        for spec in manifest[part]["columns"]:
-            store.columns[spec["name"]] = _open_column(root, spec, length, checksums)
-    sources = _map_npy(root, manifest["edges"]["source"], np.dtype(np.int64), m, checksums)
-    targets = _map_npy(root, manifest["edges"]["target"], np.dtype(np.int64), m, checksums)
-    return manifest["directed"], nodes, edges, sources, targets
-
-
-def verify_store(path) -> None:
-    """Read every file the manifest lists and compare its CRC-32 with the manifest's."""
-    root = Path(path)
-    manifest = read_manifest(root)
-    for rel in _listed_files(manifest):
-        f, expected = root / rel, manifest["checksums"][rel]["crc32"]
-        if not f.is_file():
-            raise StoreError(f"{f}: file is missing (the manifest lists it)")
-        crc = 0
-        with open(f, "rb") as fh:
-            while chunk := fh.read(1 << 24):
-                crc = zlib.crc32(chunk, crc)
-        if crc != expected:
-            raise StoreError(f"{f}: checksum {crc:#010x} does not match the manifest's "
-                             f"{expected:#010x}; the file was altered")

@@ -8,12 +8,14 @@ Hypothesis profiles (choose with HYPOTHESIS_PROFILE=name):
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import settings
 
@@ -46,6 +48,46 @@ def snapshot(root) -> dict:
     root = Path(root)
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
+
+
+def generation(path) -> Path:
+    """The current generation directory of the store at ``path``."""
+    path = Path(path)
+    return path / (path / "CURRENT").read_text().strip()
+
+
+def assert_clean(path) -> None:
+    """The store at ``path`` holds exactly CURRENT and the generation it names, that
+    generation exactly its manifest and the files listed, and nothing lies beside it."""
+    path = Path(path)
+    gen = generation(path)
+    assert sorted(os.listdir(path)) == sorted(["CURRENT", gen.name]), os.listdir(path)
+    listed = set(json.loads((gen / "manifest.json").read_text())["checksums"])
+    on_disk = {str(p.relative_to(gen)) for p in gen.rglob("*") if p.is_file()}
+    assert on_disk == listed | {"manifest.json"}, on_disk ^ (listed | {"manifest.json"})
+    beside = [p.name for p in path.parent.iterdir() if p.name.startswith(f".{path.name}.")]
+    assert beside == [], beside
+
+
+def flip(f, pos: int = -1, mask: int = 0x01) -> None:
+    """XOR the byte at ``pos`` of file ``f`` with ``mask``."""
+    f = Path(f)
+    data = bytearray(f.read_bytes())
+    data[pos] ^= mask
+    f.write_bytes(bytes(data))
+
+
+def save_recording_steps(graph, path) -> list:
+    """Save ``graph`` to ``path`` and return the labels of every step of the save (each
+    create, write, fsync, rename and unlink: the writer's step hook)."""
+    from groggy.store import writer
+    steps = []
+    writer.step_hook = steps.append
+    try:
+        graph.save(path)
+    finally:
+        writer.step_hook = None
+    return steps
 
 
 @contextlib.contextmanager
@@ -100,6 +142,33 @@ def make_sample_graph(directed: bool = False) -> gg.Graph:
     g.add_nodes(SAMPLE_NODES)
     src, dst = zip(*SAMPLE_EDGES)
     g.add_edges(list(src), list(dst), **SAMPLE_EDGE_ATTRS)
+    return g
+
+
+def make_other_graph() -> gg.Graph:
+    """A graph unlike the sample in every respect: directed, other columns and sizes."""
+    g = gg.Graph(directed=True)
+    g.add_nodes({"other": ["x", None, "z"], "n": [1.5, 2.5, None]})
+    g.add_edges([2], [0], w=[7])
+    return g
+
+
+def make_twin_graph(seed: int, n: int = 300, m: int = 900) -> gg.Graph:
+    """Graphs of one shape (same counts, columns and kinds) and different values for each
+    seed: a reader that mixed the files of two of them would find no size or header
+    to complain about, only wrong values."""
+    rng = np.random.default_rng(seed)
+    words = np.array(["alpha", "beta", "", "Zoë", "日本", "gamma"])
+
+    def nulls(values):
+        return [None if rng.random() < 0.1 else v for v in values]
+    g = gg.Graph()
+    g.add_nodes({"age": nulls(rng.integers(0, 99, n).tolist()),
+                 "score": nulls(rng.random(n).tolist()),
+                 "flag": nulls((rng.random(n) < 0.5).tolist()),
+                 "name": nulls([f"{w}{seed}" for w in rng.choice(words, n)])})
+    g.add_edges(rng.integers(0, n, m), rng.integers(0, n, m),
+                weight=rng.random(m), label=nulls(rng.choice(words, m).tolist()))
     return g
 
 

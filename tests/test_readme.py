@@ -11,4 +11,4 @@ def test_readme_tour_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for i, code in enumerate(blocks):
         exec(compile(code, f"README.md block {i}", "exec"), {})
-    assert (tmp_path / "people.groggy" / "manifest.json").exists()
+    assert (tmp_path / "people.groggy" / "CURRENT").exists()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import groggy as gg
-from groggy import storage
+from groggy import storage, store
+from groggy.store import writer
 from groggy.storage import KINDS, Column, ColumnStore
 
-from conftest import SAMPLE_NODES, make_sample_graph, no_fsync, read_all, same, snapshot
+from conftest import (SAMPLE_NODES, assert_clean, make_other_graph, make_sample_graph, no_fsync,
+                      read_all, same, save_recording_steps, snapshot)
 
 # --------------------------------------------------------------------------- strategies
 
@@ -66,9 +69,8 @@ def roundtrip(col: Column, scratch) -> Column:
     path = scratch() / "c.groggy"
     empty = np.empty(0, dtype=np.int64)
     with no_fsync():
-        storage.save_store(path, False, nodes, ColumnStore(0), empty, empty)
-    _, opened, _, _, _ = storage.open_store(path)
-    return opened.column(col.name)
+        store.save_store(path, False, nodes, ColumnStore(0), empty, empty)
+    return store.open_store(path).nodes.column(col.name)
 
 
 def raw(col: Column) -> dict:
@@ -397,49 +399,87 @@ def test_an_opened_graph_can_be_saved_over_its_own_store(store, sample_graph):
     assert leftovers(store.parent, {store.name}) == []
 
 
-def fail_on_call(monkeypatch, obj, name, call, exc=OSError):
-    """Make ``obj.name`` raise ``exc`` on its ``call``-th call (1-based)."""
-    real, count = getattr(obj, name), [0]
+class Injected(Exception):
+    """The failure a test injects into a save."""
 
-    def wrapper(*args, **kwargs):
+
+def save_steps(graph, path) -> list:
+    """The labels of every step (write, fsync, rename, unlink) of saving ``graph`` over
+    ``path``; the store is left as it was."""
+    backup = path.parent / "steps-backup"
+    shutil.copytree(path, backup)
+    steps = save_recording_steps(graph, path)
+    shutil.rmtree(path)
+    backup.rename(path)
+    return steps
+
+
+def failing_at(k: int, exc=Injected):
+    """A step hook that raises ``exc`` at step ``k`` (1-based)."""
+    count = [0]
+
+    def hook(what):
         count[0] += 1
-        if count[0] == call:
-            raise exc(f"injected failure in {name}")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(obj, name, wrapper)
+        if count[0] == k:
+            raise exc(f"injected at step {k}: {what}")
+    return hook
 
 
-FAILURES = {
-    "after the first file": (storage, "_write_file", 2, OSError),
-    "interrupted after the first file": (storage, "_write_file", 2, KeyboardInterrupt),
-    "after every file, at fsync": (storage, "_fsync_dir", 1, OSError),
-    "while swapping directories": (os, "rename", 2, OSError),
-}
+def test_a_save_has_a_step_before_every_write_fsync_rename_and_unlink(store):
+    steps = save_steps(make_other_graph(), store)
+    kinds = {label.split()[0] for label in steps}
+    assert kinds == {"mkdir", "create", "write", "fsync", "rename", "unlink", "rmdir"}, kinds
+    assert steps.index("rename CURRENT") > max(i for i, s in enumerate(steps)
+                                               if s.startswith("fsync") and "gen" in s)
+    # the old generation goes only after the switch
+    assert min(i for i, s in enumerate(steps) if s.startswith("unlink")) > \
+        steps.index("rename CURRENT")
 
 
-@pytest.mark.parametrize("where", FAILURES.values(), ids=FAILURES.keys())
-def test_a_failed_save_leaves_the_old_store_and_no_temp_dir(tmp_path, monkeypatch, where):
-    obj, name, call, exc = where
-    old = make_sample_graph()
-    path = old.save(tmp_path / "g.groggy")
-    before = snapshot(path)
-    new = gg.Graph()
-    new.add_nodes({"other": ["x", "y"]})
-    fail_on_call(monkeypatch, obj, name, call, exc)
-    with pytest.raises(exc):
-        new.save(path)
-    monkeypatch.undo()
-    assert leftovers(tmp_path, {"g.groggy"}) == []
-    assert path.is_dir() and snapshot(path) == before
-    assert same(read_all(gg.open(path, verify=True)), read_all(old))
+@pytest.mark.parametrize("exc", [Injected, KeyboardInterrupt])
+def test_a_save_failing_at_any_step_leaves_the_old_or_the_new_graph(store, sample_graph, exc):
+    # exceptions, not crashes: fsync changes nothing here and costs the most (see conftest)
+    with no_fsync():
+        failing_at_every_step(store, sample_graph, exc)
 
 
-def test_a_failed_first_save_leaves_nothing(tmp_path, monkeypatch):
-    fail_on_call(monkeypatch, storage, "_write_file", 2)
-    with pytest.raises(OSError):
-        make_sample_graph().save(tmp_path / "g.groggy")
-    assert leftovers(tmp_path, set()) == []
+def failing_at_every_step(store, sample_graph, exc):
+    old, new = read_all(sample_graph), read_all(make_other_graph())
+    steps = save_steps(make_other_graph(), store)
+    switch = steps.index("rename CURRENT") + 1
+    before = snapshot(store)
+    for k in range(1, len(steps) + 1):
+        writer.step_hook = failing_at(k, exc)
+        try:
+            with pytest.raises(exc):
+                make_other_graph().save(store)
+        finally:
+            writer.step_hook = None
+        got = read_all(gg.open(store, verify=True))
+        if k <= switch:  # failed before CURRENT moved: the old graph, and nothing else
+            assert same(got, old), steps[k - 1]
+            assert snapshot(store) == before, steps[k - 1]
+        else:            # failed while cleaning up: the new graph, leftovers allowed
+            assert same(got, new), steps[k - 1]
+        assert leftovers(store.parent, {store.name}) == [], steps[k - 1]
+        make_sample_graph().save(store)  # the next save cleans everything up
+        assert_clean(store)
+        before = snapshot(store)
+
+
+@no_fsync()
+def test_a_failed_first_save_leaves_nothing(tmp_path):
+    path = tmp_path / "g.groggy"
+    steps = save_recording_steps(make_sample_graph(), path)
+    shutil.rmtree(path)
+    for k in range(1, steps.index("rename CURRENT") + 1):
+        writer.step_hook = failing_at(k)
+        try:
+            with pytest.raises(Injected):
+                make_sample_graph().save(path)
+        finally:
+            writer.step_hook = None
+        assert leftovers(tmp_path, set()) == [], steps[k - 1]
 
 
 def test_saving_onto_a_directory_that_is_not_a_store_refuses(tmp_path):

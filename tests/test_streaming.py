@@ -20,7 +20,7 @@ import groggy as gg
 from groggy.kernels import strings_contain
 from groggy.streaming import VirtualScrollManager, WindowEncoder, decode_frame
 
-from conftest import no_fsync, same
+from conftest import generation, no_fsync, same
 
 WIRE = {"int64": "int64", "float64": "float64", "bool": "bool", "string": "string",
         "object": "string"}
@@ -386,10 +386,11 @@ CHILD = textwrap.dedent("""
 
 
 def test_damaged_string_offsets_never_crash_the_kernel(store):
-    m = json.loads((store / "manifest.json").read_text())
+    gen = generation(store)
+    m = json.loads((gen / "manifest.json").read_text())
     spec = next(c for c in m["nodes"]["columns"] if c["name"] == "name")
     proc = subprocess.run([sys.executable, "-c", CHILD, str(store),
-                           str(store / spec["files"]["offsets"])],
+                           str(gen / spec["files"]["offsets"])],
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, (proc.returncode, proc.stdout, proc.stderr[-3000:])
     assert "survived 300" in proc.stdout

@@ -89,7 +89,8 @@ class BrowserInterface:
 
 
 def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = "sleek",
-          host: str = "127.0.0.1", token: str | None = None) -> BrowserInterface:
+          host: str = "127.0.0.1", token: str | None = None,
+          verify: bool = True) -> BrowserInterface:
     """Browse a stored graph (memory-mapped, not loaded) or an in-memory graph.
 
     Serves the nodes table and the edges table on one page, in a background thread.
@@ -106,6 +107,10 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
         ``sleek``, ``light``, ``dark``, ``publication`` or ``minimal``.
     token : str, optional
         Fix the URL's access token (default: random, or ``$GROGGY_TOKEN``).
+    verify : bool
+        For a stored graph: check every file (checksums and structure) before serving,
+        with a progress bar on large stores; False skips that (each column is still
+        checked the first time it is read).
 
     Returns
     -------
@@ -122,7 +127,8 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     >>> view.close()
     """
     from groggy.graph import Graph, open_graph
-    graph = path_or_graph if isinstance(path_or_graph, Graph) else open_graph(Path(path_or_graph))
+    graph = (path_or_graph if isinstance(path_or_graph, Graph)
+             else open_graph(Path(path_or_graph), verify=verify))
     server = Server({"nodes": graph.nodes.table(), "edges": graph.edges.table()},
                     port=port, host=host, theme=theme, token=token)
     return BrowserInterface(server, open_browser)

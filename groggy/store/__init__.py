@@ -1,0 +1,11 @@
+"""The stored graph format: a directory of immutable generations and a ``CURRENT``
+pointer (version 2), or the flat version-1 layout (read, and converted by the next save).
+
+``save_store`` writes, ``open_store`` maps, ``diagnose``/``repair`` back
+``python -m groggy verify``. Modules: ``layout`` (names in a store directory),
+``manifest`` (its contents and checksum), ``writer``, ``reader``, ``doctor``.
+"""
+from groggy.store.reader import Opened, open_store
+from groggy.store.writer import save_store
+
+__all__ = ["Opened", "open_store", "save_store"]

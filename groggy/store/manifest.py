@@ -1,0 +1,146 @@
+"""The manifest: what a generation holds (counts, columns, files, their sizes and CRC-32s)
+and, from version 2 on, a SHA-256 of itself, so that editing it alone is caught at open."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from groggy.errors import StoreError
+from groggy.storage import KINDS
+
+FORMAT_NAME = "groggy"
+FORMAT_VERSION = 2       # version 1: flat, no manifest checksum; still read
+SIGNATURE = "manifest_sha256"
+
+_COLUMN_FILES = {"string": ({"offsets", "bytes"}, {"valid"}),
+                 "int64": ({"data"}, {"valid"}), "float64": ({"data"}, {"valid"}),
+                 "bool": ({"data"}, {"valid"})}
+
+
+def _digest(manifest: dict) -> str:
+    """SHA-256 of the canonical JSON of every key but the signature itself (so the check
+    does not depend on how the file was indented)."""
+    body = {k: v for k, v in manifest.items() if k != SIGNATURE}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def signed(manifest: dict) -> dict:
+    """``manifest`` with its signature added (what save writes)."""
+    return {**manifest, SIGNATURE: _digest(manifest)}
+
+
+def encode(manifest: dict) -> bytes:
+    return json.dumps(signed(manifest), indent=1).encode("utf-8")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_path(mf: Path, rel, checksums: dict) -> None:
+    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+        raise StoreError(f"{mf}: file path {rel!r} is not a relative path inside the store")
+    if rel not in checksums:
+        raise StoreError(f"{mf}: no size and checksum for {rel}")
+
+
+def _check_columns(mf: Path, part: str, specs, length: int, checksums: dict) -> None:
+    if not isinstance(specs, list):
+        raise StoreError(f"{mf}: {part}.columns must be a list, found {type(specs).__name__}")
+    seen = set()
+    for spec in specs:
+        if not isinstance(spec, dict):
+            raise StoreError(f"{mf}: a {part} column entry must be an object, found {spec!r}")
+        name, kind, files = spec.get("name"), spec.get("kind"), spec.get("files")
+        if not isinstance(name, str) or name in seen:
+            raise StoreError(f"{mf}: {part} column name {name!r} is not a string or is "
+                             "listed twice")
+        seen.add(name)
+        if kind not in KINDS:
+            raise StoreError(f"{mf}: {part} column {name!r} has unknown kind {kind!r}; "
+                             f"expected one of {KINDS}")
+        dtype = "utf8" if kind == "string" else kind
+        if spec.get("dtype") != dtype:
+            raise StoreError(f"{mf}: {part} column {name!r} of kind {kind} must have dtype "
+                             f"{dtype!r}, found {spec.get('dtype')!r}")
+        if spec.get("length") != length:
+            raise StoreError(f"{mf}: {part} column {name!r} has length {spec.get('length')!r}, "
+                             f"expected {length}")
+        required, optional = _COLUMN_FILES[kind]
+        if not isinstance(files, dict) or not required <= set(files) <= required | optional:
+            raise StoreError(f"{mf}: {part} column {name!r} must list files "
+                             f"{sorted(required)} (and optionally 'valid'), found {files!r}")
+        for rel in files.values():
+            _check_path(mf, rel, checksums)
+
+
+def parse(mf: Path, raw: bytes, version: int, generation: str | None) -> dict:
+    """Check a manifest's bytes: JSON, format, ``version`` (what the layout it was found
+    in implies), its signature (version 2), the generation it names, and the shape of
+    every entry. Returns the manifest."""
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise StoreError(f"{mf}: not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise StoreError(f"{mf}: expected a JSON object, found {type(manifest).__name__}")
+    if manifest.get("format") != FORMAT_NAME:
+        raise StoreError(f"{mf}: format is {manifest.get('format')!r}, expected {FORMAT_NAME!r}")
+    found = manifest.get("version")
+    if not _is_count(found) or found < 1:
+        raise StoreError(f"{mf}: format version {found!r} is not a version number")
+    if found > FORMAT_VERSION:
+        raise StoreError(f"{mf}: format version {found!r} is not readable by this groggy "
+                         f"(reads versions 1..{FORMAT_VERSION}); upgrade groggy")
+    if found != version:
+        where = "a generation directory" if version == 2 else "the flat version-1 layout"
+        raise StoreError(f"{mf}: format version {found!r} found in {where}, "
+                         f"expected version {version}")
+    if version >= 2:
+        _check_signature(mf, manifest, generation)
+    _check_body(mf, manifest)
+    return manifest
+
+
+def _check_signature(mf: Path, manifest: dict, generation: str | None) -> None:
+    stored = manifest.get(SIGNATURE)
+    if not isinstance(stored, str):
+        raise StoreError(f"{mf}: no {SIGNATURE} entry; the manifest is incomplete or altered")
+    actual = _digest(manifest)
+    if stored != actual:
+        raise StoreError(f"{mf}: manifest checksum is {actual[:16]}..., the manifest says "
+                         f"{stored[:16]}...; the manifest was altered")
+    if generation is not None and manifest.get("generation") != generation:
+        raise StoreError(f"{mf}: manifest belongs to generation "
+                         f"{manifest.get('generation')!r}, expected {generation!r}")
+
+
+def _check_body(mf: Path, manifest: dict) -> None:
+    n, m = manifest.get("node_count"), manifest.get("edge_count")
+    if not (_is_count(n) and _is_count(m)):
+        raise StoreError(f"{mf}: node_count and edge_count must be whole numbers >= 0, "
+                         f"found {n!r} and {m!r}")
+    if not isinstance(manifest.get("directed"), bool):
+        raise StoreError(f"{mf}: directed must be true or false, found {manifest.get('directed')!r}")
+    checksums = manifest.get("checksums")
+    if not isinstance(checksums, dict) or not all(
+            isinstance(v, dict) and _is_count(v.get("size")) and _is_count(v.get("crc32"))
+            for v in checksums.values()):
+        raise StoreError(f"{mf}: checksums must map each file to {{size, crc32}} numbers")
+    nodes, edges = manifest.get("nodes"), manifest.get("edges")
+    if not isinstance(nodes, dict) or not isinstance(edges, dict):
+        raise StoreError(f"{mf}: nodes and edges must be objects")
+    _check_columns(mf, "nodes", nodes.get("columns"), n, checksums)
+    _check_columns(mf, "edges", edges.get("columns"), m, checksums)
+    for key in ("source", "target"):
+        _check_path(mf, edges.get(key), checksums)
+
+
+def listed_files(manifest: dict) -> list:
+    """Every data file a (checked) manifest lists, edges' ends first."""
+    edges = manifest["edges"]
+    return [edges["source"], edges["target"]] + [
+        rel for part in ("nodes", "edges") for spec in manifest[part]["columns"]
+        for rel in spec["files"].values()]

@@ -1,0 +1,321 @@
+"""Opening a store: read ``CURRENT`` once, map every file of that one generation, check
+at open what costs nothing, and check the rest the first time each column is read.
+
+At open (no column data read): the manifest's own checksum and shape, every file's
+size against the manifest, ``.npy`` headers (dtype, shape, C order) against the
+manifest, and the first and last string offset against the size of the bytes file.
+
+On the first read of a column (one pass over its files, remembered per generation in
+this process): the CRC-32 of each of its files, string offsets non-decreasing, null
+masks and bool data only bytes 0 and 1, edge ends within ``0 .. node_count - 1``.
+``verify=True`` runs those for every column at open.
+"""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import threading
+import zlib
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from groggy.errors import StoreError
+from groggy.progress import Progress
+from groggy.storage import _FIXED_DTYPES, Column, ColumnStore
+from groggy.store import layout
+from groggy.store.manifest import parse
+
+ATTEMPTS = 10           # re-reads of CURRENT when saves keep replacing the generation
+_CHUNK = 1 << 25        # CRC in 32 MiB steps, so progress can be shown
+_checked: set = set()   # columns whose full checks passed, by the identity of their files
+_checked_lock = threading.Lock()
+stats = {"retries": 0}  # opens that found their generation replaced and started again
+
+
+class _Vanished(Exception):
+    """A file of the generation being opened is gone: corruption, or a save replaced it."""
+
+
+class _File(NamedTuple):
+    path: Path
+    raw: np.ndarray        # the whole file, mapped read-only
+    ident: tuple           # (device, inode, size, mtime, ctime): one file of one generation
+    crc32: int
+
+
+class Check(NamedTuple):
+    """The full checks of one column, run once before its data is first read."""
+    label: str
+    nbytes: int
+    run: object            # run(progress=None) -> None, raises StoreError
+
+
+class Opened(NamedTuple):
+    directed: bool
+    nodes: ColumnStore
+    edges: ColumnStore
+    sources: Column
+    targets: Column
+    location: Path         # the generation directory (the store itself for version 1)
+    manifest: dict
+    checks: list
+
+
+# --------------------------------------------------------------------------- files
+
+def _map(base: Path, rel: str, checksums: dict) -> _File:
+    """Open one listed file, check its size against the manifest and map all of it."""
+    f = base / rel
+    try:
+        fh = open(f, "rb")
+    except FileNotFoundError:
+        raise _Vanished(f"{f}: file is missing (the manifest lists it)") from None
+    except OSError as exc:
+        raise StoreError(f"{f}: cannot open the file ({exc})") from None
+    with fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError(f"{f}: expected a regular file")
+        expected = checksums[rel]["size"]
+        if st.st_size != expected:
+            raise StoreError(f"{f}: expected {expected} bytes (the manifest's size), found "
+                             f"{st.st_size} (truncated or altered)")
+        raw = (np.memmap(fh, dtype=np.uint8, mode="r", shape=(st.st_size,)) if st.st_size
+               else np.empty(0, dtype=np.uint8))
+    # ctime too: no one can set it, so a new file on a reused inode never passes as checked
+    return _File(f, raw, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns),
+                 checksums[rel]["crc32"])
+
+
+def _header_bytes(raw: np.ndarray) -> bytes:
+    """The magic and header of a mapped .npy file, and no data byte (open reads no
+    column data): 10 + a 2-byte length (format 1.0), or 12 + a 4-byte length (2.0)."""
+    fixed = 12 if raw.size >= 12 and int(raw[6]) >= 2 else 10
+    if raw.size < fixed:
+        raise ValueError(f"only {raw.size} bytes")
+    size = int.from_bytes(bytes(raw[8:fixed]), "little")
+    if fixed + size > min(raw.size, 1 << 20):
+        raise ValueError(f"a header of {size} bytes does not fit the file")
+    return bytes(raw[:fixed + size])
+
+
+def _npy(file: _File, dtype: np.dtype, length: int) -> np.ndarray:
+    """The array of a mapped .npy file, after checking its header against the manifest."""
+    try:
+        head = io.BytesIO(_header_bytes(file.raw))
+        version = np.lib.format.read_magic(head)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(f"unsupported .npy version {version}")
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, found = read_header(head)
+        start = head.tell()
+    except Exception as exc:
+        raise StoreError(f"{file.path}: not a readable .npy file ({exc})") from None
+    if found != dtype or shape != (length,) or fortran:
+        raise StoreError(f"{file.path}: expected {dtype} of shape ({length},), "
+                         f"found {found} of shape {shape}")
+    expected = start + length * dtype.itemsize
+    if file.raw.size != expected or start % 16:
+        raise StoreError(f"{file.path}: expected a {start}-byte header and {length} values "
+                         f"({expected} bytes), found {file.raw.size} bytes")
+    if length == 0:
+        return np.empty(0, dtype=dtype)
+    return file.raw[start:].view(dtype)
+
+
+def _crc(file: _File, progress) -> None:
+    crc, raw = 0, file.raw
+    for start in range(0, raw.size, _CHUNK):
+        chunk = raw[start:start + _CHUNK]
+        crc = zlib.crc32(chunk, crc)
+        if progress is not None:
+            progress(chunk.size)
+    if crc != file.crc32:
+        raise StoreError(f"{file.path}: checksum {crc:#010x} does not match the manifest's "
+                         f"{file.crc32:#010x}; the file was altered")
+
+
+# --------------------------------------------------------------------------- full checks
+
+def _only_zero_one(file: _File, arr: np.ndarray, what: str) -> None:
+    bytes_ = arr.view(np.uint8)
+    bad = bytes_ > 1
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise StoreError(f"{file.path}: byte {int(bytes_[i])} at row {i}; {what} holds only "
+                         "0 and 1")
+
+
+def _monotonic(file: _File, offsets: np.ndarray) -> None:
+    down = offsets[1:] < offsets[:-1]
+    if down.any():
+        i = int(np.argmax(down))
+        raise StoreError(f"{file.path}: string offsets go down at row {i} "
+                         f"({int(offsets[i])} then {int(offsets[i + 1])}); expected "
+                         "non-decreasing offsets")
+
+
+def _within(file: _File, ends: np.ndarray, n: int) -> None:
+    if ends.size == 0:
+        return
+    lo, hi = int(ends.min()), int(ends.max())
+    if lo < 0 or hi >= n:
+        i = int(np.argmax((ends < 0) | (ends >= n)))
+        raise StoreError(f"{file.path}: edge end {int(ends[i])} at edge {i} is outside the "
+                         f"node positions 0..{n - 1}")
+
+
+def _check(label: str, files: list, structure) -> Check:
+    """A check of ``files`` (CRC-32 each, then ``structure()``), remembered once passed."""
+    key = tuple(f.ident for f in files)
+
+    def run(progress=None):
+        if key in _checked:
+            if progress is not None:
+                progress(sum(f.raw.size for f in files))
+            return
+        for f in files:
+            _crc(f, progress)
+        structure()
+        with _checked_lock:
+            _checked.add(key)
+    return Check(label, sum(f.raw.size for f in files), run)
+
+
+# --------------------------------------------------------------------------- columns
+
+def _open_column(base: Path, part: str, spec: dict, length: int, checksums: dict):
+    """Map one column (its manifest entry already checked); returns (column, check)."""
+    name, kind, files = spec["name"], spec["kind"], spec["files"]
+    mapped, checks = [], []
+    valid = None
+    if "valid" in files:
+        vf = _map(base, files["valid"], checksums)
+        valid = _npy(vf, np.dtype(bool), length)
+        mapped.append(vf)
+        checks.append(lambda: _only_zero_one(vf, valid, "a null mask"))
+    if kind == "string":
+        of, bf = _map(base, files["offsets"], checksums), _map(base, files["bytes"], checksums)
+        offsets = _npy(of, np.dtype(np.int64), length + 1)
+        if int(offsets[0]) != 0 or int(offsets[-1]) != bf.raw.size:
+            raise StoreError(f"{of.path}: offsets run from {int(offsets[0])} to "
+                             f"{int(offsets[-1])}, expected 0 to {bf.raw.size} (the size of "
+                             f"{files['bytes']})")
+        mapped += [of, bf]
+        checks.append(lambda: _monotonic(of, offsets))
+        lazy = _check(f"{part} column {name!r}", mapped, lambda: [c() for c in checks])
+        col = Column(name, kind, length, data=bf.raw, valid=valid, offsets=offsets,
+                     readonly=True, check=lazy.run)
+        return col, lazy
+    df = _map(base, files["data"], checksums)
+    data = _npy(df, _FIXED_DTYPES[kind], length)
+    mapped.append(df)
+    if kind == "bool":
+        checks.append(lambda: _only_zero_one(df, data, "a bool column"))
+    lazy = _check(f"{part} column {name!r}", mapped, lambda: [c() for c in checks])
+    col = Column(name, kind, length, data=data, valid=valid, readonly=True, check=lazy.run)
+    return col, lazy
+
+
+def _open_ends(base: Path, rel: str, role: str, m: int, n: int, checksums: dict):
+    f = _map(base, rel, checksums)
+    ends = _npy(f, np.dtype(np.int64), m)
+    lazy = _check(f"edge {role}s", [f], lambda: _within(f, ends, n))
+    return Column(role, "int64", m, data=ends, readonly=True, check=lazy.run), lazy
+
+
+def _open_generation(root: Path, pointer: str | None) -> Opened:
+    base = root if pointer is None else root / pointer
+    mf = base / "manifest.json"
+    try:
+        raw = mf.read_bytes()
+    except FileNotFoundError:
+        if pointer is None:
+            raise _Vanished(f"{mf}: file is missing; {root} is not a groggy store") from None
+        raise _Vanished(f"{root / layout.CURRENT} names {pointer}, but {mf} is missing") \
+            from None
+    except OSError as exc:
+        raise StoreError(f"{mf}: cannot read the manifest ({exc})") from None
+    manifest = parse(mf, raw, 1 if pointer is None else 2, pointer)
+    n, m, checksums = manifest["node_count"], manifest["edge_count"], manifest["checksums"]
+    nodes, edges = ColumnStore(n, readonly=True), ColumnStore(m, readonly=True)
+    checks = []
+    for store, part, length in ((nodes, "nodes", n), (edges, "edges", m)):
+        for spec in manifest[part]["columns"]:
+            col, check = _open_column(base, part, spec, length, checksums)
+            store.columns[spec["name"]] = col
+            checks.append(check)
+    ends = []
+    for role in ("source", "target"):
+        col, check = _open_ends(base, manifest["edges"][role], role, m, n, checksums)
+        ends.append(col)
+        checks.append(check)
+    return Opened(manifest["directed"], nodes, edges, ends[0], ends[1], base, manifest, checks)
+
+
+# --------------------------------------------------------------------------- open
+
+PROGRESS_BYTES = 64 << 20  # checking less than this is too quick for a progress bar
+
+
+def progress_bar(checks: list, progress: bool | None) -> Progress:
+    """A progress bar over the bytes ``checks`` read: shown if ``progress``, or by default
+    on a terminal when there are ``PROGRESS_BYTES`` or more."""
+    total = sum(check.nbytes for check in checks)
+    enabled = progress if progress is not None else (None if total >= PROGRESS_BYTES
+                                                     else False)
+    return Progress("verifying", total=total, enabled=enabled)
+
+
+def _pointer(root: Path) -> str | None:
+    """The current generation's name, or None for a version-1 (flat) store."""
+    current = layout.read_pointer(root)
+    if current is None and not (root / "manifest.json").is_file():
+        current = layout.read_pointer(root)  # a save converting a v1 store may have just switched
+        if current is None:
+            raise StoreError(f"{root / 'manifest.json'}: file is missing and there is no "
+                             f"{layout.CURRENT}; {root} is not a groggy store")
+    return current
+
+
+def open_store(path, verify: bool = False, progress: bool | None = None) -> Opened:
+    """Map the current generation of a store read-only.
+
+    ``verify`` runs every column's full checks (CRC-32 and structure) now instead of on
+    first read, with a progress bar if ``progress`` (default: on a terminal, for stores
+    of 64 MiB or more).
+
+    Examples
+    --------
+    >>> import tempfile, os, groggy as gg
+    >>> from groggy.store import open_store
+    >>> g = gg.Graph(); _ = g.add_nodes({"x": [1, 2]}); _ = g.add_edge(0, 1)
+    >>> path = g.save(os.path.join(tempfile.mkdtemp(), "g.groggy"))
+    >>> opened = open_store(path)
+    >>> opened.location.name, opened.nodes.column("x").to_list(), len(opened.checks)
+    ('gen-1', [1, 2], 3)
+    """
+    root = Path(path)
+    if not root.is_dir():
+        what = "is not a directory" if root.exists() else "no such graph directory"
+        raise StoreError(f"{root}: {what}")
+    for _ in range(ATTEMPTS):
+        pointer = _pointer(root)
+        try:
+            opened = _open_generation(root, pointer)
+        except _Vanished as gone:
+            if _pointer(root) == pointer:  # not replaced by a save: really missing
+                raise StoreError(str(gone)) from None
+            stats["retries"] += 1
+            continue  # a save switched generations while we opened: open the new one
+        if verify:
+            with progress_bar(opened.checks, progress) as bar:
+                for check in opened.checks:
+                    check.run(bar.advance)
+        return opened
+    raise StoreError(f"{root}: the store was replaced {ATTEMPTS} times while it was being "
+                     "opened (is a process saving over it in a loop?); try again")
