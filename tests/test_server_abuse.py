@@ -402,8 +402,10 @@ def test_after_the_fuzz_a_valid_request_is_answered(server, fuzz_client):
     ("[" * 1000 + "]" * 1000, "nests too deep", None),
     (nested(17), "nests too deep", "Ping"),
     ('{"type": "Ping", "x": ' + "[" * 30_000, "nests too deep", None),
-    ('{"type": "ScrollRequest", "offset": NaN}', "NaN is not a JSON value", None),
-    ('{"type": "ScrollRequest", "offset": 1, "window_size": -Infinity}', "-Infinity", None),
+    ('{"type": "ScrollRequest", "offset": NaN}', "NaN is not a JSON value", "ScrollRequest"),
+    ('{"type": "ScrollRequest", "offset": 1, "window_size": -Infinity}', "-Infinity",
+     "ScrollRequest"),
+    ('[NaN]', "must be a JSON object", None),
 ])
 def test_malformed_messages_get_an_error_that_names_the_problem(server, frame, says, kind):
     with Client(server.url) as c:

@@ -156,3 +156,26 @@ def test_verify_can_show_a_progress_bar(store, capsys):
     assert "verifying" in err and "100%" in err
     gg.open(store, verify=True)  # a small store: no bar by default
     assert capsys.readouterr().err == ""
+
+
+def test_a_damage_found_on_first_read_is_a_deliberate_error_in_the_page(store):
+    # served without verify, the damage shows on the first read of the column: the page
+    # gets an Error naming the file (not "internal error") and the CSV export a 400
+    import urllib.error
+    import urllib.request
+
+    from web_helpers import Client, messages
+    flip(next(generation(store).glob("nodes/*rank.npy")))
+    view = gg.serve(store, open_browser=False, verify=False)
+    try:
+        with Client(view.url) as c:
+            errors = [m for m in messages(c.exchange({"type": "Hello", "source": "nodes"}))
+                      if m["type"] == "Error"]
+            assert errors and "rank" in errors[0]["message"], errors
+            assert not errors[0]["message"].startswith("internal error")
+            assert c.exchange({"type": "Ping"})  # the connection lives on
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(view.url + "export.csv?source=nodes", timeout=30)
+        assert caught.value.code == 400 and b"rank" in caught.value.read()
+    finally:
+        view.close()

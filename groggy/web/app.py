@@ -15,6 +15,7 @@ import tornado.iostream
 import tornado.web
 import tornado.websocket
 
+from groggy.errors import GroggyError
 from groggy.themes import THEMES
 from groggy.web.outbox import Outbox
 from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
@@ -158,19 +159,30 @@ class ExportHandler(_Guarded, tornado.web.RequestHandler):
             sort = [{"column": k["column"], "ascending": bool(k.get("ascending", True))}
                     for k in sort]
             view = server.views.get(source, self.get_argument("filter", ""), sort)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, GroggyError) as exc:
             self.set_status(400)
             self.finish(f"cannot export: {exc}\n")
             return
         self.set_header("Content-Type", "text/csv; charset=utf-8")
         self.set_header("Content-Disposition", f'attachment; filename="{source.name}.csv"')
+        sent = False
         try:
             for chunk in csv_chunks(view, self.CHUNK):
                 self.write(chunk)
                 await self.flush()
+                sent = True
             self.finish()
         except tornado.iostream.StreamClosedError:
             pass  # the browser went away mid-download
+        except GroggyError as exc:  # a damaged store found on first read (--no-verify)
+            log.warning("export refused: %s", exc)
+            if sent:  # a cut connection, never a CSV that looks complete
+                self.request.connection.close()
+            else:
+                self.clear_header("Content-Disposition")
+                self.set_status(400)
+                self.set_header("Content-Type", "text/plain; charset=utf-8")
+                self.finish(f"cannot export: {exc}\n")
 
 
 def csv_chunks(view, rows: int):
@@ -227,6 +239,10 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
             replies = [error_reply(str(exc), exc.kind or (msg and msg["type"]),
                                    exc.request_id if exc.request_id is not None
                                    else msg and msg["request_id"])]
+        except GroggyError as exc:  # e.g. a damaged store found on first read (--no-verify)
+            log.warning("refused %s: %s", msg and msg.get("type"), exc)
+            replies = [error_reply(str(exc), msg and msg.get("type"),
+                                   msg and msg.get("request_id"))]
         except Exception as exc:  # a bug of ours: say so, keep the connection
             shown = raw[:200] if isinstance(raw, str) else raw[:20]
             if isinstance(shown, str):  # a client may quote the URL: no token in the log

@@ -107,8 +107,12 @@ _FIELDS = {
 }
 
 
-def _no_constant(name):
-    raise ValueError(f"{name} is not a JSON value")
+class _NotJson:
+    """Stands in for NaN / Infinity while parsing, so that the Error can still name the
+    message type and request_id (found by _check_values)."""
+
+    def __init__(self, name: str):
+        self.name = name
 
 
 def _check_values(value) -> None:
@@ -117,6 +121,8 @@ def _check_values(value) -> None:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, _NotJson):
+            raise ProtocolError(f"{item.name} is not a JSON value")
         if isinstance(item, str):
             if not item.isascii():
                 try:
@@ -140,7 +146,7 @@ def parse(raw) -> dict:
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {size:,} bytes is over the {MAX_MESSAGE_BYTES:,} limit")
     try:
-        msg = json.loads(raw, parse_constant=_no_constant)
+        msg = json.loads(raw, parse_constant=_NotJson)
     except RecursionError:
         raise ProtocolError(f"message nests too deep; at most {MAX_DEPTH} levels") from None
     except ValueError as exc:
