@@ -136,7 +136,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     def on_message(self, raw):
         msg = None
         try:
-            msg = parse(raw)
+            msg = parse(raw, getattr(self.session, "kinds", None))
             replies = self.session.handle(msg)
         except ProtocolError as exc:
             replies = [{"type": "Error", "message": str(exc),
@@ -171,7 +171,9 @@ def make_app(server) -> tornado.web.Application:
          (token + r"/static/(.*)", StaticHandler),
          (token + r"/themes\.css", ThemesHandler),
          (token + r"/export\.csv", ExportHandler),
-         (token + r"/ws", SocketHandler)],
+         (token + r"/ws", SocketHandler)]
+        # views a server adds (the graph view), behind the same token checks
+        + [(token + path, handler) for path, handler in getattr(server, "extra_routes", ())],
         groggy=server,
         # frames over this close the connection; smaller ones over the protocol's own
         # 64 KiB limit get an Error reply and the connection lives on

@@ -94,8 +94,10 @@ _FIELDS = {
 }
 
 
-def parse(raw) -> dict:
-    """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame."""
+def parse(raw, kinds: dict | None = None) -> dict:
+    """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame;
+    ``kinds`` (type -> field checker) replaces the table view's message types."""
+    kinds = kinds or _FIELDS
     if isinstance(raw, bytes):
         raise ProtocolError("binary messages are not accepted; send JSON text")
     size = len(raw) if len(raw) * 4 <= MAX_MESSAGE_BYTES else len(raw.encode("utf-8", "replace"))
@@ -113,11 +115,11 @@ def parse(raw) -> dict:
                                    or abs(request_id) > _MAX_ID):
         raise ProtocolError(f"request_id must be an int, got {request_id!r}", kind if
                             isinstance(kind, str) else None)
-    if not isinstance(kind, str) or kind not in _FIELDS:
-        raise ProtocolError(f"unknown message type {kind!r}; expected one of {sorted(_FIELDS)}",
+    if not isinstance(kind, str) or kind not in kinds:
+        raise ProtocolError(f"unknown message type {kind!r}; expected one of {sorted(kinds)}",
                             None, request_id)
     try:
-        fields = _FIELDS[kind](msg)
+        fields = kinds[kind](msg)
     except ProtocolError as exc:
         raise ProtocolError(str(exc), kind, request_id) from None
     return {"type": kind, "request_id": request_id, **fields}
