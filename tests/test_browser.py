@@ -7,19 +7,16 @@ Chromium is required: without it these tests fail (CI installs it)."""
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
 
 import groggy as gg
 from groggy.web import Server
 
-from web_helpers import big_graph, expected_big_row, http_get
+from web_helpers import big_graph, expected_big_row, http_get, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 60_000   # generous: a slow CI machine must not fail a correct page
@@ -28,12 +25,7 @@ N = 1_000_000
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), \
-        f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from launch_chromium(ARGS)
 
 
 @pytest.fixture(scope="module")

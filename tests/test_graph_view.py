@@ -8,7 +8,6 @@ Screenshots of the view at 1k and 10k nodes are kept under ``tests/artifacts/``.
 from __future__ import annotations
 
 import json
-import os
 import struct
 import threading
 import time
@@ -18,17 +17,16 @@ import numpy as np
 import pytest
 import skia
 import websocket
-from playwright.sync_api import sync_playwright
 
 import groggy as gg
 from groggy.themes import get_theme
 from groggy.viz.interactive import rgba_bytes
+from groggy.viz.layout import Layout
 from groggy.viz.style import Style, default_node_size, node_style, parse_color
 from groggy.web.graphview import VizHandle
 
-from web_helpers import http_get
+from web_helpers import http_get, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
         "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
@@ -234,12 +232,7 @@ def test_token_host_and_origin_are_checked(served):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), \
-        f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from launch_chromium(ARGS)
 
 
 @pytest.fixture
@@ -515,3 +508,27 @@ def test_screenshots_at_1k_and_10k(open_graph, n, renderer):
         page.mouse.click(p["x"], p["y"])
         page.evaluate("() => window.groggy.graph.painted()")
         page.screenshot(path=str(ARTIFACTS / f"graph-view-{n}-{renderer}-selected.png"))
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_edges_coloured_by_an_attribute_are_drawn_in_their_colours(open_graph, renderer):
+    g = gg.Graph()
+    g.add_nodes(4)
+    g.add_edges([0, 2], [1, 3], kind=["x", "y"])         # two long parallel edges
+    lay = Layout(np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 5.0], [10.0, 5.0]]),
+                               np.arange(4), "fixed", {})
+    with g.viz.interactive(layout=lay, edge_color="kind", node_size=4) as view:
+        page = open_graph(view, renderer)
+        img = pixels(page)
+        palette = [rgb(c) for c in get_theme("light")["palette"].split(",")[:2]]
+        background = rgb(get_theme("light")["background"])
+        for k, (a, b) in enumerate([(0, 1), (2, 3)]):
+            pa, pb = position(page, a), position(page, b)
+            x, y = round((pa["x"] + pb["x"]) / 2), round((pa["y"] + pb["y"]) / 2)
+            # a 1 px line may straddle two pixel rows: the darker of the two
+            mid = min(img[y - 1, x], img[y, x], img[y + 1, x], key=lambda c: c.sum())
+            assert not near(mid, background, 30), (a, b, mid)
+            # its tint is its own category's colour (the lines are antialiased)
+            tint = lambda c: (c - background) / max(np.abs(c - background).max(), 1)
+            own, other = tint(palette[k]), tint(palette[1 - k])
+            assert np.abs(tint(mid) - own).sum() < np.abs(tint(mid) - other).sum(), (a, b, mid)

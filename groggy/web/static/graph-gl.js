@@ -111,16 +111,22 @@ export class GLRenderer {
     this.graph = graph; this.n = graph.n; this.m = graph.m;
     this._upload("pos", graph.positions);
     this._upload("flag", new Uint8Array(Math.max(graph.n, 1)));
-    const ep = new Float32Array(4 * graph.m), p = graph.positions, e = graph.edges;
-    for (let k = 0; k < 2 * graph.m; k++) { ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1]; }
-    this._upload("edgePos", ep);
     gl.bindVertexArray(this.nodeVao);
     this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
     this._attr(1, this.buf.pos, 2, gl.FLOAT, false, 1);
     this._attr(2, this.buf.color, 4, gl.UNSIGNED_BYTE, true, 1);
     this._attr(3, this.buf.size, 1, gl.FLOAT, false, 1);
     this._attr(4, this.buf.flag, 1, gl.UNSIGNED_BYTE, false, 1);
+    // edges of one colour: lines indexed straight into the node positions (no copy)
     gl.bindVertexArray(this.edgeVao);
+    this._attr(0, this.buf.pos, 2, gl.FLOAT, false, 0);
+    gl.disableVertexAttribArray(1);
+    this.edgeIndex = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.edgeIndex);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, graph.edges, gl.STATIC_DRAW);
+    // edges of many colours: each edge's two ends with its colour (built in setLook)
+    this.colorEdgeVao = gl.createVertexArray();
+    gl.bindVertexArray(this.colorEdgeVao);
     this._attr(0, this.buf.edgePos, 2, gl.FLOAT, false, 0);
     this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 0);
     gl.bindVertexArray(this.hotVao);
@@ -134,14 +140,14 @@ export class GLRenderer {
     this.look = look;
     this._upload("color", look.colors);
     this._upload("size", look.sizes);
-    const ec = new Uint8Array(8 * this.m);
-    if (look.edgeColors) {
-      for (let e = 0; e < this.m; e++)
-        for (let k = 0; k < 4; k++) ec[8 * e + k] = ec[8 * e + 4 + k] = look.edgeColors[4 * e + k];
-    } else {
-      const c = rgba(look.edgeColor).map((v) => Math.round(v * 255));
-      for (let k = 0; k < 2 * this.m; k++) ec.set(c, 4 * k);
+    if (!look.edgeColors) return;
+    const m = this.m, ec = new Uint8Array(8 * m), ep = new Float32Array(4 * m);
+    const p = this.graph.positions, e = this.graph.edges;
+    for (let k = 0; k < 2 * m; k++) {
+      ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1];
+      for (let c = 0; c < 4; c++) ec[4 * k + c] = look.edgeColors[4 * (k >> 1) + c];
     }
+    this._upload("edgePos", ep);
     this._upload("edgeColor", ec);
   }
 
@@ -178,9 +184,17 @@ export class GLRenderer {
     };
     const e = this.edgeProg;
     gl.useProgram(e.prog); common(e.uniforms);
-    gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
     gl.uniform1f(e.uniforms.alpha, this.dim ? 0.2 : 1);
-    if (this.m) { gl.bindVertexArray(this.edgeVao); gl.drawArrays(gl.LINES, 0, 2 * this.m); }
+    if (this.m && this.look.edgeColors) {
+      gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
+      gl.bindVertexArray(this.colorEdgeVao);
+      gl.drawArrays(gl.LINES, 0, 2 * this.m);
+    } else if (this.m) {
+      gl.uniform4f(e.uniforms.override, ...rgba(this.look.edgeColor));
+      gl.bindVertexArray(this.edgeVao);
+      gl.vertexAttrib4f(1, 0, 0, 0, 0);    // a transparent edge colour stays transparent
+      gl.drawElements(gl.LINES, 2 * this.m, gl.UNSIGNED_INT, 0);
+    }
     if (this.hot) {
       gl.bindVertexArray(this.hotVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);
