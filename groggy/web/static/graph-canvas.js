@@ -17,7 +17,11 @@ export class CanvasRenderer {
 
   setGraph(graph) { this.graph = graph; }
   setLook(look) { this.look = look; }
-  setHighlight(highlight) { this.highlight = highlight; }
+  setHighlight(highlight) {
+    this.highlight = highlight;
+    // faded nodes first, then neighbours, then the selection: highlights stay on top
+    this.order = highlight ? [...highlight.flags.keys()].sort((a, b) => highlight.flags[a] - highlight.flags[b]) : null;
+  }
 
   draw(camera, colors) {
     const ctx = this.ctx, dpr = window.devicePixelRatio || 1;
@@ -57,7 +61,9 @@ export class CanvasRenderer {
     }
     const scale = camera.nodeScale(), col = look.colors;
     const stroke = hexCss(colors.node_stroke), ring = hexCss(colors.foreground);
-    for (let i = 0; i < n; i++) {
+    const order = this.order;
+    for (let k = 0; k < n; k++) {
+      const i = order ? order[k] : k;
       const flag = hl ? hl.flags[i] : 0;
       const r = Math.max(radiusPx(look.sizes[i], scale), HIGHLIGHT_MIN_RADIUS[flag]);
       if (sx[i] + r < 0 || sy[i] + r < 0 || sx[i] - r > camera.width || sy[i] - r > camera.height) continue;

@@ -82,13 +82,15 @@ export class GLRenderer {
     this.edgeProg = compile(gl, EDGE_VS, EDGE_FS);
     this.nodeProg = compile(gl, NODE_VS, NODE_FS);
     this.buf = {};
-    for (const name of ["corner", "pos", "color", "size", "flag", "edgePos", "edgeColor", "hotPos"])
+    for (const name of ["corner", "pos", "color", "size", "flag", "edgePos", "edgeColor", "hotPos",
+                        "topPos", "topColor", "topSize", "topFlag"])
       this.buf[name] = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.corner);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
     this.n = 0; this.m = 0; this.hot = 0; this.dim = false;
     this.nodeVao = gl.createVertexArray(); this.edgeVao = gl.createVertexArray();
     this.hotVao = gl.createVertexArray();
+    this.topVao = gl.createVertexArray(); this.top = 0;
   }
 
   _attr(loc, buffer, size, type, normalized, divisor) {
@@ -129,6 +131,13 @@ export class GLRenderer {
     gl.bindVertexArray(this.colorEdgeVao);
     this._attr(0, this.buf.edgePos, 2, gl.FLOAT, false, 0);
     this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 0);
+    // the highlighted nodes again, drawn last so that no faded node covers them
+    gl.bindVertexArray(this.topVao);
+    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf.topPos, 2, gl.FLOAT, false, 1);
+    this._attr(2, this.buf.topColor, 4, gl.UNSIGNED_BYTE, true, 1);
+    this._attr(3, this.buf.topSize, 1, gl.FLOAT, false, 1);
+    this._attr(4, this.buf.topFlag, 1, gl.UNSIGNED_BYTE, false, 1);
     gl.bindVertexArray(this.hotVao);
     this._attr(0, this.buf.hotPos, 2, gl.FLOAT, false, 0);
     gl.disableVertexAttribArray(1);
@@ -140,6 +149,7 @@ export class GLRenderer {
     this.look = look;
     this._upload("color", look.colors);
     this._upload("size", look.sizes);
+    if (this.highlight) this.setHighlight(this.highlight);   // its nodes' colours and sizes
     if (!look.edgeColors) return;
     const m = this.m, ec = new Uint8Array(8 * m), ep = new Float32Array(4 * m);
     const p = this.graph.positions, e = this.graph.edges;
@@ -153,6 +163,7 @@ export class GLRenderer {
 
   // highlight: {flags, edges} from Incidence.highlight, or null
   setHighlight(highlight) {
+    this.highlight = highlight;
     this.dim = !!highlight;
     this._upload("flag", highlight ? highlight.flags : new Uint8Array(Math.max(this.n, 1)));
     const hot = highlight ? highlight.edges : new Uint32Array(0);
@@ -165,6 +176,20 @@ export class GLRenderer {
     });
     this._upload("hotPos", hp);
     this.hot = hot.length;
+    const top = [];
+    if (highlight) highlight.flags.forEach((f, i) => { if (f) top.push(i); });
+    // selected last: on top of its neighbours
+    top.sort((a, b) => highlight.flags[a] - highlight.flags[b]);
+    const tp = new Float32Array(2 * top.length), tc = new Uint8Array(4 * top.length);
+    const ts = new Float32Array(top.length), tf = new Uint8Array(top.length);
+    top.forEach((v, j) => {
+      tp[2 * j] = p[2 * v]; tp[2 * j + 1] = p[2 * v + 1];
+      for (let c = 0; c < 4; c++) tc[4 * j + c] = this.look.colors[4 * v + c];
+      ts[j] = this.look.sizes[v]; tf[j] = highlight.flags[v];
+    });
+    this._upload("topPos", tp); this._upload("topColor", tc);
+    this._upload("topSize", ts); this._upload("topFlag", tf);
+    this.top = top.length;
   }
 
   draw(camera, colors) {
@@ -196,7 +221,14 @@ export class GLRenderer {
       gl.drawElements(gl.LINES, 2 * this.m, gl.UNSIGNED_INT, 0);
     }
     if (this.hot) {
-      gl.bindVertexArray(this.hotVao);
+      // the highlighted nodes again, drawn last so that no faded node covers them
+    gl.bindVertexArray(this.topVao);
+    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf.topPos, 2, gl.FLOAT, false, 1);
+    this._attr(2, this.buf.topColor, 4, gl.UNSIGNED_BYTE, true, 1);
+    this._attr(3, this.buf.topSize, 1, gl.FLOAT, false, 1);
+    this._attr(4, this.buf.topFlag, 1, gl.UNSIGNED_BYTE, false, 1);
+    gl.bindVertexArray(this.hotVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);
       gl.uniform4f(e.uniforms.override, ...rgba(colors.foreground));
       gl.uniform1f(e.uniforms.alpha, 0.9);
@@ -211,6 +243,10 @@ export class GLRenderer {
     if (this.n) {
       gl.bindVertexArray(this.nodeVao);
       gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.n);
+    }
+    if (this.top) {
+      gl.bindVertexArray(this.topVao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.top);
     }
     gl.bindVertexArray(null);
   }
