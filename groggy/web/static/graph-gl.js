@@ -101,6 +101,17 @@ export class GLRenderer {
     gl.vertexAttribDivisor(loc, divisor);
   }
 
+  // one instanced disc per item of the four named buffers
+  _nodeAttrs(vao, pos, color, size, flag) {
+    const gl = this.gl;
+    gl.bindVertexArray(vao);
+    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf[pos], 2, gl.FLOAT, false, 1);
+    this._attr(2, this.buf[color], 4, gl.UNSIGNED_BYTE, true, 1);
+    this._attr(3, this.buf[size], 1, gl.FLOAT, false, 1);
+    this._attr(4, this.buf[flag], 1, gl.UNSIGNED_BYTE, false, 1);
+  }
+
   _upload(name, data) {
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf[name]);
@@ -113,12 +124,7 @@ export class GLRenderer {
     this.graph = graph; this.n = graph.n; this.m = graph.m;
     this._upload("pos", graph.positions);
     this._upload("flag", new Uint8Array(Math.max(graph.n, 1)));
-    gl.bindVertexArray(this.nodeVao);
-    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
-    this._attr(1, this.buf.pos, 2, gl.FLOAT, false, 1);
-    this._attr(2, this.buf.color, 4, gl.UNSIGNED_BYTE, true, 1);
-    this._attr(3, this.buf.size, 1, gl.FLOAT, false, 1);
-    this._attr(4, this.buf.flag, 1, gl.UNSIGNED_BYTE, false, 1);
+    this._nodeAttrs(this.nodeVao, "pos", "color", "size", "flag");
     // edges of one colour: lines indexed straight into the node positions (no copy)
     gl.bindVertexArray(this.edgeVao);
     this._attr(0, this.buf.pos, 2, gl.FLOAT, false, 0);
@@ -132,12 +138,7 @@ export class GLRenderer {
     this._attr(0, this.buf.edgePos, 2, gl.FLOAT, false, 0);
     this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 0);
     // the highlighted nodes again, drawn last so that no faded node covers them
-    gl.bindVertexArray(this.topVao);
-    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
-    this._attr(1, this.buf.topPos, 2, gl.FLOAT, false, 1);
-    this._attr(2, this.buf.topColor, 4, gl.UNSIGNED_BYTE, true, 1);
-    this._attr(3, this.buf.topSize, 1, gl.FLOAT, false, 1);
-    this._attr(4, this.buf.topFlag, 1, gl.UNSIGNED_BYTE, false, 1);
+    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
     gl.bindVertexArray(this.hotVao);
     this._attr(0, this.buf.hotPos, 2, gl.FLOAT, false, 0);
     gl.disableVertexAttribArray(1);
@@ -222,12 +223,7 @@ export class GLRenderer {
     }
     if (this.hot) {
       // the highlighted nodes again, drawn last so that no faded node covers them
-    gl.bindVertexArray(this.topVao);
-    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
-    this._attr(1, this.buf.topPos, 2, gl.FLOAT, false, 1);
-    this._attr(2, this.buf.topColor, 4, gl.UNSIGNED_BYTE, true, 1);
-    this._attr(3, this.buf.topSize, 1, gl.FLOAT, false, 1);
-    this._attr(4, this.buf.topFlag, 1, gl.UNSIGNED_BYTE, false, 1);
+    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
     gl.bindVertexArray(this.hotVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);
       gl.uniform4f(e.uniforms.override, ...rgba(colors.foreground));
