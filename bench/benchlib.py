@@ -563,6 +563,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# WebGL2 without a GPU: ANGLE on SwiftShader (the graph view draws with WebGL2)
+CHROMIUM_WEBGL_ARGS = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + \
+    ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
 # --------------------------------------------------------------------------- Perspective

@@ -54,18 +54,28 @@ def stored_table(table_data, tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def chromium():
+def _launch(args):
     """Headless Chromium through Playwright (skips when either is missing)."""
     import os
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(benchlib.CHROMIUM):
         pytest.skip(f"no Chromium at {benchlib.CHROMIUM}")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=benchlib.CHROMIUM,
-                                    args=benchlib.CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=benchlib.CHROMIUM, args=args)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium, GPU off (the table pages draw no WebGL)."""
+    yield from _launch(benchlib.CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def webgl_chromium():
+    """Headless Chromium with WebGL2 on SwiftShader (the graph view)."""
+    yield from _launch(benchlib.CHROMIUM_WEBGL_ARGS)
 
 
 def pytest_report_header(config):

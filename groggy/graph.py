@@ -337,6 +337,11 @@ class Graph:
     def _viz_source(self):
         return self
 
+    def interactive(self, **kwargs):
+        """The graph view in the browser; takes the arguments of
+        :meth:`groggy.viz.VizModule.interactive` and returns its ``VizHandle``."""
+        return self.viz.interactive(**kwargs)
+
     @property
     def nodes(self):
         """Accessor: ``g.nodes[id]``, ``g.nodes["attr"]``, ``g.nodes[mask]``, ``.table()``."""

@@ -64,6 +64,11 @@ class Subgraph:
     def _viz_source(self):
         return self
 
+    def interactive(self, **kwargs):
+        """The graph view in the browser; takes the arguments of
+        :meth:`groggy.viz.VizModule.interactive` and returns its ``VizHandle``."""
+        return self.viz.interactive(**kwargs)
+
     @property
     def nodes(self):
         from groggy.accessors import NodesAccessor

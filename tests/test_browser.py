@@ -13,14 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import sync_playwright
 
 import groggy as gg
 from groggy.web import Server
 
-from web_helpers import big_graph, expected_big_row, http_get
+from web_helpers import (RECORD_CSP_VIOLATIONS, big_graph, csp_violations, expected_big_row,
+                         http_get, launch_chromium)
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 60_000   # generous: a slow CI machine must not fail a correct page
@@ -29,12 +28,7 @@ N = 1_000_000
 
 @pytest.fixture(scope="module")
 def browser():
-    assert Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), \
-        f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    yield from launch_chromium(ARGS)
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +39,6 @@ def big():
     view = gg.serve(g, open_browser=False)
     yield g, view, g.nodes.table().to_pandas()
     view.close()
-
-
-# every Content-Security-Policy violation of the page, kept where the test can read it
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) =>
-  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
-"""
-
-
-def csp_violations(page) -> list:
-    return page.evaluate("() => window.__cspViolations")
 
 
 @pytest.fixture

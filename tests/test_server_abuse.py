@@ -461,11 +461,27 @@ def test_the_document_lists_exactly_the_messages_the_server_handles(server):
                 (kind, replies)
 
 
+def _sent_types(paths) -> set:
+    return set(re.findall(r'"type": "(\w+)"', "\n".join(p.read_text() for p in paths)))
+
+
 def test_the_document_lists_exactly_the_replies_the_server_sends():
     documented = {first_code(row[0]) for row in doc_table("## Server → client (JSON)")}
-    source = "\n".join(p.read_text() for p in (Path(protocol.__file__).parent).glob("*.py"))
-    sent = set(re.findall(r'"type": "(\w+)"', source))
+    web = Path(protocol.__file__).parent
+    sent = _sent_types(p for p in web.glob("*.py") if p.name != "graphview.py")
     assert documented == sent
+
+
+def test_the_graph_view_section_lists_its_messages_and_replies():
+    from groggy.web import graphview
+    text = PROTOCOL_MD.read_text()
+    section = text[text.index("## Graph view"):]
+    asked = section[section.index("### Client → server"):section.index("### Server → client")]
+    documented = {first_code(line.split("|")[1]) for line in asked.splitlines()
+                  if line.startswith("| `")}
+    assert documented == set(graphview._KINDS)
+    for kind in _sent_types([Path(graphview.__file__)]):
+        assert f"`{kind}`" in section, kind
 
 
 def test_the_documented_limits_are_the_enforced_ones():

@@ -14,6 +14,22 @@ import groggy as gg
 from groggy.streaming import decode_frame
 
 TIMEOUT = 30  # seconds any single reply may take; generous, it never decides a pass
+CHROMIUM = "/usr/bin/chromium"
+
+
+def launch_chromium(args):
+    """Yield Debian's Chromium launched through Playwright with ``args``; closes it after.
+    Without Chromium the browser tests fail (CI installs it)."""
+    import os
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), \
+        f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield browser
+        browser.close()
 
 
 def ws_url(base_url: str) -> str:
@@ -145,3 +161,15 @@ def mixed_table(n: int = 3000, seed: int = 7):
         "ok": nulls(rng.random(n).__lt__(0.5).tolist()),
         "name": nulls([words[k] for k in rng.integers(0, len(words), n)]),
     })
+
+
+# every Content-Security-Policy violation of the page, kept where the test can read it
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI}`));
+"""
+
+
+def csp_violations(page) -> list:
+    return page.evaluate("() => window.__cspViolations")

@@ -41,14 +41,9 @@ def positions_for(layout: Layout, node_ids: np.ndarray) -> np.ndarray:
     return layout.node_positions[order[at]]
 
 
-def render(viz, format: str = "png", layout="force_directed", theme: str = "light",
-           width: float = 800, height: float = 600, dpi: float | None = None,
-           layout_params: dict | None = None, _where: str = "render", **style) -> bytes:
-    """The bytes of the drawing (see ``VizModule.render``)."""
-    check_format(format)
-    get_theme(theme)
-    options = Style.from_kwargs(style, _where)
-    graph = viz.graph_input()
+def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarray:
+    """Positions of ``node_ids`` from ``layout``: an algorithm name (computed now with
+    ``layout_params``) or a :class:`Layout` already computed."""
     if isinstance(layout, Layout):
         if layout_params:
             raise ValueError("layout_params go with a layout name, not a computed Layout")
@@ -57,7 +52,18 @@ def render(viz, format: str = "png", layout="force_directed", theme: str = "ligh
     else:
         raise TypeError(f"layout must be an algorithm name or a Layout, got "
                         f"{type(layout).__name__}")
-    positions = positions_for(layout, graph.node_ids)
+    return positions_for(layout, node_ids)
+
+
+def render(viz, format: str = "png", layout="force_directed", theme: str = "light",
+           width: float = 800, height: float = 600, dpi: float | None = None,
+           layout_params: dict | None = None, _where: str = "render", **style) -> bytes:
+    """The bytes of the drawing (see ``VizModule.render``)."""
+    check_format(format)
+    get_theme(theme)
+    options = Style.from_kwargs(style, _where)
+    graph = viz.graph_input()
+    positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
     return render_graph(graph, positions, format, theme, width, height, dpi, options)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from groggy.viz import export as _export
+from groggy.viz import interactive as _interactive
 from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
 
 
@@ -42,6 +43,14 @@ class AttributeReader:
 
     def kind(self, name: str) -> str:
         return self._store.column(name).kind
+
+    def names(self) -> list:
+        return list(self._store.names())
+
+    def row(self, i: int) -> dict:
+        """Every attribute of the ``i``-th row read here, as Python values (None: null)."""
+        at = np.array([i if self._rows is None else self._rows[i]], dtype=np.int64)
+        return {name: self._store.column(name).to_list(at)[0] for name in self.names()}
 
 
 class VizModule:
@@ -201,6 +210,54 @@ class VizModule:
                               **style)
 
     static_viz = export
+
+    def interactive(self, layout="force_directed", theme: str = "light", port: int = 0,
+                    open_browser: bool = False, layout_params: dict | None = None,
+                    host: str = "127.0.0.1", **style):
+        """Open the graph in the browser: a WebGL drawing (Canvas 2D where WebGL2 is
+        missing) that zooms, pans, shows a node's attributes on hover and its
+        neighbours on click, served from a background thread.
+
+        Parameters
+        ----------
+        layout : str or Layout
+            An algorithm name (computed now, with ``layout_params``) or a computed
+            :class:`Layout` (NaN positions are refused, naming the node).
+        theme : str
+            ``light``, ``dark``, ``sleek``, ``publication`` or ``minimal``.
+        port : int
+            0 (default) picks a free port.
+        open_browser : bool
+            Open the page in the default browser; otherwise use the handle's ``url``.
+        **style
+            The style keywords of :meth:`export` (``node_color``, ``node_size``,
+            ``edge_color``, ``label``, ...), resolved by the same code, so the page and
+            an exported figure show the same colours, sizes and legend. This first
+            version draws every node as a disc and every edge 1 px wide.
+
+        Returns
+        -------
+        groggy.web.graphview.VizHandle
+            ``url``, ``port``, ``is_running()``, ``set_style()``, ``set_theme()``,
+            ``select()``, ``selected()``, ``close()``; a context manager.
+
+        Raises
+        ------
+        ValueError, TypeError
+            An unknown layout, theme or style argument, or a layout with NaN positions,
+            before any server starts.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes({"club": ["a", "b", "a"]})
+        >>> _ = g.add_edges([(0, 1), (1, 2)])
+        >>> with g.viz.interactive(layout="circular", node_color="club") as view:
+        ...     view.url.endswith("/graph"), view.selected()
+        (True, [])
+        """
+        return _interactive.interactive(self, layout, theme, port, open_browser,
+                                        layout_params, host, **style)
 
     def render(self, format: str = "png", layout="force_directed", theme: str = "light",
                width: float = 800, height: float = 600, dpi: float | None = None,

@@ -28,7 +28,8 @@ from groggy._core import _raster
 from groggy.themes import get_theme
 from groggy.viz.png import encode_png
 from groggy.viz.skia_paths import dots_path, polygons_path, quads_path, segments_path
-from groggy.viz.style import SHAPES, Style, edge_style, node_style, parse_color, with_alpha
+from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_style,
+                              parse_color, with_alpha)
 
 FORMATS = ("png", "svg", "pdf")
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
@@ -125,9 +126,7 @@ class Scene:
                  height: float, style: Style):
         self.theme, self.width, self.height, self.style = theme, width, height, style
         n, m = graph.n, graph.sources.shape[0]
-        area = width * height
-        default_size = float(np.clip(0.6 * np.sqrt(area / max(n, 1)), 1.0, 12.0))
-        self.nodes = node_style(graph, style, theme, default_size)
+        self.nodes = node_style(graph, style, theme, default_node_size(n, width, height))
         self.edges = edge_style(graph, style, theme, 0.0 if m > 5000 else 1.0)
         self.background = parse_color(theme["background"])
         self.ink = parse_color(theme["label"])

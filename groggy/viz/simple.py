@@ -45,7 +45,7 @@ class Grid:
         n = graph.n
         if not np.isfinite(spacing) or spacing <= 0:
             raise ValueError(f"spacing must be a positive number, got {spacing!r}")
-        cols = int(np.ceil(np.sqrt(n))) if columns is None else int(columns)
+        cols = max(1, int(np.ceil(np.sqrt(n)))) if columns is None else int(columns)
         if cols < 1:
             raise ValueError(f"columns must be >= 1, got {columns!r}")
         i = np.arange(n)

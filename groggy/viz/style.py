@@ -276,6 +276,18 @@ class Style:
         return style
 
 
+def default_node_size(n: int, width: float, height: float) -> float:
+    """The node diameter (points) when ``node_size`` is not given: smaller as the page
+    holds more nodes, between 1 and 12.
+
+    Examples
+    --------
+    >>> default_node_size(100, 800, 600), default_node_size(10**6, 800, 600)
+    (12.0, 1.0)
+    """
+    return float(np.clip(0.6 * np.sqrt(width * height / max(n, 1)), 1.0, 12.0))
+
+
 @dataclass
 class NodeStyle:
     colors: np.ndarray          # uint32 ARGB per node

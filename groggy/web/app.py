@@ -233,7 +233,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     def on_message(self, raw):
         msg = None
         try:
-            msg = parse(raw)
+            msg = parse(raw, getattr(self.session, "kinds", None))
             replies = self.session.handle(msg)
         except ProtocolError as exc:
             replies = [error_reply(str(exc), exc.kind or (msg and msg["type"]),
@@ -279,7 +279,9 @@ def make_app(server) -> tornado.web.Application:
          (token + r"/static/(.*)", StaticHandler),
          (token + r"/themes\.css", ThemesHandler),
          (token + r"/export\.csv", ExportHandler),
-         (token + r"/ws", SocketHandler)],
+         (token + r"/ws", SocketHandler)]
+        # views a server adds (the graph view), behind the same token checks
+        + [(token + path, handler) for path, handler in getattr(server, "extra_routes", ())],
         default_handler_class=NotFoundHandler,
         groggy=server,
         groggy_headers=security_headers(server),

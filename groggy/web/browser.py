@@ -32,6 +32,10 @@ class BrowserInterface:
         """The page's address, token included."""
         return self._server.url
 
+    def get_url(self) -> str:
+        """:attr:`url`."""
+        return self.url
+
     @property
     def port(self) -> int:
         return self._server.port

@@ -138,8 +138,10 @@ def _check_values(value) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
-def parse(raw) -> dict:
-    """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame."""
+def parse(raw, kinds: dict | None = None) -> dict:
+    """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame;
+    ``kinds`` (type -> field checker) replaces the table view's message types."""
+    kinds = kinds or _FIELDS
     if isinstance(raw, bytes):
         raise ProtocolError("binary messages are not accepted; send JSON text")
     size = len(raw) if len(raw) * 4 <= MAX_MESSAGE_BYTES else len(raw.encode("utf-8", "replace"))
@@ -155,15 +157,15 @@ def parse(raw) -> dict:
         raise ProtocolError(f"message must be a JSON object, got {type(msg).__name__}")
     # what an Error can name, read before anything else is trusted
     raw_kind, request_id = msg.get("type"), msg.get("request_id")
-    kind = raw_kind if isinstance(raw_kind, str) and raw_kind in _FIELDS else None
+    kind = raw_kind if isinstance(raw_kind, str) and raw_kind in kinds else None
     try:
         _check_values(msg)
         if request_id is not None and not _is_id(request_id):
             raise ProtocolError(f"request_id must be an int, got {_shown(request_id)}")
         if kind is None:
             raise ProtocolError(f"unknown message type {_shown(raw_kind)}; expected one of "
-                                f"{sorted(_FIELDS)}")
-        fields = _FIELDS[kind](msg)
+                                f"{sorted(kinds)}")
+        fields = kinds[kind](msg)
     except ProtocolError as exc:
         raise ProtocolError(str(exc), kind, request_id if _is_id(request_id) else None) \
             from None

@@ -1,0 +1,90 @@
+"""The graph view's first paint: from ``g.viz.interactive(layout=...)`` to the page's
+first painted frame (``await window.groggy.graph.ready``) in headless Chromium with
+WebGL2 (SwiftShader, the CPU: a real GPU is faster), at 10k nodes / 50k edges and 100k /
+500k (the benchmark graph's shape: uniform random, with attribute columns).
+
+- ``layout``: the force layout of the graph, computed once beforehand and timed apart.
+- ``first-paint``: server start + page load + the graph sent as binary frames + upload +
+  first frame, with the layout passed in; ``node_color`` names an attribute, so the
+  style code runs too. Each round starts a new server and a new page.
+- ``bytes``: what the first view sends (JSON + binary frames), per node.
+- ``frames``: drawing work per frame (``frameStats``, CPU ms; SwiftShader rasterises on
+  the CPU too, so this underestimates the frame time) over 20 viewport changes.
+
+No target is asserted; the figures are printed. The comparison with sigma.js drawing the
+same positions is a later slice of issue 9 (not here yet).
+
+    python -m pytest bench/test_graph_view.py -q -s
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+import benchlib
+from groggy.web.graphview import GraphSession
+
+SIZES = [(10_000, 50_000), (100_000, 500_000)]
+ROUNDS = 3
+MOVES = 20   # viewport changes timed by frameStats
+
+
+def first_view_bytes(view) -> int:
+    replies = GraphSession(view.server).initial()
+    return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies)
+
+
+@pytest.mark.parametrize("n, m", SIZES, ids=[f"{n // 1000}k" for n, _ in SIZES])
+def test_graph_view_first_paint(benchmark, webgl_chromium, n, m):
+    g = benchlib.build_groggy(benchlib.make_graph_data(n, m))
+    t0 = time.perf_counter()
+    layout = g.viz.compute_layout("force_directed")
+    layout_s = time.perf_counter() - t0
+    size = f"{n:,} nodes / {m:,} edges"
+    benchlib.say(f"[graph-view] layout: force_directed of {size} {benchlib.fmt_time(layout_s)}"
+                 " (computed beforehand, not in first-paint)")
+
+    ctx = webgl_chromium.new_context(viewport={"width": 1280, "height": 800})
+    samples, stats = [], {}
+
+    def run():
+        page = ctx.new_page()
+        start = time.perf_counter()
+        view = g.viz.interactive(layout=layout, node_color="age")
+        try:
+            page.goto(view.url)
+            page.wait_for_function("() => window.groggy && window.groggy.graph")
+            page.evaluate("() => window.groggy.graph.ready")
+            samples.append(time.perf_counter() - start)
+            got = page.evaluate("() => window.groggy.graph.stats()")
+            assert (got["nodes"], got["edges"], got["renderer"]) == (n, m, "webgl"), got
+            stats["bytes"] = first_view_bytes(view)
+            x0, y0, x1, y1 = layout.bounds
+            fit = page.evaluate("() => window.groggy.graph.viewport().zoom")
+            rng = np.random.default_rng(1)
+            for _ in range(MOVES):
+                page.evaluate("([x, y, z]) => window.groggy.graph.setViewport(x, y, z)",
+                              [float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1)),
+                               float(fit * rng.uniform(1, 20))])
+            stats["frames"] = page.evaluate("() => window.groggy.graph.frameStats()")
+        finally:
+            view.close()
+            page.close()
+
+    benchmark.pedantic(run, rounds=ROUNDS, iterations=1)
+    ctx.close()
+    benchlib.report_latency(benchmark, "graph-view", f"first-paint {n // 1000}k",
+                            f"interactive() to first painted frame, {size}", samples)
+    per_node = stats["bytes"] / n
+    frames = stats["frames"]
+    benchmark.extra_info.update(layout_s=layout_s, first_view_bytes=stats["bytes"],
+                                bytes_per_node=per_node, frame_p50_ms=frames["median"],
+                                frame_p95_ms=frames["p95"])
+    benchlib.say(f"[graph-view] bytes: first view of {size} {stats['bytes']:,} B = "
+                 f"{per_node:.1f} B per node (16 per node + 8 per edge + JSON)")
+    benchlib.say(f"[graph-view] frames: drawing work while moving the viewport, {size}: "
+                 f"p50 {frames['median']:.2f} ms | p95 {frames['p95']:.2f} ms "
+                 f"({frames['count']} frames; CPU time of the draw calls)")

@@ -1,0 +1,199 @@
+"""The graph view in the browser, Python side: ``viz.interactive()`` resolves the layout
+and the look (colours, sizes, legend) with the static renderer's own code, so the page
+and an exported figure agree, and hands the result to a server. Nothing here networks:
+the one import of ``groggy.web`` is inside :func:`interactive`, the declared seam."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from groggy.themes import get_theme
+from groggy.viz.export import resolve_layout
+from groggy.viz.layout import GraphInput
+from groggy.viz.style import (Style, default_node_size, edge_style, node_style,
+                              parse_color)
+
+# the theme entries the page needs to draw (the rest reach it through themes.css)
+PAGE_COLORS = ("background", "foreground", "node", "node_stroke", "edge", "label",
+               "accent", "muted", "border", "header_bg")
+
+
+def rgba_bytes(argb) -> np.ndarray:
+    """``uint32`` ARGB colours as an ``(n, 4)`` ``uint8`` RGBA array (WebGL's order).
+
+    Examples
+    --------
+    >>> rgba_bytes(np.array([0x80FF2010], dtype=np.uint32)).tolist()
+    [[255, 32, 16, 128]]
+    """
+    c = np.asarray(argb, dtype=np.uint32).reshape(-1)
+    return np.stack([(c >> 16) & 255, (c >> 8) & 255, c & 255, c >> 24], -1).astype(np.uint8)
+
+
+def css_color(argb: int) -> str:
+    """``#rrggbbaa`` of an ARGB integer.
+
+    Examples
+    --------
+    >>> css_color(0xFF1A73E8)
+    '#1a73e8ff'
+    """
+    argb = int(argb)
+    return f"#{(argb >> 16) & 255:02x}{(argb >> 8) & 255:02x}{argb & 255:02x}{argb >> 24:02x}"
+
+
+def page_colors(theme: str) -> dict:
+    """The theme's drawing colours as ``#rrggbbaa`` (``transparent`` included)."""
+    tokens = get_theme(theme)
+    return {key: css_color(parse_color(tokens[key])) for key in PAGE_COLORS}
+
+
+def json_value(value):
+    """A stored value as JSON can carry it (JSON has no NaN or infinity)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, np.generic):
+        return json_value(value.item())
+    return value
+
+
+@dataclass(frozen=True)
+class Look:
+    """Everything the page draws that style and theme decide. Replaced whole (never
+    changed in place), so a server thread reading it sees one look or the other."""
+
+    theme: str
+    style: dict                  # the style keywords as given
+    colors: np.ndarray           # (n, 4) uint8 RGBA
+    sizes: np.ndarray            # (n,) float32 diameters in CSS px at the fitted view
+    edge_colors: np.ndarray | None   # (m, 4) uint8 RGBA, or None: all edges edge_color
+    edge_color: str              # #rrggbbaa
+    legend: dict | None
+    label: str | None            # the node attribute named by ``label``
+    page_colors: dict            # the theme's drawing colours (see page_colors)
+
+
+class GraphScene:
+    """A graph prepared for the page: positions and edges (fixed for the view's life)
+    and the :class:`Look` that ``styled`` makes (replaced whole on a change).
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(); _ = g.add_nodes({"club": ["a", "b"]}); _ = g.add_edge(0, 1)
+    >>> scene = build_scene(g.viz, "circular", "light", None, {"node_color": "club"})
+    >>> scene.n, scene.m, scene.look.colors.shape, scene.look.legend["title"]
+    (2, 1, (2, 4), 'club')
+    """
+
+    def __init__(self, graph: GraphInput, positions: np.ndarray, nodes_table=None):
+        self.graph = graph
+        self.n, self.m = graph.n, int(graph.sources.shape[0])
+        self.positions = np.ascontiguousarray(positions, dtype=np.float32)
+        self.edges = np.ascontiguousarray(
+            np.stack([graph.sources, graph.targets], -1), dtype=np.uint32)
+        self.node_ids = np.asarray(graph.node_ids, dtype=np.int64)
+        self.ids_are_rows = bool(np.array_equal(self.node_ids, np.arange(self.n)))
+        self.nodes_table = nodes_table
+        self.look: Look | None = None
+
+    @property
+    def bounds(self) -> list:
+        if self.n == 0:
+            return [0.0, 0.0, 0.0, 0.0]
+        lo, hi = self.positions.min(0), self.positions.max(0)
+        return [float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])]
+
+    def styled(self, theme: str | None = None, base: Look | None = None, **style) -> Look:
+        """A new look: ``base`` (default: none) with ``theme`` and ``style`` changed (a
+        keyword set to None goes back to its default). The scene is not changed."""
+        theme = theme or (base.theme if base else "light")
+        merged = {**(base.style if base else {}), **style}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        tokens = get_theme(theme)
+        options = Style.from_kwargs(merged, "interactive")
+        g = self.graph
+        nodes = node_style(g, options, tokens, default_node_size(self.n, 800, 600))
+        edges = edge_style(g, options, tokens, 1.0)
+        uniform = self.m == 0 or bool((edges.colors == edges.colors[0]).all())
+        edge_color = parse_color(tokens["edge"]) if self.m == 0 else int(edges.colors[0])
+        return Look(theme, merged, rgba_bytes(nodes.colors),
+                         np.ascontiguousarray(nodes.sizes, dtype=np.float32),
+                         None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
+                         legend_json(nodes.legend), options.label, page_colors(theme))
+
+    def row_of(self, node_id) -> int:
+        """The row (0..n-1) of a node id; ``ValueError`` if the view does not show it."""
+        if isinstance(node_id, (bool, np.bool_)) or not isinstance(node_id, (int, np.integer)):
+            raise TypeError(f"node ids are integers, got {node_id!r}")
+        if self.ids_are_rows:
+            row = int(node_id) if 0 <= node_id < self.n else -1
+        else:
+            at = int(np.searchsorted(self.node_ids, node_id))
+            row = at if at < self.n and self.node_ids[at] == node_id else -1
+        if row < 0:
+            raise ValueError(f"node {node_id} is not in this view ({self.n:,} nodes)")
+        return row
+
+    def attribute_names(self) -> list:
+        return self.graph.attribute.names()
+
+    def node_info(self, row: int) -> dict:
+        """The node at ``row``: its id, its label and every attribute (nulls left out)."""
+        values = {name: json_value(v) for name, v in self.graph.attribute.row(row).items()
+                  if v is not None}
+        label = self.look.label if self.look else None
+        return {"node": row, "id": int(self.node_ids[row]),
+                "label": None if label is None else values.get(label), "attributes": values}
+
+
+def legend_json(legend) -> dict | None:
+    if legend is None:
+        return None
+    if legend.entries is not None:
+        return {"title": legend.title, "entries": [
+            {"text": text, "color": css_color(argb)} for text, argb, _ in legend.entries]}
+    low, high, stops = legend.ramp
+    return {"title": legend.title, "ramp": {"low": json_value(low), "high": json_value(high),
+                                            "stops": [css_color(c) for c in stops]}}
+
+
+def check_positions(positions: np.ndarray, node_ids: np.ndarray) -> None:
+    bad = ~np.isfinite(positions).all(1)
+    if bad.any():
+        first = int(node_ids[np.argmax(bad)])
+        raise ValueError(f"the layout gives node {first} a position that is not a finite "
+                         f"number ({int(bad.sum())} such node(s)); fix or recompute the "
+                         f"layout (obj.viz.compute_layout())")
+
+
+def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphScene:
+    """Check every argument, lay the graph out and resolve its look; no server yet."""
+    get_theme(theme)
+    Style.from_kwargs(style, "interactive")     # unknown keywords fail before a layout
+    graph = viz.graph_input()
+    positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
+    check_positions(positions, graph.node_ids)
+    scene = GraphScene(graph, positions, _nodes_table(viz))
+    scene.look = scene.styled(theme, **style)
+    return scene
+
+
+def _nodes_table(viz):
+    """The nodes table the server also offers at its root (the table view)."""
+    source = viz._owner._viz_source()
+    nodes = getattr(source, "nodes", None)
+    return nodes.table() if nodes is not None and hasattr(nodes, "table") else None
+
+
+def interactive(viz, layout="force_directed", theme: str = "light", port: int = 0,
+                open_browser: bool = False, layout_params: dict | None = None,
+                host: str = "127.0.0.1", **style):
+    """Serve the graph view (see ``VizModule.interactive``)."""
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+        raise ValueError(f"port must be an int in 0..65535, got {port!r}")
+    scene = build_scene(viz, layout, theme, layout_params, style)
+    from groggy.web.graphview import serve_scene   # the declared seam up into web
+    return serve_scene(scene, port=port, host=host, open_browser=open_browser)

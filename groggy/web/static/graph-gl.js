@@ -1,0 +1,249 @@
+// WebGL2 drawing of the graph view: edges as lines, nodes as instanced discs with an
+// outline (antialiased in the fragment shader). Positions are uploaded once; a redraw
+// only sets the camera uniforms.
+import { rgba } from "./graph-view.js";
+
+const EDGE_VS = `#version 300 es
+layout(location=0) in vec2 pos;
+layout(location=1) in vec4 color;
+uniform vec2 center; uniform float zoom; uniform vec2 viewport;
+out vec4 vColor;
+void main() {
+  vec2 s = (pos - center) * zoom;
+  gl_Position = vec4(2.0 * s.x / viewport.x, 2.0 * s.y / viewport.y, 0.0, 1.0);
+  vColor = color;
+}`;
+const EDGE_FS = `#version 300 es
+precision mediump float;
+in vec4 vColor; uniform vec4 override; uniform float alpha;
+out vec4 outColor;
+void main() {
+  vec4 c = override.a > 0.0 ? override : vColor;
+  outColor = vec4(c.rgb * c.a * alpha, c.a * alpha);
+}`;
+const NODE_VS = `#version 300 es
+layout(location=0) in vec2 corner;
+layout(location=1) in vec2 pos;
+layout(location=2) in vec4 color;
+layout(location=3) in float size;
+layout(location=4) in float flag;
+uniform vec2 center; uniform float zoom; uniform vec2 viewport; uniform float scale;
+out vec2 vOffset; out float vRadius; out vec4 vColor; out float vFlag;
+void main() {
+  float r = max(max(size * 0.5 * scale, 1.0), flag > 1.5 ? 6.0 : (flag > 0.5 ? 4.5 : 0.0));
+  vec2 offset = corner * (r + 1.5);
+  vec2 s = (pos - center) * zoom;
+  gl_Position = vec4(2.0 * (s.x + offset.x) / viewport.x, 2.0 * (s.y - offset.y) / viewport.y, 0.0, 1.0);
+  vOffset = offset; vRadius = r; vColor = color; vFlag = flag;
+}`;
+const NODE_FS = `#version 300 es
+precision mediump float;
+in vec2 vOffset; in float vRadius; in vec4 vColor; in float vFlag;
+uniform vec4 stroke; uniform vec4 ring; uniform float dim;
+out vec4 outColor;
+void main() {
+  float d = length(vOffset);
+  float edge = clamp(vRadius - d + 0.5, 0.0, 1.0);
+  if (edge <= 0.0) discard;
+  float width = vFlag > 1.5 ? 2.5 : (vFlag > 0.5 ? 1.5 : (vRadius > 3.0 ? 1.0 : 0.0));
+  vec4 line = vFlag > 0.5 ? ring : stroke;
+  float inner = clamp(vRadius - width - d + 0.5, 0.0, 1.0);
+  vec4 c = width > 0.0 ? mix(line, vColor, inner) : vColor;
+  float a = c.a * edge * (dim > 0.5 && vFlag < 0.5 ? 0.25 : 1.0);
+  outColor = vec4(c.rgb * a, a);
+}`;
+
+function compile(gl, vs, fs) {
+  const prog = gl.createProgram();
+  for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]]) {
+    const sh = gl.createShader(type);
+    gl.shaderSource(sh, src); gl.compileShader(sh);
+    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(sh));
+    gl.attachShader(prog, sh);
+  }
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog));
+  const uniforms = {};
+  const count = gl.getProgramParameter(prog, gl.ACTIVE_UNIFORMS);
+  for (let i = 0; i < count; i++) {
+    const name = gl.getActiveUniform(prog, i).name;
+    uniforms[name] = gl.getUniformLocation(prog, name);
+  }
+  return { prog, uniforms };
+}
+
+export class GLRenderer {
+  // throws when WebGL2 is missing: the caller falls back to Canvas 2D
+  constructor(canvas) {
+    const gl = canvas.getContext("webgl2", { antialias: true, premultipliedAlpha: true, alpha: true });
+    if (!gl) throw new Error("WebGL2 is not available");
+    this.kind = "webgl";
+    this.gl = gl; this.canvas = canvas;
+    this.edgeProg = compile(gl, EDGE_VS, EDGE_FS);
+    this.nodeProg = compile(gl, NODE_VS, NODE_FS);
+    this.buf = {};
+    for (const name of ["corner", "pos", "color", "size", "flag", "edgePos", "edgeColor", "hotPos",
+                        "topPos", "topColor", "topSize", "topFlag"])
+      this.buf[name] = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.corner);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    this.n = 0; this.m = 0; this.hot = 0; this.dim = false;
+    this.nodeVao = gl.createVertexArray(); this.edgeVao = gl.createVertexArray();
+    this.hotVao = gl.createVertexArray();
+    this.topVao = gl.createVertexArray(); this.top = 0;
+  }
+
+  _attr(loc, buffer, size, type, normalized, divisor) {
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, size, type, normalized, 0, 0);
+    gl.vertexAttribDivisor(loc, divisor);
+  }
+
+  // one instanced disc per item of the four named buffers
+  _nodeAttrs(vao, pos, color, size, flag) {
+    const gl = this.gl;
+    gl.bindVertexArray(vao);
+    this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf[pos], 2, gl.FLOAT, false, 1);
+    this._attr(2, this.buf[color], 4, gl.UNSIGNED_BYTE, true, 1);
+    this._attr(3, this.buf[size], 1, gl.FLOAT, false, 1);
+    this._attr(4, this.buf[flag], 1, gl.UNSIGNED_BYTE, false, 1);
+  }
+
+  _upload(name, data) {
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf[name]);
+    gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
+  }
+
+  // graph: {n, m, positions, edges}; positions never change afterwards
+  setGraph(graph) {
+    const gl = this.gl;
+    this.graph = graph; this.n = graph.n; this.m = graph.m;
+    this._upload("pos", graph.positions);
+    this._upload("flag", new Uint8Array(Math.max(graph.n, 1)));
+    this._nodeAttrs(this.nodeVao, "pos", "color", "size", "flag");
+    // edges of one colour: lines indexed straight into the node positions (no copy)
+    gl.bindVertexArray(this.edgeVao);
+    this._attr(0, this.buf.pos, 2, gl.FLOAT, false, 0);
+    gl.disableVertexAttribArray(1);
+    this.edgeIndex = gl.createBuffer();
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.edgeIndex);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, graph.edges, gl.STATIC_DRAW);
+    // edges of many colours: each edge's two ends with its colour (built in setLook)
+    this.colorEdgeVao = gl.createVertexArray();
+    gl.bindVertexArray(this.colorEdgeVao);
+    this._attr(0, this.buf.edgePos, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 0);
+    // the highlighted nodes again, drawn last so that no faded node covers them
+    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
+    gl.bindVertexArray(this.hotVao);
+    this._attr(0, this.buf.hotPos, 2, gl.FLOAT, false, 0);
+    gl.disableVertexAttribArray(1);
+    gl.bindVertexArray(null);
+  }
+
+  // look: {colors (n*4 u8), sizes (f32), edgeColors (m*4 u8 or null), edgeColor, theme colours}
+  setLook(look) {
+    this.look = look;
+    this._upload("color", look.colors);
+    this._upload("size", look.sizes);
+    if (this.highlight) this.setHighlight(this.highlight);   // its nodes' colours and sizes
+    if (!look.edgeColors) return;
+    const m = this.m, ec = new Uint8Array(8 * m), ep = new Float32Array(4 * m);
+    const p = this.graph.positions, e = this.graph.edges;
+    for (let k = 0; k < 2 * m; k++) {
+      ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1];
+      for (let c = 0; c < 4; c++) ec[4 * k + c] = look.edgeColors[4 * (k >> 1) + c];
+    }
+    this._upload("edgePos", ep);
+    this._upload("edgeColor", ec);
+  }
+
+  // highlight: {flags, edges} from Incidence.highlight, or null
+  setHighlight(highlight) {
+    this.highlight = highlight;
+    this.dim = !!highlight;
+    this._upload("flag", highlight ? highlight.flags : new Uint8Array(Math.max(this.n, 1)));
+    const hot = highlight ? highlight.edges : new Uint32Array(0);
+    const hp = new Float32Array(4 * hot.length), p = this.graph.positions, e = this.graph.edges;
+    hot.forEach((edge, j) => {
+      for (let s = 0; s < 2; s++) {
+        const v = e[2 * edge + s];
+        hp[4 * j + 2 * s] = p[2 * v]; hp[4 * j + 2 * s + 1] = p[2 * v + 1];
+      }
+    });
+    this._upload("hotPos", hp);
+    this.hot = hot.length;
+    const top = [];
+    if (highlight) highlight.flags.forEach((f, i) => { if (f) top.push(i); });
+    // selected last: on top of its neighbours
+    top.sort((a, b) => highlight.flags[a] - highlight.flags[b]);
+    const tp = new Float32Array(2 * top.length), tc = new Uint8Array(4 * top.length);
+    const ts = new Float32Array(top.length), tf = new Uint8Array(top.length);
+    top.forEach((v, j) => {
+      tp[2 * j] = p[2 * v]; tp[2 * j + 1] = p[2 * v + 1];
+      for (let c = 0; c < 4; c++) tc[4 * j + c] = this.look.colors[4 * v + c];
+      ts[j] = this.look.sizes[v]; tf[j] = highlight.flags[v];
+    });
+    this._upload("topPos", tp); this._upload("topColor", tc);
+    this._upload("topSize", ts); this._upload("topFlag", tf);
+    this.top = top.length;
+  }
+
+  draw(camera, colors) {
+    const gl = this.gl, dpr = window.devicePixelRatio || 1;
+    const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
+    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
+    gl.viewport(0, 0, w, h);
+    const bg = rgba(colors.background);
+    gl.clearColor(bg[0] * bg[3], bg[1] * bg[3], bg[2] * bg[3], bg[3]);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    const common = (u) => {
+      gl.uniform2f(u.center, camera.cx, camera.cy);
+      gl.uniform1f(u.zoom, camera.zoom);
+      gl.uniform2f(u.viewport, camera.width, camera.height);
+    };
+    const e = this.edgeProg;
+    gl.useProgram(e.prog); common(e.uniforms);
+    gl.uniform1f(e.uniforms.alpha, this.dim ? 0.2 : 1);
+    if (this.m && this.look.edgeColors) {
+      gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
+      gl.bindVertexArray(this.colorEdgeVao);
+      gl.drawArrays(gl.LINES, 0, 2 * this.m);
+    } else if (this.m) {
+      gl.uniform4f(e.uniforms.override, ...rgba(this.look.edgeColor));
+      gl.bindVertexArray(this.edgeVao);
+      gl.vertexAttrib4f(1, 0, 0, 0, 0);    // a transparent edge colour stays transparent
+      gl.drawElements(gl.LINES, 2 * this.m, gl.UNSIGNED_INT, 0);
+    }
+    if (this.hot) {
+      // the highlighted nodes again, drawn last so that no faded node covers them
+    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
+    gl.bindVertexArray(this.hotVao);
+      gl.vertexAttrib4f(1, 0, 0, 0, 0);
+      gl.uniform4f(e.uniforms.override, ...rgba(colors.foreground));
+      gl.uniform1f(e.uniforms.alpha, 0.9);
+      gl.drawArrays(gl.LINES, 0, 2 * this.hot);
+    }
+    const nd = this.nodeProg;
+    gl.useProgram(nd.prog); common(nd.uniforms);
+    gl.uniform1f(nd.uniforms.scale, camera.nodeScale());
+    gl.uniform4f(nd.uniforms.stroke, ...rgba(colors.node_stroke));
+    gl.uniform4f(nd.uniforms.ring, ...rgba(colors.foreground));
+    gl.uniform1f(nd.uniforms.dim, this.dim ? 1 : 0);
+    if (this.n) {
+      gl.bindVertexArray(this.nodeVao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.n);
+    }
+    if (this.top) {
+      gl.bindVertexArray(this.topVao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.top);
+    }
+    gl.bindVertexArray(null);
+  }
+}

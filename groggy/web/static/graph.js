@@ -1,0 +1,335 @@
+// The graph view page: connects, receives the graph once as binary frames of typed
+// arrays, draws it (WebGL2, or Canvas 2D as the fallback), and handles zoom, pan, fit,
+// hover (attributes asked of the server), click selection and the theme. The test hook
+// is window.groggy.graph (docs/protocol.md, "Graph view").
+import { Camera, HitGrid, Incidence } from "./graph-view.js";
+import { GLRenderer } from "./graph-gl.js";
+import { CanvasRenderer } from "./graph-canvas.js";
+import { applyTheme } from "./theme.js";
+
+const $ = (sel) => document.querySelector(sel);
+const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
+const statusEl = $(".gg-graph-status"), tooltip = $(".gg-graph-tooltip");
+const legendEl = $(".gg-graph-legend"), errorEl = $(".gg-graph-error");
+const themeSelect = $(".gg-graph-theme");
+const fmt = new Intl.NumberFormat("en-US");
+
+const camera = new Camera();
+let renderer = null, graph = null, look = null, grid = null, incidence = null;
+let colors = null, selection = [], highlight = null, idToRow = null;
+let socket = null, nextId = 1;
+const pending = new Map();          // request_id -> resolve
+let frameQueue = [], expect = null; // binary frames still to come for `expect`
+const frameTimes = [];
+let paintWaiters = [], scheduled = false;
+let resolveReady;
+const ready = new Promise((r) => { resolveReady = r; });
+
+// ------------------------------------------------------------------ renderer
+function makeRenderer() {
+  const want = new URLSearchParams(location.search).get("renderer");
+  if (want !== "canvas") {
+    try { return new GLRenderer(canvas); } catch (err) { console.warn("groggy: " + err.message + "; drawing with Canvas 2D"); }
+  }
+  return new CanvasRenderer(canvas);
+}
+
+// ------------------------------------------------------------------ drawing
+function redraw() {
+  return new Promise((resolve) => {
+    paintWaiters.push(resolve);
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      const t0 = performance.now();
+      if (renderer && graph) renderer.draw(camera, colors);
+      frameTimes.push(performance.now() - t0);
+      if (frameTimes.length > 240) frameTimes.shift();
+      const waiters = paintWaiters; paintWaiters = [];
+      waiters.forEach((w) => w());
+    });
+  });
+}
+
+function resize() {
+  const r = stage.getBoundingClientRect();
+  camera.resize(r.width, r.height);
+}
+
+// ------------------------------------------------------------------ socket
+function wsUrl() {
+  const token = location.pathname.split("/")[1];
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/${token}/graph/ws`;
+}
+
+function send(msg) {
+  const id = nextId++;
+  socket.send(JSON.stringify({ ...msg, request_id: id }));
+  return new Promise((resolve) => pending.set(id, resolve));
+}
+
+function connect() {
+  socket = new WebSocket(wsUrl());
+  socket.binaryType = "arraybuffer";
+  socket.onopen = () => send({ type: "GraphHello", theme: null });
+  socket.onmessage = (ev) => (typeof ev.data === "string" ? onJson(JSON.parse(ev.data)) : onFrame(ev.data));
+  socket.onclose = () => { statusEl.textContent = "disconnected from the server"; };
+}
+
+function onJson(msg) {
+  if (msg.type === "Error") showError(msg.message);
+  if (msg.frames && msg.frames.length) { expect = msg; frameQueue = []; }
+  else handle(msg, {});
+}
+
+function onFrame(buf) {
+  const tag = String.fromCharCode(...new Uint8Array(buf, 0, 4));
+  const count = new DataView(buf).getUint32(4, true);
+  const body = buf.slice(8);
+  const arrays = { NPOS: () => new Float32Array(body), EDGE: () => new Uint32Array(body),
+                   NCOL: () => new Uint8Array(body), NSIZ: () => new Float32Array(body),
+                   ECOL: () => new Uint8Array(body), NIDS: () => new Float64Array(body) };
+  if (!expect || !arrays[tag]) return;
+  frameQueue.push([tag, arrays[tag](), count]);
+  if (frameQueue.length === expect.frames.length) {
+    const msg = expect, got = Object.fromEntries(frameQueue.map(([t, a]) => [t, a]));
+    expect = null; frameQueue = [];
+    handle(msg, got);
+  }
+}
+
+function handle(msg, frames) {
+  const done = msg.request_id != null && pending.get(msg.request_id);
+  if (done) pending.delete(msg.request_id);
+  if (msg.type === "GraphInit") init(msg, frames);
+  else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
+  else if (msg.type === "Select") select(msg.nodes, false, false);
+  if (done) done(msg);
+}
+
+function showError(text) {
+  errorEl.textContent = text; errorEl.hidden = false;
+  clearTimeout(showError.timer);
+  showError.timer = setTimeout(() => { errorEl.hidden = true; }, 6000);
+}
+
+// ------------------------------------------------------------------ state
+function init(msg, frames) {
+  renderer = renderer || makeRenderer();
+  graph = { n: msg.nodes, m: msg.edges, positions: frames.NPOS, edges: frames.EDGE,
+            bounds: msg.bounds, ids: frames.NIDS || null };
+  idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
+  renderer.setGraph(graph);
+  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
+  incidence = new Incidence(graph.edges, graph.n);
+  themeSelect.replaceChildren(...msg.themes.map((t) => new Option(t, t)));
+  setLook(msg, frames);
+  resize(); camera.fit(graph.bounds);
+  $(".gg-graph-empty").hidden = graph.n > 0;
+  select(msg.selected || [], false, false);
+  redraw().then(() => resolveReady());
+}
+
+function setLook(msg, frames) {
+  look = { colors: frames.NCOL, sizes: frames.NSIZ, edgeColors: frames.ECOL || null,
+           edgeColor: msg.edge_color, label: msg.label, theme: msg.theme };
+  look.maxSize = look.sizes.reduce((a, b) => Math.max(a, b), 0);
+  colors = msg.colors;
+  renderer.setLook(look);
+  applyTheme(msg.theme);
+  themeSelect.value = msg.theme;
+  drawLegend(msg.legend);
+  redraw();
+}
+
+function drawLegend(legend) {
+  legendEl.hidden = !legend;
+  legendEl.replaceChildren();
+  if (!legend) return;
+  // built with DOM nodes and element.style: the page's CSP refuses style="" attributes
+  const line = (cls) => legendEl.appendChild(Object.assign(document.createElement("div"),
+                                                           cls ? { className: cls } : {}));
+  line().appendChild(document.createElement("b")).textContent = legend.title;
+  if (legend.entries) {
+    for (const e of legend.entries.slice(0, 20)) {
+      const row = line();
+      row.appendChild(Object.assign(document.createElement("span"),
+                                    { className: "gg-swatch" })).style.background = e.color;
+      row.append(String(e.text));
+    }
+    if (legend.entries.length > 20) line().textContent = `… ${legend.entries.length - 20} more`;
+  } else {
+    const r = legend.ramp;
+    line("gg-ramp").style.background = `linear-gradient(to right,${r.stops.join(",")})`;
+    line().textContent = `${r.low} … ${r.high}`;
+  }
+}
+
+function esc(v) {
+  return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function idOf(row) { return graph.ids ? graph.ids[row] : row; }
+function rowOf(id) {
+  if (idToRow) return idToRow.has(id) ? idToRow.get(id) : null;
+  return Number.isInteger(id) && id >= 0 && id < graph.n ? id : null;
+}
+
+function updateStatus() {
+  let text = `${fmt.format(graph.n)} node${graph.n === 1 ? "" : "s"} · ${fmt.format(graph.m)} edge${graph.m === 1 ? "" : "s"}`;
+  if (selection.length === 1) {
+    const nb = highlight.flags.reduce((a, f) => a + (f === 1), 0);
+    text += ` · node ${idOf(selection[0])} selected, ${fmt.format(nb)} neighbour${nb === 1 ? "" : "s"}`;
+  } else if (selection.length) text += ` · ${fmt.format(selection.length)} nodes selected`;
+  statusEl.textContent = text;
+}
+
+// rows: node rows; add: shift-click; tell: report to the server
+function select(rows, add, tell) {
+  const next = add ? [...new Set([...selection, ...rows])] : [...new Set(rows)];
+  selection = next.filter((r) => r >= 0 && r < graph.n);
+  highlight = selection.length ? incidence.highlight(selection, graph.n) : null;
+  renderer.setHighlight(highlight);
+  updateStatus();
+  const painted = redraw();
+  return tell ? Promise.all([painted, send({ type: "Select", nodes: selection })]) : painted;
+}
+
+// ------------------------------------------------------------------ interaction
+function pointer(ev) {
+  const r = canvas.getBoundingClientRect();
+  return [ev.clientX - r.left, ev.clientY - r.top];
+}
+
+function hitAt(x, y) { return graph ? grid.nearest(camera, x, y, look.sizes, look.maxSize) : null; }
+
+let drag = null, hovered = null, hoverSeq = 0;
+
+canvas.addEventListener("wheel", (ev) => {
+  ev.preventDefault();
+  const [x, y] = pointer(ev);
+  camera.zoomAt(Math.exp(-ev.deltaY * 0.0015), x, y);
+  hideTooltip(); redraw();
+}, { passive: false });
+
+canvas.addEventListener("pointerdown", (ev) => {
+  canvas.setPointerCapture(ev.pointerId);
+  drag = { x: ev.clientX, y: ev.clientY, moved: false };
+});
+
+canvas.addEventListener("pointermove", (ev) => {
+  if (drag) {
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (drag.moved || Math.hypot(dx, dy) > 3) {
+      drag.moved = true; canvas.classList.add("gg-dragging");
+      camera.pan(dx, dy); drag.x = ev.clientX; drag.y = ev.clientY;
+      hideTooltip(); redraw();
+    }
+    return;
+  }
+  const [x, y] = pointer(ev);
+  hover(hitAt(x, y), x, y);
+});
+
+canvas.addEventListener("pointerup", (ev) => {
+  const click = drag && !drag.moved;
+  drag = null; canvas.classList.remove("gg-dragging");
+  if (!click || !graph) return;
+  const [x, y] = pointer(ev);
+  const row = hitAt(x, y);
+  if (row === null) { if (!ev.shiftKey) select([], false, true); }
+  else select([row], ev.shiftKey, true);
+});
+
+canvas.addEventListener("pointerleave", () => { if (!drag) hover(null); });
+
+function hover(row, x, y) {
+  if (row === hovered) { if (row !== null) placeTooltip(x, y); return; }
+  hovered = row;
+  if (row === null) { hideTooltip(); return; }
+  const seq = ++hoverSeq;
+  send({ type: "NodeInfo", node: row }).then((info) => {
+    if (seq !== hoverSeq || info.type !== "NodeInfo") return;
+    const title = info.label != null ? `${esc(info.label)} <span>(node ${info.id})</span>` : `node ${info.id}`;
+    const rows = Object.entries(info.attributes).slice(0, 30)
+      .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
+    tooltip.innerHTML = `<div class="gg-tip-title"><b>${title}</b></div><table>${rows}</table>`;
+    tooltip.dataset.node = String(info.id);
+    tooltip.hidden = false;
+    placeTooltip(x, y);
+  });
+}
+
+function placeTooltip(x, y) {
+  const w = tooltip.offsetWidth, h = tooltip.offsetHeight;
+  tooltip.style.left = `${Math.min(x + 14, camera.width - w - 4)}px`;
+  tooltip.style.top = `${y + 14 + h > camera.height ? Math.max(y - h - 10, 0) : y + 14}px`;
+}
+
+function hideTooltip() { tooltip.hidden = true; delete tooltip.dataset.node; hovered = null; hoverSeq++; }
+
+function fit() { if (graph) { camera.fit(graph.bounds); redraw(); } }
+
+$(".gg-graph-fit").addEventListener("click", fit);
+themeSelect.addEventListener("change", () => send({ type: "ThemeChange", theme: themeSelect.value }));
+window.addEventListener("keydown", (ev) => {
+  if (ev.target instanceof HTMLSelectElement || !graph) return;
+  const step = 60, k = ev.key;
+  if (k === "f" || k === "F") fit();
+  else if (k === "+" || k === "=") camera.zoomAt(1.25, camera.width / 2, camera.height / 2);
+  else if (k === "-") camera.zoomAt(0.8, camera.width / 2, camera.height / 2);
+  else if (k === "ArrowLeft") camera.pan(step, 0);
+  else if (k === "ArrowRight") camera.pan(-step, 0);
+  else if (k === "ArrowUp") camera.pan(0, step);
+  else if (k === "ArrowDown") camera.pan(0, -step);
+  else if (k === "Escape") { select([], false, true); return; }
+  else return;
+  ev.preventDefault(); redraw();
+});
+window.addEventListener("resize", () => { resize(); redraw(); });
+
+// ------------------------------------------------------------------ test hook
+function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null; }
+
+window.groggy = window.groggy || {};
+window.groggy.graph = {
+  ready,
+  stats: () => ({ nodes: graph ? graph.n : 0, edges: graph ? graph.m : 0, mode: "vector",
+                  renderer: renderer ? renderer.kind : null }),
+  // CSS px in the window, or null when the node is not in view
+  screenPosition(id) {
+    const row = graph ? rowOf(id) : null;
+    if (row === null) return null;
+    const [x, y] = camera.toScreen(graph.positions[2 * row], graph.positions[2 * row + 1]);
+    if (x < 0 || y < 0 || x > camera.width || y > camera.height) return null;
+    const r = canvas.getBoundingClientRect();
+    return { x: x + r.left, y: y + r.top };
+  },
+  nodeAt(x, y) {
+    const r = canvas.getBoundingClientRect(), row = hitAt(x - r.left, y - r.top);
+    return Promise.resolve(row === null ? null : idOf(row));
+  },
+  flyTo(id) {
+    const row = graph ? rowOf(id) : null;
+    if (row === null) return Promise.reject(new Error(`no node ${id} in this view`));
+    camera.set(graph.positions[2 * row], graph.positions[2 * row + 1], Math.max(camera.zoom, camera.fitZoom * 4));
+    return redraw();
+  },
+  setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
+  viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
+  frameStats() {
+    const s = [...frameTimes].sort((a, b) => a - b);
+    return { count: s.length, median: percentile(s, 0.5), p95: percentile(s, 0.95), times: [...frameTimes] };
+  },
+  selected: () => selection.map(idOf),
+  highlighted: () => (highlight ? { nodes: [...highlight.flags].flatMap((f, i) => (f === 1 ? [idOf(i)] : [])),
+                                    edges: highlight.edges.length } : { nodes: [], edges: 0 }),
+  select: (ids, add = false) => select(ids.map(rowOf).filter((r) => r !== null), add, true),
+  theme: () => (look ? look.theme : null),
+  send: (msg) => send(msg),
+  painted: () => redraw(),
+};
+
+resize();
+connect();
