@@ -17,8 +17,8 @@ import pytest
 import groggy as gg
 from groggy.web import Server
 
-from web_helpers import (RECORD_CSP_VIOLATIONS, big_graph, csp_violations, expected_big_row,
-                         http_get, launch_chromium)
+from web_helpers import (RECORD_CSP_VIOLATIONS, WatchedPages, big_graph, csp_violations,
+                         expected_big_row, http_get, launch_chromium)
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -45,30 +45,17 @@ def big():
 def open_page(browser):
     """open_page(url) -> a page showing ``url`` with its first rows painted. Uncaught
     errors in the page, and anything its Content-Security-Policy blocked, fail the test."""
-    contexts, pages, errors = [], [], []
+    watched = WatchedPages(browser, WAIT_MS)
 
     def opener(url):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-        contexts.append(ctx)
-        page = ctx.new_page()
-        pages.append(page)
-        page.set_default_timeout(WAIT_MS)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda msg: errors.append(msg.text)
-                if "Content Security Policy" in msg.text else None)
-        page.add_init_script(RECORD_CSP_VIOLATIONS)
+        page = watched.new(1280, 800)
         page.goto(url)
         page.wait_for_function("() => window.groggy !== undefined")
         page.evaluate("() => window.groggy.ready")
         return page
 
     yield opener
-    for page in pages:
-        if not page.is_closed():
-            errors.extend(csp_violations(page))
-    for ctx in contexts:
-        ctx.close()
-    assert errors == [], errors
+    watched.close()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -25,7 +25,7 @@ from groggy.viz.layout import Layout
 from groggy.viz.style import Style, default_node_size, node_style, parse_color
 from groggy.web.graphview import VizHandle
 
-from web_helpers import RECORD_CSP_VIOLATIONS, csp_violations, http_get, launch_chromium
+from web_helpers import WatchedPages, http_get, launch_chromium
 
 ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -238,17 +238,11 @@ def browser():
 @pytest.fixture
 def open_graph(browser):
     """open_graph(view, renderer) -> a page with the view's first frame painted;
-    uncaught page errors fail the test."""
-    contexts, errors, pages = [], [], []
+    uncaught page errors and CSP violations fail the test."""
+    watched = WatchedPages(browser, WAIT_MS)
 
     def opener(view, renderer="webgl", size=(1000, 700)):
-        ctx = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        contexts.append(ctx)
-        page = ctx.new_page()
-        pages.append(page)
-        page.set_default_timeout(WAIT_MS)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.add_init_script(RECORD_CSP_VIOLATIONS)  # the page must live with its CSP
+        page = watched.new(*size)  # the page must live with its CSP, without errors
         page.goto(view.url + ("?renderer=canvas" if renderer == "canvas" else ""))
         page.wait_for_function("() => window.groggy && window.groggy.graph")
         page.evaluate("() => window.groggy.graph.ready")
@@ -256,12 +250,7 @@ def open_graph(browser):
         return page
 
     yield opener
-    for page in pages:
-        if not page.is_closed():
-            errors.extend(csp_violations(page))
-    for ctx in contexts:
-        ctx.close()
-    assert errors == [], errors
+    watched.close()
 
 
 def pixels(page) -> np.ndarray:

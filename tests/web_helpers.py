@@ -173,3 +173,32 @@ document.addEventListener("securitypolicyviolation", (e) =>
 
 def csp_violations(page) -> list:
     return page.evaluate("() => window.__cspViolations")
+
+
+class WatchedPages:
+    """Pages in their own contexts whose uncaught errors and Content-Security-Policy
+    violations are collected; ``close()`` fails the test if there were any."""
+
+    def __init__(self, browser, wait_ms: int):
+        self.browser, self.wait_ms = browser, wait_ms
+        self.contexts, self.pages, self.errors = [], [], []
+
+    def new(self, width: int, height: int):
+        ctx = self.browser.new_context(viewport={"width": width, "height": height})
+        self.contexts.append(ctx)
+        page = ctx.new_page()
+        self.pages.append(page)
+        page.set_default_timeout(self.wait_ms)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("console", lambda msg: self.errors.append(msg.text)
+                if "Content Security Policy" in msg.text else None)
+        page.add_init_script(RECORD_CSP_VIOLATIONS)
+        return page
+
+    def close(self) -> None:
+        for page in self.pages:
+            if not page.is_closed():
+                self.errors.extend(csp_violations(page))
+        for ctx in self.contexts:
+            ctx.close()
+        assert self.errors == [], self.errors
