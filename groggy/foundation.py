@@ -732,11 +732,16 @@ class BaseArray(_View, metaclass=ABCMeta):
         [False, True, True]
         """
         values = list(values)
-        wanted = [v for v in values if v is not None]
-        mask = np.zeros(len(self), dtype=bool)
-        for v in dict.fromkeys(wanted):  # one kernel pass per distinct wanted value
-            mask |= query.compare(self._values(), "==", v, self.name)
-        if len(wanted) < len(values):
+        wanted = list(dict.fromkeys(v for v in values if v is not None))
+        with_nulls = any(v is None for v in values)
+        column = self._values()
+        if self.kind in ("int64", "float64", "bool") and all(map(query.is_number, wanted)):
+            mask = np.isin(column[0], wanted) & ~self.is_null()  # one hashed/sorted pass
+        else:  # one kernel pass per wanted string (or a clear error for a wrong kind)
+            mask = np.zeros(len(self), dtype=bool)
+            for v in wanted:
+                mask |= query.compare(column, "==", v, self.name)
+        if with_nulls:
             mask |= self.is_null()
         return self._mask_array(mask)
 

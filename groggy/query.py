@@ -117,7 +117,7 @@ def _kind_of(values) -> str:
     return "object" if values.dtype == object else "number"
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating, np.bool_))
 
 
@@ -155,7 +155,7 @@ def compare(column, op: str, literal, name: str) -> np.ndarray:
             mask = values.equals(literal)
             return (mask if op == "==" else ~mask) & present
         return _OPS[op](values.order(literal), 0) & present
-    if kind == "number" and not _is_number(literal):
+    if kind == "number" and not is_number(literal):
         raise TypeError(f"column {name!r} holds numbers; cannot compare it with "
                         f"{literal!r} (a {type(literal).__name__})")
     return _elementwise(values, op, literal, name) & present
