@@ -839,15 +839,20 @@ class BaseArray(_View, metaclass=ABCMeta):
                                        "count": ArrayColumn("count", counts[order])},
                                       counts.size), config=self._config)
 
+    def _extreme(self, largest: bool):
+        if self.kind in ("int64", "float64", "bool"):  # one pass, no sort
+            values = self._column.data[self._present_rows()]
+            return (values.max() if largest else values.min()).item() if values.size else None
+        values = self._distinct()[0]
+        return values.to_list([len(values) - 1 if largest else 0])[0] if len(values) else None
+
     def min(self):
         """The smallest value (strings in code point order); None if there is none."""
-        values = self._distinct()[0]
-        return values.to_list([0])[0] if len(values) else None
+        return self._extreme(largest=False)
 
     def max(self):
         """The largest value (strings in code point order); None if there is none."""
-        values = self._distinct()[0]
-        return values.to_list([len(values) - 1])[0] if len(values) else None
+        return self._extreme(largest=True)
 
     def to_pandas(self):
         pd = require("pandas", "to_pandas")
