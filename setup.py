@@ -24,7 +24,7 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster"]
+KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster", "_wire"]
 PARALLEL = {"_layout", "_raster"}  # kernels with prange loops
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy._core import _graph, _sort, _strings
+from groggy._core import _graph, _sort, _strings, _wire
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
            "strings_contain", "strings_equal", "strings_compare", "strings_affix",
@@ -346,3 +346,38 @@ def string_ranks(offsets, data, rows):
     codes = np.empty(rows.size, dtype=np.int64)
     _sort.string_ranks(offsets, data, rows, order, codes, np.empty(rows.size, dtype=np.uint64))
     return order, codes
+
+
+# ---------------------------------------------------------------------- bit codes
+RICE_RAW_BITS = 48   # _wire.pyx: a quotient of 9 or more escapes to a raw 48-bit value
+
+
+def _rice_args(values, k: int) -> np.ndarray:
+    v = np.ascontiguousarray(values, dtype=np.uint64)
+    if not 0 <= int(k) < RICE_RAW_BITS:
+        raise ValueError(f"the Rice parameter must be in 0..{RICE_RAW_BITS - 1}, got {k}")
+    if v.size and int(v.max()) >> RICE_RAW_BITS:
+        raise ValueError(f"a value of {int(v.max())} does not fit the {RICE_RAW_BITS}-bit escape")
+    return v
+
+
+def rice_bits(values, k: int) -> int:
+    """Length in bits of ``values`` as Rice codes with parameter ``k``."""
+    return int(_wire.rice_bits(_rice_args(values, k), int(k)))
+
+
+def rice_encode(values, k: int) -> bytes:
+    """``values`` (< 2**48) as Rice codes with parameter ``k``, most significant bit first:
+    the quotient ``v >> k`` in unary (ones closed by a zero), then ``k`` low bits; a
+    quotient of 9 or more is written as 9 ones and the value in 48 bits. Eight zero bytes
+    pad the end, so a reader may look ahead.
+
+    Examples
+    --------
+    >>> rice_encode(np.array([0, 5, 1]), 1).hex()   # 00 1101 01, then the padding
+    '350000000000000000'
+    """
+    v = _rice_args(values, k)
+    out = np.zeros((rice_bits(v, k) + 7) // 8 + 8, dtype=np.uint8)
+    _wire.rice_encode(v, int(k), out)
+    return out.tobytes()

@@ -25,6 +25,7 @@ from groggy.viz.layout import Layout
 from groggy.viz.style import Style, default_node_size, node_style, parse_color
 from groggy.web.graphview import VizHandle
 
+import wire_oracle
 from web_helpers import WatchedPages, http_get, launch_chromium
 
 ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
@@ -158,31 +159,33 @@ def served():
     view.close()
 
 
-def test_first_view_is_typed_arrays_matching_the_layout_and_style(served):
+def test_first_view_is_compact_frames_matching_the_layout_and_style(served):
     g, lay, view = served
     client = GraphClient(view.url)
     head, frames = client.reply({"type": "GraphHello", "request_id": 1})
     client.close()
     assert head["type"] == "GraphInit" and head["request_id"] == 1
     assert (head["nodes"], head["edges"]) == (50, 83)
-    assert head["frames"] == ["NPOS", "EDGE", "NCOL", "NSIZ"] == list(frames)
+    assert head["frames"] == ["NPQ3", "EDGR", "NPAL", "NCIX", "NSZP", "NSZI"] == list(frames)
     assert head["attributes"] == ["club", "w"]
     assert [e["text"] for e in head["legend"]["entries"]] == CLUBS
-    pos = np.frombuffer(frames["NPOS"][1], "<f4").reshape(-1, 2)
-    np.testing.assert_allclose(pos, lay.node_positions, rtol=1e-6, atol=1e-6)
-    edges = np.frombuffer(frames["EDGE"][1], "<u4").reshape(-1, 2)
-    assert edges.tolist() == [list(e) for e in zip(g.edges.table()["source"].to_list(),
-                                                   g.edges.table()["target"].to_list())]
+    got = wire_oracle.decode(frames, head)
+    x0, y0, x1, y1 = head["bounds"]
+    # 24-bit fixed point: within half a step of the layout
+    np.testing.assert_allclose(got["positions"], lay.node_positions, rtol=0,
+                               atol=max(x1 - x0, y1 - y0) / (1 << 24))
+    # the edges as a multiset (the page numbers them in key order), self-loop and
+    # multi-edge included; the graph is undirected, so the pairs come smaller end first
+    table = g.edges.table()
+    sent = sorted(map(tuple, got["edges"].tolist()))
+    assert sent == sorted((min(a, b), max(a, b)) for a, b in zip(
+        table["source"].to_list(), table["target"].to_list()))
     # the colours and sizes the export renderer would use
     expected = node_style(g.viz.graph_input(), Style(node_color="club", node_size="w"),
                           get_theme("light"), default_node_size(50, 800, 600))
-    assert np.frombuffer(frames["NCOL"][1], np.uint8).reshape(-1, 4).tolist() == \
-        rgba_bytes(expected.colors).tolist()
-    np.testing.assert_allclose(np.frombuffer(frames["NSIZ"][1], "<f4"), expected.sizes,
-                               rtol=1e-6)
-    assert frames["NPOS"][0] == 50 and frames["EDGE"][0] == 83
-    # 8 (xy) + 4 (rgba) + 4 (size) bytes a node, 8 an edge, plus 8-byte headers
-    assert sum(len(b) + 8 for _, b in frames.values()) == 50 * 16 + 83 * 8 + 4 * 8
+    assert got["colors"].tolist() == rgba_bytes(expected.colors).tolist()
+    np.testing.assert_allclose(got["sizes"], expected.sizes, rtol=1e-6)
+    assert frames["NPQ3"][0] == 50 and frames["EDGR"][0] == 83
 
 
 @pytest.mark.parametrize("bad, words", [
@@ -212,7 +215,7 @@ def test_select_and_theme_messages(served):
     head, _ = client.reply({"type": "Select", "nodes": [4, 2, 4], "request_id": 2})
     assert head["nodes"] == [4, 2] and view.selected() == [4, 2]
     head, frames = client.reply({"type": "ThemeChange", "theme": "dark", "request_id": 3})
-    assert head["colors"]["background"] == "#1e1e1eff" and "NCOL" in frames
+    assert head["colors"]["background"] == "#1e1e1eff" and "NCIX" in frames
     client.close()
 
 

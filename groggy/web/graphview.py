@@ -4,14 +4,13 @@
 frames of typed arrays; everything else is small JSON (docs/protocol.md, "Graph view")."""
 from __future__ import annotations
 
-import struct
-
 import numpy as np
 import tornado.web
 
 from groggy.themes import THEMES
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
+from groggy.web.graphwire import edge_frame, ids_frame, palette_frames, position_frame
 from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import Server
 
@@ -19,24 +18,26 @@ MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds
 
 
 # ---------------------------------------------------------------------- wire format
-def frame(tag: bytes, count: int, data: np.ndarray) -> bytes:
-    """A binary frame: 4 ASCII bytes naming the array, its item count (uint32 little
-    endian), then the array's bytes (little endian), 8-byte aligned for typed arrays.
+class GraphWire:
+    """The scene's geometry as frames (graphwire.py), encoded once and kept: positions,
+    edges (sorted: ``edge_order`` maps the page's edge numbers to the scene's) and ids."""
 
-    Examples
-    --------
-    >>> frame(b"NSIZ", 2, np.array([1.5, 2.0], dtype="<f4")).hex()
-    '4e53495a020000000000c03f00000040'
-    """
-    return tag + struct.pack("<I", count) + np.ascontiguousarray(data).tobytes()
+    def __init__(self, scene):
+        self.geometry = [position_frame(scene.positions, scene.bounds)]
+        edges, self.edge_order = edge_frame(scene.edges, scene.n, scene.graph.directed)
+        self.geometry.append(edges)
+        if not scene.ids_are_rows:
+            self.geometry.append(ids_frame(scene.node_ids))
 
-
-def look_frames(scene, look) -> list:
-    out = [frame(b"NCOL", scene.n, look.colors),
-           frame(b"NSIZ", scene.n, look.sizes.astype("<f4"))]
-    if look.edge_colors is not None:
-        out.append(frame(b"ECOL", scene.m, look.edge_colors))
-    return out
+    def look_frames(self, look) -> list:
+        out = [*palette_frames(look.colors, (b"NPAL", b"NCIX", b"NCOL")),
+               *palette_frames(look.sizes.astype("<f4"), (b"NSZP", b"NSZI", b"NSIZ"))]
+        if look.edge_colors is not None:
+            colors = look.edge_colors
+            if self.edge_order is not None:
+                colors = colors[self.edge_order]
+            out += palette_frames(colors, (b"EPAL", b"ECIX", b"ECOL"))
+        return out
 
 
 def look_message(kind: str, look, frames: list, rid=None) -> dict:
@@ -103,12 +104,8 @@ class GraphSession:
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
 
     def initial(self, rid=None) -> list:
-        scene, look = self.scene, self.look
-        frames = [frame(b"NPOS", scene.n, scene.positions.astype("<f4")),
-                  frame(b"EDGE", scene.m, scene.edges.astype("<u4")),
-                  *look_frames(scene, look)]
-        if not scene.ids_are_rows:
-            frames.append(frame(b"NIDS", scene.n, scene.node_ids.astype("<f8")))
+        scene, look, wire = self.scene, self.look, self.server.wire
+        frames = [*wire.geometry, *wire.look_frames(look)]
         head = look_message("GraphInit", look, frames, rid)
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
                     bounds=scene.bounds, themes=list(THEMES),
@@ -118,7 +115,7 @@ class GraphSession:
 
     def restyled(self, look, rid=None, kind="ThemeChange") -> list:
         self.look, self.theme = look, look.theme
-        frames = look_frames(self.scene, look)
+        frames = self.server.wire.look_frames(look)
         return [look_message(kind, look, frames, rid), *frames]
 
     def _selected_rows(self) -> list:
@@ -157,7 +154,15 @@ class GraphServer(Server):
     def __init__(self, scene, **kwargs):
         self.scene = scene
         self.selected: list = []
+        self._wire = None
         super().__init__({"nodes": scene.nodes_table}, theme=scene.look.theme, **kwargs)
+
+    @property
+    def wire(self) -> GraphWire:
+        """The scene's frames, encoded at the first page's request."""
+        if self._wire is None:
+            self._wire = GraphWire(self.scene)
+        return self._wire
 
     @property
     def url(self) -> str:

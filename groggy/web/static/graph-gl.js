@@ -221,10 +221,8 @@ export class GLRenderer {
       gl.vertexAttrib4f(1, 0, 0, 0, 0);    // a transparent edge colour stays transparent
       gl.drawElements(gl.LINES, 2 * this.m, gl.UNSIGNED_INT, 0);
     }
-    if (this.hot) {
-      // the highlighted nodes again, drawn last so that no faded node covers them
-    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
-    gl.bindVertexArray(this.hotVao);
+    if (this.hot) {    // the selection's edges, over the faded rest
+      gl.bindVertexArray(this.hotVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);
       gl.uniform4f(e.uniforms.override, ...rgba(colors.foreground));
       gl.uniform1f(e.uniforms.alpha, 0.9);

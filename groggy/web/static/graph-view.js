@@ -109,10 +109,13 @@ export class HitGrid {
 export class Incidence {
   constructor(edges, n) {
     const m = edges.length / 2, counts = new Uint32Array(n + 1);
-    for (let e = 0; e < 2 * m; e++) counts[edges[e] + 1]++;
+    for (let e = 0; e < m; e++) {     // a self-loop is listed once at its node
+      counts[edges[2 * e] + 1]++;
+      if (edges[2 * e + 1] !== edges[2 * e]) counts[edges[2 * e + 1] + 1]++;
+    }
     for (let v = 0; v < n; v++) counts[v + 1] += counts[v];
     this.start = counts.slice();
-    this.items = new Uint32Array(2 * m);
+    this.items = new Uint32Array(counts[n]);
     const fill = counts.slice();
     for (let e = 0; e < m; e++) {
       const a = edges[2 * e], b = edges[2 * e + 1];

@@ -5,6 +5,7 @@
 import { Camera, HitGrid, Incidence } from "./graph-view.js";
 import { GLRenderer } from "./graph-gl.js";
 import { CanvasRenderer } from "./graph-canvas.js";
+import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -23,6 +24,8 @@ let frameQueue = [], expect = null; // binary frames still to come for `expect`
 const frameTimes = [];
 let paintWaiters = [], scheduled = false;
 let resolveReady;
+const phases = {};   // first time each start-up phase was reached (ms since navigation)
+const mark = (name) => { if (!(name in phases)) phases[name] = performance.now(); };
 const ready = new Promise((r) => { resolveReady = r; });
 
 // ------------------------------------------------------------------ renderer
@@ -72,13 +75,15 @@ function send(msg) {
 function connect() {
   socket = new WebSocket(wsUrl());
   socket.binaryType = "arraybuffer";
-  socket.onopen = () => send({ type: "GraphHello", theme: null });
+  mark("connecting");
+  socket.onopen = () => { mark("connected"); send({ type: "GraphHello", theme: null }); };
   socket.onmessage = (ev) => (typeof ev.data === "string" ? onJson(JSON.parse(ev.data)) : onFrame(ev.data));
   socket.onclose = () => { statusEl.textContent = "disconnected from the server"; };
 }
 
 function onJson(msg) {
   if (msg.type === "Error") showError(msg.message);
+  if (msg.type === "GraphInit") mark("init");
   if (msg.frames && msg.frames.length) { expect = msg; frameQueue = []; }
   else handle(msg, {});
 }
@@ -86,16 +91,13 @@ function onJson(msg) {
 function onFrame(buf) {
   const tag = String.fromCharCode(...new Uint8Array(buf, 0, 4));
   const count = new DataView(buf).getUint32(4, true);
-  const body = buf.slice(8);
-  const arrays = { NPOS: () => new Float32Array(body), EDGE: () => new Uint32Array(body),
-                   NCOL: () => new Uint8Array(body), NSIZ: () => new Float32Array(body),
-                   ECOL: () => new Uint8Array(body), NIDS: () => new Float64Array(body) };
-  if (!expect || !arrays[tag]) return;
-  frameQueue.push([tag, arrays[tag](), count]);
+  if (!expect || !FRAME_TAGS.includes(tag)) return;
+  frameQueue.push([tag, [buf.slice(8), count]]);
   if (frameQueue.length === expect.frames.length) {
-    const msg = expect, got = Object.fromEntries(frameQueue.map(([t, a]) => [t, a]));
+    const msg = expect, raw = Object.fromEntries(frameQueue);
     expect = null; frameQueue = [];
-    handle(msg, got);
+    mark("frames");
+    handle(msg, decodeFrames(msg, raw));
   }
 }
 
@@ -117,8 +119,9 @@ function showError(text) {
 // ------------------------------------------------------------------ state
 function init(msg, frames) {
   renderer = renderer || makeRenderer();
-  graph = { n: msg.nodes, m: msg.edges, positions: frames.NPOS, edges: frames.EDGE,
-            bounds: msg.bounds, ids: frames.NIDS || null };
+  mark("decoded");
+  graph = { n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
+            bounds: msg.bounds, ids: frames.ids || null };
   idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
   renderer.setGraph(graph);
   grid = new HitGrid(graph.positions, graph.n, graph.bounds);
@@ -128,11 +131,12 @@ function init(msg, frames) {
   resize(); camera.fit(graph.bounds);
   $(".gg-graph-empty").hidden = graph.n > 0;
   select(msg.selected || [], false, false);
-  redraw().then(() => resolveReady());
+  mark("prepared");
+  redraw().then(() => { mark("painted"); resolveReady(); });
 }
 
 function setLook(msg, frames) {
-  look = { colors: frames.NCOL, sizes: frames.NSIZ, edgeColors: frames.ECOL || null,
+  look = { colors: frames.colors, sizes: frames.sizes, edgeColors: frames.edgeColors || null,
            edgeColor: msg.edge_color, label: msg.label, theme: msg.theme };
   look.maxSize = look.sizes.reduce((a, b) => Math.max(a, b), 0);
   colors = msg.colors;
@@ -318,6 +322,9 @@ window.groggy.graph = {
   },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
+  // start-up phases, ms since navigation: connecting, connected, init (GraphInit
+  // received), frames (all its frames), decoded, prepared (indexes, upload), painted
+  timings: () => ({ ...phases }),
   frameStats() {
     const s = [...frameTimes].sort((a, b) => a - b);
     return { count: s.length, median: percentile(s, 0.5), p95: percentile(s, 0.95), times: [...frameTimes] };

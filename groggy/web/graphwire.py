@@ -1,0 +1,136 @@
+"""The graph view's binary frames, made compact: the first view of a 100k-node /
+500k-edge graph must fit in about 20 bytes per node, where plain float32 positions and
+uint32 edge pairs take 56. Positions go as 24-bit fixed point within the layout's bounds;
+edges, sorted, as Rice-coded gaps between their keys ``a * n + b``; colours and sizes as
+a palette and one byte per item when they take at most 256 values. Each encoding is
+undone by ``graph-wire.js``; the formats are in docs/protocol.md ("Graph view")."""
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+
+from groggy.kernels import RICE_RAW_BITS, rice_bits, rice_encode
+
+POSITION_STEPS = (1 << 24) - 1       # 24-bit fixed point: 1/16.7M of the layout's span
+MAX_KEYED_NODES = 94_000_000         # keys a*n+b stay exact in a JS double (< 2**53)
+PALETTE_MAX = 256
+
+
+def frame(tag: bytes, count: int, data) -> bytes:
+    """A binary frame: 4 ASCII bytes naming the array, its item count (uint32 little
+    endian), then the array's bytes (little endian).
+
+    Examples
+    --------
+    >>> frame(b"NSIZ", 2, np.array([1.5, 2.0], dtype="<f4")).hex()
+    '4e53495a020000000000c03f00000040'
+    """
+    body = data if isinstance(data, bytes) else np.ascontiguousarray(data).tobytes()
+    return tag + struct.pack("<I", count) + body
+
+
+# ---------------------------------------------------------------------- positions
+def quantize(positions: np.ndarray, bounds) -> np.ndarray:
+    """Positions as 24-bit steps within ``bounds`` (an ``(n, 2)`` uint32 array)."""
+    lo = np.array(bounds[:2], dtype=np.float64)
+    span = np.array(bounds[2:], dtype=np.float64) - lo
+    scale = np.divide(POSITION_STEPS, span, out=np.zeros(2), where=span > 0)
+    steps = np.rint((np.asarray(positions, dtype=np.float64) - lo) * scale)
+    return np.clip(steps, 0, POSITION_STEPS).astype(np.uint32)
+
+
+def position_frame(positions: np.ndarray, bounds) -> bytes:
+    """``NPQ3``: per node x then y, each 3 bytes little endian, in steps of
+    ``span / (2**24 - 1)`` from the bounds' low corner (the page reads the bounds from
+    the message the frame follows).
+
+    Examples
+    --------
+    >>> position_frame(np.array([[0.0, 1.0], [2.0, 0.5]]), [0, 0, 2, 1])[8:].hex()
+    '000000ffffffffffff000080'
+    """
+    steps = quantize(positions, bounds)
+    body = steps.astype("<u4").view(np.uint8).reshape(-1, 2, 4)[:, :, :3]
+    return frame(b"NPQ3", steps.shape[0], np.ascontiguousarray(body).tobytes())
+
+
+# ---------------------------------------------------------------------- Rice codes
+def best_rice_k(values: np.ndarray) -> int:
+    """The Rice parameter that codes ``values`` in the fewest bits (near log2 of the
+    mean, where a geometric distribution has its optimum)."""
+    if values.size == 0:
+        return 0
+    centre = int(np.log2(max(float(values.mean()), 1.0)))
+    candidates = range(max(0, centre - 2), min(RICE_RAW_BITS - 1, centre + 3))
+    return min(candidates, key=lambda k: rice_bits(values, k))
+
+
+# ---------------------------------------------------------------------- edges, ids
+def edge_order(edges: np.ndarray, n: int, directed: bool) -> tuple:
+    """``(keys, order)``: each edge's key ``a * n + b`` (for an undirected graph ``a <=
+    b``), sorted, and the order that sorts them, which is the order the page numbers the
+    edges in (per-edge frames such as edge colours follow it). Ties keep edge order."""
+    a = edges[:, 0].astype(np.uint64)
+    b = edges[:, 1].astype(np.uint64)
+    if not directed:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    keys = a * np.uint64(n) + b
+    m = keys.shape[0]
+    index_bits = max(int(m - 1).bit_length(), 1)
+    if int(n) * int(n) < 1 << (64 - index_bits):
+        # one plain sort of key and edge number packed in a word: 4x quicker than argsort
+        packed = np.sort((keys << np.uint64(index_bits)) | np.arange(m, dtype=np.uint64))
+        return packed >> np.uint64(index_bits), (packed & np.uint64((1 << index_bits) - 1)).astype(np.int64)
+    order = np.argsort(keys, kind="stable")
+    return keys[order], order
+
+
+def edge_frame(edges: np.ndarray, n: int, directed: bool) -> tuple:
+    """``(frame, order)``: ``EDGR`` (the sorted keys' gaps as Rice codes, after one byte
+    giving ``k``), or plain ``EDGE`` pairs where keys would not be exact in JavaScript.
+    ``order`` maps the page's edge numbers to ``edges`` rows (None: unchanged)."""
+    m = int(edges.shape[0])
+    if n >= MAX_KEYED_NODES:
+        return frame(b"EDGE", m, np.ascontiguousarray(edges, dtype="<u4")), None
+    keys, order = edge_order(edges, n, directed)
+    gaps = np.diff(keys, prepend=np.uint64(0))
+    k = best_rice_k(gaps)
+    return frame(b"EDGR", m, bytes([k]) + rice_encode(gaps, k)), order
+
+
+def ids_frame(node_ids: np.ndarray) -> bytes:
+    """Node ids that are not 0..n-1: ``NIDR`` (ascending ids as Rice-coded gaps, the
+    first from -1) when they ascend, else ``NIDS`` (float64 each)."""
+    ids = np.asarray(node_ids, dtype=np.int64)
+    if ids.size and (ids[0] < 0 or (np.diff(ids) <= 0).any() or ids[-1] >> RICE_RAW_BITS):
+        return frame(b"NIDS", ids.size, ids.astype("<f8"))
+    gaps = np.diff(ids, prepend=-1).astype(np.uint64) - np.uint64(1)
+    k = best_rice_k(gaps)
+    return frame(b"NIDR", ids.size, bytes([k]) + rice_encode(gaps, k))
+
+
+# ---------------------------------------------------------------------- palettes
+def palette_frames(values: np.ndarray, tags: tuple) -> list:
+    """Per-item values (``(count, 4)`` uint8 colours or ``(count,)`` float32 sizes) as
+    ``[palette, index]`` frames when they take at most 256 values (the index frame empty
+    when they take one), else ``[full]``.
+    ``tags`` is ``(palette tag, index tag, full tag)``.
+
+    Examples
+    --------
+    >>> [f[:4] for f in palette_frames(np.array([1.0, 2.0, 1.0], "f4"), (b"NSZP", b"NSZI", b"NSIZ"))]
+    [b'NSZP', b'NSZI']
+    """
+    palette_tag, index_tag, full_tag = tags
+    count = values.shape[0]
+    flat = values.view("<u4").reshape(-1) if values.dtype.itemsize * (
+        values.size // max(count, 1)) == 4 else None
+    if flat is None:
+        return [frame(full_tag, count, values)]
+    table, index = np.unique(flat, return_inverse=True)
+    if table.size > PALETTE_MAX:
+        return [frame(full_tag, count, values)]
+    # one value for all: the index frame keeps its count and sends no bytes
+    body = index.astype(np.uint8) if table.size > 1 else b""
+    return [frame(palette_tag, table.size, table.astype("<u4")), frame(index_tag, count, body)]
