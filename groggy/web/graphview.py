@@ -4,6 +4,8 @@
 frames of typed arrays; everything else is small JSON (docs/protocol.md, "Graph view")."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import tornado.web
 
@@ -14,6 +16,7 @@ from groggy.web.graphwire import edge_frame, ids_frame, palette_frames, position
 from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import Server
 
+_ENCODER = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-encode")
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
 
 
@@ -154,15 +157,15 @@ class GraphServer(Server):
     def __init__(self, scene, **kwargs):
         self.scene = scene
         self.selected: list = []
-        self._wire = None
+        # encoded on a worker thread while the browser loads the page (NumPy and the
+        # kernels release the GIL); the first GraphHello waits for it
+        self._wire = _ENCODER.submit(GraphWire, scene)
         super().__init__({"nodes": scene.nodes_table}, theme=scene.look.theme, **kwargs)
 
     @property
     def wire(self) -> GraphWire:
-        """The scene's frames, encoded at the first page's request."""
-        if self._wire is None:
-            self._wire = GraphWire(self.scene)
-        return self._wire
+        """The scene's frames (waits for the encoding started with the server)."""
+        return self._wire.result()
 
     @property
     def url(self) -> str:

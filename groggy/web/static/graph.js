@@ -118,7 +118,6 @@ function showError(text) {
 
 // ------------------------------------------------------------------ state
 function init(msg, frames) {
-  renderer = renderer || makeRenderer();
   mark("decoded");
   graph = { n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
             bounds: msg.bounds, ids: frames.ids || null };
@@ -322,8 +321,9 @@ window.groggy.graph = {
   },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
-  // start-up phases, ms since navigation: connecting, connected, init (GraphInit
-  // received), frames (all its frames), decoded, prepared (indexes, upload), painted
+  // start-up phases, ms since navigation: connecting, renderer (WebGL set up),
+  // connected, init (GraphInit received), frames (all its frames), decoded, prepared
+  // (indexes, upload), painted
   timings: () => ({ ...phases }),
   frameStats() {
     const s = [...frameTimes].sort((a, b) => a - b);
@@ -340,3 +340,7 @@ window.groggy.graph = {
 
 resize();
 connect();
+// WebGL set-up (context, shaders) takes a while on a software GPU: do it while the
+// server encodes the graph, not after the graph has arrived
+renderer = makeRenderer();
+mark("renderer");
