@@ -529,3 +529,58 @@ def test_edges_coloured_by_an_attribute_are_drawn_in_their_colours(open_graph, r
             tint = lambda c: (c - background) / max(np.abs(c - background).max(), 1)
             own, other = tint(palette[k]), tint(palette[1 - k])
             assert np.abs(tint(mid) - own).sum() < np.abs(tint(mid) - other).sum(), (a, b, mid)
+
+
+# --------------------------------------------------------------------------- live
+def test_a_mutation_appears_without_a_reload_and_the_viewport_stays(open_graph):
+    g = club_graph(40, 60, seed=8)
+    with g.viz.interactive(layout="force_directed", node_color="club", node_size=9) as view:
+        page = open_graph(view)
+        page.evaluate("() => window.groggy.graph.flyTo(3)")
+        before = page.evaluate("() => window.groggy.graph.viewport()")
+        ready = page.evaluate("() => window.groggy.graph.timings().painted")
+        g.add_nodes(3)
+        g.add_edges([(40, 3), (41, 40), (42, 3)])
+        page.wait_for_function("() => window.groggy.graph.stats().nodes === 43", timeout=WAIT_MS)
+        assert page.evaluate("() => window.groggy.graph.stats().edges") == 63
+        assert page.evaluate("() => window.groggy.graph.viewport()") == before
+        assert page.evaluate("() => window.groggy.graph.timings().painted") == ready  # no reload
+        # the new nodes are placed near their neighbour, in view, and highlight right
+        page.evaluate("() => window.groggy.graph.select([40])")
+        assert sorted(page.evaluate("() => window.groggy.graph.highlighted().nodes")) == [3, 41]
+        # an attribute write recolours the node, in the export's colour for its club
+        p = position(page, 3)
+        old = at(pixels(page), p)
+        page.evaluate("() => window.groggy.graph.select([])")
+        club = g.nodes[3]["club"]
+        new_club = CLUBS[(CLUBS.index(club) + 1) % 4]
+        g.set_node_attr(3, "club", new_club)
+        palette = get_theme("light")["palette"].split(",")
+        want = rgb(palette[CLUBS.index(new_club)])
+        assert wait_until(lambda: near(at(pixels(page), position(page, 3)), want, 60)), \
+            (old, at(pixels(page), position(page, 3)), want)
+
+
+def test_a_reconnect_restores_viewport_selection_and_theme(open_graph):
+    g = club_graph(60, 90, seed=9)
+    with g.viz.interactive(layout="circular", node_size=9) as view:
+        page = open_graph(view)
+        page.evaluate("() => window.groggy.graph.setViewport(0.2, 0.1, "
+                      "window.groggy.graph.viewport().fitZoom * 3)")
+        page.evaluate("() => window.groggy.graph.select([5])")
+        page.select_option(".gg-graph-theme", "dark")
+        page.wait_for_function("() => window.groggy.graph.theme() === 'dark'")
+        before = page.evaluate("() => window.groggy.graph.viewport()")
+        painted = page.evaluate("() => window.groggy.graph.timings().painted")
+        # the server drops the connection: the page reconnects by itself
+        view._server._call(lambda: [c.close(1011, "test") for c in list(view._server.connections)])
+        page.wait_for_function("() => document.querySelector('.gg-graph-status')"
+                               ".textContent.includes('reconnecting')", timeout=WAIT_MS)
+        page.wait_for_function("() => document.querySelector('.gg-graph-status')"
+                               ".textContent.includes('selected')", timeout=WAIT_MS)
+        assert page.evaluate("() => window.groggy.graph.viewport()") == before
+        assert page.evaluate("() => window.groggy.graph.selected()") == [5]
+        assert page.evaluate("() => window.groggy.graph.theme()") == "dark"
+        assert page.evaluate("() => window.groggy.graph.timings().painted") == painted
+        bg = rgb(get_theme("dark")["background"])
+        assert near(pixels(page)[690, 990], bg, 8)          # a corner of the drawing

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from groggy.themes import get_theme
-from groggy.viz.export import resolve_layout
-from groggy.viz.layout import GraphInput
+from groggy.viz.export import positions_for, resolve_layout
+from groggy.viz.layout import GraphInput, Layout, get_algorithm
 from groggy.viz.style import (Style, default_node_size, edge_style, node_style,
                               parse_color)
 
@@ -98,6 +98,9 @@ class GraphScene:
         self.ids_are_rows = bool(np.array_equal(self.node_ids, np.arange(self.n)))
         self.nodes_table = nodes_table
         self.look: Look | None = None
+        self.viz = None               # the VizModule it came from (for updated())
+        self.layout = None            # how its positions were made: a name or a Layout
+        self.layout_params = None
 
     @property
     def bounds(self) -> list:
@@ -123,6 +126,32 @@ class GraphScene:
                          np.ascontiguousarray(nodes.sizes, dtype=np.float32),
                          None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
                          legend_json(nodes.legend), options.label, page_colors(theme))
+
+    @property
+    def live_graph(self):
+        """The in-memory graph whose changes this scene should follow, or None."""
+        source = self.viz._owner._viz_source() if self.viz is not None else None
+        graph = getattr(source, "_graph", source)
+        return graph if hasattr(graph, "on_change") else None
+
+    def updated(self, topology: bool) -> "GraphScene":
+        """The scene after its graph changed: attribute writes restyle it; added nodes or
+        edges also move it, existing nodes keeping their place (a force layout is
+        continued with ``update_layout``, a named other layout recomputed)."""
+        graph = self.viz.graph_input()
+        positions = self.positions
+        if topology:
+            before = Layout(self.positions, self.node_ids, "view", {})
+            if isinstance(self.layout, str) and get_algorithm(self.layout).name != "force_directed":
+                after = self.viz.compute_layout(self.layout, **(self.layout_params or {}))
+            else:
+                after = self.viz.update_layout(before, progress=False)
+            positions = positions_for(after, graph.node_ids)
+            check_positions(positions, graph.node_ids)
+        scene = GraphScene(graph, positions, self.nodes_table)
+        scene.viz, scene.layout, scene.layout_params = self.viz, self.layout, self.layout_params
+        scene.look = scene.styled(base=self.look)
+        return scene
 
     def row_of(self, node_id) -> int:
         """The row (0..n-1) of a node id; ``ValueError`` if the view does not show it."""
@@ -177,6 +206,7 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphSce
     positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
     check_positions(positions, graph.node_ids)
     scene = GraphScene(graph, positions, _nodes_table(viz))
+    scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
     scene.look = scene.styled(theme, **style)
     return scene
 

@@ -4,6 +4,7 @@
 frames of typed arrays; everything else is small JSON (docs/protocol.md, "Graph view")."""
 from __future__ import annotations
 
+import concurrent.futures
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -14,7 +15,7 @@ from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
 from groggy.web.graphwire import edge_frame, ids_frame, palette_frames, position_frame
 from groggy.web.protocol import ProtocolError, _int, _theme
-from groggy.web.server import Server
+from groggy.web.server import _COALESCE_SECONDS, Server
 
 _ENCODER = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-encode")
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
@@ -160,6 +161,7 @@ class GraphServer(Server):
         # encoded on a worker thread while the browser loads the page (NumPy and the
         # kernels release the GIL); the first GraphHello waits for it
         self._wire = _ENCODER.submit(GraphWire, scene)
+        self._pending_topology = None     # set while a graph change waits to be shown
         super().__init__({"nodes": scene.nodes_table}, theme=scene.look.theme, **kwargs)
 
     @property
@@ -170,6 +172,54 @@ class GraphServer(Server):
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/{self.token}/graph"
+
+    # ------------------------------------------------------------------ live graph
+    def _watch_graphs(self) -> None:
+        super()._watch_graphs()
+        graph = self.scene.live_graph
+        if graph is not None:
+            self._unsubscribe.append(graph.on_change(
+                lambda event: self._call(self._graph_changed, event)))
+
+    def _graph_changed(self, event: dict) -> None:
+        """On the loop: gather the changes of a short while into one update."""
+        first = self._pending_topology is None
+        topology = event.get("type", "") in ("nodes_added", "edges_added")
+        self._pending_topology = bool(self._pending_topology) or topology
+        if first:
+            self.loop.call_later(_COALESCE_SECONDS, self._update_scene)
+
+    def _update_scene(self) -> None:
+        topology, self._pending_topology = self._pending_topology, None
+        scene = self.scene
+
+        def rebuild():   # on the encoder thread: a layout update may take a while
+            new = scene.updated(topology)
+            return new, GraphWire(new)
+
+        def done(future):
+            self._call(self._show_scene, future)
+        _ENCODER.submit(rebuild).add_done_callback(done)
+
+    def _show_scene(self, future) -> None:
+        try:
+            scene, wire = future.result()
+        except Exception as exc:        # the graph changed into one the view cannot show
+            self._push_graph(lambda session: [{"type": "Error", "request_id": None,
+                                               "for": "GraphUpdate", "message": str(exc)}])
+            return
+        done = concurrent.futures.Future()
+        done.set_result(wire)
+        self.scene, self._wire = scene, done
+        looks = {scene.look.theme: scene.look}
+        for conn in list(self.connections):
+            session = conn.session
+            if isinstance(session, GraphSession):
+                theme = session.look.theme
+                if theme not in looks:
+                    looks[theme] = scene.styled(theme, base=scene.look)
+                session.scene, session.look = scene, looks[theme]
+                conn.send(session.initial())
 
     def _push_graph(self, replies_for) -> None:
         """Send ``replies_for(session)`` to every graph page, on the server's loop."""

@@ -7,6 +7,7 @@ import { GLRenderer } from "./graph-gl.js";
 import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
+import { GroggySocket } from "./socket.js";
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
@@ -18,7 +19,7 @@ const fmt = new Intl.NumberFormat("en-US");
 const camera = new Camera();
 let renderer = null, graph = null, look = null, grid = null, incidence = null;
 let colors = null, selection = [], highlight = null, idToRow = null;
-let socket = null, nextId = 1;
+let socket = null;
 const pending = new Map();          // request_id -> resolve
 let frameQueue = [], expect = null; // binary frames still to come for `expect`
 const frameTimes = [];
@@ -66,19 +67,35 @@ function wsUrl() {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/${token}/graph/ws`;
 }
 
+// resolves with the reply (or with null if the connection drops first)
 function send(msg) {
-  const id = nextId++;
-  socket.send(JSON.stringify({ ...msg, request_id: id }));
+  const id = socket.send(msg);
+  if (id === null) return Promise.resolve(null);
   return new Promise((resolve) => pending.set(id, resolve));
 }
 
 function connect() {
-  socket = new WebSocket(wsUrl());
-  socket.binaryType = "arraybuffer";
   mark("connecting");
-  socket.onopen = () => { mark("connected"); send({ type: "GraphHello", theme: null }); };
-  socket.onmessage = (ev) => (typeof ev.data === "string" ? onJson(JSON.parse(ev.data)) : onFrame(ev.data));
-  socket.onclose = () => { statusEl.textContent = "disconnected from the server"; };
+  socket = new GroggySocket(wsUrl(), {
+    helloType: "GraphHello",
+    pageUrl: location.href,
+    // a reconnect keeps this page's theme; the server kept the style and selection
+    hello: () => ({ theme: look ? look.theme : null }),
+    onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
+    onMessage: onJson,
+    onFrame,
+    onStatus: ({ state, retryIn, forbidden }) => {
+      if (state === "connected") { if (graph) updateStatus(); return; }
+      statusEl.textContent = forbidden ? "the server has restarted: open its new address"
+        : state === "reconnecting" ? `connection lost, reconnecting${retryIn ? ` in ${(retryIn / 1000).toFixed(1)} s` : "…"}`
+        : "connecting…";
+    },
+    onClose: () => {
+      for (const done of pending.values()) done(null);
+      pending.clear(); expect = null; frameQueue = [];
+    },
+  });
+  socket.connect();
 }
 
 function onJson(msg) {
@@ -117,8 +134,12 @@ function showError(text) {
 }
 
 // ------------------------------------------------------------------ state
+// the first GraphInit, or a later one (a reconnect, or the graph changed on the server):
+// a later one keeps the user's viewport
 function init(msg, frames) {
   mark("decoded");
+  const keepView = graph !== null && graph.n > 0;
+  hideTooltip();
   graph = { n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
             bounds: msg.bounds, ids: frames.ids || null };
   idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
@@ -127,7 +148,8 @@ function init(msg, frames) {
   incidence = new Incidence(graph.edges, graph.n);
   themeSelect.replaceChildren(...msg.themes.map((t) => new Option(t, t)));
   setLook(msg, frames);
-  resize(); camera.fit(graph.bounds);
+  resize();
+  if (!keepView) camera.fit(graph.bounds);
   $(".gg-graph-empty").hidden = graph.n > 0;
   select(msg.selected || [], false, false);
   mark("prepared");
@@ -253,7 +275,7 @@ function hover(row, x, y) {
   if (row === null) { hideTooltip(); return; }
   const seq = ++hoverSeq;
   send({ type: "NodeInfo", node: row }).then((info) => {
-    if (seq !== hoverSeq || info.type !== "NodeInfo") return;
+    if (seq !== hoverSeq || !info || info.type !== "NodeInfo") return;
     const title = info.label != null ? `${esc(info.label)} <span>(node ${info.id})</span>` : `node ${info.id}`;
     const rows = Object.entries(info.attributes).slice(0, 30)
       .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
@@ -321,6 +343,7 @@ window.groggy.graph = {
   },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
+  bounds: () => (graph ? [...graph.bounds] : null),
   // start-up phases, ms since navigation: connecting, renderer (WebGL set up),
   // connected, init (GraphInit received), frames (all its frames), decoded, prepared
   // (indexes, upload), painted

@@ -9,8 +9,10 @@ const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 
 export class GroggySocket {
-  constructor(url, { hello, onHello, onMessage, onFrame, onStatus, onClose, pageUrl }) {
+  constructor(url, { hello, onHello, onMessage, onFrame, onStatus, onClose, pageUrl,
+                    helloType = "Hello" }) {
     this.url = url;
+    this.helloType = helloType; // the table's Hello, or the graph view's GraphHello
     this.pageUrl = pageUrl;     // fetched after failed attempts: a 403 means a new token
     this.hello = hello;         // () => Hello fields (the state to restore)
     this.onHello = onHello;     // (request_id, fields) after the Hello went out
@@ -102,10 +104,11 @@ export class GroggySocket {
     this.onStatus({ state, attempt: this.attempt, retryIn, forbidden: !!this.forbidden });
   }
 
-  // Hello carries the state to restore: source, offset, sort, filter, search, theme.
+  // Hello carries the state to restore (the table's: source, offset, sort, filter,
+  // search, theme; the graph view's: theme).
   sendHello() {
     const fields = this.hello();
-    const id = this.send({ type: "Hello", ...fields });
+    const id = this.send({ type: this.helloType, ...fields });
     this.onHello(id, fields);
   }
 
