@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
+from groggy.layouts import SubgraphLayouts
 
 
 class Subgraph:
@@ -63,6 +63,11 @@ class Subgraph:
 
     def _viz_source(self):
         return self
+
+    @property
+    def layouts(self) -> SubgraphLayouts:
+        """The graph's stored layouts restricted to this subgraph's nodes (read-only)."""
+        return SubgraphLayouts(self._graph.layouts, self._node_ids)
 
     def interactive(self, **kwargs):
         """The graph view in the browser; takes the arguments of

@@ -1,0 +1,406 @@
+"""Layouts kept with the graph: ``g.layouts`` in memory, written by ``g.save`` as
+``layouts/<name>.npy``, mapped by ``gg.open`` with the columns' lazy checks, found by
+``verify``, added to a store by linking its columns, and used by the viz entry points."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import groggy as gg
+from groggy.__main__ import main
+from groggy.layouts import Layout
+
+from conftest import (flip, generation, make_sample_graph, read_all, same,
+                      save_recording_steps)
+
+
+def path_graph(n: int = 6) -> gg.Graph:
+    g = gg.Graph()
+    g.add_nodes({"x": list(range(n))})
+    g.add_edges([(i, i + 1) for i in range(n - 1)])
+    return g
+
+
+def line(n: int, dtype=np.float64) -> np.ndarray:
+    return np.stack([np.arange(n) * 1.5, np.arange(n) ** 2 / 7], 1).astype(dtype)
+
+
+# --------------------------------------------------------------------------- in memory
+
+def test_set_get_delete_iterate():
+    g = path_graph()
+    g.layouts["line"] = line(6)
+    lay = g.layouts["line"]
+    assert isinstance(lay, Layout) and lay.algorithm == "custom"
+    assert np.array_equal(lay.node_positions, line(6)) and lay.node_ids.tolist() == list(range(6))
+    circ = g.viz.compute_layout("circular", store=True)
+    assert list(g.layouts) == ["line", "circular"] and len(g.layouts) == 2
+    assert "circular" in g.layouts and "grid" not in g.layouts and 3 not in g.layouts
+    assert np.array_equal(g.layouts["circular"].node_positions, circ.node_positions)
+    assert g.layouts["circular"].algorithm == "circular"
+    g.viz.compute_layout("grid", store="tidy")
+    assert g.layouts["tidy"].algorithm == "grid"
+    del g.layouts["line"]
+    assert list(g.layouts) == ["circular", "tidy"]
+    with pytest.raises(KeyError, match="no stored layout 'line'.*circular"):
+        g.layouts["line"]
+    with pytest.raises(KeyError, match="no stored layout"):
+        del g.layouts["line"]
+
+
+def test_the_stored_copy_does_not_follow_later_edits_of_the_array():
+    g = path_graph(3)
+    pos = line(3)
+    g.layouts["a"] = pos
+    pos[0] = 99
+    assert g.layouts["a"].node_positions[0].tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError):
+        g.layouts["a"].node_positions[0, 0] = 1.0      # what the mapping hands out is frozen
+
+
+def test_a_layout_in_another_node_order_is_aligned():
+    g = path_graph(4)
+    lay = Layout(line(4)[::-1], np.array([3, 2, 1, 0]), "mine", {"k": 1})
+    g.layouts["rev"] = lay
+    assert np.array_equal(g.layouts["rev"].node_positions, line(4))
+    assert g.layouts["rev"].params == {"k": 1}
+
+
+@pytest.mark.parametrize("value, error, match", [
+    (np.zeros((5, 2)), ValueError, r"shape \(6, 2\).*got shape \(5, 2\)"),
+    (np.zeros((6, 3)), ValueError, r"got shape \(6, 3\)"),
+    (np.zeros(12), ValueError, r"got shape \(12,\)"),
+    (np.array([["a", "b"]] * 6), TypeError, "array of numbers"),
+    (np.zeros((6, 2), dtype=bool), TypeError, "array of numbers"),
+    ("force_directed", TypeError, "array of numbers"),
+])
+def test_wrong_values_are_refused(value, error, match):
+    g = path_graph()
+    with pytest.raises(error, match=match):
+        g.layouts["bad"] = value
+    assert "bad" not in g.layouts
+
+
+def test_non_finite_positions_are_refused_naming_the_node():
+    g = path_graph()
+    pos = line(6)
+    pos[4, 1] = np.nan
+    pos[5, 0] = np.inf
+    with pytest.raises(ValueError, match=r"node 4 .*not a finite.*2 such"):
+        g.layouts["bad"] = pos
+    lay = Layout(pos, np.arange(6), "x", {})
+    with pytest.raises(ValueError, match="node 4"):
+        g.layouts["bad"] = lay
+
+
+def test_a_layout_missing_nodes_is_refused_naming_them():
+    g = path_graph()
+    part = g.nodes[[0, 1, 2]].viz.compute_layout("circular")
+    with pytest.raises(ValueError, match=r"no position for node\(s\) \[3, 4, 5\]"):
+        g.layouts["part"] = part
+
+
+@pytest.mark.parametrize("name", ["", ".hidden", "-x", "a/b", "..", "a\\b", "x" * 65, "é",
+                                  "a b", None, 3])
+def test_names_must_be_safe_file_names(name):
+    g = path_graph()
+    with pytest.raises(ValueError, match="safe file name"):
+        g.layouts[name] = line(6)
+    with pytest.raises(ValueError, match="safe file name"):
+        g.viz.compute_layout("grid", store=name if name is not None else "a/b")
+
+
+def test_names_differing_only_by_case_are_refused():
+    g = path_graph()
+    g.layouts["Force"] = line(6)
+    with pytest.raises(ValueError, match="only by case"):
+        g.layouts["force"] = line(6)
+    g.layouts["Force"] = line(6) * 2            # replacing the same name is fine
+    assert g.layouts["Force"].node_positions[1, 0] == 3.0
+
+
+def test_a_subgraph_sees_the_layouts_restricted_to_its_nodes():
+    g = path_graph(8)
+    full = g.viz.compute_layout("force_directed", store=True, seed=3)
+    sg = g.nodes[[1, 4, 6]]
+    assert list(sg.layouts) == ["force_directed"] and len(sg.layouts) == 1
+    part = sg.layouts["force_directed"]
+    assert part.node_ids.tolist() == [1, 4, 6]
+    for v in (1, 4, 6):
+        assert part[v].tolist() == full[v].tolist()
+    comp = g.connected_components()[0]
+    assert np.array_equal(comp.layouts["force_directed"].node_positions,
+                          full.node_positions[comp.node_ids.to_list()])
+    with pytest.raises(TypeError, match="read-only"):
+        sg.layouts["x"] = part
+    with pytest.raises(TypeError, match="read-only"):
+        del sg.layouts["force_directed"]
+    with pytest.raises(TypeError, match="whole graph"):
+        sg.viz.compute_layout("grid", store=True)
+
+
+def test_nodes_added_later_are_placed_beside_their_neighbours_the_rest_unchanged():
+    g = path_graph(5)
+    g.layouts["line"] = line(5)
+    new = g.add_nodes(2)
+    g.add_edges([(new[0], 0), (new[0], 4)])           # new[0] between nodes 0 and 4
+    lay = g.layouts["line"]
+    assert lay.node_positions.shape == (7, 2) and lay.node_ids.tolist() == list(range(7))
+    assert np.array_equal(lay.node_positions[:5], line(5))   # stored positions never move
+    mean04 = (line(5)[0] + line(5)[4]) / 2
+    assert np.abs(lay.node_positions[5] - mean04).max() < 0.01
+    centre = line(5).mean(0)                                   # no neighbour: the centre
+    assert np.abs(lay.node_positions[6] - centre).max() < 0.01
+    assert np.array_equal(g.layouts["line"].node_positions, lay.node_positions)  # kept
+    assert g.nodes[[5, 6]].layouts["line"].node_positions.shape == (2, 2)
+
+
+def test_copy_carries_the_layouts_independently():
+    g = path_graph(4)
+    g.layouts["line"] = line(4)
+    c = g.copy()
+    del g.layouts["line"]
+    assert list(c.layouts) == ["line"] and np.array_equal(c.layouts["line"].node_positions,
+                                                          line(4))
+
+
+# --------------------------------------------------------------------------- the store
+
+def saved_with_layouts(tmp_path) -> tuple:
+    g = make_sample_graph()
+    g.layouts["force_directed"] = g.viz.compute_layout("force_directed", seed=2)
+    g.layouts["flat32"] = line(g.node_count(), np.float32)
+    path = g.save(tmp_path / "g.groggy")
+    return g, path
+
+
+def test_round_trip_memory_and_mmap(tmp_path):
+    g, path = saved_with_layouts(tmp_path)
+    gen = generation(path)
+    manifest = json.loads((gen / "manifest.json").read_text())
+    entries = {e["name"]: e for e in manifest["layouts"]}
+    assert entries["force_directed"]["dtype"] == "float64"
+    assert entries["flat32"] == {"name": "flat32", "file": "layouts/flat32.npy",
+                                 "dtype": "float32", "length": 6, "algorithm": "custom",
+                                 "params": {}}
+    assert entries["force_directed"]["params"]["seed"] == 2
+    for name in ("force_directed", "flat32"):
+        assert f"layouts/{name}.npy" in manifest["checksums"]
+        # plain .npy: NumPy reads it without groggy
+        raw = np.load(gen / "layouts" / f"{name}.npy")
+        assert raw.shape == (6, 2)
+        assert np.array_equal(raw, g.layouts[name].node_positions)
+    opened = gg.open(path)
+    assert list(opened.layouts) == ["force_directed", "flat32"]
+    lay = opened.layouts["force_directed"]
+    assert isinstance(lay.node_positions.base, np.memmap) or isinstance(
+        lay.node_positions, np.memmap)                      # float64: mapped, not read
+    assert np.array_equal(lay.node_positions, g.layouts["force_directed"].node_positions)
+    assert lay.algorithm == "force_directed" and lay.params == g.layouts["force_directed"].params
+    assert np.array_equal(opened.layouts["flat32"].node_positions, line(6, np.float32))
+    again = gg.open(opened.copy().save(tmp_path / "copy.groggy"))   # in memory and back
+    assert np.array_equal(again.layouts["flat32"].node_positions, line(6, np.float32))
+
+
+def test_a_store_without_layouts_opens_and_has_none(tmp_path):
+    path = path_graph().save(tmp_path / "g.groggy")
+    manifest = json.loads((generation(path) / "manifest.json").read_text())
+    assert "layouts" not in manifest              # what older groggy wrote, byte for byte
+    assert len(gg.open(path).layouts) == 0
+    v1 = gg.open(Path(__file__).parent / "data" / "store-v1")
+    assert list(v1.layouts) == []
+
+
+def test_a_corrupted_layout_is_caught_on_first_read_and_by_verify(tmp_path, capsys):
+    _, path = saved_with_layouts(tmp_path)
+    f = generation(path) / "layouts" / "force_directed.npy"
+    flip(f, -3)
+    g = gg.open(path)                                      # open reads no layout data
+    assert g.nodes["rank"].to_list() == [5, 4, 3, 2, 1, 0]
+    assert np.array_equal(g.layouts["flat32"].node_positions, line(6, np.float32))
+    with pytest.raises(gg.StoreError, match=r"force_directed\.npy: checksum"):
+        g.layouts["force_directed"]
+    with pytest.raises(gg.StoreError, match=r"force_directed\.npy"):
+        g.viz.export(tmp_path / "x.svg")           # the default uses the stored layout
+    code = main(["verify", str(path)])
+    out = capsys.readouterr().out
+    assert code == 1 and "DAMAGED" in out and str(f) in out and "layout 'force_directed'" in out
+
+
+def test_a_stored_nan_is_caught_even_with_a_matching_checksum(tmp_path):
+    path = path_graph(3).save(tmp_path / "g.groggy")
+    g = gg.open(path)
+    g.layouts["l"] = line(3)
+    g.save(path)
+    gen = generation(path)
+    f = gen / "layouts" / "l.npy"
+    arr = np.load(f)
+    arr[1, 1] = np.nan
+    f.unlink()                   # a new file, not an edit of the linked one
+    np.save(f, arr)
+    manifest = json.loads((gen / "manifest.json").read_text())
+    import zlib
+    from groggy.store.manifest import encode
+    manifest["checksums"]["layouts/l.npy"] = {"size": f.stat().st_size,
+                                              "crc32": zlib.crc32(f.read_bytes())}
+    del manifest["manifest_sha256"]
+    (gen / "manifest.json").write_bytes(encode(manifest))
+    with pytest.raises(gg.StoreError, match=r"l\.npy: node 1 has position"):
+        gg.open(path).layouts["l"]
+
+
+def test_a_layout_of_another_length_in_the_manifest_is_refused(tmp_path):
+    _, path = saved_with_layouts(tmp_path)
+    gen = generation(path)
+    manifest = json.loads((gen / "manifest.json").read_text())
+    from groggy.store.manifest import encode
+    manifest["layouts"][0]["length"] = 5
+    del manifest["manifest_sha256"]
+    (gen / "manifest.json").write_bytes(encode(manifest))
+    with pytest.raises(gg.StoreError, match="has 5 rows, expected one per node"):
+        gg.open(path)
+
+
+def test_storing_a_layout_links_the_columns_instead_of_rewriting_them(tmp_path):
+    path = make_sample_graph().save(tmp_path / "g.groggy")
+    before = generation(path)
+    inodes = {str(p.relative_to(before)): p.stat().st_ino
+              for p in before.rglob("*.npy")} | {
+        str(p.relative_to(before)): p.stat().st_ino for p in before.rglob("*.utf8")}
+    g = gg.open(path)
+    g.viz.compute_layout("circular", store=True)
+    steps = save_recording_steps(g, path)
+    after = generation(path)
+    assert after != before and not before.exists()
+    for rel, ino in inodes.items():
+        assert (after / rel).stat().st_ino == ino, rel     # the same file, not a copy
+    assert not [s for s in steps if s.startswith(("write nodes/", "write edges/"))]
+    assert "write layouts/circular.npy" in steps
+    got = gg.open(path, verify=True)
+    assert same(read_all(got), read_all(make_sample_graph()))
+    assert np.array_equal(got.layouts["circular"].node_positions,
+                          g.layouts["circular"].node_positions)
+    # a second layout: the first one is linked too
+    got.layouts["line"] = line(6)
+    first = (after / "layouts" / "circular.npy").stat().st_ino
+    got.save(path)
+    assert (generation(path) / "layouts" / "circular.npy").stat().st_ino == first
+    assert list(gg.open(path, verify=True).layouts) == ["circular", "line"]
+
+
+def test_a_mapped_graph_saved_twice_in_a_row_still_saves(tmp_path):
+    """The generation it was opened from is gone after the first save: the second one
+    writes from the mapped data instead of linking."""
+    path = make_sample_graph().save(tmp_path / "g.groggy")
+    g = gg.open(path)
+    g.layouts["a"] = line(6)
+    g.save(path)
+    g.layouts["b"] = line(6) * 2
+    g.save(path)
+    got = gg.open(path, verify=True)
+    assert same(read_all(got), read_all(make_sample_graph()))
+    assert np.array_equal(got.layouts["b"].node_positions, line(6) * 2)
+
+
+# --------------------------------------------------------------------------- CLI
+
+def run_cli(*args, timeout=120, tty=False) -> subprocess.CompletedProcess:
+    """``python -m groggy ARGS`` in a new process; with ``tty`` its stderr is a terminal
+    (where progress bars show), read back into ``stderr``."""
+    cmd = [sys.executable, "-m", "groggy", *map(str, args)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    if not tty:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    import pty
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:       # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    out = proc.stdout.read().decode()
+    proc.wait(timeout=timeout)
+    return subprocess.CompletedProcess(cmd, proc.returncode, out,
+                                       b"".join(chunks).decode(errors="replace"))
+
+
+def test_cli_layout_stores_a_layout_and_info_lists_it(tmp_path):
+    g = gg.Graph()
+    g.add_nodes(300)
+    rng = np.random.default_rng(1)
+    g.add_edges(rng.integers(0, 300, 900), rng.integers(0, 300, 900))
+    path = g.save(tmp_path / "g.groggy")
+    done = run_cli("layout", path, "--layout-param", "seed=4", "--layout-param",
+                   "iterations=5", tty=True)
+    assert done.returncode == 0, done.stderr
+    assert "stored layout 'force_directed'" in done.stdout
+    assert "force layout" in done.stderr and "100%" in done.stderr      # the progress bar
+    done = run_cli("layout", path, "--algorithm", "circular", "--name", "ring")
+    assert done.returncode == 0, done.stderr
+    opened = gg.open(path, verify=True)
+    assert list(opened.layouts) == ["force_directed", "ring"]
+    expected = g.viz.compute_layout("force_directed", seed=4, iterations=5)
+    assert np.allclose(opened.layouts["force_directed"].node_positions,
+                       expected.node_positions)
+    assert np.array_equal(opened.layouts["ring"].node_positions,
+                          g.viz.compute_layout("circular").node_positions)
+    info = run_cli("info", path)
+    assert info.returncode == 0, info.stderr
+    assert "stored layouts: force_directed (force_directed, float64), ring (circular" \
+        in info.stdout
+    assert run_cli("verify", path).returncode == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--algorithm", "spiral"], "unknown layout algorithm 'spiral'"),
+    (["--name", "../up"], "not a safe file name"),
+    (["--layout-param", "warp=9"], "does not take ['warp']"),
+    (["--layout-param", "seed"], "NAME=VALUE"),
+])
+def test_cli_layout_bad_input_is_a_clear_error(tmp_path, args, message):
+    path = path_graph().save(tmp_path / "g.groggy")
+    done = run_cli("layout", path, *args)
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert len(gg.open(path).layouts) == 0
+
+
+# --------------------------------------------------------------------------- use
+
+def test_a_stored_layout_is_what_export_and_render_use(tmp_path):
+    g = path_graph()
+    g.layouts["force_directed"] = line(6)
+    stored = g.viz.render("svg", layout="force_directed")
+    given = g.viz.render("svg", layout=Layout(line(6), np.arange(6), "x", {}))
+    computed = g.viz.render("svg", layout=g.viz.compute_layout("force_directed"))
+    assert stored == given and stored != computed
+    # layout_params ask for a new computation, not the stored one
+    assert g.viz.render("svg", layout="force_directed", layout_params={"seed": 0}) == computed
+    # a subgraph draws with its rows of the stored layout
+    sg = g.nodes[[0, 2, 3]]
+    assert sg.viz.render("svg", layout="force_directed") == sg.viz.render(
+        "svg", layout=Layout(line(6)[[0, 2, 3]], np.array([0, 2, 3]), "x", {}))
+
+
+def test_a_stored_layout_is_what_interactive_serves(tmp_path):
+    g = path_graph()
+    path = g.save(tmp_path / "g.groggy")
+    opened = gg.open(path)
+    opened.layouts["force_directed"] = line(6) * 10
+    opened.save(path)
+    served = gg.open(path)
+    with served.viz.interactive() as view:
+        scene = view._server.scene
+        assert np.array_equal(scene.positions, (line(6) * 10).astype(np.float32))
