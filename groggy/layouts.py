@@ -115,7 +115,7 @@ def place_unknown(pos: np.ndarray, known: np.ndarray, indptr: np.ndarray,
     >>> pos = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 0.0]])
     >>> indptr, indices = np.array([0, 1, 2, 4]), np.array([2, 2, 0, 1])
     >>> place_unknown(pos, np.array([True, True, False]), indptr, indices)
-    >>> np.round(pos[2], 2).tolist()
+    >>> (np.round(pos[2], 2) + 0.0).tolist()
     [1.0, 0.0]
     """
     centre = pos[known].mean(0) if known.any() else np.zeros(2)
