@@ -453,7 +453,8 @@ def test_the_page_draws_the_stored_layout_of_an_opened_store(tmp_path):
                          (vp["cy"] - pos[:, 1]) * vp["zoom"] + box["y"] + box["height"] / 2], 1)
     assert np.abs(shown - on_screen(spiral(n))).max() < 0.5
     # the check can fail: a computed layout, fitted the same way, lands elsewhere
-    fitted = (computed - computed.mean(0)) * (np.ptp(spiral(n), 0).max() / np.ptp(computed, 0).max())
+    scale = np.ptp(spiral(n), 0).max() / np.ptp(computed, 0).max()
+    fitted = (computed - computed.mean(0)) * scale
     assert np.abs(shown - on_screen(fitted + spiral(n).mean(0))).max() > 20
 
 

@@ -47,13 +47,19 @@ def _check_path(mf: Path, rel, checksums: dict) -> None:
         raise StoreError(f"{mf}: no size and checksum for {rel}")
 
 
+def _objects(mf: Path, entries, where: str, what: str) -> list:
+    """``entries``, checked to be a list of JSON objects."""
+    if not isinstance(entries, list):
+        raise StoreError(f"{mf}: {where} must be a list, found {type(entries).__name__}")
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise StoreError(f"{mf}: {what} must be an object, found {entry!r}")
+    return entries
+
+
 def _check_columns(mf: Path, part: str, specs, length: int, checksums: dict) -> None:
-    if not isinstance(specs, list):
-        raise StoreError(f"{mf}: {part}.columns must be a list, found {type(specs).__name__}")
     seen = set()
-    for spec in specs:
-        if not isinstance(spec, dict):
-            raise StoreError(f"{mf}: a {part} column entry must be an object, found {spec!r}")
+    for spec in _objects(mf, specs, f"{part}.columns", f"a {part} column entry"):
         name, kind, files = spec.get("name"), spec.get("kind"), spec.get("files")
         if not isinstance(name, str) or name in seen:
             raise StoreError(f"{mf}: {part} column name {name!r} is not a string or is "
@@ -143,14 +149,11 @@ def _check_body(mf: Path, manifest: dict) -> None:
 def _check_layouts(mf: Path, entries, n: int, checksums: dict) -> None:
     """Stored layouts (absent before groggy kept layouts): a safe unique name, the file
     ``layouts/<name>.npy``, float32 or float64, one row per node."""
-    if not isinstance(entries, list):
-        raise StoreError(f"{mf}: layouts must be a list, found {type(entries).__name__}")
     seen = set()
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise StoreError(f"{mf}: a layout entry must be an object, found {entry!r}")
+    for entry in _objects(mf, entries, "layouts", "a layout entry"):
         name = entry.get("name")
-        if not isinstance(name, str) or not LAYOUT_NAME_RE.fullmatch(name) or name.lower() in seen:
+        if (not isinstance(name, str) or not LAYOUT_NAME_RE.fullmatch(name)
+                or name.lower() in seen):
             raise StoreError(f"{mf}: layout name {name!r} is not a safe file name or is "
                              "listed twice")
         seen.add(name.lower())
