@@ -478,8 +478,7 @@ class Graph:
         (3, 2)
         """
         return store.save_store(path, self._directed, self._nodes, self._edges,
-                                self._src.data, self._dst.data, self._layouts._current(),
-                                self._origin)
+                                self._src, self._dst, self._layouts._current(), self._origin)
 
     def copy(self) -> "Graph":
         """An in-memory copy you can change (of a memory-mapped graph, too)."""

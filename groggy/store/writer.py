@@ -144,7 +144,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
-                      sources: np.ndarray, targets: np.ndarray, layouts: dict,
+                      sources, targets, layouts: dict,
                       origin) -> None:
     """Every file of one generation, fsynced, and the directories holding them. With
     ``origin`` (the generation a mapped, unchangeable graph was opened from, still on
@@ -163,8 +163,10 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
     else:
         node_cols = [_write_column(gen, "nodes", i, c, checksums)
                      for i, c in enumerate(nodes.columns.values())]
-        _write_file(gen, "edges/source.npy", sources, False, checksums)
-        _write_file(gen, "edges/target.npy", targets, False, checksums)
+        for rel, ends in (("edges/source.npy", sources), ("edges/target.npy", targets)):
+            # a Column's data is read (and first checked) only here, not when linking
+            _write_file(gen, rel, ends.data if isinstance(ends, Column) else ends, False,
+                        checksums)
         edge_cols = [_write_column(gen, "edges", i, c, checksums)
                      for i, c in enumerate(edges.columns.values())]
     manifest = {
@@ -247,10 +249,11 @@ def remove_leftovers(root: Path, current: str) -> None:
 
 
 def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
-               sources: np.ndarray, targets: np.ndarray, layouts: dict | None = None,
+               sources, targets, layouts: dict | None = None,
                origin=None) -> Path:
     """Write a graph as a new generation of the store at ``path`` and make it current.
 
+    ``sources``, ``targets``: the edge ends, arrays or Columns.
     ``layouts``: name -> ``groggy.layouts.Stored`` (positions for every node).
     ``origin``: (generation directory, manifest) of the store a read-only graph was
     mapped from; its column files are linked rather than rewritten, so storing a layout
