@@ -25,6 +25,7 @@ def _demo(args) -> None:
     print(f"demo graph ready in {time.perf_counter() - start:.2f}s, memory-mapped from "
           f"{cache_dir()}")
     _show(g, "demo")
+    print(_layouts_line(g))
 
 
 def _info(args) -> None:
@@ -37,9 +38,7 @@ def _info(args) -> None:
 def _layouts_line(g) -> str:
     if not g.layouts:
         return "stored layouts: none (python -m groggy layout PATH stores one)"
-    entries = g._layouts._entries
-    return "stored layouts: " + ", ".join(
-        f"{name} ({e.algorithm}, {e.positions.dtype})" for name, e in entries.items())
+    return f"stored layouts: {g.layouts.describe()}"
 
 
 def _verify(args) -> int:

@@ -236,9 +236,21 @@ class Layouts(Mapping):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def describe(self) -> str:
+        """One line naming each stored layout, its algorithm and dtype (reads no data).
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(2)
+        >>> _ = g.viz.compute_layout("grid", store="tidy"); g.layouts.describe()
+        'tidy (grid, float64)'
+        """
+        return ", ".join(f"{name} ({e.algorithm}, {e.positions.dtype})"
+                         for name, e in self._entries.items())
+
     def __repr__(self) -> str:
-        inner = ", ".join(f"{name}: {e.algorithm}" for name, e in self._entries.items())
-        return f"Layouts({inner})"
+        return f"Layouts({self.describe()})"
 
     # ------------------------------------------------------------------ writing
     def __setitem__(self, name, value) -> None:

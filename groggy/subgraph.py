@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy.layouts import SubgraphLayouts
+from groggy.layouts import Layout, SubgraphLayouts
 
 
 class Subgraph:
@@ -114,6 +114,9 @@ class Subgraph:
             np.searchsorted(self._node_ids, g._dst.data[e])
         out._src.append(remap[0].astype(np.int64))
         out._dst.append(remap[1].astype(np.int64))
+        rows = np.arange(self.node_count(), dtype=np.int64)
+        for name, lay in self.layouts.items():   # the stored layouts, renumbered too
+            out.layouts[name] = Layout(lay.node_positions, rows, lay.algorithm, lay.params)
         return out
 
     def connected_components(self):

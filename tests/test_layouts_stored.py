@@ -145,6 +145,18 @@ def test_a_subgraph_sees_the_layouts_restricted_to_its_nodes():
         sg.viz.compute_layout("grid", store=True)
 
 
+def test_to_graph_carries_the_layouts_renumbered():
+    g = path_graph(6)
+    g.viz.compute_layout("circular", store=True)
+    g.layouts["line"] = line(6, np.float32)
+    h = g.nodes[[1, 3, 4]].to_graph()
+    assert list(h.layouts) == ["circular", "line"]
+    assert np.array_equal(h.layouts["line"].node_positions, line(6, np.float32)[[1, 3, 4]])
+    assert h.layouts["circular"].algorithm == "circular"
+    assert np.array_equal(h.layouts["circular"].node_positions,
+                          g.layouts["circular"].node_positions[[1, 3, 4]])
+
+
 def test_nodes_added_later_are_placed_beside_their_neighbours_the_rest_unchanged():
     g = path_graph(5)
     g.layouts["line"] = line(5)
@@ -359,8 +371,8 @@ def test_cli_layout_stores_a_layout_and_info_lists_it(tmp_path):
                           g.viz.compute_layout("circular").node_positions)
     info = run_cli("info", path)
     assert info.returncode == 0, info.stderr
-    assert "stored layouts: force_directed (force_directed, float64), ring (circular" \
-        in info.stdout
+    assert "stored layouts: force_directed (force_directed, float64), ring (circular, " \
+        "float64)" in info.stdout
     assert run_cli("verify", path).returncode == 0
 
 
