@@ -406,6 +406,15 @@ def test_a_stored_layout_is_what_export_and_render_use(tmp_path):
         "svg", layout=Layout(line(6)[[0, 2, 3]], np.array([0, 2, 3]), "x", {}))
 
 
+def test_the_render_command_draws_with_the_stored_layout(tmp_path, capsys):
+    g = path_graph()
+    g.layouts["force_directed"] = line(6)
+    path = g.save(tmp_path / "g.groggy")
+    assert main(["render", str(path), str(tmp_path / "cli.svg")]) == 0
+    g.viz.export(tmp_path / "api.svg", layout=Layout(line(6), np.arange(6), "x", {}))
+    assert (tmp_path / "cli.svg").read_bytes() == (tmp_path / "api.svg").read_bytes()
+
+
 def test_a_stored_layout_is_what_interactive_serves(tmp_path):
     g = path_graph()
     path = g.save(tmp_path / "g.groggy")
