@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
+from hypothesis.extra import numpy as hnp
 
 import groggy as gg
 from groggy.__main__ import main
 from groggy.layouts import Layout
 
-from conftest import (flip, generation, make_sample_graph, read_all, same,
+from conftest import (flip, generation, make_sample_graph, no_fsync, read_all, same,
                       save_recording_steps)
 
 
@@ -514,3 +516,43 @@ def test_a_cached_demo_from_before_layouts_gets_one_on_first_use(tmp_path, monke
     done = run_cli("demo", "--nodes", 300, "--edges", 900)
     assert done.returncode == 0, done.stderr
     assert gg.open(path).layouts["force_directed"].node_positions.shape == (300, 2)
+
+
+# --------------------------------------------------------------------------- property
+
+NAMES = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}", fullmatch=True)
+
+
+@st.composite
+def layouts_of(draw):
+    n = draw(st.integers(0, 30))
+    names = draw(st.lists(NAMES, max_size=4, unique_by=str.lower))
+    arrays = [draw(hnp.arrays(draw(st.sampled_from([np.float32, np.float64])), (n, 2),
+                              elements=st.floats(allow_nan=False, allow_infinity=False,
+                                                        width=32)))
+              for _ in names]
+    return n, dict(zip(names, arrays))
+
+
+@given(layouts_of())
+def test_any_layouts_round_trip_through_memory_and_the_store(tmp_path_factory, case):
+    n, layouts = case
+    g = gg.Graph()
+    g.add_nodes(n)
+    for name, arr in layouts.items():
+        g.layouts[name] = arr
+    with no_fsync():
+        path = g.save(tmp_path_factory.mktemp("rt") / "g.groggy")
+        opened = gg.open(path, verify=True)
+        assert list(opened.layouts) == list(layouts)
+        for name, arr in layouts.items():
+            for got in (g.layouts[name], opened.layouts[name]):
+                assert np.array_equal(got.node_positions, arr.astype(np.float64))
+            raw = np.load(generation(path) / "layouts" / f"{name}.npy")   # NumPy alone
+            assert raw.dtype == arr.dtype and np.array_equal(raw, arr)
+        # stored again through the mapped graph (linked): still the same
+        if layouts:
+            opened.save(path)
+            again = gg.open(path, verify=True)
+            assert all(np.array_equal(again.layouts[k].node_positions, v.astype(np.float64))
+                       for k, v in layouts.items())
