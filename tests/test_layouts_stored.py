@@ -247,6 +247,19 @@ def test_a_corrupted_layout_is_caught_on_first_read_and_by_verify(tmp_path, caps
     assert code == 1 and "DAMAGED" in out and str(f) in out and "layout 'force_directed'" in out
 
 
+@pytest.mark.parametrize("damage, message", [
+    (lambda f: f.unlink(), "file is missing"),
+    (lambda f: f.write_bytes(f.read_bytes()[:-8]), "expected .* bytes"),
+])
+def test_a_missing_or_truncated_layout_file_fails_the_open_naming_it(tmp_path, damage,
+                                                                      message):
+    _, path = saved_with_layouts(tmp_path)
+    f = generation(path) / "layouts" / "flat32.npy"
+    damage(f)
+    with pytest.raises(gg.StoreError, match=rf"flat32\.npy: {message}"):
+        gg.open(path)
+
+
 def test_a_stored_nan_is_caught_even_with_a_matching_checksum(tmp_path):
     path = path_graph(3).save(tmp_path / "g.groggy")
     g = gg.open(path)
