@@ -24,7 +24,7 @@ def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarr
         if layout_params:
             raise ValueError("layout_params go with a layout name, not a computed Layout")
     elif isinstance(layout, str):
-        stored = getattr(viz._owner._viz_source(), "layouts", None)
+        stored = viz.stored_layouts()
         if stored is not None and layout in stored and not layout_params:
             layout = stored[layout]
         else:

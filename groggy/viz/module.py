@@ -129,6 +129,12 @@ class VizModule:
             target[0][target[1]] = layout
         return layout
 
+    def stored_layouts(self):
+        """The layouts kept with the graph behind this object (``g.layouts``, or a
+        subgraph's read-only view of them), or None when it holds no graph."""
+        source = getattr(self._owner, "_viz_source", None)
+        return None if source is None else getattr(source(), "layouts", None)
+
     def _store_target(self, store, default_name: str):
         """(g.layouts, name) that ``compute_layout(store=...)`` writes to, checked before
         any work; None when not storing."""
@@ -136,7 +142,7 @@ class VizModule:
             return None
         name = default_name if store is True else store
         check_name(name)
-        layouts = getattr(self._owner._viz_source(), "layouts", None)
+        layouts = self.stored_layouts()
         if not isinstance(layouts, Layouts):
             raise TypeError(f"store= keeps a layout of a whole graph; this "
                             f"{type(self._owner).__name__} shows part of one (compute it on "
