@@ -192,9 +192,12 @@ class VizModule:
         format : {"png", "svg", "pdf"}, optional
             Default: from the extension of ``path``.
         layout : str or Layout
-            An algorithm name (computed now; its parameters in ``layout_params={...}``)
-            or a :class:`Layout` already computed, so that one layout serves many
-            drawings. A layout of a whole graph also serves its subgraphs and tables.
+            The name of a layout stored with the graph (``g.layouts``; the default
+            ``"force_directed"`` is the stored one when there is one), an algorithm name
+            (computed now; its parameters in ``layout_params={...}``, which also ask for
+            a new computation over a stored name) or a :class:`Layout` already computed,
+            so that one layout serves many drawings. A layout of a whole graph also
+            serves its subgraphs and tables.
         theme : str
             ``light``, ``dark``, ``sleek``, ``publication`` (black and white, categories
             as shapes) or ``minimal`` (transparent background); see ``groggy.themes``.
@@ -255,8 +258,10 @@ class VizModule:
         Parameters
         ----------
         layout : str or Layout
-            An algorithm name (computed now, with ``layout_params``) or a computed
-            :class:`Layout` (NaN positions are refused, naming the node).
+            The name of a layout stored with the graph (``g.layouts``; so a stored
+            ``"force_directed"`` is what the default serves), an algorithm name
+            (computed now, with ``layout_params``) or a computed :class:`Layout` (NaN
+            positions are refused, naming the node).
         theme : str
             ``light``, ``dark``, ``sleek``, ``publication`` or ``minimal``.
         port : int
