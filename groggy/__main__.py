@@ -1,5 +1,5 @@
 """Command line: ``python -m groggy serve PATH | --demo``, ``demo``, ``info PATH``,
-``verify [--repair] PATH`` and ``render PATH OUT.png|svg|pdf``."""
+``verify [--repair] PATH``, ``render PATH OUT.png|svg|pdf`` and ``layout PATH``."""
 from __future__ import annotations
 
 import argparse
@@ -25,12 +25,20 @@ def _demo(args) -> None:
     print(f"demo graph ready in {time.perf_counter() - start:.2f}s, memory-mapped from "
           f"{cache_dir()}")
     _show(g, "demo")
+    print(_layouts_line(g))
 
 
 def _info(args) -> None:
     from groggy.graph import open_graph
     g = open_graph(args.path, verify=args.verify)
     _show(g, str(args.path))
+    print(_layouts_line(g))
+
+
+def _layouts_line(g) -> str:
+    if not g.layouts:
+        return "stored layouts: none (python -m groggy layout PATH stores one)"
+    return f"stored layouts: {g.layouts.describe()}"
 
 
 def _verify(args) -> int:
@@ -89,6 +97,35 @@ def _number_or_name(text: str):
         return text
 
 
+def _layout_params(items: list) -> dict:
+    params = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--layout-param takes NAME=VALUE, got {item!r}")
+        params[key] = int(value) if value.lstrip("-").isdigit() else _number_or_name(value)
+    return params
+
+
+def _layout(args) -> None:
+    from groggy.graph import open_graph
+    from groggy.viz.layout import check_params, get_algorithm
+    g = open_graph(args.path)
+    params = _layout_params(args.layout_param)
+    algo = get_algorithm(args.algorithm)
+    check_params(algo, params)                 # a typo fails before the work
+    name = args.name or algo.name
+    if "progress" in algo.defaults:
+        params.setdefault("progress", True)
+    start = time.perf_counter()
+    g.viz.compute_layout(algo.name, store=name, **params)
+    took = time.perf_counter() - start
+    g.save(args.path)
+    print(f"stored layout {name!r} ({algo.name}, {g.node_count():,} nodes) in "
+          f"{args.path}: computed in {took:.2f}s, saved in "
+          f"{time.perf_counter() - start - took:.2f}s")
+
+
 def _render(args) -> None:
     from groggy.graph import open_graph
     g = open_graph(args.path)
@@ -97,12 +134,7 @@ def _render(args) -> None:
     for key, value in (("node_size", args.node_size), ("edge_width", args.edge_width)):
         if value is not None:
             style[key] = _number_or_name(value)
-    params = {}
-    for item in args.layout_param:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise ValueError(f"--layout-param takes NAME=VALUE, got {item!r}")
-        params[key] = int(value) if value.lstrip("-").isdigit() else _number_or_name(value)
+    params = _layout_params(args.layout_param)
     start = time.perf_counter()
     out = g.viz.export(args.out, format=args.format, layout=args.layout, theme=args.theme,
                        width=args.width, height=args.height, dpi=args.dpi,
@@ -164,6 +196,15 @@ def main(argv=None) -> int:
     render.add_argument("--label", help="the node attribute to write beside nodes")
     render.add_argument("--title")
     render.set_defaults(run=_render)
+    lay = sub.add_parser("layout", help="compute a layout of a stored graph and store it "
+                         "with the graph (layouts/<name>.npy)")
+    lay.add_argument("path", help="a directory written by Graph.save")
+    lay.add_argument("--algorithm", default="force_directed",
+                     help="force_directed (default), hierarchical, circular or grid")
+    lay.add_argument("--name", help="the stored layout's name (default: the algorithm's)")
+    lay.add_argument("--layout-param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a layout parameter, e.g. --layout-param seed=1 (repeatable)")
+    lay.set_defaults(run=_layout)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0

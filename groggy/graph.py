@@ -8,6 +8,7 @@ import numpy as np
 
 from groggy import kernels, storage, store
 from groggy.errors import ReadOnlyError, require
+from groggy.layouts import Layouts, Stored
 from groggy.storage import Column, ColumnStore
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
@@ -69,6 +70,8 @@ class Graph:
         self._readonly_path: Path | None = None
         self._cache: dict = {}
         self._listeners: list = []
+        self._layouts = Layouts(self)
+        self._origin = None   # (generation directory, manifest) of a mapped graph
 
     # ------------------------------------------------------------------ basics
     @property
@@ -337,6 +340,13 @@ class Graph:
     def _viz_source(self):
         return self
 
+    @property
+    def layouts(self) -> Layouts:
+        """Layouts kept with the graph, by name (``g.layouts[name] = layout``); saved by
+        :meth:`save`, mapped by ``gg.open``, used by ``viz.interactive(layout=name)``.
+        See :class:`groggy.layouts.Layouts`."""
+        return self._layouts
+
     def interactive(self, **kwargs):
         """The graph view in the browser; takes the arguments of
         :meth:`groggy.viz.VizModule.interactive` and returns its ``VizHandle``."""
@@ -446,10 +456,29 @@ class Graph:
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:
-        """Write the graph to directory ``path`` as a new generation and make it current
-        atomically: ``path`` opens as the old graph or the new one at every instant."""
+        """Write the graph and its stored layouts (``g.layouts``) to directory ``path`` as
+        a new generation and make it current atomically: ``path`` opens as the old graph
+        or the new one at every instant.
+
+        A graph opened with ``gg.open`` cannot change, so its column files are linked
+        from the generation it was opened from rather than written again: storing a
+        layout in a large store writes the layout only.
+
+        Examples
+        --------
+        >>> import tempfile, os, groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+        >>> path = g.save(os.path.join(tempfile.mkdtemp(), "g.groggy"))
+        >>> opened = gg.open(path)
+        >>> _ = opened.viz.compute_layout("circular", store=True)
+        >>> _ = opened.save(path)
+        >>> sorted(p.name for p in (path / "gen-2").iterdir())
+        ['edges', 'layouts', 'manifest.json', 'nodes']
+        >>> gg.open(path).layouts["circular"].node_positions.shape
+        (3, 2)
+        """
         return store.save_store(path, self._directed, self._nodes, self._edges,
-                                  self._src.data, self._dst.data)
+                                self._src, self._dst, self._layouts._current(), self._origin)
 
     def copy(self) -> "Graph":
         """An in-memory copy you can change (of a memory-mapped graph, too)."""
@@ -457,6 +486,7 @@ class Graph:
         g._nodes, g._edges = self._nodes.copy(), self._edges.copy()
         g._src = Column.from_values("source", np.array(self._src.data))
         g._dst = Column.from_values("target", np.array(self._dst.data))
+        g._layouts = self._layouts._copy_to(g)
         return g
 
     def to_networkx(self):
@@ -532,4 +562,9 @@ def open_graph(path, verify: bool = False, progress: bool | None = None) -> Grap
     g._nodes, g._edges = opened.nodes, opened.edges
     g._src, g._dst = opened.sources, opened.targets
     g._readonly_path = Path(path)
+    g._origin = (opened.location, opened.manifest)
+    for name, (positions, entry, check) in opened.layouts.items():
+        g._layouts._load(name, Stored(positions, entry["algorithm"], entry["params"],
+                                      check.run, (opened.location, opened.manifest,
+                                                  entry["file"])))
     return g

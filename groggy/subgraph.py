@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
+from groggy.layouts import Layout, SubgraphLayouts
 
 
 class Subgraph:
@@ -64,6 +64,11 @@ class Subgraph:
     def _viz_source(self):
         return self
 
+    @property
+    def layouts(self) -> SubgraphLayouts:
+        """The graph's stored layouts restricted to this subgraph's nodes (read-only)."""
+        return SubgraphLayouts(self._graph.layouts, self._node_ids)
+
     def interactive(self, **kwargs):
         """The graph view in the browser; takes the arguments of
         :meth:`groggy.viz.VizModule.interactive` and returns its ``VizHandle``."""
@@ -109,6 +114,9 @@ class Subgraph:
             np.searchsorted(self._node_ids, g._dst.data[e])
         out._src.append(remap[0].astype(np.int64))
         out._dst.append(remap[1].astype(np.int64))
+        rows = np.arange(self.node_count(), dtype=np.int64)
+        for name, lay in self.layouts.items():   # the stored layouts, renumbered too
+            out.layouts[name] = Layout(lay.node_positions, rows, lay.algorithm, lay.params)
         return out
 
     def connected_components(self):

@@ -11,6 +11,9 @@ Commands of ``serve``:
     {"op": "save", "path": P, "graph": G, "kill_at": K}
         save graph G over P in a child that SIGKILLs itself at the K-th step of the save
         (writer.step_hook); K = 0 saves to the end
+    {"op": "store_layout", "path": P, "kill_at": K}
+        open P, store a layout in it and save (linking the columns), in a child that
+        SIGKILLs itself at the K-th step of the save
     {"op": "save", "path": P, "graph": G, "kill_after": S}
         save graph G over P in a child that is sent SIGKILL after S seconds
     {"op": "read", "path": P, "expect": [G, ...], "verify": false}
@@ -110,18 +113,45 @@ def in_child(work, kill_after: float | None = None) -> dict:
     return reply
 
 
+def kill_at_step(k: int) -> None:
+    """SIGKILL this process at the k-th step of the next save (0: never)."""
+    if not k:
+        return
+    count = [0]
+
+    def hook(what):
+        count[0] += 1
+        if count[0] == k:
+            os.kill(os.getpid(), signal.SIGKILL)
+    writer.step_hook = hook
+
+
 def save_work(path: str, name: str, kill_at: int):
     g = graph(name)
 
     def work():
-        if kill_at:
-            count = [0]
+        kill_at_step(kill_at)
+        g.save(path)
+        return {"result": "saved"}
+    return work
 
-            def hook(what):
-                count[0] += 1
-                if count[0] == kill_at:
-                    os.kill(os.getpid(), signal.SIGKILL)
-            writer.step_hook = hook
+
+LAYOUT_NAME = "stored"
+
+
+def stored_layout(n: int):
+    """The positions the ``store_layout`` command stores (a function of n only)."""
+    import numpy as np
+    return np.stack([np.arange(n, dtype=np.float64), np.arange(n) * -0.5], 1)
+
+
+def store_layout_work(path: str, kill_at: int):
+    """Open the store at ``path``, store a layout in it (its columns linked, not
+    rewritten) and save, killed at the ``kill_at``-th step of the save if given."""
+    def work():
+        g = gg.open(path)
+        g.layouts[LAYOUT_NAME] = stored_layout(g.node_count())
+        kill_at_step(kill_at)
         g.save(path)
         return {"result": "saved"}
     return work
@@ -133,6 +163,8 @@ def serve() -> None:
         if cmd["op"] == "save":
             reply = in_child(save_work(cmd["path"], cmd["graph"], cmd.get("kill_at", 0)),
                              kill_after=cmd.get("kill_after"))
+        elif cmd["op"] == "store_layout":
+            reply = in_child(store_layout_work(cmd["path"], cmd.get("kill_at", 0)))
         elif cmd["op"] == "read":
             for name in cmd["expect"]:
                 expected(name)  # computed here once, inherited by every child

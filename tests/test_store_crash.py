@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import groggy as gg
@@ -147,3 +148,42 @@ def test_a_first_save_killed_at_any_step_leaves_no_store_or_the_new_one(tmp_path
             make_sample_graph().save(path)  # saving over a crashed first save works
         assert_clean(path)
         shutil.rmtree(path)
+
+
+def test_storing_a_layout_killed_at_every_step_leaves_the_previous_generation(tmp_path,
+                                                                               worker):
+    """Storing a layout in a store links its columns into a new generation: a kill at
+    any step (each link, write, fsync, rename, unlink) leaves the store opening, in full,
+    as the graph without the layout or with it, and the old generation intact."""
+    from store_worker import LAYOUT_NAME, stored_layout
+    path = tmp_path / "g.groggy"
+    make_sample_graph().save(path)
+    probe = tmp_path / "probe.groggy"
+    shutil.copytree(path, probe)
+    g = gg.open(probe)
+    g.layouts[LAYOUT_NAME] = stored_layout(g.node_count())
+    with no_fsync():
+        steps = save_recording_steps(g, probe)
+    assert any(s.startswith("link nodes/") for s in steps)
+    assert not any(s.startswith("write nodes/") for s in steps)    # columns not rewritten
+    expected = read_all(make_sample_graph())
+    seen = []
+    for k in range(1, len(steps) + 1):
+        reply = worker(op="store_layout", path=str(path), kill_at=k)
+        assert reply["code"] == -9, reply
+        got = gg.open(path, verify=True)
+        assert same(read_all(got), expected), k
+        if LAYOUT_NAME in got.layouts:
+            positions = got.layouts[LAYOUT_NAME].node_positions
+            assert np.array_equal(positions, stored_layout(got.node_count())), k
+            seen.append("new")
+        else:
+            assert len(got.layouts) == 0, k
+            seen.append("old")
+        next_save_cleans_up(path, make_sample_graph())
+    assert seen == sorted(seen, key=["old", "new"].index) and set(seen) == {"old", "new"}
+    reply = worker(op="store_layout", path=str(path))
+    assert reply["result"] == "saved", reply
+    assert_clean(path)
+    print(f"storing a layout: {len(steps)} steps, killed at each: {seen.count('old')} old, "
+          f"{seen.count('new')} new")

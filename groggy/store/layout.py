@@ -23,6 +23,9 @@ CURRENT_TMP = ".CURRENT.tmp-"         # a pointer being written (renamed onto CU
 GEN_RE = re.compile(r"gen-([1-9][0-9]*)")
 FLAT_NAMES = ("manifest.json", "nodes", "edges")   # a version-1 store, flat at the top
 POINTER_RE = re.compile(r"(gen-[1-9][0-9]*)\n?")
+# a stored layout's name, which names its file layouts/<name>.npy: no separators, not
+# hidden, short enough for any file system
+LAYOUT_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 
 
 def gen_name(n: int) -> str:

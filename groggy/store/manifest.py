@@ -8,6 +8,7 @@ from pathlib import Path
 
 from groggy.errors import StoreError
 from groggy.storage import KINDS
+from groggy.store.layout import LAYOUT_NAME_RE
 
 FORMAT_NAME = "groggy"
 FORMAT_VERSION = 2       # version 1: flat, no manifest checksum; still read
@@ -46,13 +47,19 @@ def _check_path(mf: Path, rel, checksums: dict) -> None:
         raise StoreError(f"{mf}: no size and checksum for {rel}")
 
 
+def _objects(mf: Path, entries, where: str, what: str) -> list:
+    """``entries``, checked to be a list of JSON objects."""
+    if not isinstance(entries, list):
+        raise StoreError(f"{mf}: {where} must be a list, found {type(entries).__name__}")
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise StoreError(f"{mf}: {what} must be an object, found {entry!r}")
+    return entries
+
+
 def _check_columns(mf: Path, part: str, specs, length: int, checksums: dict) -> None:
-    if not isinstance(specs, list):
-        raise StoreError(f"{mf}: {part}.columns must be a list, found {type(specs).__name__}")
     seen = set()
-    for spec in specs:
-        if not isinstance(spec, dict):
-            raise StoreError(f"{mf}: a {part} column entry must be an object, found {spec!r}")
+    for spec in _objects(mf, specs, f"{part}.columns", f"a {part} column entry"):
         name, kind, files = spec.get("name"), spec.get("kind"), spec.get("files")
         if not isinstance(name, str) or name in seen:
             raise StoreError(f"{mf}: {part} column name {name!r} is not a string or is "
@@ -136,6 +143,34 @@ def _check_body(mf: Path, manifest: dict) -> None:
     _check_columns(mf, "edges", edges.get("columns"), m, checksums)
     for key in ("source", "target"):
         _check_path(mf, edges.get(key), checksums)
+    _check_layouts(mf, manifest.get("layouts", []), n, checksums)
+
+
+def _check_layouts(mf: Path, entries, n: int, checksums: dict) -> None:
+    """Stored layouts (absent before groggy kept layouts): a safe unique name, the file
+    ``layouts/<name>.npy``, float32 or float64, one row per node."""
+    seen = set()
+    for entry in _objects(mf, entries, "layouts", "a layout entry"):
+        name = entry.get("name")
+        if (not isinstance(name, str) or not LAYOUT_NAME_RE.fullmatch(name)
+                or name.lower() in seen):
+            raise StoreError(f"{mf}: layout name {name!r} is not a safe file name or is "
+                             "listed twice")
+        seen.add(name.lower())
+        if entry.get("file") != f"layouts/{name}.npy":
+            raise StoreError(f"{mf}: layout {name!r} must be in layouts/{name}.npy, found "
+                             f"{entry.get('file')!r}")
+        _check_path(mf, entry["file"], checksums)
+        if entry.get("dtype") not in ("float32", "float64"):
+            raise StoreError(f"{mf}: layout {name!r} has dtype {entry.get('dtype')!r}, "
+                             "expected 'float32' or 'float64'")
+        if entry.get("length") != n:
+            raise StoreError(f"{mf}: layout {name!r} has {entry.get('length')!r} rows, "
+                             f"expected one per node ({n}); it belongs to another graph")
+        if not isinstance(entry.get("algorithm"), str) or not isinstance(
+                entry.get("params"), dict):
+            raise StoreError(f"{mf}: layout {name!r} needs an algorithm name and a params "
+                             "object")
 
 
 def listed_files(manifest: dict) -> list:

@@ -62,6 +62,7 @@ class Opened(NamedTuple):
     location: Path         # the generation directory (the store itself for version 1)
     manifest: dict
     checks: list
+    layouts: dict = {}     # name -> (positions (n, 2) mapped, manifest entry, check)
 
 
 # --------------------------------------------------------------------------- files
@@ -102,8 +103,9 @@ def _header_bytes(raw: np.ndarray) -> bytes:
     return bytes(raw[:fixed + size])
 
 
-def _npy(file: _File, dtype: np.dtype, length: int) -> np.ndarray:
-    """The array of a mapped .npy file, after checking its header against the manifest."""
+def _npy(file: _File, dtype: np.dtype, length: int, width: int | None = None) -> np.ndarray:
+    """The array of a mapped .npy file, after checking its header against the manifest:
+    ``length`` values, or ``length`` rows of ``width`` values."""
     try:
         head = io.BytesIO(_header_bytes(file.raw))
         version = np.lib.format.read_magic(head)
@@ -115,16 +117,18 @@ def _npy(file: _File, dtype: np.dtype, length: int) -> np.ndarray:
         start = head.tell()
     except Exception as exc:
         raise StoreError(f"{file.path}: not a readable .npy file ({exc})") from None
-    if found != dtype or shape != (length,) or fortran:
-        raise StoreError(f"{file.path}: expected {dtype} of shape ({length},), "
+    want = (length,) if width is None else (length, width)
+    if found != dtype or shape != want or fortran:
+        raise StoreError(f"{file.path}: expected {dtype} of shape {want}, "
                          f"found {found} of shape {shape}")
-    expected = start + length * dtype.itemsize
+    count = length * (width or 1)
+    expected = start + count * dtype.itemsize
     if file.raw.size != expected or start % 16:
-        raise StoreError(f"{file.path}: expected a {start}-byte header and {length} values "
+        raise StoreError(f"{file.path}: expected a {start}-byte header and {count} values "
                          f"({expected} bytes), found {file.raw.size} bytes")
-    if length == 0:
-        return np.empty(0, dtype=dtype)
-    return file.raw[start:].view(dtype)
+    if count == 0:
+        return np.empty(want, dtype=dtype)
+    return file.raw[start:].view(dtype).reshape(want)
 
 
 def _crc(file: _File, progress) -> None:
@@ -228,6 +232,21 @@ def _open_ends(base: Path, rel: str, role: str, m: int, n: int, checksums: dict)
     return Column(role, "int64", m, data=ends, readonly=True, check=lazy.run), lazy
 
 
+def _finite(file: _File, positions: np.ndarray) -> None:
+    bad = ~np.isfinite(positions).all(1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise StoreError(f"{file.path}: node {i} has position {positions[i].tolist()}; a "
+                         "stored layout holds finite numbers only")
+
+
+def _open_layout(base: Path, entry: dict, n: int, checksums: dict):
+    """Map one stored layout (its manifest entry already checked): (positions, check)."""
+    f = _map(base, entry["file"], checksums)
+    positions = _npy(f, np.dtype(entry["dtype"]), n, 2)
+    return positions, _check(f"layout {entry['name']!r}", [f], lambda: _finite(f, positions))
+
+
 def _open_generation(root: Path, pointer: str | None) -> Opened:
     base = root if pointer is None else root / pointer
     mf = base / "manifest.json"
@@ -254,7 +273,13 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
         col, check = _open_ends(base, manifest["edges"][role], role, m, n, checksums)
         ends.append(col)
         checks.append(check)
-    return Opened(manifest["directed"], nodes, edges, ends[0], ends[1], base, manifest, checks)
+    layouts = {}
+    for entry in manifest.get("layouts", []):
+        positions, check = _open_layout(base, entry, n, checksums)
+        layouts[entry["name"]] = (positions, entry, check)
+        checks.append(check)
+    return Opened(manifest["directed"], nodes, edges, ends[0], ends[1], base, manifest, checks,
+                  layouts)
 
 
 # --------------------------------------------------------------------------- open

@@ -6,6 +6,7 @@ reach is ever changed in place, and ``CURRENT`` changes by one rename.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import uuid
@@ -17,7 +18,7 @@ import numpy as np
 from groggy.errors import StoreError
 from groggy.storage import Column, ColumnStore
 from groggy.store import layout
-from groggy.store.manifest import FORMAT_NAME, FORMAT_VERSION, encode
+from groggy.store.manifest import FORMAT_NAME, FORMAT_VERSION, encode, listed_files
 
 # Test seam: when set, called with a short label ("write nodes/0000_age.npy", "fsync ...",
 # "rename CURRENT", "unlink ...") before each write, fsync, rename and unlink a save does.
@@ -82,24 +83,92 @@ def _write_column(root: Path, part: str, i: int, col: Column, checksums: dict) -
             else "utf8", "length": len(col), "files": files}
 
 
+def _link(root: Path, source: Path, rel: str) -> None:
+    """Put the file ``source`` (of an older generation, never changed once written) at
+    ``rel`` in the new generation: a hard link where the file system allows one, else a
+    copy, fsynced. Its size and checksum stay the manifest's: bytes altered since they
+    were written are caught on read, never laundered into a new checksum."""
+    _step(f"link {rel}")
+    try:
+        os.link(source, root / rel)
+        return
+    except FileNotFoundError:
+        raise StoreError(f"{source}: file is missing (removed since the graph was opened); "
+                         "save a copy instead: g.copy().save(path)") from None
+    except OSError:
+        pass  # no hard links here (FAT, some network file systems): copy the bytes
+    _step(f"create {rel}")
+    with open(source, "rb") as src, open(root / rel, "xb") as fh:
+        while block := src.read(1 << 24):
+            _step(f"write {rel}")
+            fh.write(block)
+        fh.flush()
+        _step(f"fsync {rel}")
+        os.fsync(fh.fileno())
+
+
+def _reusable(origin) -> bool:
+    """Whether ``origin`` (the generation directory a mapped graph came from, and its
+    manifest) is still on disk as it was opened, so its files can be linked."""
+    if origin is None:
+        return False
+    base, manifest = origin
+    try:
+        return json.loads((base / "manifest.json").read_bytes()) == manifest
+    except (OSError, ValueError):
+        return False
+
+
+def _write_layouts(gen: Path, layouts: dict, checksums: dict) -> list:
+    """``layouts/<name>.npy`` for each stored layout: linked from the generation it was
+    mapped from when it is unchanged, else written; returns the manifest entries."""
+    entries = []
+    for name, stored in layouts.items():
+        rel = f"layouts/{name}.npy"
+        origin = stored.origin
+        if origin is not None and _reusable(origin[:2]):
+            base, manifest, old_rel = origin
+            _link(gen, base / old_rel, rel)
+            checksums[rel] = dict(manifest["checksums"][old_rel])
+        else:
+            _write_file(gen, rel, stored.positions, False, checksums)
+        entries.append({"name": name, "file": rel, "dtype": str(stored.positions.dtype),
+                        "length": int(stored.positions.shape[0]),
+                        "algorithm": stored.algorithm, "params": stored.params})
+    return entries
+
+
 def _fsync_dir(path: Path) -> None:
     _step(f"fsync directory {path.name}")
     layout.fsync_dir(path)
 
 
 def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
-                      sources: np.ndarray, targets: np.ndarray) -> None:
-    """Every file of one generation, fsynced, and the directories holding them."""
+                      sources, targets, layouts: dict,
+                      origin) -> None:
+    """Every file of one generation, fsynced, and the directories holding them. With
+    ``origin`` (the generation a mapped, unchangeable graph was opened from, still on
+    disk) the column files are linked from it instead of written again."""
     _step("mkdir nodes, edges")
     (gen / "nodes").mkdir()
     (gen / "edges").mkdir()
+    dirs = [gen / "nodes", gen / "edges"]
     checksums: dict = {}
-    node_cols = [_write_column(gen, "nodes", i, c, checksums)
-                 for i, c in enumerate(nodes.columns.values())]
-    _write_file(gen, "edges/source.npy", sources, False, checksums)
-    _write_file(gen, "edges/target.npy", targets, False, checksums)
-    edge_cols = [_write_column(gen, "edges", i, c, checksums)
-                 for i, c in enumerate(edges.columns.values())]
+    if _reusable(origin):
+        base, old = origin
+        for rel in listed_files(old):
+            _link(gen, base / rel, rel)
+            checksums[rel] = dict(old["checksums"][rel])
+        node_cols, edge_cols = old["nodes"]["columns"], old["edges"]["columns"]
+    else:
+        node_cols = [_write_column(gen, "nodes", i, c, checksums)
+                     for i, c in enumerate(nodes.columns.values())]
+        for rel, ends in (("edges/source.npy", sources), ("edges/target.npy", targets)):
+            # a Column's data is read (and first checked) only here, not when linking
+            _write_file(gen, rel, ends.data if isinstance(ends, Column) else ends, False,
+                        checksums)
+        edge_cols = [_write_column(gen, "edges", i, c, checksums)
+                     for i, c in enumerate(edges.columns.values())]
     manifest = {
         "format": FORMAT_NAME, "version": FORMAT_VERSION, "generation": gen.name,
         "directed": bool(directed), "node_count": int(nodes.length),
@@ -108,6 +177,11 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
                   "columns": edge_cols},
         "checksums": checksums,
     }
+    if layouts:  # absent otherwise: a store without layouts stays what older groggy wrote
+        _step("mkdir layouts")
+        (gen / "layouts").mkdir()
+        dirs.append(gen / "layouts")
+        manifest["layouts"] = _write_layouts(gen, layouts, checksums)
     _step("create manifest.json")
     with open(gen / "manifest.json", "xb") as fh:
         _step("write manifest.json")
@@ -115,7 +189,7 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
         fh.flush()
         _step("fsync manifest.json")
         os.fsync(fh.fileno())
-    for d in (gen / "nodes", gen / "edges", gen):
+    for d in (*dirs, gen):
         _fsync_dir(d)
 
 
@@ -175,8 +249,15 @@ def remove_leftovers(root: Path, current: str) -> None:
 
 
 def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
-               sources: np.ndarray, targets: np.ndarray) -> Path:
-    """Write a graph as a new generation of the store at ``path`` and make it current."""
+               sources, targets, layouts: dict | None = None,
+               origin=None) -> Path:
+    """Write a graph as a new generation of the store at ``path`` and make it current.
+
+    ``sources``, ``targets``: the edge ends, arrays or Columns.
+    ``layouts``: name -> ``groggy.layouts.Stored`` (positions for every node).
+    ``origin``: (generation directory, manifest) of the store a read-only graph was
+    mapped from; its column files are linked rather than rewritten, so storing a layout
+    in a large store costs the layout's bytes only."""
     root = Path(path)
     _check_target(root)
     created = not root.exists()
@@ -187,7 +268,8 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
         with layout.exclusive(root):
             gen = _new_generation(root)
             try:
-                _write_generation(gen, directed, nodes, edges, sources, targets)
+                _write_generation(gen, directed, nodes, edges, sources, targets, layouts or {},
+                                  origin)
                 _fsync_dir(root)
                 _switch(root, gen.name)
             except BaseException:

@@ -11,44 +11,24 @@ from pathlib import Path
 import numpy as np
 
 from groggy.themes import get_theme
-from groggy.viz.layout import Layout
+from groggy.layouts import Layout, positions_for
 from groggy.viz.render import FORMATS, check_format, pixel_size, render_graph
 from groggy.viz.style import Style
 
 
-def positions_for(layout: Layout, node_ids: np.ndarray) -> np.ndarray:
-    """The rows of ``layout`` for ``node_ids`` (a layout of a whole graph serves any
-    part of it); ``ValueError`` naming nodes the layout does not hold.
-
-    Examples
-    --------
-    >>> lay = Layout(np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]]), np.array([0, 1, 2]),
-    ...              "fixed", {})
-    >>> positions_for(lay, np.array([2, 0])).tolist()
-    [[3.0, 4.0], [0.0, 0.0]]
-    """
-    ids = layout.node_ids
-    if ids.shape == node_ids.shape and np.array_equal(ids, node_ids):
-        return layout.node_positions
-    order = np.argsort(ids, kind="stable")
-    at = np.minimum(np.searchsorted(ids, node_ids, sorter=order), max(ids.size - 1, 0))
-    found = ids[order[at]] == node_ids if ids.size else np.zeros(node_ids.size, bool)
-    if not found.all():
-        missing = node_ids[~found][:5].tolist()
-        raise ValueError(f"the layout has no position for node(s) {missing} "
-                         f"({int((~found).sum())} missing); compute it with "
-                         f"obj.viz.compute_layout() on this object or on its graph")
-    return layout.node_positions[order[at]]
-
-
 def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarray:
-    """Positions of ``node_ids`` from ``layout``: an algorithm name (computed now with
-    ``layout_params``) or a :class:`Layout` already computed."""
+    """Positions of ``node_ids`` from ``layout``: the name of a layout stored with the
+    graph (``g.layouts``; used as it is unless ``layout_params`` ask for a new one), an
+    algorithm name (computed now with ``layout_params``) or a :class:`Layout`."""
     if isinstance(layout, Layout):
         if layout_params:
             raise ValueError("layout_params go with a layout name, not a computed Layout")
     elif isinstance(layout, str):
-        layout = viz.compute_layout(layout, **(layout_params or {}))
+        stored = viz.stored_layouts()
+        if stored is not None and layout in stored and not layout_params:
+            layout = stored[layout]
+        else:
+            layout = viz.compute_layout(layout, **(layout_params or {}))
     else:
         raise TypeError(f"layout must be an algorithm name or a Layout, got "
                         f"{type(layout).__name__}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from groggy.layouts import check_positions
 from groggy.themes import get_theme
 from groggy.viz.export import positions_for, resolve_layout
 from groggy.viz.layout import GraphInput, Layout, get_algorithm
@@ -187,15 +188,6 @@ def legend_json(legend) -> dict | None:
     low, high, stops = legend.ramp
     return {"title": legend.title, "ramp": {"low": json_value(low), "high": json_value(high),
                                             "stops": [css_color(c) for c in stops]}}
-
-
-def check_positions(positions: np.ndarray, node_ids: np.ndarray) -> None:
-    bad = ~np.isfinite(positions).all(1)
-    if bad.any():
-        first = int(node_ids[np.argmax(bad)])
-        raise ValueError(f"the layout gives node {first} a position that is not a finite "
-                         f"number ({int(bad.sum())} such node(s)); fix or recompute the "
-                         f"layout (obj.viz.compute_layout())")
 
 
 def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphScene:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy.layouts import Layouts, check_name, place_unknown
 from groggy.viz import export as _export
 from groggy.viz import interactive as _interactive
 from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
@@ -84,7 +85,8 @@ class VizModule:
                             "a graph, a subgraph, or a table or array that came from one")
         return graph_input(source())
 
-    def compute_layout(self, algorithm: str = "force_directed", **params) -> Layout:
+    def compute_layout(self, algorithm: str = "force_directed", store=False,
+                       **params) -> Layout:
         """Lay out the graph behind this object.
 
         Parameters
@@ -92,6 +94,10 @@ class VizModule:
         algorithm : str
             ``force_directed`` (aliases ``force``, ``spring``), ``hierarchical``,
             ``circular`` or ``grid``.
+        store : bool or str
+            Keep the result with the graph (``g.layouts``, written by ``g.save``):
+            ``True`` under the algorithm's name, or a string naming it. Only a layout
+            of a whole graph can be stored.
         **params
             The algorithm's parameters (an unknown one is an error).
 
@@ -99,9 +105,18 @@ class VizModule:
         -------
         Layout
             ``node_positions`` aligned with ``node_ids``; ``layout[node_id]``.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+        >>> _ = g.viz.compute_layout("grid", store="tidy")
+        >>> list(g.layouts), g.layouts["tidy"].algorithm
+        (['tidy'], 'grid')
         """
         algo = get_algorithm(algorithm)
         full = check_params(algo, params)
+        target = self._store_target(store, algo.name)
         graph = self.graph_input()
         positions = np.asarray(algo.compute(graph, **full), dtype=np.float64)
         if positions.shape != (graph.n, 2) or not np.isfinite(positions).all():
@@ -109,7 +124,30 @@ class VizModule:
                                f"(shape {positions.shape}); this is a groggy bug")
         shown = {k: v for k, v in full.items() if not callable(v) and
                  not isinstance(v, np.ndarray)}
-        return Layout(positions, graph.node_ids, algo.name, shown)
+        layout = Layout(positions, graph.node_ids, algo.name, shown)
+        if target is not None:
+            target[0][target[1]] = layout
+        return layout
+
+    def stored_layouts(self):
+        """The layouts kept with the graph behind this object (``g.layouts``, or a
+        subgraph's read-only view of them), or None when it holds no graph."""
+        source = getattr(self._owner, "_viz_source", None)
+        return None if source is None else getattr(source(), "layouts", None)
+
+    def _store_target(self, store, default_name: str):
+        """(g.layouts, name) that ``compute_layout(store=...)`` writes to, checked before
+        any work; None when not storing."""
+        if store is False or store is None:
+            return None
+        name = default_name if store is True else store
+        check_name(name)
+        layouts = self.stored_layouts()
+        if not isinstance(layouts, Layouts):
+            raise TypeError(f"store= keeps a layout of a whole graph; this "
+                            f"{type(self._owner).__name__} shows part of one (compute it on "
+                            "the graph, or store the result yourself)")
+        return layouts, name
 
     def update_layout(self, layout: Layout, iterations: int = 20, seed: int = 0,
                       **params) -> Layout:
@@ -136,12 +174,8 @@ class VizModule:
         known = at >= 0
         pos = np.zeros((graph.n, 2))
         pos[known] = layout.node_positions[at[known]]
-        centre = pos[known].mean(0) if known.any() else np.zeros(2)
-        rng = np.random.default_rng(seed)
         indptr, indices, _ = graph.csr()
-        for v in np.flatnonzero(~known).tolist():
-            placed = [u for u in indices[indptr[v]:indptr[v + 1]].tolist() if known[u]]
-            pos[v] = (pos[placed].mean(0) if placed else centre) + rng.normal(0, 1e-3, 2)
+        place_unknown(pos, known, indptr, indices, seed)
         return self.compute_layout("force_directed", initial_positions=pos,
                                    iterations=iterations, seed=seed, **params)
 
@@ -158,9 +192,12 @@ class VizModule:
         format : {"png", "svg", "pdf"}, optional
             Default: from the extension of ``path``.
         layout : str or Layout
-            An algorithm name (computed now; its parameters in ``layout_params={...}``)
-            or a :class:`Layout` already computed, so that one layout serves many
-            drawings. A layout of a whole graph also serves its subgraphs and tables.
+            The name of a layout stored with the graph (``g.layouts``; the default
+            ``"force_directed"`` is the stored one when there is one), an algorithm name
+            (computed now; its parameters in ``layout_params={...}``, which also ask for
+            a new computation over a stored name) or a :class:`Layout` already computed,
+            so that one layout serves many drawings. A layout of a whole graph also
+            serves its subgraphs and tables.
         theme : str
             ``light``, ``dark``, ``sleek``, ``publication`` (black and white, categories
             as shapes) or ``minimal`` (transparent background); see ``groggy.themes``.
@@ -221,8 +258,10 @@ class VizModule:
         Parameters
         ----------
         layout : str or Layout
-            An algorithm name (computed now, with ``layout_params``) or a computed
-            :class:`Layout` (NaN positions are refused, naming the node).
+            The name of a layout stored with the graph (``g.layouts``; so a stored
+            ``"force_directed"`` is what the default serves), an algorithm name
+            (computed now, with ``layout_params``) or a computed :class:`Layout` (NaN
+            positions are refused, naming the node).
         theme : str
             ``light``, ``dark``, ``sleek``, ``publication`` or ``minimal``.
         port : int
