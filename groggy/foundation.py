@@ -486,11 +486,13 @@ class BaseTable(_View, metaclass=ABCMeta):
     def _column_values(self, name: str):
         return compared_values(self._frame.column(name), self._all_positions())
 
-    def filter(self, predicate) -> "BaseTable":
+    def filter(self, predicate, marks: dict | None = None) -> "BaseTable":
         """A view of the rows where ``predicate`` holds: a boolean mask (array, list or
-        boolean array object) or an expression such as ``"age > 30 and club == 'A'"``."""
+        boolean array object) or an expression such as ``"age > 30 and club == 'A'"``.
+        ``marks`` (name -> function giving a row mask) adds names an expression may use
+        on their own, such as the graph view's ``selected``."""
         if isinstance(predicate, str):
-            mask = query.evaluate(predicate, self._column_values, self.nrows)
+            mask = query.evaluate(predicate, self._column_values, self.nrows, marks)
         else:
             mask = np.asarray(predicate)
             if mask.size == 0:

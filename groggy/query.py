@@ -1,8 +1,10 @@
 """Filter expressions such as ``"age >= 30 and club == 'A'"``.
 
 Grammar: ``expr := term ('or' term)*``, ``term := factor ('and' factor)*``,
-``factor := 'not' factor | '(' expr ')' | NAME OP LITERAL``, with OP one of
+``factor := 'not' factor | '(' expr ')' | NAME OP LITERAL | MARK``, with OP one of
 ``== != < <= > >= contains startswith endswith``; literals are numbers, quoted strings, true, false, null.
+A MARK is a name that the caller gives a row mask for, such as ``selected`` (the nodes
+selected in a graph view) in the server's nodes table.
 A comparison with a null value is False (``== null`` / ``!= null`` test for nulls).
 """
 from __future__ import annotations
@@ -42,9 +44,9 @@ def _tokenize(text: str) -> list:
 
 
 class _Parser:
-    def __init__(self, text: str, values_of, length: int):
+    def __init__(self, text: str, values_of, length: int, marks: dict):
         self.text, self.tokens, self.i = text, _tokenize(text), 0
-        self.values_of, self.length = values_of, length
+        self.values_of, self.length, self.marks = values_of, length, marks
 
     def fail(self, what: str):
         raise ValueError(f"filter {self.text!r}: {what}")
@@ -91,6 +93,10 @@ class _Parser:
         if kind != "word":
             self.fail(f"expected a column name, found {value!r}")
         name = value.strip("`")
+        following = self.peek()
+        if value in self.marks and not (following[0] == "op" and following[1] in _OPS
+                                        or following[1] in TEXT_TESTS):
+            return np.asarray(self.marks[value](), dtype=bool)
         op_kind, op = self.take()
         if not (op_kind == "op" and op in _OPS) and op not in TEXT_TESTS:
             self.fail(f"expected a comparison after {name!r}, found {op!r}")
@@ -186,21 +192,25 @@ def _elementwise(values, op: str, other, name: str) -> np.ndarray:
         raise TypeError(f"column {name!r}: cannot apply {op!r}: {exc}") from None
 
 
-def evaluate(text: str, values_of, length: int) -> np.ndarray:
-    """Evaluate filter ``text``; ``values_of(name)`` gives (values, valid) for a column.
+def evaluate(text: str, values_of, length: int, marks: dict | None = None) -> np.ndarray:
+    """Evaluate filter ``text``; ``values_of(name)`` gives (values, valid) for a column;
+    ``marks`` maps a name usable on its own to a function giving a row mask.
 
     Examples
     --------
     >>> cols = {"a": (np.array([1, 5, 9]), None)}
     >>> evaluate("a > 2 and a < 9", cols.__getitem__, 3).tolist()
     [False, True, False]
+    >>> evaluate("not selected or a == 9", cols.__getitem__, 3,
+    ...          {"selected": lambda: np.array([True, True, False])}).tolist()
+    [False, False, True]
     """
     if not isinstance(text, str):
         raise TypeError(f"a filter expression is a str, got {type(text).__name__}")
     if len(text) > 10_000:
         raise ValueError(f"filter of {len(text):,} characters is too long (limit 10,000)")
     try:
-        return np.asarray(_Parser(text, values_of, length).parse(), dtype=bool)
+        return np.asarray(_Parser(text, values_of, length, marks or {}).parse(), dtype=bool)
     except TypeError as exc:  # a comparison of the wrong kinds: the expression is at fault
         raise ValueError(f"filter {text!r}: {exc}") from None
     except RecursionError:

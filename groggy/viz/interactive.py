@@ -190,17 +190,30 @@ def legend_json(legend) -> dict | None:
                                             "stops": [css_color(c) for c in stops]}}
 
 
-def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphScene:
-    """Check every argument, lay the graph out and resolve its look; no server yet."""
+def build_scene(viz, layout, theme: str, layout_params, style: dict,
+                progress=None) -> GraphScene:
+    """Check every argument, lay the graph out and resolve its look; no server yet.
+    ``progress(done, total)`` hears from a force layout computed here."""
     get_theme(theme)
     Style.from_kwargs(style, "interactive")     # unknown keywords fail before a layout
     graph = viz.graph_input()
-    positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
+    params = layout_params
+    if progress is not None and _computes_force(viz, layout, layout_params):
+        params = {**(layout_params or {}), "progress": progress}
+    positions = resolve_layout(viz, layout, params, graph.node_ids)
     check_positions(positions, graph.node_ids)
     scene = GraphScene(graph, positions, _nodes_table(viz))
     scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
     scene.look = scene.styled(theme, **style)
     return scene
+
+
+def _computes_force(viz, layout, layout_params) -> bool:
+    """Whether ``layout`` means computing a force layout now (not a stored one)."""
+    if not isinstance(layout, str) or get_algorithm(layout).name != "force_directed":
+        return False
+    stored = viz.stored_layouts()
+    return layout_params is not None or stored is None or layout not in stored
 
 
 def _nodes_table(viz):

@@ -97,7 +97,11 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
           verify: bool = True) -> BrowserInterface:
     """Browse a stored graph (memory-mapped, not loaded) or an in-memory graph.
 
-    Serves the nodes table and the edges table on one page, in a background thread.
+    Serves the nodes table and the edges table on one page, in a background thread, and
+    the graph view at ``URL + "graph"`` (the page's Graph tab). The graph is laid out
+    when the graph view is first opened: with the layout stored as ``force_directed``
+    (``python -m groggy layout PATH`` stores one), else computed then, the page showing
+    its progress.
 
     Parameters
     ----------
@@ -133,6 +137,11 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.graph import Graph, open_graph
     graph = (path_or_graph if isinstance(path_or_graph, Graph)
              else open_graph(Path(path_or_graph), verify=verify))
-    server = Server({"nodes": graph.nodes.table(), "edges": graph.edges.table()},
-                    port=port, host=host, theme=theme, token=token)
+    from groggy.viz.interactive import build_scene
+    from groggy.web.graphview import GraphServer
+
+    def build(progress):      # when a graph page first asks: a stored layout, or computed
+        return build_scene(graph.viz, "force_directed", theme, None, {}, progress)
+    server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
+                         sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
     return BrowserInterface(server, open_browser)

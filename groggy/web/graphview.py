@@ -5,6 +5,7 @@ frames of typed arrays; everything else is small JSON (docs/protocol.md, "Graph 
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -67,6 +68,7 @@ _KINDS = {
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
 }
+# server -> page only: LayoutProgress (done, total) while gg.serve lays the graph out
 
 
 # ---------------------------------------------------------------------- session
@@ -78,8 +80,9 @@ class GraphSession:
 
     def __init__(self, server: "GraphServer"):
         self.server, self.scene = server, server.scene
-        self.look = self.scene.look
-        self.theme = self.look.theme
+        # None until the server's scene is built (gg.serve lays the graph out on demand)
+        self.look = self.scene.look if self.scene else None
+        self.theme = self.look.theme if self.look else server.theme
 
     def _row(self, row: int, kind: str, rid) -> int:
         if row >= self.scene.n:
@@ -92,16 +95,21 @@ class GraphSession:
         if kind == "Ping":
             return [{"type": "Pong", "request_id": rid}]
         if kind == "GraphHello":
+            if self.scene is None:           # the layout is still being computed
+                self.theme = msg["theme"] or self.theme
+                return [self.server.start_building(rid)]
             if msg["theme"] and msg["theme"] != self.look.theme:
                 self.look = self.scene.styled(msg["theme"], base=self.look)
             return self.initial(rid)
+        if self.scene is None:
+            raise ProtocolError(f"{kind}: the graph is still being laid out", kind, rid)
         if kind == "NodeInfo":
             return [{"type": "NodeInfo", "request_id": rid,
                      **self.scene.node_info(self._row(msg["node"], kind, rid))}]
         if kind == "Select":
             rows = list(dict.fromkeys(self._row(r, kind, rid) for r in msg["nodes"]))
             ids = self.scene.node_ids[rows].tolist() if rows else []
-            self.server.selected = ids
+            self.server.set_selected(ids)
             return [{"type": "Selected", "request_id": rid, "nodes": rows, "ids": ids}]
         if kind == "ThemeChange":
             return self.restyled(self.scene.styled(msg["theme"], base=self.look), rid)
@@ -154,15 +162,35 @@ class GraphServer(Server):
     (its root still shows the nodes table)."""
 
     extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler))
+    graph_view = True
 
-    def __init__(self, scene, **kwargs):
-        self.scene = scene
+    def __init__(self, scene=None, build=None, sources=None, **kwargs):
+        """``scene``: a prepared :class:`GraphScene`; or ``build(progress)``, which makes
+        one when the first graph page asks (``progress(done, total)`` reports on a long
+        layout), for servers whose tables come first (``gg.serve``)."""
+        self.scene, self._build, self._building = scene, build, None
         self.selected: list = []
-        # encoded on a worker thread while the browser loads the page (NumPy and the
-        # kernels release the GIL); the first GraphHello waits for it
-        self._wire = _ENCODER.submit(GraphWire, scene)
         self._pending_topology = None     # set while a graph change waits to be shown
-        super().__init__({"nodes": scene.nodes_table}, theme=scene.look.theme, **kwargs)
+        self._progress = (0, 0)
+        self._wire = None
+        if scene is not None:
+            # encoded on a worker thread while the browser loads the page (NumPy and the
+            # kernels release the GIL); the first GraphHello waits for it
+            self._wire = _ENCODER.submit(GraphWire, scene)
+            kwargs.setdefault("theme", scene.look.theme)
+        super().__init__(sources or {"nodes": scene.nodes_table}, **kwargs)
+        if "nodes" in self.sources:    # the filter "selected" in the nodes table
+            self.sources["nodes"].marks["selected"] = self._selected_rows_mask
+
+    def _selected_rows_mask(self) -> np.ndarray:
+        table = self.sources["nodes"].obj
+        return np.isin(np.asarray(table.node_ids(), dtype=np.int64), self.selected)
+
+    def set_selected(self, ids: list) -> None:
+        """The graph selection changed: tables filtered by it follow."""
+        self.selected = ids
+        if "nodes" in self.sources:
+            self._call(self._mark_dirty, ("nodes",))
 
     @property
     def wire(self) -> GraphWire:
@@ -171,11 +199,44 @@ class GraphServer(Server):
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/{self.token}/graph"
+        """The graph page for ``interactive()``; the tables (with a Graph tab) for a
+        server that builds its graph on demand (``gg.serve``)."""
+        return super().url + ("" if self._build else "graph")
+
+    # ------------------------------------------------------------------ building
+    def start_building(self, rid=None) -> dict:
+        """On the loop: lay the graph out (once) for the pages that wait; their answer
+        is a ``LayoutProgress`` now and the ``GraphInit`` when the scene is ready."""
+        if self._building is None:
+            last = [0.0]
+
+            def progress(done, total):      # on the encoder thread, at most 10 a second
+                now = time.monotonic()
+                if now - last[0] >= 0.1 or done == total:
+                    last[0] = now
+                    self._call(self._report_progress, done, total)
+
+            def build():
+                scene = self._build(progress)
+                return scene, GraphWire(scene)
+            self._building = _ENCODER.submit(build)
+            self._building.add_done_callback(lambda f: self._call(self._show_scene, f))
+        done, total = self._progress
+        return {"type": "LayoutProgress", "request_id": rid, "done": done, "total": total}
+
+    def _report_progress(self, done: int, total: int) -> None:
+        self._progress = (done, total)
+        if self.scene is None:
+            self._push_graph(lambda session: [{"type": "LayoutProgress", "request_id": None,
+                                               "done": done, "total": total}])
 
     # ------------------------------------------------------------------ live graph
     def _watch_graphs(self) -> None:
         super()._watch_graphs()
+        if self.scene is not None:
+            self._watch_scene()
+
+    def _watch_scene(self) -> None:
         graph = self.scene.live_graph
         if graph is not None:
             self._unsubscribe.append(graph.on_change(
@@ -204,18 +265,23 @@ class GraphServer(Server):
     def _show_scene(self, future) -> None:
         try:
             scene, wire = future.result()
-        except Exception as exc:        # the graph changed into one the view cannot show
+        except Exception as exc:   # the graph changed into one the view cannot show
+            if self.scene is None:  # the first build failed: a reload tries again
+                self._building = None
             self._push_graph(lambda session: [{"type": "Error", "request_id": None,
                                                "for": "GraphUpdate", "message": str(exc)}])
             return
         done = concurrent.futures.Future()
         done.set_result(wire)
+        first = self.scene is None
         self.scene, self._wire = scene, done
+        if first:
+            self._watch_scene()
         looks = {scene.look.theme: scene.look}
         for conn in list(self.connections):
             session = conn.session
             if isinstance(session, GraphSession):
-                theme = session.look.theme
+                theme = session.look.theme if session.look else session.theme
                 if theme not in looks:
                     looks[theme] = scene.styled(theme, base=scene.look)
                 session.scene, session.look = scene, looks[theme]
@@ -238,8 +304,8 @@ class GraphServer(Server):
         self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
 
     def push_selection(self, ids: list) -> None:
-        self.selected = ids
         rows = [self.scene.row_of(v) for v in ids]
+        self.set_selected(ids)
         self._push_graph(lambda session: [{"type": "Select", "request_id": None,
                                            "nodes": rows}])
 

@@ -28,6 +28,9 @@ _COALESCE_SECONDS = 0.05  # graph changes within this time make one update
 class Server:
     """Serves named sources (tables or arrays) to browser pages.
 
+    ``graph_view`` says whether a graph page is served beside the tables (the table page
+    then offers a Graph tab, and a node row's context menu shows the node in it).
+
     Parameters
     ----------
     sources : dict
@@ -42,6 +45,8 @@ class Server:
         The access token in every URL; random unless given here or in ``$GROGGY_TOKEN``
         (keep one to let open pages reconnect after a restart).
     """
+
+    graph_view = False
 
     def __init__(self, sources: dict, port: int = 0, host: str = "127.0.0.1",
                  theme: str = "sleek", block_size: int = 200, token: str | None = None):

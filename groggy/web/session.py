@@ -58,7 +58,8 @@ class Session:
         return {"type": "InitialData", "request_id": request_id, "source": self.source.name,
                 "sources": self.server.source_names(), "columns": self.source.columns(),
                 "search": self.search, "theme": self.theme, "themes": list(THEMES),
-                "block_size": self.server.block_size, **self._view_state()}
+                "block_size": self.server.block_size,
+                "graph_view": self.server.graph_view, **self._view_state()}
 
     # ------------------------------------------------------------------ messages
     def handle(self, msg: dict) -> list:

@@ -18,6 +18,9 @@ class Source:
         self.obj = obj
         self.version = 0
         self.graph = getattr(obj, "_graph", None)
+        # name -> function giving a row mask, for filters such as "selected" (set by a
+        # server that knows the marks; a change of them must refresh() the source)
+        self.marks: dict = {}
 
     def refresh(self) -> None:
         remake = getattr(self.obj, "_refreshed", None)
@@ -49,7 +52,7 @@ class Views:
         if view is None:
             view = source.obj
             if expression.strip():
-                view = view.filter(expression)
+                view = view.filter(expression, source.marks or None)
             if sort:
                 names = view.column_names()
                 for k in sort:

@@ -17,7 +17,8 @@ const wsUrl = new URL("ws", base);
 wsUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
 const params = new URLSearchParams(location.search);
 
-const feed = new Feed({ source: params.get("source") || null });
+// ?source=nodes&filter=selected is how the graph page links to its selected rows
+const feed = new Feed({ source: params.get("source") || null, filter: params.get("filter") || "" });
 const app = document.querySelector(".gg-app");
 let themeChosen = null;   // the theme to restore on reconnect: the server's or the user's
 
@@ -136,7 +137,7 @@ function showView(info) {
   }
   table.sel.clamp(feed.totalRows, table.columns.length);
   table.showSort(feed.want.sort, !sortKeysEqual(feed.want.sort, feed.sort));
-  toolbar.setSources(feed.sources, feed.source);
+  toolbar.setSources(feed.sources, feed.source, feed.graphView);
   toolbar.setExport(feed.source, feed.sort, feed.filter);
   themes.setThemes(feed.themes, feed.theme);
   if (feed.source) {
@@ -175,6 +176,30 @@ feed.on.error = ({ message, for: what, type }) => {
     toolbar.message(message, true);
   }
 };
+
+// a node row's context menu, when the server also serves the graph view: show the node
+// there (the graph page flies to #node=ID and selects it)
+const nodeMenu = Object.assign(document.createElement("div"), { className: "gg-context-menu", hidden: true });
+document.body.append(nodeMenu);
+const closeNodeMenu = () => { nodeMenu.hidden = true; };
+table.rowsLayer.addEventListener("contextmenu", (e) => {
+  const at = table.cellAt(e.target);
+  const c = feed.columns.findIndex((col) => col.name === "node_id");
+  const chunk = at && feed.chunkAt(at.row);
+  if (!feed.graphView || feed.source !== "nodes" || !chunk || c < 0) return;
+  const id = chunk.columns[c].value(at.row - chunk.offset);
+  e.preventDefault();
+  const link = Object.assign(document.createElement("a"), {
+    href: `graph#node=${encodeURIComponent(id)}`, textContent: `Show node ${id} in the graph`,
+  });
+  nodeMenu.replaceChildren(link);
+  nodeMenu.style.left = `${e.clientX}px`;
+  nodeMenu.style.top = `${e.clientY}px`;
+  nodeMenu.hidden = false;
+  link.focus();
+});
+document.addEventListener("pointerdown", (e) => { if (!nodeMenu.contains(e.target)) closeNodeMenu(); });
+document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeNodeMenu(); });
 
 const socket = new GroggySocket(wsUrl.href, {
   hello: () => {

@@ -31,7 +31,7 @@ function normalizeSort(keys) {
 const noop = () => {};
 
 export class Feed {
-  constructor({ source = null } = {}) {
+  constructor({ source = null, filter = "" } = {}) {
     this.socket = null;
     // the view as the server last confirmed it
     this.source = null;
@@ -46,7 +46,7 @@ export class Feed {
     this.theme = null;
     this.ready = false;         // an InitialData has arrived on this connection
     // what the page wants
-    this.want = { source, sort: [], filter: "" };
+    this.want = { source, sort: [], filter };
     this.searchWant = null;     // {text, from, backwards}
     this.range = { first: 0, last: -1 };
     this.wanted = [];           // [{a, b, resolve, reject}]: rows asked for off screen (copy)
@@ -318,6 +318,7 @@ export class Feed {
     const before = { source: this.source, sort: this.sort, filter: this.filter };
     this.source = msg.source;
     this.sources = Array.isArray(msg.sources) ? msg.sources : [msg.source];
+    this.graphView = !!msg.graph_view;
     this.columns = Array.isArray(msg.columns) ? msg.columns : [];
     this.applyTotals(msg);
     this.sort = normalizeSort(msg.sort);

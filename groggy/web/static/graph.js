@@ -13,7 +13,7 @@ const $ = (sel) => document.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
 const statusEl = $(".gg-graph-status"), tooltip = $(".gg-graph-tooltip");
 const legendEl = $(".gg-graph-legend"), errorEl = $(".gg-graph-error");
-const themeSelect = $(".gg-graph-theme");
+const themeSelect = $(".gg-graph-theme"), progressEl = $(".gg-graph-progress");
 const fmt = new Intl.NumberFormat("en-US");
 
 const camera = new Camera();
@@ -124,7 +124,18 @@ function handle(msg, frames) {
   if (msg.type === "GraphInit") init(msg, frames);
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
+  else if (msg.type === "LayoutProgress") showProgress(msg.done, msg.total);
   if (done) done(msg);
+}
+
+// the server lays the graph out before the first GraphInit (gg.serve without a stored
+// layout): say how far it is
+function showProgress(done, total) {
+  if (graph) return;
+  progressEl.hidden = false;
+  progressEl.value = total ? done / total : 0;
+  statusEl.textContent = total ? `laying out the graph… ${Math.round((100 * done) / total)}%`
+    : "laying out the graph…";
 }
 
 function showError(text) {
@@ -139,6 +150,7 @@ function showError(text) {
 function init(msg, frames) {
   mark("decoded");
   const keepView = graph !== null && graph.n > 0;
+  progressEl.hidden = true;
   hideTooltip();
   graph = { n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
             bounds: msg.bounds, ids: frames.ids || null };
@@ -294,6 +306,11 @@ function placeTooltip(x, y) {
 
 function hideTooltip() { tooltip.hidden = true; delete tooltip.dataset.node; hovered = null; hoverSeq++; }
 
+function flyToRow(row) {
+  camera.set(graph.positions[2 * row], graph.positions[2 * row + 1], Math.max(camera.zoom, camera.fitZoom * 4));
+  return redraw();
+}
+
 function fit() { if (graph) { camera.fit(graph.bounds); redraw(); } }
 
 $(".gg-graph-fit").addEventListener("click", fit);
@@ -338,8 +355,7 @@ window.groggy.graph = {
   flyTo(id) {
     const row = graph ? rowOf(id) : null;
     if (row === null) return Promise.reject(new Error(`no node ${id} in this view`));
-    camera.set(graph.positions[2 * row], graph.positions[2 * row + 1], Math.max(camera.zoom, camera.fitZoom * 4));
-    return redraw();
+    return flyToRow(row);
   },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
@@ -360,6 +376,17 @@ window.groggy.graph = {
   send: (msg) => send(msg),
   painted: () => redraw(),
 };
+
+// #node=ID (a node row's context menu in the table page links here): fly to it, select it
+function showHashNode() {
+  const m = /(?:^#|&)node=([^&]+)/.exec(location.hash);
+  const row = m && graph ? rowOf(Number(decodeURIComponent(m[1]))) : null;
+  if (row === null) return;
+  flyToRow(row);
+  select([row], false, true);
+}
+window.addEventListener("hashchange", showHashNode);
+ready.then(showHashNode);
 
 resize();
 connect();

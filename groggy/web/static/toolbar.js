@@ -69,10 +69,12 @@ export class Toolbar {
 
   // ---- sources ----------------------------------------------------------------------
 
-  setSources(names, current) {
-    this.sources.hidden = names.length < 2;
+  // graph: the server also serves the graph view (a Graph tab links to it)
+  setSources(names, current, graph = false) {
+    this.sources.hidden = names.length < 2 && !graph;
+    const want = [...names, ...(graph ? ["\u0001graph"] : [])];
     const have = [...this.sources.children].map((b) => b.dataset.source).join("\0");
-    if (have !== names.join("\0")) {
+    if (have !== want.join("\0")) {
       this.sources.textContent = "";
       for (const name of names) {
         const b = document.createElement("button");
@@ -83,6 +85,15 @@ export class Toolbar {
         b.textContent = name;
         b.addEventListener("click", () => this.onOpen(name));
         this.sources.append(b);
+      }
+      if (graph) {
+        const a = document.createElement("a");
+        a.className = "gg-tab gg-graph-tab";
+        a.href = "graph";
+        a.dataset.source = "\u0001graph";
+        a.textContent = "graph";
+        a.title = "the graph view (a node row's context menu shows the node there)";
+        this.sources.append(a);
       }
     }
     for (const b of this.sources.children) {

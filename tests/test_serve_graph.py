@@ -1,0 +1,124 @@
+"""``gg.serve``: the graph view beside the tables, laid out when first opened (with its
+progress, or from the stored layout), and linked with the nodes table: the filter
+``selected`` follows the graph's selection, and a node row's context menu flies the
+graph to that node. Real server, real Chromium."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import groggy as gg
+
+import wire_oracle
+from test_graph_view import ARGS, WAIT_MS, GraphClient, club_graph, wait_until
+from web_helpers import WatchedPages, launch_chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from launch_chromium(ARGS)
+
+
+def graph_url(view) -> str:
+    return view.url + "graph"
+
+
+def test_the_graph_is_laid_out_on_first_open_with_progress():
+    g = club_graph(20_000, 40_000, seed=4)
+    with gg.serve(g, open_browser=False) as view:
+        assert view.server.scene is None                # serving tables never waits
+        client = GraphClient(graph_url(view))
+        client.send({"type": "GraphHello", "request_id": 1})
+        first = client.recv()
+        assert first["type"] == "LayoutProgress" and first["request_id"] == 1
+        client.send({"type": "NodeInfo", "node": 0, "request_id": 2})
+        seen, busy = [], None
+        while True:
+            msg = client.recv()
+            if msg["type"] == "LayoutProgress":
+                seen.append((msg["done"], msg["total"]))
+            elif msg["type"] == "Error":
+                busy = msg
+            elif msg["type"] == "GraphInit":
+                break
+        assert busy and "still being laid out" in busy["message"]
+        assert seen and seen[-1][0] == seen[-1][1] > 0               # reached the end
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+        assert msg["nodes"] == 20_000 and msg["edges"] == 40_000
+        client.close()
+
+
+def test_a_stored_layout_is_served_as_stored(tmp_path):
+    g = club_graph(500, 900, seed=6)
+    rng = np.random.default_rng(0)
+    g.layouts["force_directed"] = rng.random((500, 2)) * 1000
+    g.save(tmp_path / "g.groggy")
+    with gg.serve(tmp_path / "g.groggy", open_browser=False) as view:
+        client = GraphClient(graph_url(view))
+        head, frames = client.reply({"type": "GraphHello", "request_id": 1})
+        if head["type"] == "LayoutProgress":            # the stored layout loads quickly
+            head = client.recv()
+            frames = {}
+            for _ in head["frames"]:
+                tag, count, body = client.recv()
+                frames[tag] = (count, body)
+        client.close()
+    got = wire_oracle.decode(frames, head)["positions"]
+    want = gg.open(tmp_path / "g.groggy").layouts["force_directed"].node_positions
+    np.testing.assert_allclose(got, want, atol=1000 / (1 << 23))
+
+
+def test_tables_and_graph_are_linked(browser):
+    g = club_graph(300, 500, seed=7)
+    watched = WatchedPages(browser, WAIT_MS)
+    with gg.serve(g, open_browser=False) as view:
+        table = watched.new(1280, 800)
+        table.goto(view.url)
+        table.wait_for_function("() => window.groggy !== undefined")
+        table.evaluate("() => window.groggy.ready")
+        # the Graph tab opens the graph view, laid out on demand
+        table.click(".gg-graph-tab")
+        table.wait_for_function("() => window.groggy && window.groggy.graph")
+        table.evaluate("() => window.groggy.graph.ready")
+        assert table.evaluate("() => window.groggy.graph.stats().nodes") == 300
+        graph = table
+        graph.evaluate("() => window.groggy.graph.select([5, 17, 42])")
+        assert wait_until(lambda: view.server.selected == [5, 17, 42])
+        # Rows: the nodes table filtered to the selection
+        graph.click(".gg-graph-rows")
+        graph.wait_for_function("() => window.groggy && window.groggy.state")
+        graph.evaluate("() => window.groggy.ready")
+        rows = graph
+        rows.wait_for_function("() => window.groggy.state().totalRows === 3")
+        assert rows.evaluate("() => window.groggy.state().filter") == "selected"
+        shown = rows.evaluate("() => window.groggy.visibleRows()")
+        assert [int(r[1]) for r in shown] == [5, 17, 42]
+        # a new selection in another graph page: the filtered table follows
+        other = watched.new(1000, 700)
+        other.goto(graph_url(view))
+        other.wait_for_function("() => window.groggy && window.groggy.graph")
+        other.evaluate("() => window.groggy.graph.ready")
+        other.evaluate("() => window.groggy.graph.select([1, 2])")
+        rows.wait_for_function("() => window.groggy.state().totalRows === 2", timeout=WAIT_MS)
+        # a node row's context menu shows the node in the graph: flown to and selected
+        rows.click(".gg-row [data-col]", button="right")
+        link = rows.locator(".gg-context-menu a")
+        assert link.inner_text() == "Show node 1 in the graph"
+        link.click()
+        rows.wait_for_function("() => window.groggy && window.groggy.graph")
+        rows.evaluate("() => window.groggy.graph.ready")
+        rows.wait_for_function("() => window.groggy.graph.selected().length === 1")
+        assert rows.evaluate("() => window.groggy.graph.selected()") == [1]
+        p = rows.evaluate("() => window.groggy.graph.screenPosition(1)")
+        box = rows.locator(".gg-graph-canvas").bounding_box()
+        assert abs(p["x"] - (box["x"] + box["width"] / 2)) < 2
+        assert abs(p["y"] - (box["y"] + box["height"] / 2)) < 2
+    watched.close()
+
+
+def test_selected_is_an_error_where_there_is_no_graph_selection():
+    g = club_graph(20, 10)
+    t = g.nodes.table()
+    with pytest.raises(ValueError, match="selected"):
+        t.filter("selected")
+    assert t.filter("selected", {"selected": lambda: np.arange(20) < 3}).nrows == 3
