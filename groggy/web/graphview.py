@@ -77,6 +77,7 @@ class GraphSession:
 
     kinds = _KINDS
     source = None        # shows no table: table pushes pass it by
+    graph_page = True
 
     def __init__(self, server: "GraphServer"):
         self.server, self.scene = server, server.scene
@@ -301,7 +302,9 @@ class GraphServer(Server):
         self._push_graph(lambda session: session.restyled(look, kind=kind))
 
     def broadcast_theme(self, theme: str) -> None:
-        self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
+        super().broadcast_theme(theme)      # the table pages
+        if self.scene is not None:
+            self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
 
     def push_selection(self, ids: list) -> None:
         rows = [self.scene.row_of(v) for v in ids]

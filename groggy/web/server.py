@@ -207,6 +207,8 @@ class Server:
 
         def push():
             for conn in list(self.connections):
+                if getattr(conn.session, "graph_page", False):
+                    continue        # a graph page gets its own restyle (graphview.py)
                 conn.session.theme = theme
                 conn.send([{"type": "ThemeChange", "request_id": None, "theme": theme}])
 
