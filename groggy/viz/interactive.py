@@ -4,6 +4,7 @@ and an exported figure agree, and hands the result to a server. Nothing here net
 the one import of ``groggy.web`` is inside :func:`interactive`, the declared seam."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -12,8 +13,12 @@ import numpy as np
 from groggy.themes import get_theme
 from groggy.viz.export import resolve_layout
 from groggy.viz.layout import GraphInput
+from groggy.viz.spatial import bounds_of
+from groggy.viz.tiles import VECTOR_BUDGET, TileMaker
 from groggy.viz.style import (Style, default_node_size, edge_style, node_style,
                               parse_color)
+
+TILES_ABOVE = 100_000    # larger graphs are shown as tiles, then vectors once few are in view
 
 # the theme entries the page needs to draw (the rest reach it through themes.css)
 PAGE_COLORS = ("background", "foreground", "node", "node_stroke", "edge", "label",
@@ -98,13 +103,11 @@ class GraphScene:
         self.ids_are_rows = bool(np.array_equal(self.node_ids, np.arange(self.n)))
         self.nodes_table = nodes_table
         self.look: Look | None = None
+        self.tiles: TileMaker | None = None    # set for a large graph (tiles_above)
 
-    @property
+    @functools.cached_property
     def bounds(self) -> list:
-        if self.n == 0:
-            return [0.0, 0.0, 0.0, 0.0]
-        lo, hi = self.positions.min(0), self.positions.max(0)
-        return [float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])]
+        return list(bounds_of(self.positions))      # positions never change
 
     def styled(self, theme: str | None = None, base: Look | None = None, **style) -> Look:
         """A new look: ``base`` (default: none) with ``theme`` and ``style`` changed (a
@@ -169,8 +172,13 @@ def check_positions(positions: np.ndarray, node_ids: np.ndarray) -> None:
                          f"layout (obj.viz.compute_layout())")
 
 
-def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphScene:
-    """Check every argument, lay the graph out and resolve its look; no server yet."""
+def build_scene(viz, layout, theme: str, layout_params, style: dict,
+                tiles_above: int = TILES_ABOVE) -> GraphScene:
+    """Check every argument, lay the graph out and resolve its look; no server yet.
+    Above ``tiles_above`` nodes the scene gets a spatial index and draws tiles."""
+    if not isinstance(tiles_above, int) or isinstance(tiles_above, bool) or tiles_above < 0:
+        raise ValueError(f"tiles_above must be an int >= 0 (a node count), got "
+                         f"{tiles_above!r}")
     get_theme(theme)
     Style.from_kwargs(style, "interactive")     # unknown keywords fail before a layout
     graph = viz.graph_input()
@@ -178,6 +186,10 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphSce
     check_positions(positions, graph.node_ids)
     scene = GraphScene(graph, positions, _nodes_table(viz))
     scene.look = scene.styled(theme, **style)
+    if scene.n > tiles_above:
+        # vectors once a fifth of the threshold is in view (20,000 by default)
+        scene.tiles = TileMaker(scene.positions, scene.edges[:, 0], scene.edges[:, 1],
+                                scene.bounds, min(VECTOR_BUDGET, max(tiles_above // 5, 1)))
     return scene
 
 
@@ -190,10 +202,10 @@ def _nodes_table(viz):
 
 def interactive(viz, layout="force_directed", theme: str = "light", port: int = 0,
                 open_browser: bool = False, layout_params: dict | None = None,
-                host: str = "127.0.0.1", **style):
+                host: str = "127.0.0.1", tiles_above: int = TILES_ABOVE, **style):
     """Serve the graph view (see ``VizModule.interactive``)."""
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an int in 0..65535, got {port!r}")
-    scene = build_scene(viz, layout, theme, layout_params, style)
+    scene = build_scene(viz, layout, theme, layout_params, style, tiles_above)
     from groggy.web.graphview import serve_scene   # the declared seam up into web
     return serve_scene(scene, port=port, host=host, open_browser=open_browser)

@@ -12,6 +12,7 @@ import tornado.web
 from groggy.themes import THEMES
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
+from groggy.web.graphtiles import TILE_KINDS, node_brief, tile_replies, tiled_init
 from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import Server
 
@@ -61,6 +62,7 @@ _KINDS = {
     "Select": lambda m: {"nodes": _rows(m, "Select")},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
+    **TILE_KINDS,        # large graphs: Viewport, Tile, NodeAt (graphtiles.py)
 }
 
 
@@ -90,9 +92,14 @@ class GraphSession:
             if msg["theme"] and msg["theme"] != self.look.theme:
                 self.look = self.scene.styled(msg["theme"], base=self.look)
             return self.initial(rid)
+        if kind in TILE_KINDS:
+            return tile_replies(self, msg, frame)
         if kind == "NodeInfo":
-            return [{"type": "NodeInfo", "request_id": rid,
-                     **self.scene.node_info(self._row(msg["node"], kind, rid))}]
+            row = self._row(msg["node"], kind, rid)
+            info = self.scene.node_info(row)
+            if self.scene.tiles is not None:     # the page of a tiled view lacks positions
+                info.update(brief=node_brief(self, row))
+            return [{"type": "NodeInfo", "request_id": rid, **info}]
         if kind == "Select":
             rows = list(dict.fromkeys(self._row(r, kind, rid) for r in msg["nodes"]))
             ids = self.scene.node_ids[rows].tolist() if rows else []
@@ -104,21 +111,27 @@ class GraphSession:
 
     def initial(self, rid=None) -> list:
         scene, look = self.scene, self.look
+        if scene.tiles is not None:
+            return [tiled_init(self, self._init_head(look_message("GraphInit", look, [], rid)))]
         frames = [frame(b"NPOS", scene.n, scene.positions.astype("<f4")),
                   frame(b"EDGE", scene.m, scene.edges.astype("<u4")),
                   *look_frames(scene, look)]
         if not scene.ids_are_rows:
             frames.append(frame(b"NIDS", scene.n, scene.node_ids.astype("<f8")))
-        head = look_message("GraphInit", look, frames, rid)
+        return [self._init_head(look_message("GraphInit", look, frames, rid)), *frames]
+
+    def _init_head(self, head: dict) -> dict:
+        scene = self.scene
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
                     bounds=scene.bounds, themes=list(THEMES),
                     attributes=scene.attribute_names(),
                     selected=self._selected_rows())
-        return [head, *frames]
+        return head
 
     def restyled(self, look, rid=None, kind="ThemeChange") -> list:
         self.look, self.theme = look, look.theme
-        frames = look_frames(self.scene, look)
+        # a tiled view's page asks for tiles and vectors in the new look itself
+        frames = look_frames(self.scene, look) if self.scene.tiles is None else []
         return [look_message(kind, look, frames, rid), *frames]
 
     def _selected_rows(self) -> list:
