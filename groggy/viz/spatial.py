@@ -108,25 +108,32 @@ class PointGrid:
         x, y = self.x[rows], self.y[rows]
         return np.sort(rows[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)])
 
-    def count_bounds(self, box) -> tuple:
-        """(at least, at most) points inside the box, from whole cells only: the cells
-        the box touches hold at most; those it covers (a border cell counts when the
-        box reaches past the grid's edge there) hold at least."""
-        x0, y0, x1, y1 = _box(box)
-        c0, r0, c1, r1 = self._span(box)
+    def _total(self, ca: int, ra: int, cb: int, rb: int) -> int:
+        """Points in cells ca..cb x ra..rb (from the summed counts)."""
+        if ca > cb or ra > rb:
+            return 0
         t = self._table
+        return int(t[rb + 1, cb + 1] - t[ra, cb + 1] - t[rb + 1, ca] + t[ra, ca])
 
-        def total(ca, ra, cb, rb):
-            return 0 if ca > cb or ra > rb else \
-                int(t[rb + 1, cb + 1] - t[ra, cb + 1] - t[rb + 1, ca] + t[ra, ca])
-        edge_x, edge_y = self.x0 + self.cw * self.side, self.y0 + self.ch * self.side
-        least = total(c0 + (x0 > self.x0), r0 + (y0 > self.y0),
-                      c1 - (x1 < edge_x), r1 - (y1 < edge_y))
-        return least, total(c0, r0, c1, r1)
+    def _cells(self, r: int, ca: int, cb: int) -> np.ndarray:
+        return self.items[self.start[r * self.side + ca]:self.start[r * self.side + cb + 1]]
 
     def count(self, box) -> int:
-        return int(self.within(box).size)
-
+        """Points inside the box: the cells it covers are counted from the summed counts,
+        only the points of its border cells are looked at."""
+        x0, y0, x1, y1 = _box(box)
+        c0, r0, c1, r1 = self._span(box)
+        border = [self._cells(r0, c0, c1)]
+        if r1 > r0:
+            border.append(self._cells(r1, c0, c1))
+        for r in range(r0 + 1, r1):
+            border.append(self._cells(r, c0, c0))
+            if c1 > c0:
+                border.append(self._cells(r, c1, c1))
+        rows = np.concatenate(border)
+        x, y = self.x[rows], self.y[rows]
+        edge = int(((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)).sum())
+        return self._total(c0 + 1, r0 + 1, c1 - 1, r1 - 1) + edge
 
 class NodeIndex:
     """Node positions in a :class:`PointGrid`, with the page's hit rule: the node under a

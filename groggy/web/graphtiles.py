@@ -13,7 +13,8 @@ import numpy as np
 from groggy.viz.tiles import MAX_LEVEL
 from groggy.web.protocol import ProtocolError, _int, _shown
 
-EDGE_BUDGET = 250_000       # and at most this many of their edges
+EDGE_BUDGET = 250_000       # vectors: at most this many edges
+PAD = 0.25                  # vectors cover the view and this much of it on each side
 
 
 def _number(msg, key, kind, positive=False) -> float:
@@ -88,16 +89,20 @@ def node_brief(session, row) -> dict:
 
 def viewport_replies(session, maker, msg, frame) -> list:
     """Tiles or vectors for the box: vectors once at most ``maker.vector_budget`` nodes
-    are in it."""
+    are in it (those of a margin around it too, unless that holds far more)."""
     rid, box = msg["request_id"], msg["box"]
-    least, most = maker.nodes.grid.count_bounds(box)
+    count = maker.nodes.grid.count(box)
     head = {"type": "Viewport", "request_id": rid, "box": list(box)}
     budget = maker.vector_budget
-    if least > budget:
-        return [{**head, "mode": "tiles", "count": (least + most) // 2, "exact": least == most}]
+    if count > budget:
+        return [{**head, "mode": "tiles", "count": count}]
     rows = maker.in_view(box)
-    if rows.size > budget:
-        return [{**head, "mode": "tiles", "count": int(rows.size), "exact": True}]
+    # a margin around the view, so that a small pan needs no new answer
+    w, h = (box[2] - box[0]) * PAD, (box[3] - box[1]) * PAD
+    padded = (box[0] - w, box[1] - h, box[2] + w, box[3] + h)
+    more = maker.in_view(padded)
+    if more.size <= 3 * budget:
+        box, rows, head["box"] = padded, more, list(padded)
     scene, look = session.scene, session.look
     edges = maker.edges_of_nodes_in(box)[:EDGE_BUDGET]
     src, dst = maker.edges.sources[edges], maker.edges.targets[edges]
@@ -113,7 +118,7 @@ def viewport_replies(session, maker, msg, frame) -> list:
         frames.append(frame(b"VECO", edges.size, look.edge_colors[edges]))
     if not scene.ids_are_rows:
         frames.append(frame(b"VIDS", nodes.size, scene.node_ids[nodes].astype("<f8")))
-    return [{**head, "mode": "vector", "count": int(rows.size), "exact": True,
+    return [{**head, "mode": "vector", "count": count,
              "nodes": int(nodes.size), "edges": int(edges.size),
              "frames": [f[:4].decode() for f in frames]}, *frames]
 

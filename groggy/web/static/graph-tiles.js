@@ -15,7 +15,6 @@ const KINDS = new Set(["Viewport", "Tile", "NodeAt"]);
 const MAX_INFLIGHT = 8;     // tile requests on the wire at once
 const MAX_BITMAPS = 600;    // decoded tiles kept (LRU)
 const DEBOUNCE_MS = 50;     // a moving view asks for its contents this long after moving
-const PAD = 0.25;           // vectors are asked for the view plus this much on each side
 const TRANSPARENT = "#00000000";
 
 function emptyGraph(bounds) {
@@ -36,7 +35,7 @@ export class TileMode {
     this.bitmaps = new Map(); this.stale = new Map(); this.inflight = new Map();
     this.briefs = new Map();
     this.version = 0; this.mode = "tiles"; this.showTiles = true; this.dropVectors = false;
-    this.count = 0; this.exact = true; this.covered = null; this.coveredZoom = 0;
+    this.count = 0; this.covered = null; this.coveredZoom = 0;
     this.viewId = null; this.timer = 0; this.hoverSeq = 0; this.waiters = [];
     this.sub = null;
   }
@@ -78,10 +77,9 @@ export class TileMode {
     return Math.min(Math.max(z, 0), s.max_level);
   }
 
-  viewBox(camera, pad = 0) {
+  viewBox(camera) {
     const [x0, y1] = camera.toWorld(0, 0), [x1, y0] = camera.toWorld(camera.width, camera.height);
-    const px = (x1 - x0) * pad, py = (y1 - y0) * pad;
-    return [x0 - px, y0 - py, x1 + px, y1 + py];
+    return [x0, y0, x1, y1];
   }
 
   // [x0, y0, x1, y1] tile range of level z that the camera sees
@@ -116,7 +114,9 @@ export class TileMode {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = colors.background.slice(0, 7);
     ctx.fillRect(0, 0, camera.width, camera.height);
-    if (!this.scheme || !this.showTiles) { this.complete = true; return true; }
+    // vectors that cover the view are drawn alone; a view that has left them (zoomed
+    // out, panned far) shows the tiles we have under them until the answer comes
+    if (!this.scheme || (!this.showTiles && this.covers(camera))) { this.complete = true; return true; }
     ctx.imageSmoothingEnabled = true;
     const z = this.level(camera), [tx0, ty0, tx1, ty1] = this.tileRange(camera, z);
     const missing = [];
@@ -187,15 +187,17 @@ export class TileMode {
     this.api.send({ type: "Tile", z, x, y, fit: camera.fitZoom });
   }
 
+  covers(camera) {
+    const box = this.viewBox(camera), c = this.covered;
+    return !!c && box[0] >= c[0] && box[1] >= c[1] && box[2] <= c[2] && box[3] <= c[3];
+  }
+
   // called after every painted frame: ask for the view's contents once it stops moving
   moved(camera) {
     const key = `${camera.cx},${camera.cy},${camera.zoom},${camera.width},${camera.height}`;
     if (key === this.lastKey && !this.force) return;
     this.lastKey = key; this.force = false;
-    const box = this.viewBox(camera);
-    const inside = this.covered && box[0] >= this.covered[0] && box[1] >= this.covered[1] &&
-                   box[2] <= this.covered[2] && box[3] <= this.covered[3];
-    if (this.mode === "vector" && inside && !this.pendingView) { this.updateCount(camera); return; }
+    if (this.mode === "vector" && this.covers(camera) && !this.pendingView) { this.updateCount(camera); return; }
     this.pendingView = true;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.askView(), this.viewId === null ? 0 : DEBOUNCE_MS);
@@ -203,7 +205,7 @@ export class TileMode {
 
   askView() {
     const camera = this.api.camera;
-    const box = this.viewBox(camera, PAD);
+    const box = this.viewBox(camera);
     const msg = { type: "Viewport", box, zoom: camera.zoom, fit: camera.fitZoom };
     const [id] = this.api.request(msg);
     this.viewId = id;
@@ -231,7 +233,7 @@ export class TileMode {
 
   gotView(msg, frames) {
     this.pendingView = false;
-    this.count = msg.count; this.exact = msg.exact;
+    this.count = msg.count;
     if (msg.mode === "tiles") {
       this.mode = "tiles"; this.showTiles = true; this.covered = null;
       this.dropVectors = this.sub.n > 0;           // kept until the tiles are in
@@ -275,7 +277,7 @@ export class TileMode {
     if (this.mode === "vector") return `${fmt.format(this.inView || 0)} nodes in view`;
     if (this.viewId === null || this.pendingView && this.count === 0) return `${fmt.format(this.n)} nodes · loading`;
     if (this.count >= this.n) return `${fmt.format(this.n)} nodes · overview`;
-    return `${fmt.format(this.n)} nodes · ${this.exact ? "" : "about "}${fmt.format(this.count)} in view`;
+    return `${fmt.format(this.n)} nodes · ${fmt.format(this.count)} in view`;
   }
 
   // ---------------------------------------------------------------- nodes
