@@ -152,8 +152,10 @@ class NodeIndex:
         self.grid = PointGrid(xy, bounds)
         self.xy = self.grid.xy
 
-    def node_at(self, x: float, y: float, zoom: float, radii_px: np.ndarray,
-                slack: float = 2.0, reach_px: float | None = None):
+    def node_at(self, x: float, y: float, zoom: float, radii_px, slack: float = 2.0,
+                reach_px: float | None = None):
+        """``radii_px``: the drawn radii (px) of all nodes, or a function giving those of
+        some rows (then ``reach_px``, the largest radius, is needed)."""
         if self.xy.shape[0] == 0:
             return None
         reach = ((float(radii_px.max()) if reach_px is None else reach_px) + slack) / zoom
@@ -161,7 +163,7 @@ class NodeIndex:
         if rows.size == 0:
             return None
         d = np.hypot(self.grid.x[rows] - x, self.grid.y[rows] - y) * zoom
-        ok = d <= radii_px[rows] + slack
+        ok = d <= (radii_px(rows) if callable(radii_px) else radii_px[rows]) + slack
         if not ok.any():
             return None
         rows, d = rows[ok], d[ok]
@@ -213,6 +215,16 @@ class EdgeIndex:
             if side == 1:
                 break
             side = max(1, side // 4)
+
+    def estimate(self, box) -> int:
+        """An upper bound of ``crossing(box).size`` from the cell counts alone."""
+        x0, y0, x1, y1 = _box(box)
+        total = 0
+        for grid, _ in self.levels:
+            c0, r0, c1, r1 = grid._span((x0 - 1.01 * grid.cw, y0 - 1.01 * grid.ch,
+                                         x1 + 1.01 * grid.cw, y1 + 1.01 * grid.ch))
+            total += grid._total(c0, r0, c1, r1)
+        return total
 
     def crossing(self, box) -> np.ndarray:
         """Rows of the edges whose bounding box meets ``box``, ascending."""

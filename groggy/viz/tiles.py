@@ -25,6 +25,8 @@ TILE_PX = 256
 MAX_LEVEL = 24               # deepest tile level the page may ask for
 CACHED_TILES = 1024          # PNGs kept (a tile of a dense drawing is ~50-150 KB)
 VECTOR_BUDGET = 20_000       # nodes in view sent as vectors at most (the default)
+TILE_EDGES = 40_000          # edges drawn in one tile at most: denser tiles draw a sample
+SAMPLE_STRIDES = (8, 64, 512)  # the samples kept: one edge in 8, in 64, in 512
 SPLAT_RADIUS = 1.5           # nodes this small (px) are written as pixels, not paths
 
 
@@ -109,26 +111,54 @@ class TileMaker:
         self.positions = positions
         self.vector_budget = vector_budget
         self.nodes = NodeIndex(positions, bounds)
-        self.edges = EdgeIndex(positions, sources, targets, bounds)
+        self.sources, self.targets, self.bounds = sources, targets, bounds
+        self.m = int(sources.shape[0])
+        # nested samples of the edges for tiles that cross too many to draw them all:
+        # (stride, edge rows, their index); an edge in one sample is in every finer one
+        self.samples = []
+        spread = (np.arange(self.m, dtype=np.uint64) * np.uint64(2654435761)) \
+            % np.uint64(2 ** 32)
+        for stride in SAMPLE_STRIDES:
+            rows = np.flatnonzero(spread < np.uint64(2 ** 32 // stride))
+            if rows.size < TILE_EDGES:
+                break
+            self.samples.append((stride, rows, EdgeIndex(positions, sources[rows],
+                                                         targets[rows], bounds)))
         self.scheme = TileScheme(bounds)
         x0, y0, x1, y1 = bounds
-        e = self.edges
-        self._edge_length = float(np.hypot(e.hix - e.lox, e.hiy - e.loy).sum())  # layout units
         self._area = max((x1 - x0) * (y1 - y0), 1e-12)
+        stride, _, index = self.samples[0] if self.samples else (1, None, None)
+        self._edge_length = None if index is None else stride * _total_length(index)
+        # the index of every edge: built on a thread when the samples can draw the
+        # first (coarse) tiles meanwhile, so that a large view opens without waiting
+        self._edges, self._edges_built = None, threading.Event()
+        if self.samples:
+            threading.Thread(target=self._build_edges, name="groggy-tile-index",
+                             daemon=True).start()
+        else:
+            self._build_edges()
         self.cache = LRUCache(maxsize=CACHED_TILES)
         self._lock = threading.Lock()
+
+    def _build_edges(self) -> None:
+        self._edges = EdgeIndex(self.positions, self.sources, self.targets, self.bounds)
+        if self._edge_length is None:
+            self._edge_length = _total_length(self._edges)
+        self._edges_built.set()
+
+    @property
+    def edges(self) -> EdgeIndex:
+        """The index of every edge (waits for its thread the first time)."""
+        self._edges_built.wait()
+        return self._edges
 
     # ---------------------------------------------------------------- queries
     def node_at(self, look, x: float, y: float, zoom: float, fit: float):
         """The node row under layout point (x, y) at ``zoom`` (or None)."""
         scale = node_scale(zoom, fit)
         reach = max(float(look.sizes.max()) * 0.5 * scale, 1.0) if look.sizes.size else 1.0
-        rows = self.nodes.grid.candidates(_around(x, y, (reach + 2.0) / zoom))
-        if rows.size == 0:
-            return None
-        radii = np.zeros(self.positions.shape[0], dtype=np.float32)
-        radii[rows] = radii_px(look.sizes[rows], scale)
-        return self.nodes.node_at(x, y, zoom, radii, reach_px=reach)
+        return self.nodes.node_at(x, y, zoom, lambda rows: radii_px(look.sizes[rows], scale),
+                                  reach_px=reach)
 
     def in_view(self, box) -> np.ndarray:
         return self.nodes.grid.within(box)
@@ -179,24 +209,37 @@ class TileMaker:
         return surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                    alphaType=skia.kUnpremul_AlphaType)
 
+    def _tile_edges(self, box) -> tuple:
+        """(edge rows to draw in ``box``, 1 in how many edges they are): all of them, or
+        the finest sample that keeps a tile under TILE_EDGES edges."""
+        if self.samples:
+            first_stride, _, first = self.samples[0]
+            if first.estimate(box) * first_stride > TILE_EDGES:
+                for stride, picked, index in self.samples:
+                    if index.estimate(box) <= TILE_EDGES or picked is self.samples[-1][1]:
+                        return picked[index.crossing(box)], stride
+        return self.edges.crossing(box), 1
+
     def _draw_edges(self, look, box, k, to_px, pixels) -> None:
         pad = 1.0 / k
-        rows = self.edges.crossing((box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad))
+        rows, stride = self._tile_edges((box[0] - pad, box[1] - pad, box[2] + pad,
+                                         box[3] + pad))
         if rows.size == 0:
             return
         p = self.positions
-        a = to_px(p[self.edges.sources[rows]]).astype(np.float64)
-        b = to_px(p[self.edges.targets[rows]]).astype(np.float64)
+        a = to_px(p[self.sources[rows]]).astype(np.float64)
+        b = to_px(p[self.targets[rows]]).astype(np.float64)
         if look.edge_colors is not None:
             colors = rgba_to_argb(look.edge_colors[rows])
         else:
             colors = np.full(rows.size, parse_color(look.edge_color), dtype=np.uint32)
         if look.style.get("edge_color") is None:
             # thin out the ink of dense drawings, with the export renderer's rule
-            # (render.Scene.draw_edges): the whole layout at this level's scale
+            # (render.Scene.draw_edges): the whole layout at this level's scale; a
+            # sample of 1 edge in `stride` is drawn `stride` times stronger
             ink = 0.5 * self._edge_length * k
-            colors = with_alpha(colors, min(1.0, max(0.08, 0.5 * self._area * k * k /
-                                                     max(ink, 1e-9))))
+            alpha = min(1.0, max(0.08, 0.5 * self._area * k * k / max(ink, 1e-9)))
+            colors = with_alpha(colors, min(1.0, alpha * stride))
         _raster.hairlines(pixels.view(np.uint32)[..., 0], np.ascontiguousarray(a),
                           np.ascontiguousarray(b), np.ascontiguousarray(colors, np.uint32),
                           RASTER_THREADS)
@@ -243,5 +286,6 @@ class TileMaker:
                                    skia.Paint.kRound_Cap))
 
 
-def _around(x: float, y: float, reach: float) -> tuple:
-    return (x - reach, y - reach, x + reach, y + reach)
+def _total_length(index: EdgeIndex) -> float:
+    """Summed length (layout units, at least) of the edges of ``index``."""
+    return float(np.hypot(index.hix - index.lox, index.hiy - index.loy).sum())

@@ -105,7 +105,7 @@ def viewport_replies(session, maker, msg, frame) -> list:
         box, rows, head["box"] = padded, more, list(padded)
     scene, look = session.scene, session.look
     edges = maker.edges_of_nodes_in(box)[:EDGE_BUDGET]
-    src, dst = maker.edges.sources[edges], maker.edges.targets[edges]
+    src, dst = maker.sources[edges], maker.targets[edges]
     # the nodes in view, and the far ends of the edges that leave it
     nodes = np.union1d(rows, np.concatenate([src, dst])).astype(np.int64)
     local = np.stack([np.searchsorted(nodes, src), np.searchsorted(nodes, dst)], -1)
