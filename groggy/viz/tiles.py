@@ -25,8 +25,9 @@ TILE_PX = 256
 MAX_LEVEL = 24               # deepest tile level the page may ask for
 CACHED_TILES = 1024          # PNGs kept (a tile of a dense drawing is ~50-150 KB)
 VECTOR_BUDGET = 20_000       # nodes in view sent as vectors at most (the default)
-TILE_EDGES = 40_000          # edges drawn in one tile at most: denser tiles draw a sample
+TILE_EDGES = 25_000          # edges drawn in one tile at most: denser tiles draw a sample
 SAMPLE_STRIDES = (8, 64, 512)  # the samples kept: one edge in 8, in 64, in 512
+INDEX_DELAY_S = 2.0          # the full edge index of a large view is built this much later
 SPLAT_RADIUS = 1.5           # nodes this small (px) are written as pixels, not paths
 
 
@@ -129,18 +130,23 @@ class TileMaker:
         self._area = max((x1 - x0) * (y1 - y0), 1e-12)
         stride, _, index = self.samples[0] if self.samples else (1, None, None)
         self._edge_length = None if index is None else stride * _total_length(index)
-        # the index of every edge: built on a thread when the samples can draw the
-        # first (coarse) tiles meanwhile, so that a large view opens without waiting
+        # the index of every edge: built on a thread, a moment after the page opened,
+        # when the samples can draw the first (coarse) tiles meanwhile, so that a large
+        # view opens without waiting (nor sharing the CPU with it)
         self._edges, self._edges_built = None, threading.Event()
+        self._index_lock = threading.Lock()
         if self.samples:
-            threading.Thread(target=self._build_edges, name="groggy-tile-index",
-                             daemon=True).start()
+            later = threading.Timer(INDEX_DELAY_S, lambda: self.edges)
+            later.name, later.daemon = "groggy-tile-index", True
+            later.start()
         else:
             self._build_edges()
         self.cache = LRUCache(maxsize=CACHED_TILES)
         self._lock = threading.Lock()
 
     def _build_edges(self) -> None:
+        if self._edges_built.is_set():
+            return
         self._edges = EdgeIndex(self.positions, self.sources, self.targets, self.bounds)
         if self._edge_length is None:
             self._edge_length = _total_length(self._edges)
@@ -148,8 +154,9 @@ class TileMaker:
 
     @property
     def edges(self) -> EdgeIndex:
-        """The index of every edge (waits for its thread the first time)."""
-        self._edges_built.wait()
+        """The index of every edge (built now if its thread has not yet)."""
+        with self._index_lock:
+            self._build_edges()
         return self._edges
 
     # ---------------------------------------------------------------- queries
@@ -195,19 +202,24 @@ class TileMaker:
         """Tile (z, x, y) as an ``(256, 256, 4)`` RGBA array."""
         box = self.scheme.box(z, x, y)
         k = self.scheme.px_per_unit(z)
-        pixels = np.zeros((TILE_PX, TILE_PX, 4), dtype=np.uint8)   # premultiplied BGRA
+        # premultiplied BGRA with a border of one pixel all round: tiny nodes at the
+        # tile's edge are written into it (no bounds test per node), then cut off
+        side = TILE_PX + 2
+        pixels = np.zeros((side, side, 4), dtype=np.uint8)
         surface = skia.Surface(pixels, colorType=skia.kBGRA_8888_ColorType,
                                alphaType=skia.kPremul_AlphaType)
         canvas = surface.getCanvas()
         canvas.drawColor(parse_color(look.page_colors["background"]))
+        canvas.translate(1, 1)
 
-        def to_px(xy):
+        def to_px(xy):     # tile pixels, (0, 0) the top left corner of the tile
             return np.stack([(xy[:, 0] - box[0]) * k, (box[3] - xy[:, 1]) * k], -1)
 
         self._draw_edges(look, box, k, to_px, pixels)
         self._draw_nodes(look, box, k, node_scale(k, fit), to_px, pixels, canvas)
-        return surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
+        rgba = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                    alphaType=skia.kUnpremul_AlphaType)
+        return np.ascontiguousarray(rgba[1:-1, 1:-1])
 
     def _tile_edges(self, box) -> tuple:
         """(edge rows to draw in ``box``, 1 in how many edges they are): all of them, or
@@ -227,8 +239,8 @@ class TileMaker:
         if rows.size == 0:
             return
         p = self.positions
-        a = to_px(p[self.sources[rows]]).astype(np.float64)
-        b = to_px(p[self.targets[rows]]).astype(np.float64)
+        a = to_px(p[self.sources[rows]]).astype(np.float64) + 1.0   # the border
+        b = to_px(p[self.targets[rows]]).astype(np.float64) + 1.0
         if look.edge_colors is not None:
             colors = rgba_to_argb(look.edge_colors[rows])
         else:
@@ -259,15 +271,16 @@ class TileMaker:
         # tiny nodes: a 2 x 2 block of their colour around the centre (row order: a
         # later node covers an earlier one, as on the page)
         if small.any():
-            img = pixels.view(np.uint32)[..., 0]
-            sx = np.floor(xy[small, 0] - 0.5).astype(np.int64)
-            sy = np.floor(xy[small, 1] - 0.5).astype(np.int64)
+            side = pixels.shape[1]
+            img = pixels.view(np.uint32)[..., 0].reshape(-1)
+            # top left pixel of the block, in the bordered image; nodes beyond the
+            # border land on it (and are cut off with it)
+            sx = np.clip(np.floor(xy[small, 0] + 0.5), 0, side - 2).astype(np.int64)
+            sy = np.clip(np.floor(xy[small, 1] + 0.5), 0, side - 2).astype(np.int64)
+            at = sy * side + sx
             fill = premultiplied(colors[small])
-            for dx in (0, 1):
-                for dy in (0, 1):
-                    px, py = sx + dx, sy + dy
-                    ok = (px >= 0) & (px < TILE_PX) & (py >= 0) & (py < TILE_PX)
-                    img[py[ok], px[ok]] = fill[ok]
+            for step in (0, 1, side, side + 1):
+                img[at + step] = fill
         big = np.flatnonzero(~small)
         if big.size == 0:
             return
