@@ -23,7 +23,8 @@ function emptyGraph(bounds) {
 }
 
 export class TileMode {
-  // api: {canvas, camera, send, redraw, useGraph(graph, lookFrames), reselect, status}
+  // api: {canvas, camera, send, request, redraw, useGraph(graph, lookFrames), status,
+  //       selection}: what graph.js lends it
   constructor(api) {
     this.api = api;
     this.layer = document.createElement("canvas");
@@ -35,8 +36,8 @@ export class TileMode {
     this.bitmaps = new Map(); this.stale = new Map(); this.inflight = new Map();
     this.briefs = new Map();
     this.version = 0; this.mode = "tiles"; this.showTiles = true; this.dropVectors = false;
-    this.count = 0; this.covered = null; this.coveredZoom = 0;
-    this.viewId = null; this.timer = 0; this.hoverSeq = 0; this.waiters = [];
+    this.count = 0; this.covered = null;
+    this.viewId = null; this.timer = 0; this.hoverSeq = 0;
     this.sub = null;
   }
 
@@ -242,7 +243,7 @@ export class TileMode {
                     bounds: this.bounds, rows: frames.VROW,
                     ids: frames.VIDS || Float64Array.from(frames.VROW) };
       this.mode = "vector"; this.showTiles = false; this.dropVectors = false;
-      this.covered = msg.box; this.coveredZoom = this.api.camera.zoom;
+      this.covered = msg.box;
       this.useSub(sub, { NCOL: frames.VCOL, NSIZ: frames.VSIZ, ECOL: frames.VECO || null });
     }
     this.updateCount(this.api.camera);
@@ -252,8 +253,7 @@ export class TileMode {
   useSub(sub, lookFrames) {
     this.sub = sub;
     this.local = new Map(Array.from(sub.rows, (r, i) => [r, i]));
-    if (lookFrames) this.subFrames = lookFrames;
-    else this.subFrames = { NCOL: new Uint8Array(0), NSIZ: new Float32Array(0), ECOL: null };
+    this.subFrames = lookFrames || { NCOL: new Uint8Array(0), NSIZ: new Float32Array(0), ECOL: null };
     this.api.useGraph(sub, this.subFrames);
   }
 
