@@ -4,6 +4,7 @@ and an exported figure agree, and hands the result to a server. Nothing here net
 the one import of ``groggy.web`` is inside :func:`interactive`, the declared seam."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -13,8 +14,12 @@ from groggy.layouts import check_positions
 from groggy.themes import get_theme
 from groggy.viz.export import positions_for, resolve_layout
 from groggy.viz.layout import GraphInput, Layout, get_algorithm
+from groggy.viz.spatial import bounds_of
+from groggy.viz.tiles import VECTOR_BUDGET, TileMaker
 from groggy.viz.style import (Style, default_node_size, edge_style, node_style,
                               parse_color)
+
+TILES_ABOVE = 100_000    # larger graphs are shown as tiles, then vectors once few are in view
 
 # the theme entries the page needs to draw (the rest reach it through themes.css)
 PAGE_COLORS = ("background", "foreground", "node", "node_stroke", "edge", "label",
@@ -102,13 +107,12 @@ class GraphScene:
         self.viz = None               # the VizModule it came from (for updated())
         self.layout = None            # how its positions were made: a name or a Layout
         self.layout_params = None
+        self.tiles: TileMaker | None = None    # set for a large graph (tiles_above)
+        self.tiles_above = TILES_ABOVE
 
-    @property
+    @functools.cached_property
     def bounds(self) -> list:
-        if self.n == 0:
-            return [0.0, 0.0, 0.0, 0.0]
-        lo, hi = self.positions.min(0), self.positions.max(0)
-        return [float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])]
+        return list(bounds_of(self.positions))      # positions never change
 
     def styled(self, theme: str | None = None, base: Look | None = None, **style) -> Look:
         """A new look: ``base`` (default: none) with ``theme`` and ``style`` changed (a
@@ -152,7 +156,16 @@ class GraphScene:
         scene = GraphScene(graph, positions, self.nodes_table)
         scene.viz, scene.layout, scene.layout_params = self.viz, self.layout, self.layout_params
         scene.look = scene.styled(base=self.look)
+        scene.use_tiles_above(self.tiles_above)
         return scene
+
+    def use_tiles_above(self, tiles_above: int) -> None:
+        """Above ``tiles_above`` nodes, draw tiles from a spatial index (vectors once a
+        fifth of the threshold is in view: 20,000 by default)."""
+        self.tiles_above = tiles_above
+        self.tiles = None if self.n <= tiles_above else TileMaker(
+            self.positions, self.edges[:, 0], self.edges[:, 1], self.bounds,
+            min(VECTOR_BUDGET, max(tiles_above // 5, 1)))
 
     def row_of(self, node_id) -> int:
         """The row (0..n-1) of a node id; ``ValueError`` if the view does not show it."""
@@ -191,9 +204,13 @@ def legend_json(legend) -> dict | None:
 
 
 def build_scene(viz, layout, theme: str, layout_params, style: dict,
-                progress=None) -> GraphScene:
+                tiles_above: int = TILES_ABOVE, progress=None) -> GraphScene:
     """Check every argument, lay the graph out and resolve its look; no server yet.
+    Above ``tiles_above`` nodes the scene gets a spatial index and draws tiles;
     ``progress(done, total)`` hears from a force layout computed here."""
+    if not isinstance(tiles_above, int) or isinstance(tiles_above, bool) or tiles_above < 0:
+        raise ValueError(f"tiles_above must be an int >= 0 (a node count), got "
+                         f"{tiles_above!r}")
     get_theme(theme)
     Style.from_kwargs(style, "interactive")     # unknown keywords fail before a layout
     graph = viz.graph_input()
@@ -205,6 +222,7 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
     scene = GraphScene(graph, positions, _nodes_table(viz))
     scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
     scene.look = scene.styled(theme, **style)
+    scene.use_tiles_above(tiles_above)
     return scene
 
 
@@ -225,10 +243,10 @@ def _nodes_table(viz):
 
 def interactive(viz, layout="force_directed", theme: str = "light", port: int = 0,
                 open_browser: bool = False, layout_params: dict | None = None,
-                host: str = "127.0.0.1", **style):
+                host: str = "127.0.0.1", tiles_above: int = TILES_ABOVE, **style):
     """Serve the graph view (see ``VizModule.interactive``)."""
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an int in 0..65535, got {port!r}")
-    scene = build_scene(viz, layout, theme, layout_params, style)
+    scene = build_scene(viz, layout, theme, layout_params, style, tiles_above)
     from groggy.web.graphview import serve_scene   # the declared seam up into web
     return serve_scene(scene, port=port, host=host, open_browser=open_browser)

@@ -268,6 +268,10 @@ class VizModule:
             0 (default) picks a free port.
         open_browser : bool
             Open the page in the default browser; otherwise use the handle's ``url``.
+        tiles_above : int
+            Graphs with more nodes than this (default 100,000) are shown as a map: raster
+            tiles drawn by the server where many nodes are in view, the nodes and their
+            edges as vectors once few are (see the README, "Large graphs").
         **style
             The style keywords of :meth:`export` (``node_color``, ``node_size``,
             ``edge_color``, ``label``, ...), resolved by the same code, so the page and

@@ -141,7 +141,7 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.web.graphview import GraphServer
 
     def build(progress):      # when a graph page first asks: a stored layout, or computed
-        return build_scene(graph.viz, "force_directed", theme, None, {}, progress)
+        return build_scene(graph.viz, "force_directed", theme, None, {}, progress=progress)
     server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
                          sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
     return BrowserInterface(server, open_browser)

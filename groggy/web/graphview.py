@@ -14,7 +14,9 @@ import tornado.web
 from groggy.themes import THEMES
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
-from groggy.web.graphwire import edge_frame, ids_frame, palette_frames, position_frame
+from groggy.web.graphtiles import TILE_KINDS, node_brief, tile_replies, tiled_init
+from groggy.web.graphwire import (edge_frame, frame, ids_frame, palette_frames,
+                                  position_frame)
 from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import _COALESCE_SECONDS, Server
 
@@ -28,6 +30,9 @@ class GraphWire:
     edges (sorted: ``edge_order`` maps the page's edge numbers to the scene's) and ids."""
 
     def __init__(self, scene):
+        self.geometry, self.edge_order = [], None
+        if scene.tiles is not None:     # a tiled view sends what is in view (graphtiles.py)
+            return
         self.geometry = [position_frame(scene.positions, scene.bounds)]
         edges, self.edge_order = edge_frame(scene.edges, scene.n, scene.graph.directed)
         self.geometry.append(edges)
@@ -67,6 +72,7 @@ _KINDS = {
     "Select": lambda m: {"nodes": _rows(m, "Select")},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
+    **TILE_KINDS,        # large graphs: Viewport, Tile, NodeAt (graphtiles.py)
 }
 # server -> page only: LayoutProgress (done, total) while gg.serve lays the graph out
 
@@ -104,9 +110,14 @@ class GraphSession:
             return self.initial(rid)
         if self.scene is None:
             raise ProtocolError(f"{kind}: the graph is still being laid out", kind, rid)
+        if kind in TILE_KINDS:
+            return tile_replies(self, msg, frame)
         if kind == "NodeInfo":
-            return [{"type": "NodeInfo", "request_id": rid,
-                     **self.scene.node_info(self._row(msg["node"], kind, rid))}]
+            row = self._row(msg["node"], kind, rid)
+            info = self.scene.node_info(row)
+            if self.scene.tiles is not None:     # the page of a tiled view lacks positions
+                info.update(brief=node_brief(self, row))
+            return [{"type": "NodeInfo", "request_id": rid, **info}]
         if kind == "Select":
             rows = list(dict.fromkeys(self._row(r, kind, rid) for r in msg["nodes"]))
             ids = self.scene.node_ids[rows].tolist() if rows else []
@@ -117,18 +128,25 @@ class GraphSession:
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
 
     def initial(self, rid=None) -> list:
-        scene, look, wire = self.scene, self.look, self.server.wire
+        scene, look = self.scene, self.look
+        if scene.tiles is not None:
+            return [tiled_init(self, self._init_head(look_message("GraphInit", look, [], rid)))]
+        wire = self.server.wire
         frames = [*wire.geometry, *wire.look_frames(look)]
-        head = look_message("GraphInit", look, frames, rid)
+        return [self._init_head(look_message("GraphInit", look, frames, rid)), *frames]
+
+    def _init_head(self, head: dict) -> dict:
+        scene = self.scene
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
                     bounds=scene.bounds, themes=list(THEMES),
                     attributes=scene.attribute_names(),
                     selected=self._selected_rows())
-        return [head, *frames]
+        return head
 
     def restyled(self, look, rid=None, kind="ThemeChange") -> list:
         self.look, self.theme = look, look.theme
-        frames = self.server.wire.look_frames(look)
+        # a tiled view's page asks for tiles and vectors in the new look itself
+        frames = self.server.wire.look_frames(look) if self.scene.tiles is None else []
         return [look_message(kind, look, frames, rid), *frames]
 
     def _selected_rows(self) -> list:

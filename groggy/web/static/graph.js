@@ -8,6 +8,7 @@ import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
 import { GroggySocket } from "./socket.js";
+import { TileMode, TILE_FRAMES } from "./graph-tiles.js";
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
@@ -20,6 +21,7 @@ const camera = new Camera();
 let renderer = null, graph = null, look = null, grid = null, incidence = null;
 let colors = null, selection = [], highlight = null, idToRow = null;
 let socket = null;
+let tiles = null;                   // a TileMode for a large graph (graph-tiles.js)
 const pending = new Map();          // request_id -> resolve
 let frameQueue = [], expect = null; // binary frames still to come for `expect`
 const frameTimes = [];
@@ -47,8 +49,10 @@ function redraw() {
     requestAnimationFrame(() => {
       scheduled = false;
       const t0 = performance.now();
-      if (renderer && graph) renderer.draw(camera, colors);
+      if (tiles && colors) tiles.draw(camera, colors);
+      if (renderer && graph) renderer.draw(camera, tiles ? tiles.vectorColors(colors) : colors);
       frameTimes.push(performance.now() - t0);
+      if (tiles) tiles.moved(camera);
       if (frameTimes.length > 240) frameTimes.shift();
       const waiters = paintWaiters; paintWaiters = [];
       waiters.forEach((w) => w());
@@ -68,10 +72,13 @@ function wsUrl() {
 }
 
 // resolves with the reply (or with null if the connection drops first)
-function send(msg) {
+function send(msg) { return request(msg)[1]; }
+
+// [request_id or null, promise of the reply]
+function request(msg) {
   const id = socket.send(msg);
-  if (id === null) return Promise.resolve(null);
-  return new Promise((resolve) => pending.set(id, resolve));
+  if (id === null) return [null, Promise.resolve(null)];
+  return [id, new Promise((resolve) => pending.set(id, resolve))];
 }
 
 function connect() {
@@ -108,13 +115,15 @@ function onJson(msg) {
 function onFrame(buf) {
   const tag = String.fromCharCode(...new Uint8Array(buf, 0, 4));
   const count = new DataView(buf).getUint32(4, true);
-  if (!expect || !FRAME_TAGS.includes(tag)) return;
+  if (!expect || !(FRAME_TAGS.includes(tag) || tag in TILE_FRAMES)) return;
   frameQueue.push([tag, [buf.slice(8), count]]);
   if (frameQueue.length === expect.frames.length) {
     const msg = expect, raw = Object.fromEntries(frameQueue);
     expect = null; frameQueue = [];
     mark("frames");
-    handle(msg, decodeFrames(msg, raw));
+    const tileFrames = Object.fromEntries(Object.entries(raw).filter(([t]) => t in TILE_FRAMES)
+      .map(([t, [body]]) => [t, TILE_FRAMES[t](body)]));
+    handle(msg, { ...decodeFrames(msg, raw), ...tileFrames });
   }
 }
 
@@ -125,6 +134,7 @@ function handle(msg, frames) {
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
   else if (msg.type === "LayoutProgress") showProgress(msg.done, msg.total);
+  else if (tiles && tiles.handles(msg.type)) tiles.handle(msg, frames);
   if (done) done(msg);
 }
 
@@ -152,23 +162,40 @@ function init(msg, frames) {
   const keepView = graph !== null && graph.n > 0;
   progressEl.hidden = true;
   hideTooltip();
-  graph = { n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
-            bounds: msg.bounds, ids: frames.ids || null };
-  idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
-  renderer.setGraph(graph);
-  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
-  incidence = new Incidence(graph.edges, graph.n);
+  if (msg.tiles) {            // a large graph: the page asks for what its view holds
+    tiles = tiles || new TileMode({ canvas, camera, send, request, redraw, useGraph,
+                                    status: updateStatus, selection: () => selection });
+    useGraph(tiles.init(msg), null);
+  } else {
+    useGraph({ n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
+               bounds: msg.bounds, ids: frames.ids || null }, null);
+  }
   themeSelect.replaceChildren(...msg.themes.map((t) => new Option(t, t)));
   setLook(msg, frames);
   resize();
   if (!keepView) camera.fit(graph.bounds);
-  $(".gg-graph-empty").hidden = graph.n > 0;
+  $(".gg-graph-empty").hidden = msg.nodes > 0;
   select(msg.selected || [], false, false);
   mark("prepared");
-  redraw().then(() => { mark("painted"); resolveReady(); });
+  redraw().then(() => (tiles ? tiles.settled() : null))
+    .then(() => { mark("painted"); resolveReady(); });
 }
 
+// graph: {n, m, positions, edges, bounds, ids, rows}; rows (tile mode) are the server's
+// rows of the nodes held; lookFrames (tile mode): their colours and sizes
+function useGraph(g, lookFrames) {
+  graph = g;
+  idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
+  renderer.setGraph(graph);
+  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
+  incidence = new Incidence(graph.edges, graph.n);
+  if (lookFrames && look) { setLook(lastLook, lookFrames); select(selection, false, false); }
+}
+
+let lastLook = null;
 function setLook(msg, frames) {
+  lastLook = msg;
+  if (tiles && !frames.colors) frames = tiles.restyled(msg);
   look = { colors: frames.colors, sizes: frames.sizes, edgeColors: frames.edgeColors || null,
            edgeColor: msg.edge_color, label: msg.label, theme: msg.theme };
   look.maxSize = look.sizes.reduce((a, b) => Math.max(a, b), 0);
@@ -208,25 +235,36 @@ function esc(v) {
 }
 
 function idOf(row) { return graph.ids ? graph.ids[row] : row; }
+// the server's row of a node held at `row` (the same row unless tiles are on), and back
+function serverRow(row) { return row === null || !graph.rows ? row : graph.rows[row]; }
+function localRow(row) { return tiles ? tiles.localRow(row) : row; }
+function selectedId(row) { return tiles ? tiles.idOfRow(row) : idOf(row); }
+function worldOf(id) {
+  const row = rowOf(id);
+  return row === null ? null : [graph.positions[2 * row], graph.positions[2 * row + 1]];
+}
 function rowOf(id) {
   if (idToRow) return idToRow.has(id) ? idToRow.get(id) : null;
   return Number.isInteger(id) && id >= 0 && id < graph.n ? id : null;
 }
 
 function updateStatus() {
-  let text = `${fmt.format(graph.n)} node${graph.n === 1 ? "" : "s"} · ${fmt.format(graph.m)} edge${graph.m === 1 ? "" : "s"}`;
-  if (selection.length === 1) {
+  if (!graph) return;
+  let text = tiles ? tiles.statusText(fmt) : `${fmt.format(graph.n)} node${graph.n === 1 ? "" : "s"} · ${fmt.format(graph.m)} edge${graph.m === 1 ? "" : "s"}`;
+  if (selection.length === 1 && !highlight) text += ` · node ${selectedId(selection[0])} selected`;
+  else if (selection.length === 1) {
     const nb = highlight.flags.reduce((a, f) => a + (f === 1), 0);
-    text += ` · node ${idOf(selection[0])} selected, ${fmt.format(nb)} neighbour${nb === 1 ? "" : "s"}`;
+    text += ` · node ${selectedId(selection[0])} selected, ${fmt.format(nb)} neighbour${nb === 1 ? "" : "s"}`;
   } else if (selection.length) text += ` · ${fmt.format(selection.length)} nodes selected`;
   statusEl.textContent = text;
 }
 
-// rows: node rows; add: shift-click; tell: report to the server
+// rows: node rows (the server's); add: shift-click; tell: report to the server
 function select(rows, add, tell) {
   const next = add ? [...new Set([...selection, ...rows])] : [...new Set(rows)];
-  selection = next.filter((r) => r >= 0 && r < graph.n);
-  highlight = selection.length ? incidence.highlight(selection, graph.n) : null;
+  selection = next.filter((r) => r >= 0 && r < (tiles ? tiles.n : graph.n));
+  const held = selection.map(localRow).filter((r) => r !== null);
+  highlight = held.length ? incidence.highlight(held, graph.n) : null;
   renderer.setHighlight(highlight);
   updateStatus();
   const painted = redraw();
@@ -266,7 +304,8 @@ canvas.addEventListener("pointermove", (ev) => {
     return;
   }
   const [x, y] = pointer(ev);
-  hover(hitAt(x, y), x, y);
+  if (tiles && tiles.remote()) tiles.nodeAt(x, y).then((row) => { if (row !== undefined && !drag) hover(row, x, y); });
+  else hover(serverRow(hitAt(x, y)), x, y);
 });
 
 canvas.addEventListener("pointerup", (ev) => {
@@ -274,9 +313,12 @@ canvas.addEventListener("pointerup", (ev) => {
   drag = null; canvas.classList.remove("gg-dragging");
   if (!click || !graph) return;
   const [x, y] = pointer(ev);
-  const row = hitAt(x, y);
-  if (row === null) { if (!ev.shiftKey) select([], false, true); }
-  else select([row], ev.shiftKey, true);
+  const pick = (row) => {
+    if (row === null) { if (!ev.shiftKey) select([], false, true); }
+    else select([row], ev.shiftKey, true);
+  };
+  if (tiles && tiles.remote()) tiles.nodeAt(x, y, false).then(pick);
+  else pick(serverRow(hitAt(x, y)));
 });
 
 canvas.addEventListener("pointerleave", () => { if (!drag) hover(null); });
@@ -288,6 +330,7 @@ function hover(row, x, y) {
   const seq = ++hoverSeq;
   send({ type: "NodeInfo", node: row }).then((info) => {
     if (seq !== hoverSeq || !info || info.type !== "NodeInfo") return;
+    if (tiles) tiles.remember(info.brief);
     const title = info.label != null ? `${esc(info.label)} <span>(node ${info.id})</span>` : `node ${info.id}`;
     const rows = Object.entries(info.attributes).slice(0, 30)
       .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
@@ -306,9 +349,14 @@ function placeTooltip(x, y) {
 
 function hideTooltip() { tooltip.hidden = true; delete tooltip.dataset.node; hovered = null; hoverSeq++; }
 
-function flyToRow(row) {
-  camera.set(graph.positions[2 * row], graph.positions[2 * row + 1], Math.max(camera.zoom, camera.fitZoom * 4));
-  return redraw();
+// resolves once painted (in tile mode: once the tiles or vectors there are drawn)
+function flyToId(id) {
+  const at = tiles ? tiles.locate(id) : Promise.resolve(graph ? worldOf(id) : null);
+  return at.then((p) => {
+    if (p === null) throw new Error(`no node ${id} in this view`);
+    camera.set(p[0], p[1], Math.max(camera.zoom, camera.fitZoom * 4));
+    return tiles ? tiles.settled() : redraw();
+  });
 }
 
 function fit() { if (graph) { camera.fit(graph.bounds); redraw(); } }
@@ -337,27 +385,35 @@ function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.l
 window.groggy = window.groggy || {};
 window.groggy.graph = {
   ready,
-  stats: () => ({ nodes: graph ? graph.n : 0, edges: graph ? graph.m : 0, mode: "vector",
-                  renderer: renderer ? renderer.kind : null }),
+  stats: () => (tiles ? { nodes: tiles.n, edges: tiles.m, mode: tiles.mode, held: graph.n,
+                          renderer: renderer.kind }
+    : { nodes: graph ? graph.n : 0, edges: graph ? graph.m : 0, mode: "vector",
+        renderer: renderer ? renderer.kind : null }),
   // CSS px in the window, or null when the node is not in view
   screenPosition(id) {
-    const row = graph ? rowOf(id) : null;
-    if (row === null) return null;
-    const [x, y] = camera.toScreen(graph.positions[2 * row], graph.positions[2 * row + 1]);
+    const at = tiles ? tiles.position(id) : graph ? worldOf(id) : null;
+    if (at === null) return null;
+    const [x, y] = camera.toScreen(at[0], at[1]);
     if (x < 0 || y < 0 || x > camera.width || y > camera.height) return null;
     const r = canvas.getBoundingClientRect();
     return { x: x + r.left, y: y + r.top };
   },
   nodeAt(x, y) {
-    const r = canvas.getBoundingClientRect(), row = hitAt(x - r.left, y - r.top);
+    const r = canvas.getBoundingClientRect();
+    if (tiles && tiles.remote()) {
+      return tiles.nodeAt(x - r.left, y - r.top, false).then((row) => (row === null ? null : tiles.idOfRow(row)));
+    }
+    const row = hitAt(x - r.left, y - r.top);
     return Promise.resolve(row === null ? null : idOf(row));
   },
   flyTo(id) {
-    const row = graph ? rowOf(id) : null;
-    if (row === null) return Promise.reject(new Error(`no node ${id} in this view`));
-    return flyToRow(row);
+    return flyToId(id);
   },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
+  // tile mode: resolves once the view's tiles or vectors are all drawn (else at once)
+  settled: () => (tiles ? tiles.settled() : redraw()),
+  // tile mode: the layout position of a node (asked of the server if not held)
+  locate: (id) => (tiles ? tiles.locate(id) : Promise.resolve(graph ? worldOf(id) : null)),
   viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
   bounds: () => (graph ? [...graph.bounds] : null),
   // start-up phases, ms since navigation: connecting, renderer (WebGL set up),
@@ -368,10 +424,10 @@ window.groggy.graph = {
     const s = [...frameTimes].sort((a, b) => a - b);
     return { count: s.length, median: percentile(s, 0.5), p95: percentile(s, 0.95), times: [...frameTimes] };
   },
-  selected: () => selection.map(idOf),
+  selected: () => selection.map(selectedId),
   highlighted: () => (highlight ? { nodes: [...highlight.flags].flatMap((f, i) => (f === 1 ? [idOf(i)] : [])),
                                     edges: highlight.edges.length } : { nodes: [], edges: 0 }),
-  select: (ids, add = false) => select(ids.map(rowOf).filter((r) => r !== null), add, true),
+  select: (ids, add = false) => select(ids.map((id) => (tiles ? tiles.rowOfId(id) : rowOf(id))).filter((r) => r !== null), add, true),
   theme: () => (look ? look.theme : null),
   send: (msg) => send(msg),
   painted: () => redraw(),
@@ -380,10 +436,9 @@ window.groggy.graph = {
 // #node=ID (a node row's context menu in the table page links here): fly to it, select it
 function showHashNode() {
   const m = /(?:^#|&)node=([^&]+)/.exec(location.hash);
-  const row = m && graph ? rowOf(Number(decodeURIComponent(m[1]))) : null;
-  if (row === null) return;
-  flyToRow(row);
-  select([row], false, true);
+  if (!m || !graph) return;
+  const id = Number(decodeURIComponent(m[1]));
+  flyToId(id).then(() => window.groggy.graph.select([id]), (err) => showError(err.message));
 }
 window.addEventListener("hashchange", showHashNode);
 ready.then(showHashNode);

@@ -1,0 +1,304 @@
+"""Raster tiles of a large graph view: the layout's square cut into 256 px tiles, level
+``z`` having ``2**z`` tiles a side (x to the right, y downwards, as web maps do), drawn
+with the page's look (colours, sizes, theme, the node growth of ``Camera.nodeScale``),
+and the queries the page makes when it shows tiles: which nodes and edges are in a box,
+which node is under a point. One :class:`TileMaker` per view; tiles are cached (LRU) by
+look and tile and encoded with the fast PNG path.
+"""
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import skia
+from cachetools import LRUCache
+
+from groggy._core import _raster
+from groggy.viz.png import encode_png
+from groggy.viz.render import RASTER_THREADS, _groups, _paint
+from groggy.viz.skia_paths import dots_path
+from groggy.viz.spatial import EdgeIndex, NodeIndex
+from groggy.viz.style import parse_color, with_alpha
+
+TILE_PX = 256
+MAX_LEVEL = 24               # deepest tile level the page may ask for
+CACHED_TILES = 1024          # PNGs kept (a tile of a dense drawing is ~50-150 KB)
+VECTOR_BUDGET = 20_000       # nodes in view sent as vectors at most (the default)
+TILE_EDGES = 25_000          # edges drawn in one tile at most: denser tiles draw a sample
+SAMPLE_STRIDES = (8, 64, 512)  # the samples kept: one edge in 8, in 64, in 512
+INDEX_DELAY_S = 2.0          # the full edge index of a large view is built this much later
+SPLAT_RADIUS = 1.5           # nodes this small (px) are written as pixels, not paths
+
+
+def node_scale(zoom: float, fit: float) -> float:
+    """How much bigger than their style size nodes are drawn at ``zoom`` when ``fit`` is
+    the zoom that fits the graph: the page's rule (graph-view.js, ``nodeScale``).
+
+    Examples
+    --------
+    >>> node_scale(4.0, 1.0), node_scale(0.01, 1.0), node_scale(1000.0, 1.0)
+    (2.0, 0.6, 8.0)
+    """
+    return min(max(math.sqrt(zoom / fit), 0.6), 8.0)
+
+
+def radii_px(sizes: np.ndarray, scale: float) -> np.ndarray:
+    """Drawn node radii in px (at least 1, as on the page)."""
+    return np.maximum(sizes * (0.5 * scale), 1.0)
+
+
+def quantized_fit(fit: float) -> float:
+    """``fit`` rounded to 1/8 of an octave, so pages of near sizes share tiles."""
+    return 2.0 ** (round(math.log2(fit) * 8) / 8)
+
+
+def rgba_to_argb(rgba: np.ndarray) -> np.ndarray:
+    c = np.asarray(rgba, dtype=np.uint32).reshape(-1, 4)
+    return (c[:, 3] << 24) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
+
+
+def premultiplied(argb: np.ndarray) -> np.ndarray:
+    """ARGB colours as premultiplied BGRA pixels (read as little-endian uint32)."""
+    argb = np.asarray(argb, dtype=np.uint32)
+    a = argb >> 24
+    out = a << 24
+    for shift in (16, 8, 0):
+        out |= ((((argb >> shift) & 255) * a + 127) // 255) << shift
+    return out
+
+
+class TileScheme:
+    """The layout's bounds as a square of side ``side`` whose top-left corner is
+    ``(x0, top)``; tile (z, x, y) is one of its ``4**z`` parts.
+
+    Examples
+    --------
+    >>> s = TileScheme([0.0, 0.0, 4.0, 2.0], margin=0)
+    >>> s.box(1, 1, 0), s.px_per_unit(1)
+    ((2.0, 1.0, 4.0, 3.0), 128.0)
+    """
+
+    def __init__(self, bounds, margin: float = 0.05):
+        x0, y0, x1, y1 = (float(v) for v in bounds)
+        # a margin, so that the discs of the outermost nodes are inside the tiles too
+        self.side = (max(x1 - x0, y1 - y0) or 1.0) * (1 + 2 * margin)
+        # centre the bounds in the square
+        self.x0 = (x0 + x1) / 2 - self.side / 2
+        self.top = (y0 + y1) / 2 + self.side / 2
+
+    def box(self, z: int, x: int, y: int) -> tuple:
+        step = self.side / 2 ** z
+        return (self.x0 + x * step, self.top - (y + 1) * step,
+                self.x0 + (x + 1) * step, self.top - y * step)
+
+    def px_per_unit(self, z: int) -> float:
+        return TILE_PX * 2 ** z / self.side
+
+    def as_json(self) -> dict:
+        return {"x0": self.x0, "top": self.top, "side": self.side, "size": TILE_PX,
+                "max_level": MAX_LEVEL}
+
+
+class TileMaker:
+    """The spatial index of one view's layout and the tiles drawn from it.
+
+    ``positions`` (``(n, 2)``) and ``sources``/``targets`` (edge rows) never change; the
+    look (colours, sizes, theme) comes with every call, so a restyle draws new tiles.
+    """
+
+    def __init__(self, positions: np.ndarray, sources: np.ndarray, targets: np.ndarray,
+                 bounds, vector_budget: int = VECTOR_BUDGET):
+        self.positions = positions
+        self.vector_budget = vector_budget
+        self.nodes = NodeIndex(positions, bounds)
+        self.sources, self.targets, self.bounds = sources, targets, bounds
+        self.m = int(sources.shape[0])
+        # nested samples of the edges for tiles that cross too many to draw them all:
+        # (stride, edge rows, their index); an edge in one sample is in every finer one
+        self.samples = []
+        spread = (np.arange(self.m, dtype=np.uint64) * np.uint64(2654435761)) \
+            % np.uint64(2 ** 32)
+        for stride in SAMPLE_STRIDES:
+            rows = np.flatnonzero(spread < np.uint64(2 ** 32 // stride))
+            if rows.size < TILE_EDGES:
+                break
+            self.samples.append((stride, rows, EdgeIndex(positions, sources[rows],
+                                                         targets[rows], bounds)))
+        self.scheme = TileScheme(bounds)
+        x0, y0, x1, y1 = bounds
+        self._area = max((x1 - x0) * (y1 - y0), 1e-12)
+        stride, _, index = self.samples[0] if self.samples else (1, None, None)
+        self._edge_length = None if index is None else stride * _total_length(index)
+        # the index of every edge: built on a thread, a moment after the page opened,
+        # when the samples can draw the first (coarse) tiles meanwhile, so that a large
+        # view opens without waiting (nor sharing the CPU with it)
+        self._edges, self._edges_built = None, threading.Event()
+        self._index_lock = threading.Lock()
+        if self.samples:
+            later = threading.Timer(INDEX_DELAY_S, lambda: self.edges)
+            later.name, later.daemon = "groggy-tile-index", True
+            later.start()
+        else:
+            self._build_edges()
+        self.cache = LRUCache(maxsize=CACHED_TILES)
+        self._lock = threading.Lock()
+
+    def _build_edges(self) -> None:
+        if self._edges_built.is_set():
+            return
+        self._edges = EdgeIndex(self.positions, self.sources, self.targets, self.bounds)
+        if self._edge_length is None:
+            self._edge_length = _total_length(self._edges)
+        self._edges_built.set()
+
+    @property
+    def edges(self) -> EdgeIndex:
+        """The index of every edge (built now if its thread has not yet)."""
+        with self._index_lock:
+            self._build_edges()
+        return self._edges
+
+    # ---------------------------------------------------------------- queries
+    def node_at(self, look, x: float, y: float, zoom: float, fit: float):
+        """The node row under layout point (x, y) at ``zoom`` (or None)."""
+        scale = node_scale(zoom, fit)
+        reach = max(float(look.sizes.max()) * 0.5 * scale, 1.0) if look.sizes.size else 1.0
+        return self.nodes.node_at(x, y, zoom, lambda rows: radii_px(look.sizes[rows], scale),
+                                  reach_px=reach)
+
+    def in_view(self, box) -> np.ndarray:
+        return self.nodes.grid.within(box)
+
+    def edges_of_nodes_in(self, box) -> np.ndarray:
+        """Rows of the edges with an end inside ``box`` (not those only passing through)."""
+        rows = self.edges.crossing(box)
+        x, y, e = self.nodes.grid.x, self.nodes.grid.y, self.edges
+        inside = np.zeros(rows.size, dtype=bool)
+        for ends in (e.sources[rows], e.targets[rows]):
+            inside |= (x[ends] >= box[0]) & (x[ends] <= box[2]) & \
+                (y[ends] >= box[1]) & (y[ends] <= box[3])
+        return rows[inside]
+
+    # ---------------------------------------------------------------- tiles
+    @staticmethod
+    def look_key(look) -> tuple:
+        return look.theme, repr(sorted(look.style.items()))
+
+    def tile_png(self, look, fit: float, z: int, x: int, y: int) -> bytes:
+        """The PNG of tile (z, x, y) in ``look`` for a page whose fitted zoom is ``fit``."""
+        fit = quantized_fit(fit)
+        key = (self.look_key(look), fit, z, x, y)
+        with self._lock:
+            hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        png = encode_png(self.draw(look, fit, z, x, y))
+        with self._lock:
+            self.cache[key] = png
+        return png
+
+    def draw(self, look, fit: float, z: int, x: int, y: int) -> np.ndarray:
+        """Tile (z, x, y) as an ``(256, 256, 4)`` RGBA array."""
+        box = self.scheme.box(z, x, y)
+        k = self.scheme.px_per_unit(z)
+        # premultiplied BGRA with a border of one pixel all round: tiny nodes at the
+        # tile's edge are written into it (no bounds test per node), then cut off
+        side = TILE_PX + 2
+        pixels = np.zeros((side, side, 4), dtype=np.uint8)
+        surface = skia.Surface(pixels, colorType=skia.kBGRA_8888_ColorType,
+                               alphaType=skia.kPremul_AlphaType)
+        canvas = surface.getCanvas()
+        canvas.drawColor(parse_color(look.page_colors["background"]))
+        canvas.translate(1, 1)
+
+        def to_px(xy):     # tile pixels, (0, 0) the top left corner of the tile
+            return np.stack([(xy[:, 0] - box[0]) * k, (box[3] - xy[:, 1]) * k], -1)
+
+        self._draw_edges(look, box, k, to_px, pixels)
+        self._draw_nodes(look, box, k, node_scale(k, fit), to_px, pixels, canvas)
+        rgba = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
+                                                   alphaType=skia.kUnpremul_AlphaType)
+        return np.ascontiguousarray(rgba[1:-1, 1:-1])
+
+    def _tile_edges(self, box) -> tuple:
+        """(edge rows to draw in ``box``, 1 in how many edges they are): all of them, or
+        the finest sample that keeps a tile under TILE_EDGES edges."""
+        if self.samples:
+            first_stride, _, first = self.samples[0]
+            if first.estimate(box) * first_stride > TILE_EDGES:
+                for stride, picked, index in self.samples:
+                    if index.estimate(box) <= TILE_EDGES or picked is self.samples[-1][1]:
+                        return picked[index.crossing(box)], stride
+        return self.edges.crossing(box), 1
+
+    def _draw_edges(self, look, box, k, to_px, pixels) -> None:
+        pad = 1.0 / k
+        rows, stride = self._tile_edges((box[0] - pad, box[1] - pad, box[2] + pad,
+                                         box[3] + pad))
+        if rows.size == 0:
+            return
+        p = self.positions
+        a = to_px(p[self.sources[rows]]).astype(np.float64) + 1.0   # the border
+        b = to_px(p[self.targets[rows]]).astype(np.float64) + 1.0
+        if look.edge_colors is not None:
+            colors = rgba_to_argb(look.edge_colors[rows])
+        else:
+            colors = np.full(rows.size, parse_color(look.edge_color), dtype=np.uint32)
+        if look.style.get("edge_color") is None:
+            # thin out the ink of dense drawings, with the export renderer's rule
+            # (render.Scene.draw_edges): the whole layout at this level's scale; a
+            # sample of 1 edge in `stride` is drawn `stride` times stronger
+            ink = 0.5 * self._edge_length * k
+            alpha = min(1.0, max(0.08, 0.5 * self._area * k * k / max(ink, 1e-9)))
+            colors = with_alpha(colors, min(1.0, alpha * stride))
+        _raster.hairlines(pixels.view(np.uint32)[..., 0], np.ascontiguousarray(a),
+                          np.ascontiguousarray(b), np.ascontiguousarray(colors, np.uint32),
+                          RASTER_THREADS)
+
+    def _draw_nodes(self, look, box, k, scale, to_px, pixels, canvas) -> None:
+        if look.sizes.size == 0:
+            return
+        reach = (float(radii_px(look.sizes.max(), scale)) + 2) / k
+        rows = self.nodes.grid.within((box[0] - reach, box[1] - reach,
+                                       box[2] + reach, box[3] + reach))
+        if rows.size == 0:
+            return
+        xy = to_px(self.positions[rows])
+        r = radii_px(look.sizes[rows], scale)
+        colors = rgba_to_argb(look.colors[rows])
+        small = r <= SPLAT_RADIUS
+        # tiny nodes: a 2 x 2 block of their colour around the centre (row order: a
+        # later node covers an earlier one, as on the page)
+        if small.any():
+            side = pixels.shape[1]
+            img = pixels.view(np.uint32)[..., 0].reshape(-1)
+            # top left pixel of the block, in the bordered image; nodes beyond the
+            # border land on it (and are cut off with it)
+            sx = np.clip(np.floor(xy[small, 0] + 0.5), 0, side - 2).astype(np.int64)
+            sy = np.clip(np.floor(xy[small, 1] + 0.5), 0, side - 2).astype(np.int64)
+            at = sy * side + sx
+            fill = premultiplied(colors[small])
+            for step in (0, 1, side, side + 1):
+                img[at + step] = fill
+        big = np.flatnonzero(~small)
+        if big.size == 0:
+            return
+        stroke = parse_color(look.page_colors["node_stroke"])
+        diameter = np.round(r[big] * 8) / 4
+        if stroke >> 24:        # the outline: a wider dot under the fill (r > 3, as on the page)
+            ringed = big[r[big] > 3]
+            for first, group in _groups(diameter[r[big] > 3]):
+                canvas.drawPath(dots_path(xy[ringed[group]]),
+                                _paint(stroke, float(np.round(r[ringed[group[0]]] * 8) / 4),
+                                       skia.Paint.kRound_Cap))
+        inner = diameter - np.where((r[big] > 3) & bool(stroke >> 24), 2.0, 0.0)
+        for first, group in _groups(colors[big], inner):
+            canvas.drawPath(dots_path(xy[big[group]]),
+                            _paint(colors[big[first]], float(inner[first]),
+                                   skia.Paint.kRound_Cap))
+
+
+def _total_length(index: EdgeIndex) -> float:
+    """Summed length (layout units, at least) of the edges of ``index``."""
+    return float(np.hypot(index.hix - index.lox, index.hiy - index.loy).sum())

@@ -1,0 +1,130 @@
+"""The graph view's large-graph messages (docs/protocol.md, "Large graphs"): a page that
+shows a graph of more than ``tiles_above`` nodes never receives the whole graph. It
+asks, for its viewport, either for raster tiles (many nodes in view) or for the nodes
+in view and the edges that cross it, as vectors (few nodes in view), and asks which
+node is under the pointer. The drawing and the spatial index are
+:class:`groggy.viz.tiles.TileMaker`'s; this module validates and answers."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from groggy.viz.tiles import MAX_LEVEL
+from groggy.web.protocol import ProtocolError, _int, _shown
+
+EDGE_BUDGET = 250_000       # vectors: at most this many edges
+PAD = 0.25                  # vectors cover the view and this much of it on each side
+
+
+def _number(msg, key, kind, positive=False) -> float:
+    value = msg.get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and \
+        math.isfinite(value) and (value > 0 or not positive)
+    if not ok:
+        raise ProtocolError(f"{kind}.{key} must be a finite number"
+                            f"{' > 0' if positive else ''}, got {_shown(value)}")
+    return float(value)
+
+
+def _box(msg, kind) -> tuple:
+    box = msg.get("box")
+    if not isinstance(box, list) or len(box) != 4 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in box) or box[0] > box[2] or box[1] > box[3]:
+        raise ProtocolError(f"{kind}.box must be [xmin, ymin, xmax, ymax] (finite numbers, "
+                            f"min <= max), got {_shown(box)}")
+    return tuple(float(v) for v in box)
+
+
+def _view(msg, kind) -> dict:
+    return {"zoom": _number(msg, "zoom", kind, True), "fit": _number(msg, "fit", kind, True)}
+
+
+TILE_KINDS = {
+    "Viewport": lambda m: {"box": _box(m, "Viewport"), **_view(m, "Viewport")},
+    "Tile": lambda m: {"z": _int(m, "z", "Tile", 0, MAX_LEVEL), "x": _int(m, "x", "Tile"),
+                       "y": _int(m, "y", "Tile"),
+                       "fit": _number(m, "fit", "Tile", True)},
+    "NodeAt": lambda m: {"x": _number(m, "x", "NodeAt"), "y": _number(m, "y", "NodeAt"),
+                         **_view(m, "NodeAt")},
+}
+
+
+def _needs_tiles(session, kind, rid):
+    if session.scene.tiles is None:
+        raise ProtocolError(f"{kind}: this view sends the whole graph ({session.scene.n:,} "
+                            f"nodes); it has no tiles", kind, rid)
+    return session.scene.tiles
+
+
+def tile_replies(session, msg: dict, frame) -> list:
+    """The answer to a Viewport, Tile or NodeAt message (``frame`` makes binary frames)."""
+    kind, rid = msg["type"], msg["request_id"]
+    maker = _needs_tiles(session, kind, rid)
+    if kind == "Tile":
+        z, x, y = msg["z"], msg["x"], msg["y"]
+        if x >= 2 ** z or y >= 2 ** z:
+            raise ProtocolError(f"Tile: x and y must be in 0..{2 ** z - 1} at level {z}, got "
+                                f"x={x}, y={y}", kind, rid)
+        png = maker.tile_png(session.look, msg["fit"], z, x, y)
+        return [{"type": "Tile", "request_id": rid, "z": z, "x": x, "y": y,
+                 "theme": session.look.theme, "frames": ["TILE"]},
+                frame(b"TILE", len(png), np.frombuffer(png, np.uint8))]
+    if kind == "NodeAt":
+        row = maker.node_at(session.look, msg["x"], msg["y"], msg["zoom"], msg["fit"])
+        return [{"type": "NodeAt", "request_id": rid, **node_brief(session, row)}]
+    return viewport_replies(session, maker, msg, frame)
+
+
+def node_brief(session, row) -> dict:
+    """What the page needs to draw one node it has not been sent (hover, selection)."""
+    if row is None:
+        return {"node": None}
+    scene, look = session.scene, session.look
+    x, y = scene.positions[row].tolist()
+    return {"node": int(row), "id": int(scene.node_ids[row]), "position": [x, y],
+            "size": float(look.sizes[row]), "color": look.colors[row].tolist()}
+
+
+def viewport_replies(session, maker, msg, frame) -> list:
+    """Tiles or vectors for the box: vectors once at most ``maker.vector_budget`` nodes
+    are in it (those of a margin around it too, unless that holds far more)."""
+    rid, box = msg["request_id"], msg["box"]
+    count = maker.nodes.grid.count(box)
+    head = {"type": "Viewport", "request_id": rid, "box": list(box)}
+    budget = maker.vector_budget
+    if count > budget:
+        return [{**head, "mode": "tiles", "count": count}]
+    rows = maker.in_view(box)
+    # a margin around the view, so that a small pan needs no new answer
+    w, h = (box[2] - box[0]) * PAD, (box[3] - box[1]) * PAD
+    padded = (box[0] - w, box[1] - h, box[2] + w, box[3] + h)
+    more = maker.in_view(padded)
+    if more.size <= 3 * budget:
+        box, rows, head["box"] = padded, more, list(padded)
+    scene, look = session.scene, session.look
+    edges = maker.edges_of_nodes_in(box)[:EDGE_BUDGET]
+    src, dst = maker.sources[edges], maker.targets[edges]
+    # the nodes in view, and the far ends of the edges that leave it
+    nodes = np.union1d(rows, np.concatenate([src, dst])).astype(np.int64)
+    local = np.stack([np.searchsorted(nodes, src), np.searchsorted(nodes, dst)], -1)
+    frames = [frame(b"VROW", nodes.size, nodes.astype("<u4")),
+              frame(b"VPOS", nodes.size, scene.positions[nodes].astype("<f4")),
+              frame(b"VCOL", nodes.size, look.colors[nodes]),
+              frame(b"VSIZ", nodes.size, look.sizes[nodes].astype("<f4")),
+              frame(b"VEDG", edges.size, local.astype("<u4"))]
+    if look.edge_colors is not None:
+        frames.append(frame(b"VECO", edges.size, look.edge_colors[edges]))
+    if not scene.ids_are_rows:
+        frames.append(frame(b"VIDS", nodes.size, scene.node_ids[nodes].astype("<f8")))
+    return [{**head, "mode": "vector", "count": count,
+             "nodes": int(nodes.size), "edges": int(edges.size),
+             "frames": [f[:4].decode() for f in frames]}, *frames]
+
+
+def tiled_init(session, head: dict) -> dict:
+    """GraphInit of a tiled view: the tile scheme instead of the graph's arrays."""
+    maker = session.scene.tiles
+    return {**head, "tiles": {**maker.scheme.as_json(), "vector_budget": maker.vector_budget,
+                          "ids_are_rows": session.scene.ids_are_rows}}
