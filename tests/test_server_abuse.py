@@ -468,19 +468,19 @@ def _sent_types(paths) -> set:
 def test_the_document_lists_exactly_the_replies_the_server_sends():
     documented = {first_code(row[0]) for row in doc_table("## Server → client (JSON)")}
     web = Path(protocol.__file__).parent
-    sent = _sent_types(p for p in web.glob("*.py") if p.name != "graphview.py")
+    sent = _sent_types(p for p in web.glob("*.py") if not p.name.startswith("graph"))
     assert documented == sent
 
 
 def test_the_graph_view_section_lists_its_messages_and_replies():
-    from groggy.web import graphview
+    from groggy.web import graphactions, graphview
     text = PROTOCOL_MD.read_text()
     section = text[text.index("## Graph view"):]
     asked = section[section.index("### Client → server"):section.index("### Server → client")]
     documented = {first_code(line.split("|")[1]) for line in asked.splitlines()
                   if line.startswith("| `")}
     assert documented == set(graphview._KINDS)
-    for kind in _sent_types([Path(graphview.__file__)]):
+    for kind in _sent_types([Path(graphview.__file__), Path(graphactions.__file__)]):
         assert f"`{kind}`" in section, kind
 
 

@@ -73,6 +73,10 @@ class Look:
     legend: dict | None
     label: str | None            # the node attribute named by ``label``
     page_colors: dict            # the theme's drawing colours (see page_colors)
+    shapes: np.ndarray | None = None       # (n,) uint8 index into SHAPES, or None: circles
+    edge_widths: np.ndarray | None = None  # (m,) float32 widths, or None: hairlines
+    labels: list | None = None             # text per node (None: none), or None: labels off
+    font_size: float = 9.0                 # label text size, CSS px at the fitted view
 
 
 class GraphScene:
@@ -98,6 +102,9 @@ class GraphScene:
         self.ids_are_rows = bool(np.array_equal(self.node_ids, np.arange(self.n)))
         self.nodes_table = nodes_table
         self.look: Look | None = None
+        self.viz = None               # what a layout switch lays out again (build_scene)
+        self.layout_name = None       # the algorithm of the positions, for the page
+        self.search = None            # a NodeSearch, made on the first search
 
     @property
     def bounds(self) -> list:
@@ -119,10 +126,32 @@ class GraphScene:
         edges = edge_style(g, options, tokens, 1.0)
         uniform = self.m == 0 or bool((edges.colors == edges.colors[0]).all())
         edge_color = parse_color(tokens["edge"]) if self.m == 0 else int(edges.colors[0])
+        shapes = nodes.shapes.astype(np.uint8) if (nodes.shapes != 0).any() else None
+        widths = None if options.edge_width is None else \
+            np.ascontiguousarray(edges.widths, dtype=np.float32)
         return Look(theme, merged, rgba_bytes(nodes.colors),
-                         np.ascontiguousarray(nodes.sizes, dtype=np.float32),
-                         None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
-                         legend_json(nodes.legend), options.label, page_colors(theme))
+                    np.ascontiguousarray(nodes.sizes, dtype=np.float32),
+                    None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
+                    legend_json(nodes.legend), options.label, page_colors(theme),
+                    shapes, widths, nodes.labels, float(options.font_size))
+
+    def laid_out(self, layout, params: dict | None = None) -> tuple:
+        """(positions, algorithm name) of ``layout`` (a name, computed now with
+        ``params``, or a ``Layout``) for this view's nodes; the scene is not changed.
+        ``ValueError`` for an unknown name or a position that is not finite."""
+        if self.viz is None:
+            raise RuntimeError("this scene was not built from a graph (build_scene)")
+        positions = resolve_layout(self.viz, layout, params, self.node_ids)
+        check_positions(positions, self.node_ids)
+        name = layout if isinstance(layout, str) else layout.algorithm
+        return np.ascontiguousarray(positions, dtype=np.float32), name
+
+    def move_node(self, row: int, x: float, y: float) -> None:
+        """Put one node at (x, y) (a drag in the page); other readers see either
+        position, never a torn one (one row is two floats, written at once)."""
+        positions = self.positions.copy()
+        positions[row] = (x, y)
+        self.positions = positions
 
     def row_of(self, node_id) -> int:
         """The row (0..n-1) of a node id; ``ValueError`` if the view does not show it."""
@@ -136,6 +165,12 @@ class GraphScene:
         if row < 0:
             raise ValueError(f"node {node_id} is not in this view ({self.n:,} nodes)")
         return row
+
+    def node_label(self, row: int, look: Look):
+        """The value of ``look``'s label attribute at ``row`` (None without one)."""
+        if look.label is None:
+            return None
+        return json_value(self.graph.attribute.row(row).get(look.label))
 
     def attribute_names(self) -> list:
         return self.graph.attribute.names()
@@ -177,6 +212,8 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict) -> GraphSce
     positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
     check_positions(positions, graph.node_ids)
     scene = GraphScene(graph, positions, _nodes_table(viz))
+    scene.viz = viz
+    scene.layout_name = layout if isinstance(layout, str) else layout.algorithm
     scene.look = scene.styled(theme, **style)
     return scene
 

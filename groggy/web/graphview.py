@@ -12,9 +12,11 @@ import tornado.web
 from groggy.themes import THEMES
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
+from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
 from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import Server
 
+LAYOUTS = ["force_directed", "hierarchical", "circular", "grid"]   # the page's choices
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
 
 
@@ -31,11 +33,31 @@ def frame(tag: bytes, count: int, data: np.ndarray) -> bytes:
     return tag + struct.pack("<I", count) + np.ascontiguousarray(data).tobytes()
 
 
+def positions_frames(scene) -> list:
+    """The node positions on the wire (the one place their encoding lives)."""
+    return [frame(b"NPOS", scene.n, scene.positions.astype("<f4"))]
+
+
+def labels_frame(labels: list) -> bytes:
+    """``NLAB``: u32 offsets (n + 1) into the UTF-8 text of every label (empty: none)."""
+    texts = [(t or "").encode("utf-8") for t in labels]
+    offsets = np.zeros(len(texts) + 1, dtype="<u4")
+    np.cumsum([len(t) for t in texts], out=offsets[1:])
+    return frame(b"NLAB", len(texts), offsets) + b"".join(texts)
+
+
 def look_frames(scene, look) -> list:
     out = [frame(b"NCOL", scene.n, look.colors),
            frame(b"NSIZ", scene.n, look.sizes.astype("<f4"))]
     if look.edge_colors is not None:
         out.append(frame(b"ECOL", scene.m, look.edge_colors))
+    # -- shapes, edge widths, labels (graph page features)
+    if look.shapes is not None:
+        out.append(frame(b"NSHP", scene.n, look.shapes))
+    if look.edge_widths is not None:
+        out.append(frame(b"EWID", scene.m, look.edge_widths.astype("<f4")))
+    if look.labels is not None:
+        out.append(labels_frame(look.labels))
     return out
 
 
@@ -43,7 +65,7 @@ def look_message(kind: str, look, frames: list, rid=None) -> dict:
     return {"type": kind, "request_id": rid, "theme": look.theme,
             "colors": look.page_colors, "legend": look.legend,
             "edge_color": look.edge_color, "label": look.label,
-            "frames": [f[:4].decode() for f in frames]}
+            "font_size": look.font_size, "frames": [f[:4].decode() for f in frames]}
 
 
 def _rows(msg, kind):
@@ -61,6 +83,7 @@ _KINDS = {
     "Select": lambda m: {"nodes": _rows(m, "Select")},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
+    **ACTION_KINDS,          # FindNode, MoveNode, SetLayout (graphactions.py)
 }
 
 
@@ -100,11 +123,13 @@ class GraphSession:
             return [{"type": "Selected", "request_id": rid, "nodes": rows, "ids": ids}]
         if kind == "ThemeChange":
             return self.restyled(self.scene.styled(msg["theme"], base=self.look), rid)
+        if kind in ACTION_KINDS:
+            return handle_action(self, msg)
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
 
     def initial(self, rid=None) -> list:
         scene, look = self.scene, self.look
-        frames = [frame(b"NPOS", scene.n, scene.positions.astype("<f4")),
+        frames = [*positions_frames(scene),
                   frame(b"EDGE", scene.m, scene.edges.astype("<u4")),
                   *look_frames(scene, look)]
         if not scene.ids_are_rows:
@@ -113,7 +138,8 @@ class GraphSession:
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
                     bounds=scene.bounds, themes=list(THEMES),
                     attributes=scene.attribute_names(),
-                    selected=self._selected_rows())
+                    selected=self._selected_rows(), layout=scene.layout_name,
+                    layouts=LAYOUTS)
         return [head, *frames]
 
     def restyled(self, look, rid=None, kind="ThemeChange") -> list:
@@ -152,11 +178,13 @@ class GraphServer(Server):
     """A :class:`Server` that also serves the graph view of ``scene`` at ``/TOKEN/graph``
     (its root still shows the nodes table)."""
 
-    extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler))
+    extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler),
+                    (r"/graph/export", GraphExportHandler))
 
     def __init__(self, scene, **kwargs):
         self.scene = scene
         self.selected: list = []
+        self.layout_seq = 0          # layout switches started (the newest one wins)
         super().__init__({"nodes": scene.nodes_table}, theme=scene.look.theme, **kwargs)
 
     @property
@@ -178,6 +206,22 @@ class GraphServer(Server):
 
     def broadcast_theme(self, theme: str) -> None:
         self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
+
+    def set_positions(self, positions, name: str, requester=None, rid=None) -> None:
+        """New positions for every node (a layout switch): kept in the scene and pushed
+        to every page as ``Positions`` (the requester's copy carries ``rid``)."""
+        scene = self.scene
+        scene.positions, scene.layout_name = positions, name
+
+        def push():
+            head = {"type": "Positions", "request_id": None, "layout": name,
+                    "bounds": scene.bounds, "frames": ["NPOS"]}
+            frames = positions_frames(scene)
+            for conn in list(self.connections):
+                if isinstance(conn.session, GraphSession):
+                    mine = conn.session is requester
+                    conn.send([{**head, "request_id": rid if mine else None}, *frames])
+        self._call(push)
 
     def push_selection(self, ids: list) -> None:
         self.selected = ids
@@ -221,6 +265,21 @@ class VizHandle(BrowserInterface):
 
     def selected(self) -> list:
         return list(self._server.selected)
+
+    # -- layout switch and node positions (graph page features)
+    def set_layout(self, layout, **params) -> None:
+        """Lay the view out again with ``layout`` (an algorithm name, computed here with
+        ``params``, or a ``Layout``); every open page moves its nodes and refits.
+        ``ValueError`` for an unknown name (nothing changes)."""
+        positions, name = self._server.scene.laid_out(layout, params or None)
+        self._server.set_positions(positions, name)
+
+    def positions(self):
+        """The view's node positions now (after drags in a page, or a layout switch),
+        as a ``Layout`` aligned with the view's node ids."""
+        from groggy.viz.layout import Layout
+        scene = self._server.scene
+        return Layout(scene.positions, scene.node_ids, scene.layout_name or "moved", {})
 
     def __repr__(self) -> str:
         scene = self._server.scene

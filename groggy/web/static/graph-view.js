@@ -105,11 +105,13 @@ export class HitGrid {
   }
 }
 
-// Undirected adjacency over edge indices: for each node, its incident edges.
+// Adjacency over edge indices: for each node, its incident edges; in a directed graph
+// only its out-edges, so that a node's highlighted neighbours are its successors, as
+// g.neighbors() says.
 export class Incidence {
-  constructor(edges, n) {
+  constructor(edges, n, directed = false) {
     const m = edges.length / 2, counts = new Uint32Array(n + 1);
-    for (let e = 0; e < 2 * m; e++) counts[edges[e] + 1]++;
+    for (let e = 0; e < 2 * m; e++) if (!directed || e % 2 === 0) counts[edges[e] + 1]++;
     for (let v = 0; v < n; v++) counts[v + 1] += counts[v];
     this.start = counts.slice();
     this.items = new Uint32Array(2 * m);
@@ -117,7 +119,7 @@ export class Incidence {
     for (let e = 0; e < m; e++) {
       const a = edges[2 * e], b = edges[2 * e + 1];
       this.items[fill[a]++] = e;
-      if (b !== a) this.items[fill[b]++] = e;
+      if (b !== a && !directed) this.items[fill[b]++] = e;
     }
     this.edges = edges;
   }
