@@ -264,8 +264,9 @@ SHAPE_POINTS = {   # (dx, dy) in units of the radius, y down: inside, outside a 
 @pytest.mark.parametrize("shape", sorted(SHAPE_POINTS))
 def test_node_shapes_are_drawn_as_the_export_draws_them(open_graph, renderer, shape):
     g = gg.Graph()
-    g.add_nodes(3)
-    lay = Layout(np.array([[0.0, 0.0], [10.0, 0.0], [5.0, 5.0]]), np.arange(3), "fixed", {})
+    g.add_nodes(6)       # four in the corners hold the view; two in the middle are looked at
+    lay = Layout(np.array([[0.0, 0.0], [20.0, 0.0], [0.0, 20.0], [20.0, 20.0], [7.0, 10.0],
+                           [13.0, 10.0]]), np.arange(6), "fixed", {})
     with g.viz.interactive(layout=lay, node_shape=shape, node_size=50,
                            node_color="#d62728") as view:
         page = open_graph(view, renderer)
@@ -274,7 +275,7 @@ def test_node_shapes_are_drawn_as_the_export_draws_them(open_graph, renderer, sh
         scale = hook(page, "viewport()")["zoom"] / hook(page, "viewport()")["fitZoom"]
         r = 25 * np.clip(np.sqrt(scale), 0.6, 8)
         inside, outside = SHAPE_POINTS[shape]
-        for v in range(3):
+        for v in (4, 5):
             p = position(page, v)
             for dx, dy in inside:
                 assert near(img[int(p["y"] + dy * r), int(p["x"] + dx * r)], red, 40), (v, dx, dy)

@@ -115,7 +115,12 @@ function handle(msg, frames) {
   if (msg.type === "GraphInit") init(msg, frames);
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
-  else if (msg.type === "Positions") { layoutSelect.value = msg.layout; moveTo(frames.NPOS, msg.bounds).then(() => done && done(msg)); return; }
+  else if (msg.type === "Positions") {
+    layoutSelect.value = msg.layout;
+    // layout() names the new layout once the nodes are there
+    moveTo(frames.NPOS, msg.bounds).then(() => { graph.layout = msg.layout; if (done) done(msg); });
+    return;
+  }
   else if (msg.type === "Moved") placeNode(msg.node, msg.x, msg.y, true);
   else if (msg.type === "Error" && msg.for === "SetLayout" && graph) layoutSelect.value = graph.layout;
   if (done) done(msg);
@@ -467,7 +472,6 @@ function setLayout(name) {
   layoutSelect.value = name;
   return send({ type: "SetLayout", layout: name }).then((reply) => {
     if (reply.type === "Error") layoutSelect.value = graph.layout;
-    else graph.layout = reply.layout;
     return reply;
   });
 }
