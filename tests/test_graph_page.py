@@ -124,6 +124,8 @@ def test_shift_drag_selects_the_nodes_in_the_rectangle(ring, open_graph, rendere
     page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=3)
     assert page.is_visible(".gg-graph-rect")
     page.mouse.move(x1, y1, steps=3)
+    if renderer == "webgl":
+        page.screenshot(path="tests/artifacts/graph-page-rectangle.png")
     page.mouse.up()
     page.keyboard.up("Shift")
     hook(page, "painted()")

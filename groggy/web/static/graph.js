@@ -115,8 +115,9 @@ function handle(msg, frames) {
   if (msg.type === "GraphInit") init(msg, frames);
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
-  else if (msg.type === "Positions") {
+  else if (msg.type === "Positions" && graph) {
     layoutSelect.value = msg.layout;
+    layoutTimes = { arrived: performance.now() };
     // layout() names the new layout once the nodes are there
     moveTo(frames.NPOS, msg.bounds).then(() => { graph.layout = msg.layout; if (done) done(msg); });
     return;
@@ -391,6 +392,7 @@ function moveTo(target, bounds) {
   hideTooltip();
   return animate(LAYOUT_MS, (t) => {
     if (mine !== moving) return;
+    if (t > 0 && layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now();
     for (let k = 0; k < now.length; k++) now[k] = from[k] + (target[k] - from[k]) * t;
     renderer.setPositions(t < 1 ? now : target);
     graph.positions = t < 1 ? now : target;
@@ -400,10 +402,11 @@ function moveTo(target, bounds) {
     if (mine !== moving) return;
     graph.positions = target; renderer.setPositions(target);
     reindex(); camera.fit(bounds); camera.set(fitted.cx, fitted.cy, fitted.zoom);
-    return redraw();
+    return redraw().then(() => { if (layoutTimes) layoutTimes.settled = performance.now(); });
   });
 }
 const LAYOUT_MS = 300;
+let layoutTimes = null;    // performance.now() of the last layout switch's steps
 
 function hover(row, x, y) {
   if (row === hovered) { if (row !== null) placeTooltip(x, y); return; }
@@ -550,6 +553,7 @@ window.groggy.graph = {
   // graph page features: search, layout switch, labels, export, positions
   find: (text) => send({ type: "FindNode", text }),
   setLayout,
+  layoutTimes: () => layoutTimes,
   layout: () => (graph ? graph.layout : null),
   setLabels,
   labels: () => labelLayer.placed.map(([row, x, y, w]) => ({ id: idOf(row), row, x, y, w, text: look.labels[row] })),
