@@ -111,6 +111,7 @@ def test_search_box_flies_to_the_node_and_selects_it(ring, open_graph, renderer)
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_shift_drag_selects_the_nodes_in_the_rectangle(ring, open_graph, renderer):
     g, _, view = ring
+    view.select([])               # the view is shared: no selection left by another test
     page = open_graph(view, renderer)
     box = page.locator(".gg-graph-canvas").bounding_box()
     x0, y0 = box["x"] + 150, box["y"] + 80
@@ -366,6 +367,7 @@ def export_args(page, fmt):
 def test_export_downloads_the_view_drawn_where_the_page_draws_it(ring, open_graph,
                                                                   renderer, tmp_path):
     g, _, view = ring
+    view.select([])               # the export draws no selection highlight
     page = open_graph(view, renderer)
     hook(page, "setViewport(arg[0], arg[1], arg[2])",
          [0.3, -0.2, hook(page, "viewport()")["zoom"] * 1.8])
