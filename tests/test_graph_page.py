@@ -455,3 +455,24 @@ def test_directed_click_highlights_the_successors(open_graph, renderer):
             successors = sorted(set(oracle.successors(v)) - {v})
             assert sorted(shown["nodes"]) == successors == [u for u in g.neighbors(v) if u != v]
             assert shown["edges"] == oracle.out_degree(v)
+
+
+def test_the_tooltip_keeps_off_the_hovered_nodes_neighbours(open_graph):
+    """Nodes in a row along the bottom, the hovered one's neighbours to its lower right:
+    the tooltip goes to a side where it covers none of them."""
+    g = gg.Graph()
+    g.add_nodes(8)
+    g.add_edges([0, 0, 0], [1, 2, 3])
+    lay = Layout(np.array([[0.0, 0.0], [0.5, -0.4], [0.8, -0.6], [0.3, -0.9], [-3.0, 3.0],
+                           [3.0, 3.0], [-3.0, -3.0], [3.0, -3.0]]), np.arange(8), "fixed", {})
+    with g.viz.interactive(layout=lay, node_size=8) as view:
+        page = open_graph(view)
+        p = position(page, 0)
+        page.mouse.move(p["x"], p["y"])
+        page.wait_for_function("() => document.querySelector('.gg-graph-tooltip').dataset.node"
+                               " === '0'")
+        tip = page.locator(".gg-graph-tooltip").bounding_box()
+        for v in (0, 1, 2, 3):
+            q = position(page, v)
+            assert not (tip["x"] - 6 <= q["x"] <= tip["x"] + tip["width"] + 6 and
+                        tip["y"] - 6 <= q["y"] <= tip["y"] + tip["height"] + 6), v

@@ -10,6 +10,7 @@ import numpy as np
 import tornado.web
 
 from groggy.themes import THEMES
+from groggy.viz.layout import Layout
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
 from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
@@ -83,7 +84,7 @@ _KINDS = {
     "Select": lambda m: {"nodes": _rows(m, "Select")},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
-    **ACTION_KINDS,          # FindNode, MoveNode, SetLayout (graphactions.py)
+    **ACTION_KINDS,          # FindNode, MoveNode, SetLayout, ShowLabels (graphactions.py)
 }
 
 
@@ -277,7 +278,6 @@ class VizHandle(BrowserInterface):
     def positions(self):
         """The view's node positions now (after drags in a page, or a layout switch),
         as a ``Layout`` aligned with the view's node ids."""
-        from groggy.viz.layout import Layout
         scene = self._server.scene
         return Layout(scene.positions, scene.node_ids, scene.layout_name or "moved", {})
 
