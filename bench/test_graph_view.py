@@ -104,7 +104,7 @@ def test_graph_view_first_paint(benchmark, webgl_chromium, n, m):
 
 # ---------------------------------------------------------------------------- layout switch
 SWITCH_SIZES = [(10_000, 50_000), (50_000, 250_000)]
-SWITCHES = ["circular", "grid", "circular"]
+SWITCHES = ["circular", "grid", "circular", "grid"]
 
 
 @pytest.mark.parametrize("n, m", SWITCH_SIZES, ids=[f"{n // 1000}k" for n, _ in SWITCH_SIZES])

@@ -360,15 +360,21 @@ function reindex() {
 // ------------------------------------------------------------------ animation
 const EASE = (t) => t * t * (3 - 2 * t);
 
-// run step(t) for t from 0 to 1 over `ms`, one step per frame; resolves once the last
-// step is painted
-function animate(ms, step) {
+// run step(t) for t from (one frame's worth) to 1 over `ms`, one step per frame;
+// `painted(t)` after each frame; resolves once the last step is painted. Where a frame
+// takes longer than SLOW_FRAME_MS (a software renderer, a huge graph) the next step is
+// the last: the result shows on the second frame instead of after many slow ones.
+const SLOW_FRAME_MS = 100;
+function animate(ms, step, painted = () => {}) {
   const start = performance.now();
+  let last = start;
   return new Promise((resolve) => {
     const tick = () => {
-      const t = Math.min((performance.now() - start) / ms, 1);
+      const now = performance.now(), slow = now - last > SLOW_FRAME_MS;
+      last = now;
+      const t = slow ? 1 : Math.min(Math.max((now - start) / ms, 16 / ms), 1);
       step(EASE(t));
-      redraw().then(() => (t < 1 ? tick() : resolve()));
+      redraw().then(() => { painted(t); if (t < 1) tick(); else resolve(); });
     };
     tick();
   });
@@ -392,13 +398,12 @@ function moveTo(target, bounds) {
   hideTooltip();
   return animate(LAYOUT_MS, (t) => {
     if (mine !== moving) return;
-    if (t > 0 && layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now();
     for (let k = 0; k < now.length; k++) now[k] = from[k] + (target[k] - from[k]) * t;
     renderer.setPositions(t < 1 ? now : target);
     graph.positions = t < 1 ? now : target;
     camera.set(old.cx + (fitted.cx - old.cx) * t, old.cy + (fitted.cy - old.cy) * t,
                old.zoom * Math.pow(fitted.zoom / old.zoom, t));
-  }).then(() => {
+  }, () => { if (layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now(); }).then(() => {
     if (mine !== moving) return;
     graph.positions = target; renderer.setPositions(target);
     reindex(); camera.fit(bounds); camera.set(fitted.cx, fitted.cy, fitted.zoom);
