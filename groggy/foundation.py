@@ -219,7 +219,10 @@ class _View:
         """
         from groggy.web import BrowserInterface, Server
         source = self._owner_or_self()
-        return BrowserInterface(Server({"table": source}, port=port, host=host, theme=theme),
+        # an object made of several tables (GraphTable) names them: one tab each
+        served = getattr(source, "_served_tables", None)
+        sources = served() if served is not None else {"table": source}
+        return BrowserInterface(Server(sources, port=port, host=host, theme=theme),
                                 open_browser)
 
     def _repr_html_(self) -> str:

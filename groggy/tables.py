@@ -146,6 +146,10 @@ class GraphTable(Typed, foundation=BaseTable):
         return Subgraph(self._graph, np.asarray(self.nodes.node_ids()),
                         np.asarray(self.edges.edge_ids()))
 
+    def _served_tables(self) -> dict:
+        """What ``interactive()`` shows: the nodes and the edges table, as two tabs."""
+        return {"nodes": self.nodes, "edges": self.edges}
+
     def to_graph(self):
         """A new in-memory graph of these nodes and edges (ids renumbered from 0)."""
         from groggy.subgraph import Subgraph

@@ -468,20 +468,21 @@ def _sent_types(paths) -> set:
 def test_the_document_lists_exactly_the_replies_the_server_sends():
     documented = {first_code(row[0]) for row in doc_table("## Server → client (JSON)")}
     web = Path(protocol.__file__).parent
-    graph_view = ("graphview.py", "graphtiles.py")     # documented in "Graph view"
+    graph_view = ("graphview.py", "graphtiles.py", "graphactions.py")  # in "Graph view"
     sent = _sent_types(p for p in web.glob("*.py") if p.name not in graph_view)
     assert documented == sent
 
 
 def test_the_graph_view_section_lists_its_messages_and_replies():
-    from groggy.web import graphtiles, graphview
+    from groggy.web import graphactions, graphtiles, graphview
     text = PROTOCOL_MD.read_text()
     section = text[text.index("## Graph view"):]
     asked = section[section.index("### Client → server"):section.index("### Server → client")]
     documented = {first_code(line.split("|")[1]) for line in asked.splitlines()
                   if line.startswith("| `")}
     assert documented == set(graphview._KINDS)
-    for kind in _sent_types([Path(graphview.__file__), Path(graphtiles.__file__)]):
+    for kind in _sent_types([Path(graphview.__file__), Path(graphtiles.__file__),
+                             Path(graphactions.__file__)]):
         assert f"`{kind}`" in section, kind
 
 

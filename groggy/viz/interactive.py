@@ -79,6 +79,10 @@ class Look:
     legend: dict | None
     label: str | None            # the node attribute named by ``label``
     page_colors: dict            # the theme's drawing colours (see page_colors)
+    shapes: np.ndarray | None = None       # (n,) uint8 index into SHAPES, or None: circles
+    edge_widths: np.ndarray | None = None  # (m,) float32 widths, or None: hairlines
+    labels: list | None = None             # text per node (None: none), or None: labels off
+    font_size: float = 9.0                 # label text size, CSS px at the fitted view
 
 
 class GraphScene:
@@ -107,12 +111,14 @@ class GraphScene:
         self.viz = None               # the VizModule it came from (for updated())
         self.layout = None            # how its positions were made: a name or a Layout
         self.layout_params = None
+        self.layout_name = None       # the algorithm of the positions, for the page
+        self.search = None            # a NodeSearch, made on the first search
         self.tiles: TileMaker | None = None    # set for a large graph (tiles_above)
         self.tiles_above = TILES_ABOVE
 
     @functools.cached_property
     def bounds(self) -> list:
-        return list(bounds_of(self.positions))      # positions never change
+        return list(bounds_of(self.positions))      # set_positions() forgets it
 
     def styled(self, theme: str | None = None, base: Look | None = None, **style) -> Look:
         """A new look: ``base`` (default: none) with ``theme`` and ``style`` changed (a
@@ -127,10 +133,43 @@ class GraphScene:
         edges = edge_style(g, options, tokens, 1.0)
         uniform = self.m == 0 or bool((edges.colors == edges.colors[0]).all())
         edge_color = parse_color(tokens["edge"]) if self.m == 0 else int(edges.colors[0])
+        shapes = nodes.shapes.astype(np.uint8) if (nodes.shapes != 0).any() else None
+        widths = None if options.edge_width is None else \
+            np.ascontiguousarray(edges.widths, dtype=np.float32)
         return Look(theme, merged, rgba_bytes(nodes.colors),
-                         np.ascontiguousarray(nodes.sizes, dtype=np.float32),
-                         None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
-                         legend_json(nodes.legend), options.label, page_colors(theme))
+                    np.ascontiguousarray(nodes.sizes, dtype=np.float32),
+                    None if uniform else rgba_bytes(edges.colors), css_color(edge_color),
+                    legend_json(nodes.legend), options.label, page_colors(theme),
+                    shapes, widths, nodes.labels, float(options.font_size))
+
+    def laid_out(self, layout, params: dict | None = None) -> tuple:
+        """(positions, algorithm name) of ``layout`` (a name, computed now with
+        ``params``, or a ``Layout``) for this view's nodes; the scene is not changed.
+        ``ValueError`` for an unknown name or a position that is not finite."""
+        if self.viz is None:
+            raise RuntimeError("this scene was not built from a graph (build_scene)")
+        positions = resolve_layout(self.viz, layout, params, self.node_ids)
+        check_positions(positions, self.node_ids)
+        name = layout if isinstance(layout, str) else layout.algorithm
+        return np.ascontiguousarray(positions, dtype=np.float32), name
+
+    def set_positions(self, positions: np.ndarray, layout=None) -> None:
+        """New positions (a layout switch, a dragged node): replaced whole, so a reader
+        sees the old ones or the new ones; the bounds and a tiled view's index follow.
+        ``layout`` (a name or Layout) says how they were made, for later updates."""
+        self.positions = np.ascontiguousarray(positions, dtype=np.float32)
+        self.__dict__.pop("bounds", None)             # a cached_property
+        if layout is not None:
+            self.layout, self.layout_params = layout, None
+            self.layout_name = layout if isinstance(layout, str) else layout.algorithm
+        if self.tiles is not None:
+            self.use_tiles_above(self.tiles_above)
+
+    def move_node(self, row: int, x: float, y: float) -> None:
+        """Put one node at (x, y) (a drag in the page)."""
+        positions = self.positions.copy()
+        positions[row] = (x, y)
+        self.set_positions(positions)
 
     @property
     def live_graph(self):
@@ -155,6 +194,7 @@ class GraphScene:
             check_positions(positions, graph.node_ids)
         scene = GraphScene(graph, positions, self.nodes_table)
         scene.viz, scene.layout, scene.layout_params = self.viz, self.layout, self.layout_params
+        scene.layout_name = self.layout_name
         scene.look = scene.styled(base=self.look)
         scene.use_tiles_above(self.tiles_above)
         return scene
@@ -179,6 +219,12 @@ class GraphScene:
         if row < 0:
             raise ValueError(f"node {node_id} is not in this view ({self.n:,} nodes)")
         return row
+
+    def node_label(self, row: int, look: Look):
+        """The value of ``look``'s label attribute at ``row`` (None without one)."""
+        if look.label is None:
+            return None
+        return json_value(self.graph.attribute.row(row).get(look.label))
 
     def attribute_names(self) -> list:
         return self.graph.attribute.names()
@@ -221,6 +267,7 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
     check_positions(positions, graph.node_ids)
     scene = GraphScene(graph, positions, _nodes_table(viz))
     scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
+    scene.layout_name = layout if isinstance(layout, str) else layout.algorithm
     scene.look = scene.styled(theme, **style)
     scene.use_tiles_above(tiles_above)
     return scene

@@ -26,6 +26,7 @@ import skia
 from groggy._core import _raster
 
 from groggy.themes import get_theme
+from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.png import encode_png
 from groggy.viz.skia_paths import dots_path, polygons_path, quads_path, segments_path
 from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_style,
@@ -34,7 +35,6 @@ from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node
 FORMATS = ("png", "svg", "pdf")
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 MAX_PIXELS = 1 << 28          # a PNG larger than this (1 GiB of RGBA) is refused
-LABEL_CANDIDATES = 5000       # labels considered at most (the largest nodes first)
 ARROW_EDGES = 20_000          # arrowheads only while at most this many edges are drawn
 EDGES_PER_PATH = 250_000      # edges are drawn in paths of at most this many
 TITLE_SIZE, LEGEND_SIZE = 14.0, 9.0
@@ -295,49 +295,27 @@ class Scene:
                 canvas.drawPath(path, outline)
 
     def draw_labels(self, canvas: skia.Canvas) -> None:
-        """Labels by node size, largest first (then the least crowded first), each
-        below, above, right or left of its node where it overlaps no node and no label
-        already placed; the rest are left out."""
+        """The labels that fit without overlapping (the rule of ``labels.py``)."""
         labels, sizes = self.nodes.labels, self.nodes.sizes
         visible = self.visible_nodes()
-        rows = np.array([i for i in visible.tolist() if labels[i]], dtype=np.int64)
+        rows = label_order(self.xy, sizes, [i for i in visible.tolist() if labels[i]])
         if rows.size == 0:
             return
-        cells = np.floor(self.xy[rows] / 24.0).astype(np.int64)
-        _, where, count = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
-        crowd = count[where.ravel()]
-        rows = rows[np.lexsort((rows, crowd, -sizes[rows]))][:LABEL_CANDIDATES]
         font = _font(self.style.font_size)
         metrics = font.getMetrics()
         ascent, descent = -metrics.fAscent, metrics.fDescent
-        cell = 2.0
-        taken = np.zeros((int(self.height / cell) + 2, int(self.width / cell) + 2), bool)
-        xy, r = self.xy[visible], sizes[visible] / 2
-        lo = np.floor((xy - r[:, None]) / cell).clip(0).astype(np.int64)
-        hi = np.floor((xy + r[:, None]) / cell).astype(np.int64) + 1
-        for (x0, y0), (x1, y1) in zip(lo.tolist(), hi.tolist()):
-            taken[y0:y1, x0:x1] = True
+        blocked = []
         if self.style.title:                                  # keep clear of the title
-            taken[:int(TITLE_SIZE * 1.8 / cell) + 1] = True
+            blocked.append((0.0, 0.0, self.width, TITLE_SIZE * 1.8 - CELL))
         if self.legend is not None:                           # and of the legend
-            x0, y0, w, h = self.legend_rect()
-            taken[int(y0 / cell):int((y0 + h) / cell) + 2,
-                  int(x0 / cell):int((x0 + w) / cell) + 2] = True
+            blocked.append(self.legend_rect())
+        taken = occupancy(self.width, self.height, self.xy[visible], sizes[visible] / 2,
+                          blocked)
+        widths = [font.measureText(labels[i]) for i in rows.tolist()]
         paint = _paint(self.ink)
-        for i in rows.tolist():
-            text, (x, y), gap = labels[i], self.xy[i].tolist(), sizes[i] / 2 + cell
-            w = font.measureText(text)
-            h = ascent + descent
-            for x0, y0 in ((x - w / 2, y + gap), (x - w / 2, y - gap - h),
-                           (x + gap, y - h / 2), (x - gap - w, y - h / 2)):
-                if x0 < 0 or y0 < 0 or x0 + w > self.width or y0 + h > self.height:
-                    continue
-                box = (slice(int(y0 / cell), int((y0 + h) / cell) + 1),
-                       slice(int(x0 / cell), int((x0 + w) / cell) + 1))
-                if not taken[box].any():
-                    taken[box] = True
-                    canvas.drawString(text, float(x0), float(y0 + ascent), font, paint)
-                    break
+        for i, x0, y0 in place_labels(rows, self.xy, sizes, widths, ascent + descent,
+                                      (self.width, self.height), taken):
+            canvas.drawString(labels[i], x0, y0 + ascent, font, paint)
 
     def legend_rect(self) -> tuple:
         """(x, y, width, height) of the legend: the top right corner, under a title."""
@@ -486,6 +464,12 @@ def render_graph(graph, positions: np.ndarray, format: str = "png", theme: str =
         raise ValueError(f"positions must be ({graph.n}, 2) for this graph, got "
                          f"{positions.shape}")
     scene = Scene(graph, positions, palette, float(width), float(height), style or Style())
+    return encode_scene(scene, format, dpi)
+
+
+def encode_scene(scene: Scene, format: str, dpi: float | None = None) -> bytes:
+    """The file bytes of a prepared :class:`Scene` (``render_graph``'s last step; the
+    graph page's export adjusts a scene to its camera first)."""
     if format == "png":
         return _png(scene, dpi)
     return _svg(scene) if format == "svg" else _pdf(scene, dpi)
@@ -504,5 +488,5 @@ def check_format(format) -> str:
     return format
 
 
-__all__ = ["FORMATS", "Frame", "Scene", "check_format", "pixel_size", "render_graph",
+__all__ = ["FORMATS", "Frame", "Scene", "check_format", "encode_scene", "pixel_size", "render_graph",
            "typeface"]

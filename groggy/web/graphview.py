@@ -12,8 +12,10 @@ import numpy as np
 import tornado.web
 
 from groggy.themes import THEMES
+from groggy.viz.layout import Layout
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
+from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
 from groggy.web.graphtiles import TILE_KINDS, node_brief, tile_replies, tiled_init
 from groggy.web.graphwire import (edge_frame, frame, ids_frame, palette_frames,
                                   position_frame)
@@ -21,6 +23,7 @@ from groggy.web.protocol import ProtocolError, _int, _theme
 from groggy.web.server import _COALESCE_SECONDS, Server
 
 _ENCODER = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-encode")
+LAYOUTS = ["force_directed", "hierarchical", "circular", "grid"]   # the page's choices
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
 
 
@@ -31,6 +34,7 @@ class GraphWire:
 
     def __init__(self, scene):
         self.geometry, self.edge_order = [], None
+        self.positions = scene.positions        # what was encoded (see GraphServer.wire)
         if scene.tiles is not None:     # a tiled view sends what is in view (graphtiles.py)
             return
         self.geometry = [position_frame(scene.positions, scene.bounds)]
@@ -42,19 +46,34 @@ class GraphWire:
     def look_frames(self, look) -> list:
         out = [*palette_frames(look.colors, (b"NPAL", b"NCIX", b"NCOL")),
                *palette_frames(look.sizes.astype("<f4"), (b"NSZP", b"NSZI", b"NSIZ"))]
-        if look.edge_colors is not None:
-            colors = look.edge_colors
-            if self.edge_order is not None:
-                colors = colors[self.edge_order]
-            out += palette_frames(colors, (b"EPAL", b"ECIX", b"ECOL"))
+        per_edge = [(look.edge_colors, (b"EPAL", b"ECIX", b"ECOL")),
+                    (None if look.edge_widths is None else look.edge_widths.astype("<f4"),
+                     (b"EWPL", b"EWIX", b"EWID"))]
+        for values, tags in per_edge:
+            if values is not None:       # in the page's edge order
+                out += palette_frames(values if self.edge_order is None
+                                      else values[self.edge_order], tags)
+        # -- shapes and labels (graph page features)
+        if look.shapes is not None:
+            out.append(frame(b"NSHP", len(look.shapes), look.shapes))
+        if look.labels is not None:
+            out.append(labels_frame(look.labels))
         return out
+
+
+def labels_frame(labels: list) -> bytes:
+    """``NLAB``: u32 offsets (n + 1) into the UTF-8 text of every label (empty: none)."""
+    texts = [(t or "").encode("utf-8") for t in labels]
+    offsets = np.zeros(len(texts) + 1, dtype="<u4")
+    np.cumsum([len(t) for t in texts], out=offsets[1:])
+    return frame(b"NLAB", len(texts), offsets) + b"".join(texts)
 
 
 def look_message(kind: str, look, frames: list, rid=None) -> dict:
     return {"type": kind, "request_id": rid, "theme": look.theme,
             "colors": look.page_colors, "legend": look.legend,
             "edge_color": look.edge_color, "label": look.label,
-            "frames": [f[:4].decode() for f in frames]}
+            "font_size": look.font_size, "frames": [f[:4].decode() for f in frames]}
 
 
 def _rows(msg, kind):
@@ -73,6 +92,7 @@ _KINDS = {
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
     **TILE_KINDS,        # large graphs: Viewport, Tile, NodeAt (graphtiles.py)
+    **ACTION_KINDS,      # FindNode, MoveNode, SetLayout, ShowLabels (graphactions.py)
 }
 # server -> page only: LayoutProgress (done, total) while gg.serve lays the graph out
 
@@ -125,6 +145,8 @@ class GraphSession:
             return [{"type": "Selected", "request_id": rid, "nodes": rows, "ids": ids}]
         if kind == "ThemeChange":
             return self.restyled(self.scene.styled(msg["theme"], base=self.look), rid)
+        if kind in ACTION_KINDS:
+            return handle_action(self, msg)
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
 
     def initial(self, rid=None) -> list:
@@ -140,7 +162,8 @@ class GraphSession:
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
                     bounds=scene.bounds, themes=list(THEMES),
                     attributes=scene.attribute_names(),
-                    selected=self._selected_rows())
+                    selected=self._selected_rows(), layout=scene.layout_name,
+                    layouts=LAYOUTS)
         return head
 
     def restyled(self, look, rid=None, kind="ThemeChange") -> list:
@@ -180,7 +203,8 @@ class GraphServer(Server):
     """A :class:`Server` that also serves the graph view of ``scene`` at ``/TOKEN/graph``
     (its root still shows the nodes table)."""
 
-    extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler))
+    extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler),
+                    (r"/graph/export", GraphExportHandler))
     graph_view = True
 
     def __init__(self, scene=None, build=None, sources=None, **kwargs):
@@ -192,6 +216,7 @@ class GraphServer(Server):
         self._pending_topology = None     # set while a graph change waits to be shown
         self._progress = (0, 0)
         self._wire = None
+        self.layout_seq = 0          # layout switches started (the newest one wins)
         if scene is not None:
             # encoded on a worker thread while the browser loads the page (NumPy and the
             # kernels release the GIL); the first GraphHello waits for it
@@ -213,8 +238,14 @@ class GraphServer(Server):
 
     @property
     def wire(self) -> GraphWire:
-        """The scene's frames (waits for the encoding started with the server)."""
-        return self._wire.result()
+        """The scene's frames (waits for the encoding started with the server; encodes
+        again after the positions changed: a layout switch, a dragged node)."""
+        wire = self._wire.result()
+        if wire.positions is not self.scene.positions and self.scene.tiles is None:
+            wire = GraphWire(self.scene)
+            self._wire = concurrent.futures.Future()
+            self._wire.set_result(wire)
+        return wire
 
     @property
     def url(self) -> str:
@@ -324,6 +355,22 @@ class GraphServer(Server):
         if self.scene is not None:
             self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
 
+    def set_positions(self, positions, name: str, requester=None, rid=None) -> None:
+        """New positions for every node (a layout switch): kept in the scene and pushed
+        to every page as ``Positions`` (the requester's copy carries ``rid``)."""
+        scene = self.scene
+        scene.set_positions(positions, name)
+
+        def push():
+            head = {"type": "Positions", "request_id": None, "layout": name,
+                    "bounds": scene.bounds, "frames": ["NPQ3"]}
+            frames = [position_frame(scene.positions, scene.bounds)]
+            for conn in list(self.connections):
+                if isinstance(conn.session, GraphSession):
+                    mine = conn.session is requester
+                    conn.send([{**head, "request_id": rid if mine else None}, *frames])
+        self._call(push)
+
     def push_selection(self, ids: list) -> None:
         rows = [self.scene.row_of(v) for v in ids]
         self.set_selected(ids)
@@ -366,6 +413,20 @@ class VizHandle(BrowserInterface):
 
     def selected(self) -> list:
         return list(self._server.selected)
+
+    # -- layout switch and node positions (graph page features)
+    def set_layout(self, layout, **params) -> None:
+        """Lay the view out again with ``layout`` (an algorithm name, computed here with
+        ``params``, or a ``Layout``); every open page moves its nodes and refits.
+        ``ValueError`` for an unknown name (nothing changes)."""
+        positions, name = self._server.scene.laid_out(layout, params or None)
+        self._server.set_positions(positions, name)
+
+    def positions(self):
+        """The view's node positions now (after drags in a page, or a layout switch),
+        as a ``Layout`` aligned with the view's node ids."""
+        scene = self._server.scene
+        return Layout(scene.positions, scene.node_ids, scene.layout_name or "moved", {})
 
     def __repr__(self) -> str:
         scene = self._server.scene

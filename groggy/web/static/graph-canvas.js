@@ -2,6 +2,16 @@
 // the same picture as graph-gl.js, drawn path by path.
 import { HIGHLIGHT_MIN_RADIUS, radiusPx } from "./graph-view.js";
 
+// the export's shapes (render.py _UNIT), y down: circle, square, triangle, diamond
+const CORNERS = [null, [[-1, -1], [1, -1], [1, 1], [-1, 1]], [[0, -1.15], [1, 0.58], [-1, 0.58]],
+                 [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]]];
+function shapePath(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (!shape) { ctx.arc(x, y, r, 0, 2 * Math.PI); return; }
+  CORNERS[shape].forEach(([u, v], k) => (k ? ctx.lineTo : ctx.moveTo).call(ctx, x + u * r, y + v * r));
+  ctx.closePath();
+}
+
 function css(r, g, b, a) { return `rgba(${r},${g},${b},${a / 255})`; }
 function hexCss(hex) {
   const v = (i) => parseInt(hex.slice(i, i + 2), 16);
@@ -16,6 +26,7 @@ export class CanvasRenderer {
   }
 
   setGraph(graph) { this.graph = graph; }
+  setPositions(positions) { this.graph.positions = positions; }
   setLook(look) { this.look = look; }
   setHighlight(highlight) {
     this.highlight = highlight;
@@ -38,12 +49,14 @@ export class CanvasRenderer {
     ctx.lineWidth = 1;
     ctx.globalAlpha = hl ? 0.2 : 1;
     const line = (k) => { ctx.moveTo(sx[e[2 * k]], sy[e[2 * k]]); ctx.lineTo(sx[e[2 * k + 1]], sy[e[2 * k + 1]]); };
-    if (look.edgeColors) {
-      const c = look.edgeColors;
+    if (look.edgeColors || look.edgeWidths) {
+      const c = look.edgeColors, wd = look.edgeWidths, plain = hexCss(look.edgeColor);
       for (let k = 0; k < m; k++) {
-        ctx.strokeStyle = css(c[4 * k], c[4 * k + 1], c[4 * k + 2], c[4 * k + 3]);
+        ctx.strokeStyle = c ? css(c[4 * k], c[4 * k + 1], c[4 * k + 2], c[4 * k + 3]) : plain;
+        ctx.lineWidth = wd ? Math.max(wd[k] * camera.nodeScale(), 1) : 1;
         ctx.beginPath(); line(k); ctx.stroke();
       }
+      ctx.lineWidth = 1;
     } else if (m) {
       ctx.strokeStyle = hexCss(look.edgeColor);
       ctx.beginPath();
@@ -61,7 +74,7 @@ export class CanvasRenderer {
     }
     const scale = camera.nodeScale(), col = look.colors;
     const stroke = hexCss(colors.node_stroke), ring = hexCss(colors.foreground);
-    const order = this.order;
+    const order = this.order, shapes = look.shapes;
     for (let k = 0; k < n; k++) {
       const i = order ? order[k] : k;
       const flag = hl ? hl.flags[i] : 0;
@@ -69,13 +82,12 @@ export class CanvasRenderer {
       if (sx[i] + r < 0 || sy[i] + r < 0 || sx[i] - r > camera.width || sy[i] - r > camera.height) continue;
       ctx.globalAlpha = hl && !flag ? 0.25 : 1;
       const width = flag === 2 ? 2.5 : flag === 1 ? 1.5 : r > 3 ? 1 : 0;
-      ctx.beginPath();
-      ctx.arc(sx[i], sy[i], r, 0, 2 * Math.PI);
+      const shape = shapes ? shapes[i] : 0;
+      shapePath(ctx, shape, sx[i], sy[i], r);
       ctx.fillStyle = width ? (flag ? ring : stroke) : css(col[4 * i], col[4 * i + 1], col[4 * i + 2], col[4 * i + 3]);
       ctx.fill();
       if (width && r - width > 0) {
-        ctx.beginPath();
-        ctx.arc(sx[i], sy[i], r - width, 0, 2 * Math.PI);
+        shapePath(ctx, shape, sx[i], sy[i], r - width);
         ctx.fillStyle = css(col[4 * i], col[4 * i + 1], col[4 * i + 2], col[4 * i + 3]);
         ctx.fill();
       }

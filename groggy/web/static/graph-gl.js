@@ -1,6 +1,7 @@
-// WebGL2 drawing of the graph view: edges as lines, nodes as instanced discs with an
-// outline (antialiased in the fragment shader). Positions are uploaded once; a redraw
-// only sets the camera uniforms.
+// WebGL2 drawing of the graph view: edges as lines (or instanced quads when edges have
+// widths), nodes as instanced shapes (circle, square, triangle, diamond: the export's)
+// with an outline, antialiased in the fragment shader. Positions are uploaded when they
+// change (a layout switch, a drag); a redraw only sets the camera uniforms.
 import { rgba } from "./graph-view.js";
 
 const EDGE_VS = `#version 300 es
@@ -21,33 +22,61 @@ void main() {
   vec4 c = override.a > 0.0 ? override : vColor;
   outColor = vec4(c.rgb * c.a * alpha, c.a * alpha);
 }`;
+// edges with widths: one quad per edge, from a to b, `width` CSS px across
+const WIDE_VS = `#version 300 es
+layout(location=0) in vec2 corner;
+layout(location=1) in vec4 color;
+layout(location=2) in vec2 a;
+layout(location=3) in vec2 b;
+layout(location=4) in float width;
+uniform vec2 center; uniform float zoom; uniform vec2 viewport; uniform float scale;
+out vec4 vColor;
+void main() {
+  vec2 sa = (a - center) * zoom, sb = (b - center) * zoom;
+  vec2 d = sb - sa;
+  vec2 dir = length(d) > 0.0 ? normalize(d) : vec2(1.0, 0.0);
+  vec2 s = mix(sa, sb, corner.x) + vec2(-dir.y, dir.x) * corner.y * 0.5 * max(width * scale, 1.0);
+  gl_Position = vec4(2.0 * s.x / viewport.x, 2.0 * s.y / viewport.y, 0.0, 1.0);
+  vColor = color;
+}`;
 const NODE_VS = `#version 300 es
 layout(location=0) in vec2 corner;
 layout(location=1) in vec2 pos;
 layout(location=2) in vec4 color;
 layout(location=3) in float size;
 layout(location=4) in float flag;
+layout(location=5) in float shape;
 uniform vec2 center; uniform float zoom; uniform vec2 viewport; uniform float scale;
-out vec2 vOffset; out float vRadius; out vec4 vColor; out float vFlag;
+out vec2 vOffset; out float vRadius; out vec4 vColor; out float vFlag; out float vShape;
 void main() {
   float r = max(max(size * 0.5 * scale, 1.0), flag > 1.5 ? 6.0 : (flag > 0.5 ? 4.5 : 0.0));
-  vec2 offset = corner * (r + 1.5);
+  vec2 offset = corner * (1.25 * r + 1.5);
   vec2 s = (pos - center) * zoom;
   gl_Position = vec4(2.0 * (s.x + offset.x) / viewport.x, 2.0 * (s.y - offset.y) / viewport.y, 0.0, 1.0);
-  vOffset = offset; vRadius = r; vColor = color; vFlag = flag;
+  vOffset = offset; vRadius = r; vColor = color; vFlag = flag; vShape = shape;
 }`;
+// signed distance (CSS px, < 0 inside) to the export's shapes (render.py _UNIT), y down
 const NODE_FS = `#version 300 es
 precision mediump float;
-in vec2 vOffset; in float vRadius; in vec4 vColor; in float vFlag;
+in vec2 vOffset; in float vRadius; in vec4 vColor; in float vFlag; in float vShape;
 uniform vec4 stroke; uniform vec4 ring; uniform float dim;
 out vec4 outColor;
+float shapeDistance(vec2 p, float r) {
+  if (vShape < 0.5) return length(p) - r;
+  if (vShape < 1.5) return max(abs(p.x), abs(p.y)) - r;
+  if (vShape < 2.5) {
+    vec2 q = p - vec2(0.0, -1.15 * r);
+    return max(p.y - 0.58 * r, max(dot(q, vec2(0.866, -0.5)), dot(q, vec2(-0.866, -0.5))));
+  }
+  return (abs(p.x) + abs(p.y) - 1.2 * r) * 0.7071;
+}
 void main() {
-  float d = length(vOffset);
-  float edge = clamp(vRadius - d + 0.5, 0.0, 1.0);
+  float d = shapeDistance(vOffset, vRadius);
+  float edge = clamp(0.5 - d, 0.0, 1.0);
   if (edge <= 0.0) discard;
   float width = vFlag > 1.5 ? 2.5 : (vFlag > 0.5 ? 1.5 : (vRadius > 3.0 ? 1.0 : 0.0));
   vec4 line = vFlag > 0.5 ? ring : stroke;
-  float inner = clamp(vRadius - width - d + 0.5, 0.0, 1.0);
+  float inner = clamp(0.5 - d - width, 0.0, 1.0);
   vec4 c = width > 0.0 ? mix(line, vColor, inner) : vColor;
   float a = c.a * edge * (dim > 0.5 && vFlag < 0.5 ? 0.25 : 1.0);
   outColor = vec4(c.rgb * a, a);
@@ -81,28 +110,32 @@ export class GLRenderer {
     this.gl = gl; this.canvas = canvas;
     this.edgeProg = compile(gl, EDGE_VS, EDGE_FS);
     this.nodeProg = compile(gl, NODE_VS, NODE_FS);
+    this.wideProg = compile(gl, WIDE_VS, EDGE_FS);
     this.buf = {};
     for (const name of ["corner", "pos", "color", "size", "flag", "edgePos", "edgeColor", "hotPos",
-                        "topPos", "topColor", "topSize", "topFlag"])
+                        "topPos", "topColor", "topSize", "topFlag", "shape", "topShape",
+                        "edgeWidth", "strip"])
       this.buf[name] = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.corner);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.strip);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, -1, 1, -1, 0, 1, 1, 1]), gl.STATIC_DRAW);
     this.n = 0; this.m = 0; this.hot = 0; this.dim = false;
     this.nodeVao = gl.createVertexArray(); this.edgeVao = gl.createVertexArray();
     this.hotVao = gl.createVertexArray();
     this.topVao = gl.createVertexArray(); this.top = 0;
   }
 
-  _attr(loc, buffer, size, type, normalized, divisor) {
+  _attr(loc, buffer, size, type, normalized, divisor, stride = 0, offset = 0) {
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
     gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, size, type, normalized, 0, 0);
+    gl.vertexAttribPointer(loc, size, type, normalized, stride, offset);
     gl.vertexAttribDivisor(loc, divisor);
   }
 
-  // one instanced disc per item of the four named buffers
-  _nodeAttrs(vao, pos, color, size, flag) {
+  // one instanced shape per item of the five named buffers
+  _nodeAttrs(vao, pos, color, size, flag, shape) {
     const gl = this.gl;
     gl.bindVertexArray(vao);
     this._attr(0, this.buf.corner, 2, gl.FLOAT, false, 0);
@@ -110,6 +143,7 @@ export class GLRenderer {
     this._attr(2, this.buf[color], 4, gl.UNSIGNED_BYTE, true, 1);
     this._attr(3, this.buf[size], 1, gl.FLOAT, false, 1);
     this._attr(4, this.buf[flag], 1, gl.UNSIGNED_BYTE, false, 1);
+    this._attr(5, this.buf[shape], 1, gl.UNSIGNED_BYTE, false, 1);
   }
 
   _upload(name, data) {
@@ -118,13 +152,13 @@ export class GLRenderer {
     gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
   }
 
-  // graph: {n, m, positions, edges}; positions never change afterwards
+  // graph: {n, m, positions, edges}; positions change through setPositions
   setGraph(graph) {
     const gl = this.gl;
     this.graph = graph; this.n = graph.n; this.m = graph.m;
     this._upload("pos", graph.positions);
     this._upload("flag", new Uint8Array(Math.max(graph.n, 1)));
-    this._nodeAttrs(this.nodeVao, "pos", "color", "size", "flag");
+    this._nodeAttrs(this.nodeVao, "pos", "color", "size", "flag", "shape");
     // edges of one colour: lines indexed straight into the node positions (no copy)
     gl.bindVertexArray(this.edgeVao);
     this._attr(0, this.buf.pos, 2, gl.FLOAT, false, 0);
@@ -138,11 +172,37 @@ export class GLRenderer {
     this._attr(0, this.buf.edgePos, 2, gl.FLOAT, false, 0);
     this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 0);
     // the highlighted nodes again, drawn last so that no faded node covers them
-    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag");
+    this._nodeAttrs(this.topVao, "topPos", "topColor", "topSize", "topFlag", "topShape");
     gl.bindVertexArray(this.hotVao);
     this._attr(0, this.buf.hotPos, 2, gl.FLOAT, false, 0);
     gl.disableVertexAttribArray(1);
+    // edges with widths: per edge its two ends (edgePos), colour and width, instanced
+    this.wideVao = gl.createVertexArray();
+    gl.bindVertexArray(this.wideVao);
+    this._attr(0, this.buf.strip, 2, gl.FLOAT, false, 0);
+    this._attr(1, this.buf.edgeColor, 4, gl.UNSIGNED_BYTE, true, 1, 8, 0);
+    this._attr(2, this.buf.edgePos, 2, gl.FLOAT, false, 1, 16, 0);
+    this._attr(3, this.buf.edgePos, 2, gl.FLOAT, false, 1, 16, 8);
+    this._attr(4, this.buf.edgeWidth, 1, gl.FLOAT, false, 1);
     gl.bindVertexArray(null);
+  }
+
+  // new positions for every node (a layout step, a dragged node): same graph otherwise
+  setPositions(positions) {
+    this.graph.positions = positions;
+    this._upload("pos", positions);
+    this._edgeEnds();
+    if (this.highlight) this.setHighlight(this.highlight);
+  }
+
+  // each edge's two ends (and its colour twice), for edges drawn one by one
+  _edgeEnds() {
+    const look = this.look;
+    if (!look || !(look.edgeColors || look.edgeWidths)) return;
+    const m = this.m, ep = new Float32Array(4 * m);
+    const p = this.graph.positions, e = this.graph.edges;
+    for (let k = 0; k < 2 * m; k++) { ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1]; }
+    this._upload("edgePos", ep);
   }
 
   // look: {colors (n*4 u8), sizes (f32), edgeColors (m*4 u8 or null), edgeColor, theme colours}
@@ -150,15 +210,15 @@ export class GLRenderer {
     this.look = look;
     this._upload("color", look.colors);
     this._upload("size", look.sizes);
+    this._upload("shape", look.shapes || new Uint8Array(Math.max(this.n, 1)));
     if (this.highlight) this.setHighlight(this.highlight);   // its nodes' colours and sizes
-    if (!look.edgeColors) return;
-    const m = this.m, ec = new Uint8Array(8 * m), ep = new Float32Array(4 * m);
-    const p = this.graph.positions, e = this.graph.edges;
-    for (let k = 0; k < 2 * m; k++) {
-      ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1];
+    if (look.edgeWidths) this._upload("edgeWidth", look.edgeWidths);
+    this._edgeEnds();
+    // no ECOL: a blank colour per edge (the quads read it; the override colour wins)
+    if (!look.edgeColors) { this._upload("edgeColor", new Uint8Array(8 * Math.max(this.m, 1))); return; }
+    const m = this.m, ec = new Uint8Array(8 * m);
+    for (let k = 0; k < 2 * m; k++)
       for (let c = 0; c < 4; c++) ec[4 * k + c] = look.edgeColors[4 * (k >> 1) + c];
-    }
-    this._upload("edgePos", ep);
     this._upload("edgeColor", ec);
   }
 
@@ -183,13 +243,14 @@ export class GLRenderer {
     top.sort((a, b) => highlight.flags[a] - highlight.flags[b]);
     const tp = new Float32Array(2 * top.length), tc = new Uint8Array(4 * top.length);
     const ts = new Float32Array(top.length), tf = new Uint8Array(top.length);
+    const th = new Uint8Array(top.length), shapes = this.look.shapes;
     top.forEach((v, j) => {
       tp[2 * j] = p[2 * v]; tp[2 * j + 1] = p[2 * v + 1];
       for (let c = 0; c < 4; c++) tc[4 * j + c] = this.look.colors[4 * v + c];
-      ts[j] = this.look.sizes[v]; tf[j] = highlight.flags[v];
+      ts[j] = this.look.sizes[v]; tf[j] = highlight.flags[v]; th[j] = shapes ? shapes[v] : 0;
     });
     this._upload("topPos", tp); this._upload("topColor", tc);
-    this._upload("topSize", ts); this._upload("topFlag", tf);
+    this._upload("topSize", ts); this._upload("topFlag", tf); this._upload("topShape", th);
     this.top = top.length;
   }
 
@@ -211,7 +272,16 @@ export class GLRenderer {
     const e = this.edgeProg;
     gl.useProgram(e.prog); common(e.uniforms);
     gl.uniform1f(e.uniforms.alpha, this.dim ? 0.2 : 1);
-    if (this.m && this.look.edgeColors) {
+    if (this.m && this.look.edgeWidths) {
+      const w = this.wideProg;
+      gl.useProgram(w.prog); common(w.uniforms);
+      gl.uniform1f(w.uniforms.alpha, this.dim ? 0.2 : 1);
+      gl.uniform1f(w.uniforms.scale, camera.nodeScale());
+      gl.uniform4f(w.uniforms.override, ...(this.look.edgeColors ? [0, 0, 0, 0] : rgba(this.look.edgeColor)));
+      gl.bindVertexArray(this.wideVao);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.m);
+      gl.useProgram(e.prog);
+    } else if (this.m && this.look.edgeColors) {
       gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
       gl.bindVertexArray(this.colorEdgeVao);
       gl.drawArrays(gl.LINES, 0, 2 * this.m);

@@ -105,13 +105,15 @@ export class HitGrid {
   }
 }
 
-// Undirected adjacency over edge indices: for each node, its incident edges.
+// Adjacency over edge indices: for each node, its incident edges; in a directed graph
+// only its out-edges, so that a node's highlighted neighbours are its successors, as
+// g.neighbors() says.
 export class Incidence {
-  constructor(edges, n) {
+  constructor(edges, n, directed = false) {
     const m = edges.length / 2, counts = new Uint32Array(n + 1);
     for (let e = 0; e < m; e++) {     // a self-loop is listed once at its node
       counts[edges[2 * e] + 1]++;
-      if (edges[2 * e + 1] !== edges[2 * e]) counts[edges[2 * e + 1] + 1]++;
+      if (!directed && edges[2 * e + 1] !== edges[2 * e]) counts[edges[2 * e + 1] + 1]++;
     }
     for (let v = 0; v < n; v++) counts[v + 1] += counts[v];
     this.start = counts.slice();
@@ -120,7 +122,7 @@ export class Incidence {
     for (let e = 0; e < m; e++) {
       const a = edges[2 * e], b = edges[2 * e + 1];
       this.items[fill[a]++] = e;
-      if (b !== a) this.items[fill[b]++] = e;
+      if (b !== a && !directed) this.items[fill[b]++] = e;
     }
     this.edges = edges;
   }

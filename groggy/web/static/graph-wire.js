@@ -78,7 +78,8 @@ function unpalette(palette, [index, count], Kind) {
 }
 
 // frames: {TAG: [ArrayBuffer body, count]}; msg: the JSON message they follow
-// -> {positions, edges, colors, sizes, edgeColors, ids}, each present when sent
+// -> {positions, edges, colors, sizes, edgeColors, edgeWidths, shapes, labels, ids},
+// each present when sent
 export function decodeFrames(msg, frames) {
   const got = {};
   const has = (tag) => tag in frames;
@@ -94,8 +95,21 @@ export function decodeFrames(msg, frames) {
   if (has("NSZI")) got.sizes = unpalette(frames.NSZP[0], frames.NSZI, Float32Array);
   if (has("ECOL")) got.edgeColors = new Uint8Array(frames.ECOL[0]);
   if (has("ECIX")) got.edgeColors = unpalette(frames.EPAL[0], frames.ECIX, Uint8Array);
+  if (has("EWID")) got.edgeWidths = new Float32Array(frames.EWID[0]);
+  if (has("EWIX")) got.edgeWidths = unpalette(frames.EWPL[0], frames.EWIX, Float32Array);
+  if (has("NSHP")) got.shapes = new Uint8Array(frames.NSHP[0]);
+  if (has("NLAB")) got.labels = labelTexts(frames.NLAB[0], frames.NLAB[1]);
   return got;
 }
 
+// NLAB: u32 offsets (count + 1), then the UTF-8 text of every label ("" for none)
+function labelTexts(body, count) {
+  const offsets = new Uint32Array(body, 0, count + 1), bytes = new Uint8Array(body, 4 * (count + 1));
+  const utf8 = new TextDecoder(), out = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = utf8.decode(bytes.subarray(offsets[i], offsets[i + 1])) || null;
+  return out;
+}
+
 export const FRAME_TAGS = ["NPQ3", "NPOS", "EDGR", "EDGE", "NIDR", "NIDS", "NCOL", "NPAL",
-                           "NCIX", "NSIZ", "NSZP", "NSZI", "ECOL", "EPAL", "ECIX"];
+                           "NCIX", "NSIZ", "NSZP", "NSZI", "ECOL", "EPAL", "ECIX", "EWID",
+                           "EWPL", "EWIX", "NSHP", "NLAB"];

@@ -9,19 +9,26 @@ import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
 import { GroggySocket } from "./socket.js";
 import { TileMode, TILE_FRAMES } from "./graph-tiles.js";
+import { LabelLayer } from "./graph-labels.js";
+import { attachSearch } from "./graph-search.js";
 
 const $ = (sel) => document.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
 const statusEl = $(".gg-graph-status"), tooltip = $(".gg-graph-tooltip");
 const legendEl = $(".gg-graph-legend"), errorEl = $(".gg-graph-error");
 const themeSelect = $(".gg-graph-theme"), progressEl = $(".gg-graph-progress");
+const layoutSelect = $(".gg-graph-layout"), exportSelect = $(".gg-graph-export");
+const labelsButton = $(".gg-graph-labels-toggle"), rectEl = $(".gg-graph-rect");
+const labelLayer = new LabelLayer($(".gg-graph-label-layer"));
 const fmt = new Intl.NumberFormat("en-US");
 
 const camera = new Camera();
 let renderer = null, graph = null, look = null, grid = null, incidence = null;
-let colors = null, selection = [], highlight = null, idToRow = null;
+let colors = null, selection = [], highlight = null, idToRow = null, showLabels = false;
+const MAX_SELECT = 10000;     // rows one Select message may carry (docs/protocol.md)
 let socket = null;
 let tiles = null;                   // a TileMode for a large graph (graph-tiles.js)
+let directed = false;               // highlight successors only (as g.neighbors does)
 const pending = new Map();          // request_id -> resolve
 let frameQueue = [], expect = null; // binary frames still to come for `expect`
 const frameTimes = [];
@@ -51,6 +58,8 @@ function redraw() {
       const t0 = performance.now();
       if (tiles && colors) tiles.draw(camera, colors);
       if (renderer && graph) renderer.draw(camera, tiles ? tiles.vectorColors(colors) : colors);
+      if (graph && look && look.labels && showLabels) labelLayer.draw(camera, graph, look, colors.label, legendBox());
+      else labelLayer.clear(camera);
       frameTimes.push(performance.now() - t0);
       if (tiles) tiles.moved(camera);
       if (frameTimes.length > 240) frameTimes.shift();
@@ -135,6 +144,15 @@ function handle(msg, frames) {
   else if (msg.type === "Select") select(msg.nodes, false, false);
   else if (msg.type === "LayoutProgress") showProgress(msg.done, msg.total);
   else if (tiles && tiles.handles(msg.type)) tiles.handle(msg, frames);
+  else if (msg.type === "Positions" && graph) {
+    layoutSelect.value = msg.layout;
+    layoutTimes = { arrived: performance.now() };
+    // layout() names the new layout once the nodes are there
+    moveTo(frames.positions, msg.bounds).then(() => { graph.layout = msg.layout; if (done) done(msg); });
+    return;
+  }
+  else if (msg.type === "Moved") placeNode(msg.node, msg.x, msg.y, true);
+  else if (msg.type === "Error" && msg.for === "SetLayout" && graph) layoutSelect.value = graph.layout;
   if (done) done(msg);
 }
 
@@ -162,6 +180,7 @@ function init(msg, frames) {
   const keepView = graph !== null && graph.n > 0;
   progressEl.hidden = true;
   hideTooltip();
+  directed = !!msg.directed;
   if (msg.tiles) {            // a large graph: the page asks for what its view holds
     tiles = tiles || new TileMode({ canvas, camera, send, request, redraw, useGraph,
                                     status: updateStatus, selection: () => selection });
@@ -170,7 +189,11 @@ function init(msg, frames) {
     useGraph({ n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
                bounds: msg.bounds, ids: frames.ids || null }, null);
   }
+  graph.layout = msg.layout;
   themeSelect.replaceChildren(...msg.themes.map((t) => new Option(t, t)));
+  layoutSelect.replaceChildren(...msg.layouts.map((t) => new Option(t.replace("_", " "), t)));
+  if (msg.layout && !msg.layouts.includes(msg.layout)) layoutSelect.appendChild(new Option(msg.layout, msg.layout));
+  layoutSelect.value = msg.layout || "";
   setLook(msg, frames);
   resize();
   if (!keepView) camera.fit(graph.bounds);
@@ -184,11 +207,13 @@ function init(msg, frames) {
 // graph: {n, m, positions, edges, bounds, ids, rows}; rows (tile mode) are the server's
 // rows of the nodes held; lookFrames (tile mode): their colours and sizes
 function useGraph(g, lookFrames) {
+  const previous = graph;
   graph = g;
   idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
   renderer.setGraph(graph);
   grid = new HitGrid(graph.positions, graph.n, graph.bounds);
-  incidence = new Incidence(graph.edges, graph.n);
+  incidence = new Incidence(graph.edges, graph.n, directed);
+  if (!g.layout && previous) g.layout = previous.layout;    // tile mode: a new held part
   if (lookFrames && look) { setLook(lastLook, lookFrames); select(selection, false, false); }
 }
 
@@ -196,8 +221,14 @@ let lastLook = null;
 function setLook(msg, frames) {
   lastLook = msg;
   if (tiles && !frames.colors) frames = tiles.restyled(msg);
+  const hadLabels = !!(look && look.labels);
   look = { colors: frames.colors, sizes: frames.sizes, edgeColors: frames.edgeColors || null,
-           edgeColor: msg.edge_color, label: msg.label, theme: msg.theme };
+           edgeColor: msg.edge_color, label: msg.label, theme: msg.theme,
+           shapes: frames.shapes || null, edgeWidths: frames.edgeWidths || null,
+           labels: frames.labels || null, fontSize: msg.font_size || 9 };
+  if (look.labels && !hadLabels) showLabels = true;      // labels the style turned on
+  labelsButton.disabled = !look.labels;
+  labelsButton.setAttribute("aria-pressed", String(!!look.labels && showLabels));
   look.maxSize = look.sizes.reduce((a, b) => Math.max(a, b), 0);
   colors = msg.colors;
   renderer.setLook(look);
@@ -268,7 +299,7 @@ function select(rows, add, tell) {
   renderer.setHighlight(highlight);
   updateStatus();
   const painted = redraw();
-  return tell ? Promise.all([painted, send({ type: "Select", nodes: selection })]) : painted;
+  return tell ? Promise.all([painted, send({ type: "Select", nodes: selection.slice(0, MAX_SELECT) })]) : painted;
 }
 
 // ------------------------------------------------------------------ interaction
@@ -280,6 +311,8 @@ function pointer(ev) {
 function hitAt(x, y) { return graph ? grid.nearest(camera, x, y, look.sizes, look.maxSize) : null; }
 
 let drag = null, hovered = null, hoverSeq = 0;
+const touches = new Map();     // pointerId -> [x, y] of the pointers down (pinch)
+let pinch = null;
 
 canvas.addEventListener("wheel", (ev) => {
   ev.preventDefault();
@@ -288,31 +321,62 @@ canvas.addEventListener("wheel", (ev) => {
   hideTooltip(); redraw();
 }, { passive: false });
 
+// a drag pans; a drag that starts on a node moves it; shift+drag selects a rectangle;
+// two pointers pinch-zoom around their midpoint
 canvas.addEventListener("pointerdown", (ev) => {
   canvas.setPointerCapture(ev.pointerId);
-  drag = { x: ev.clientX, y: ev.clientY, moved: false };
+  const [x, y] = pointer(ev);
+  touches.set(ev.pointerId, [x, y]);
+  if (touches.size === 2) { drag = null; pinch = pinchState(); rectEl.hidden = true; return; }
+  const node = graph && !ev.shiftKey ? hitAt(x, y) : null;
+  drag = { x: ev.clientX, y: ev.clientY, x0: x, y0: y, moved: false, rect: ev.shiftKey, node };
 });
 
+function pinchState() {
+  const [[ax, ay], [bx, by]] = [...touches.values()];
+  return { d: Math.hypot(bx - ax, by - ay), mx: (ax + bx) / 2, my: (ay + by) / 2 };
+}
+
 canvas.addEventListener("pointermove", (ev) => {
-  if (drag) {
-    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
-    if (drag.moved || Math.hypot(dx, dy) > 3) {
-      drag.moved = true; canvas.classList.add("gg-dragging");
-      camera.pan(dx, dy); drag.x = ev.clientX; drag.y = ev.clientY;
-      hideTooltip(); redraw();
-    }
+  const [x, y] = pointer(ev);
+  if (touches.has(ev.pointerId)) touches.set(ev.pointerId, [x, y]);
+  if (pinch && touches.size === 2) {
+    const now = pinchState();
+    camera.pan(now.mx - pinch.mx, now.my - pinch.my);
+    if (pinch.d > 0 && now.d > 0) camera.zoomAt(now.d / pinch.d, now.mx, now.my);
+    pinch = now; hideTooltip(); redraw();
     return;
   }
-  const [x, y] = pointer(ev);
+  if (drag) {
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (!drag.moved && Math.hypot(x - drag.x0, y - drag.y0) <= 3) return;
+    drag.moved = true; hideTooltip();
+    if (drag.rect) showRect(drag.x0, drag.y0, x, y);
+    else if (drag.node !== null) { const [wx, wy] = camera.toWorld(x, y); placeNode(drag.node, wx, wy, false); }
+    else { canvas.classList.add("gg-dragging"); camera.pan(dx, dy); redraw(); }
+    drag.x = ev.clientX; drag.y = ev.clientY;
+    return;
+  }
   if (tiles && tiles.remote()) tiles.nodeAt(x, y).then((row) => { if (row !== undefined && !drag) hover(row, x, y); });
   else hover(serverRow(hitAt(x, y)), x, y);
 });
 
+function endPointer(ev) {
+  touches.delete(ev.pointerId);
+  if (pinch) { if (touches.size < 2) pinch = null; drag = null; return null; }
+  const was = drag;
+  drag = null; canvas.classList.remove("gg-dragging"); rectEl.hidden = true;
+  return was;
+}
+
+canvas.addEventListener("pointercancel", endPointer);
 canvas.addEventListener("pointerup", (ev) => {
-  const click = drag && !drag.moved;
-  drag = null; canvas.classList.remove("gg-dragging");
-  if (!click || !graph) return;
+  const was = endPointer(ev);
+  if (!was || !graph) return;
   const [x, y] = pointer(ev);
+  if (was.moved && was.rect) { select(rowsInRect(was.x0, was.y0, x, y).map(serverRow), true, true); return; }
+  if (was.moved && was.node !== null) { dropNode(was.node); return; }
+  if (was.moved) return;
   const pick = (row) => {
     if (row === null) { if (!ev.shiftKey) select([], false, true); }
     else select([row], ev.shiftKey, true);
@@ -322,6 +386,105 @@ canvas.addEventListener("pointerup", (ev) => {
 });
 
 canvas.addEventListener("pointerleave", () => { if (!drag) hover(null); });
+
+function showRect(x0, y0, x1, y1) {
+  Object.assign(rectEl.style, { left: `${Math.min(x0, x1)}px`, top: `${Math.min(y0, y1)}px`,
+                                width: `${Math.abs(x1 - x0)}px`, height: `${Math.abs(y1 - y0)}px` });
+  rectEl.hidden = false;
+}
+
+// the rows whose centre is inside the screen rectangle
+function rowsInRect(x0, y0, x1, y1) {
+  const [ax, ay] = camera.toWorld(Math.min(x0, x1), Math.max(y0, y1));
+  const [bx, by] = camera.toWorld(Math.max(x0, x1), Math.min(y0, y1));
+  const p = graph.positions, out = [];
+  for (let i = 0; i < graph.n; i++) {
+    const x = p[2 * i], y = p[2 * i + 1];
+    if (x >= ax && x <= bx && y >= ay && y <= by) out.push(i);
+  }
+  return out;
+}
+
+// one node at (x, y) in layout coordinates; `settled`: no drag follows (a push)
+function placeNode(row, x, y, settled) {
+  if (!graph || row >= graph.n) return;
+  graph.positions[2 * row] = x; graph.positions[2 * row + 1] = y;
+  renderer.setPositions(graph.positions);
+  if (settled) reindex();
+  redraw();
+}
+
+function dropNode(row) {
+  reindex();
+  send({ type: "MoveNode", node: serverRow(row), x: graph.positions[2 * row], y: graph.positions[2 * row + 1] });
+}
+
+// the hit grid and bounds after positions changed
+function reindex() {
+  const p = graph.positions, b = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < graph.n; i++) {
+    b[0] = Math.min(b[0], p[2 * i]); b[1] = Math.min(b[1], p[2 * i + 1]);
+    b[2] = Math.max(b[2], p[2 * i]); b[3] = Math.max(b[3], p[2 * i + 1]);
+  }
+  graph.bounds = graph.n ? b : [0, 0, 0, 0];
+  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
+}
+
+// ------------------------------------------------------------------ animation
+const EASE = (t) => t * t * (3 - 2 * t);
+
+// run step(t) for t from (one frame's worth) to 1 over `ms`, one step per frame;
+// `painted(t)` after each frame; resolves once the last step is painted. Where a frame
+// takes longer than SLOW_FRAME_MS (a software renderer, a huge graph) the next step is
+// the last: the result shows on the second frame instead of after many slow ones.
+const SLOW_FRAME_MS = 100;
+function animate(ms, step, painted = () => {}) {
+  const start = performance.now();
+  let last = start;
+  return new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now(), slow = now - last > SLOW_FRAME_MS;
+      last = now;
+      const t = slow ? 1 : Math.min(Math.max((now - start) / ms, 16 / ms), 1);
+      step(EASE(t));
+      redraw().then(() => { painted(t); if (t < 1) tick(); else resolve(); });
+    };
+    tick();
+  });
+}
+
+// the camera to (cx, cy, zoom), through a short flight
+function flyCamera(cx, cy, zoom, ms = 350) {
+  const from = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom };
+  return animate(ms, (t) => camera.set(from.cx + (cx - from.cx) * t, from.cy + (cy - from.cy) * t,
+                                       from.zoom * Math.pow(zoom / from.zoom, t)));
+}
+
+// every node to its new position (a layout switch), the camera to the new fit
+let moving = 0;
+function moveTo(target, bounds) {
+  const mine = ++moving, from = Float32Array.from(graph.positions), now = new Float32Array(from.length);
+  const old = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fit: camera.fitZoom };
+  camera.fit(bounds);
+  const fitted = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom };
+  camera.set(old.cx, old.cy, old.zoom);
+  hideTooltip();
+  return animate(LAYOUT_MS, (t) => {
+    if (mine !== moving) return;
+    for (let k = 0; k < now.length; k++) now[k] = from[k] + (target[k] - from[k]) * t;
+    renderer.setPositions(t < 1 ? now : target);
+    graph.positions = t < 1 ? now : target;
+    camera.set(old.cx + (fitted.cx - old.cx) * t, old.cy + (fitted.cy - old.cy) * t,
+               old.zoom * Math.pow(fitted.zoom / old.zoom, t));
+  }, () => { if (layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now(); }).then(() => {
+    if (mine !== moving) return;
+    graph.positions = target; renderer.setPositions(target);
+    reindex(); camera.fit(bounds); camera.set(fitted.cx, fitted.cy, fitted.zoom);
+    return redraw().then(() => { if (layoutTimes) layoutTimes.settled = performance.now(); });
+  });
+}
+const LAYOUT_MS = 300;
+let layoutTimes = null;    // performance.now() of the last layout switch's steps
 
 function hover(row, x, y) {
   if (row === hovered) { if (row !== null) placeTooltip(x, y); return; }
@@ -341,30 +504,98 @@ function hover(row, x, y) {
   });
 }
 
+// beside the pointer, on the side that covers the fewest of the node's neighbours
 function placeTooltip(x, y) {
   const w = tooltip.offsetWidth, h = tooltip.offsetHeight;
-  tooltip.style.left = `${Math.min(x + 14, camera.width - w - 4)}px`;
-  tooltip.style.top = `${y + 14 + h > camera.height ? Math.max(y - h - 10, 0) : y + 14}px`;
+  const clampX = (v) => Math.max(0, Math.min(v, camera.width - w - 4));
+  const clampY = (v) => Math.max(0, Math.min(v, camera.height - h - 4));
+  const spots = [[x + 14, y + 14], [x + 14, y - h - 10], [x - w - 14, y + 14], [x - w - 14, y - h - 10]]
+    .map(([a, b]) => [clampX(a), clampY(b)]);
+  const near = hovered === null ? [] : neighbourPoints(hovered);
+  const covered = ([a, b]) => near.reduce((k, [px, py]) => k + (px >= a - 6 && px <= a + w + 6 && py >= b - 6 && py <= b + h + 6), 0);
+  let best = spots[0], fewest = Infinity;
+  for (const spot of spots) { const c = covered(spot); if (c < fewest) { fewest = c; best = spot; } }
+  tooltip.style.left = `${best[0]}px`;
+  tooltip.style.top = `${best[1]}px`;
+}
+
+function neighbourPoints(row) {
+  const p = graph.positions, out = [camera.toScreen(p[2 * row], p[2 * row + 1])];
+  for (let k = incidence.start[row]; k < incidence.start[row + 1] && out.length < 500; k++) {
+    const e = incidence.items[k], a = graph.edges[2 * e], b = graph.edges[2 * e + 1];
+    const u = a === row ? b : a;
+    out.push(camera.toScreen(p[2 * u], p[2 * u + 1]));
+  }
+  return out;
 }
 
 function hideTooltip() { tooltip.hidden = true; delete tooltip.dataset.node; hovered = null; hoverSeq++; }
 
-// resolves once painted (in tile mode: once the tiles or vectors there are drawn)
-function flyToId(id) {
-  const at = tiles ? tiles.locate(id) : Promise.resolve(graph ? worldOf(id) : null);
-  return at.then((p) => {
-    if (p === null) throw new Error(`no node ${id} in this view`);
-    camera.set(p[0], p[1], Math.max(camera.zoom, camera.fitZoom * 4));
-    return tiles ? tiles.settled() : redraw();
-  });
-}
 
 function fit() { if (graph) { camera.fit(graph.bounds); redraw(); } }
 
+function zoomBy(factor) { camera.zoomAt(factor, camera.width / 2, camera.height / 2); hideTooltip(); return redraw(); }
+
+// the node of `id` in the middle, zoomed in, then selected; resolves once painted
+// resolves once painted (in tile mode: once the tiles or vectors there are drawn)
+function flyTo(id) {
+  const at = tiles ? tiles.locate(id) : Promise.resolve(graph ? worldOf(id) : null);
+  return at.then((p) => {
+    if (p === null) throw new Error(`no node ${id} in this view`);
+    const flown = flyCamera(p[0], p[1], Math.max(camera.zoom, camera.fitZoom * 4));
+    return tiles ? flown.then(() => tiles.settled()) : flown;
+  });
+}
+
+function setLabels(on) {
+  showLabels = on;
+  labelsButton.setAttribute("aria-pressed", String(on));
+  // labels the style left off: ask the server for their texts (a StyleChange follows)
+  if (on && !look.labels) return send({ type: "ShowLabels", show: true }).then(() => redraw());
+  return redraw();
+}
+
+function setLayout(name) {
+  layoutSelect.value = name;
+  return send({ type: "SetLayout", layout: name }).then((reply) => {
+    if (reply.type === "Error") layoutSelect.value = graph.layout;
+    return reply;
+  });
+}
+
+// the server draws the view with the export renderer: same centre, zoom, size, look
+function exportUrl(format) {
+  const q = new URLSearchParams({ format, cx: camera.cx, cy: camera.cy, zoom: camera.zoom,
+                                  width: Math.round(camera.width), height: Math.round(camera.height),
+                                  scale: camera.nodeScale(), theme: look.theme,
+                                  labels: look.labels && showLabels ? "1" : "0" });
+  return `${location.pathname.replace(/\/$/, "")}/export?${q}`;
+}
+
+function legendBox() {
+  if (legendEl.hidden) return [];
+  const r = legendEl.getBoundingClientRect(), c = canvas.getBoundingClientRect();
+  return [[r.left - c.left, r.top - c.top, r.width, r.height]];
+}
+
 $(".gg-graph-fit").addEventListener("click", fit);
+$(".gg-graph-zoom-in").addEventListener("click", () => zoomBy(1.25));
+$(".gg-graph-zoom-out").addEventListener("click", () => zoomBy(0.8));
+labelsButton.addEventListener("click", () => { if (look) setLabels(!showLabels); });
+layoutSelect.addEventListener("change", () => setLayout(layoutSelect.value));
+exportSelect.addEventListener("change", () => {
+  const format = exportSelect.value;
+  exportSelect.value = "";
+  if (!format || !graph) return;
+  const a = Object.assign(document.createElement("a"), { href: exportUrl(format), download: `graph.${format}` });
+  document.body.appendChild(a); a.click(); a.remove();
+});
+attachSearch($(".gg-graph-search"), $(".gg-graph-results"),
+             (text) => send({ type: "FindNode", text }),
+             (m) => flyTo(m.id).then(() => select([m.node], false, true)));
 themeSelect.addEventListener("change", () => send({ type: "ThemeChange", theme: themeSelect.value }));
 window.addEventListener("keydown", (ev) => {
-  if (ev.target instanceof HTMLSelectElement || !graph) return;
+  if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLInputElement || !graph) return;
   const step = 60, k = ev.key;
   if (k === "f" || k === "F") fit();
   else if (k === "+" || k === "=") camera.zoomAt(1.25, camera.width / 2, camera.height / 2);
@@ -374,10 +605,12 @@ window.addEventListener("keydown", (ev) => {
   else if (k === "ArrowUp") camera.pan(0, step);
   else if (k === "ArrowDown") camera.pan(0, -step);
   else if (k === "Escape") { select([], false, true); return; }
+  else if (k === "l" || k === "L") { setLabels(!showLabels); return; }
   else return;
   ev.preventDefault(); redraw();
 });
-window.addEventListener("resize", () => { resize(); redraw(); });
+// the stage changes size with the window and with the bar (controls filled in late)
+new ResizeObserver(() => { resize(); redraw(); }).observe(stage);
 
 // ------------------------------------------------------------------ test hook
 function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null; }
@@ -406,9 +639,17 @@ window.groggy.graph = {
     const row = hitAt(x - r.left, y - r.top);
     return Promise.resolve(row === null ? null : idOf(row));
   },
-  flyTo(id) {
-    return flyToId(id);
-  },
+  flyTo,
+  // graph page features: search, layout switch, labels, export, positions
+  find: (text) => send({ type: "FindNode", text }),
+  setLayout,
+  layoutTimes: () => layoutTimes,
+  layout: () => (graph ? graph.layout : null),
+  setLabels,
+  labels: () => labelLayer.placed.map(([row, x, y, w]) => ({ id: idOf(row), row, x, y, w, text: look.labels[row] })),
+  labelState: () => labelLayer.state,
+  exportUrl,
+  position: (id) => { const row = rowOf(id); return row === null ? null : [graph.positions[2 * row], graph.positions[2 * row + 1]]; },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   // tile mode: resolves once the view's tiles or vectors are all drawn (else at once)
   settled: () => (tiles ? tiles.settled() : redraw()),
@@ -438,7 +679,7 @@ function showHashNode() {
   const m = /(?:^#|&)node=([^&]+)/.exec(location.hash);
   if (!m || !graph) return;
   const id = Number(decodeURIComponent(m[1]));
-  flyToId(id).then(() => window.groggy.graph.select([id]), (err) => showError(err.message));
+  flyTo(id).then(() => window.groggy.graph.select([id]), (err) => showError(err.message));
 }
 window.addEventListener("hashchange", showHashNode);
 ready.then(showHashNode);
