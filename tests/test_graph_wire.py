@@ -136,7 +136,10 @@ def test_the_page_reads_escapes_zero_gaps_and_far_ids(browser, directed):
             assert page.evaluate("(id) => window.groggy.graph.screenPosition(id)", v)
             page.evaluate("(id) => window.groggy.graph.select([id])", v)
             shown = page.evaluate("() => window.groggy.graph.highlighted().nodes")
-            touching = {b if a == v else a for a, b in edges if v in (a, b)} - {v}
+            # a directed graph highlights successors, as g.neighbors() gives them
+            touching = ({b for a, b in edges if a == v} if directed else
+                        {b if a == v else a for a, b in edges if v in (a, b)}) - {v}
+            assert sorted(touching) == [u for u in g.neighbors(v) if u != v]
             assert sorted(shown) == sorted(touching), v
     finally:
         watched.close()
