@@ -1,5 +1,6 @@
 """Display: text snapshots (repr), HTML for notebooks, per-object and global settings."""
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -196,6 +197,13 @@ CELL_TEXT = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"),
                                   exclude_characters="│⋮⋯"), max_size=30)
 
 
+def columns(text: str) -> int:
+    """Terminal columns of ``text`` by Unicode's East Asian Width (wide and full-width
+    characters take two, combining marks none): '⺀' is one character and two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else
+               0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(st.integers(1, 12).flatmap(lambda ncols: st.lists(
     st.lists(st.none() | st.integers(-10**6, 10**6) | CELL_TEXT, min_size=ncols,
@@ -213,14 +221,14 @@ def test_box_is_rectangular(rows, max_rows, max_cols, width):
     t.display_config = gg.DisplayConfig(max_rows=max_rows, max_cols=max_cols,
                                         max_cell_width=width)
     box = repr(t).split("\n")[1:-1]
-    assert len({len(ln) for ln in box}) == 1
+    assert len({columns(ln) for ln in box}) == 1      # in terminal columns
     assert box[0].startswith("╭") and box[3].startswith("├") and box[-1].startswith("╰")
     assert len(box) == 5 + min(len(rows), max_rows) + (len(rows) > max_rows)
     assert any("⋮" in ln for ln in box) == (len(rows) > max_rows)
     assert ("⋯" in box[1]) == (ncols > max_cols)
     for ln in [box[1]] + box[4:-1]:  # header and data cells are cut to the width
         for cell in ln[1:-1].split("│"):
-            assert len(cell.strip()) <= width
+            assert columns(cell.strip()) <= width
 
 
 # --------------------------------------------------------------------------- settings
