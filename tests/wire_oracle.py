@@ -34,7 +34,7 @@ def decode(frames: dict, head: dict) -> dict:
         b = np.frombuffer(body, np.uint8).reshape(count, 2, 3).astype(np.int64)
         steps = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16)
         x0, y0, x1, y1 = head["bounds"]
-        out["positions"] = np.array([x0, y0]) + steps * (np.array([x1 - x0, y1 - y0]) / STEPS)
+        out["positions"] = np.array([x0, y0]) + steps / STEPS * np.array([x1 - x0, y1 - y0])
     if "EDGR" in frames:
         count, body = frames["EDGR"]
         n, key, pairs = head["nodes"], 0, []

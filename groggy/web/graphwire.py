@@ -35,9 +35,11 @@ def quantize(positions: np.ndarray, bounds) -> np.ndarray:
     """Positions as 24-bit steps within ``bounds`` (an ``(n, 2)`` uint32 array)."""
     lo = np.array(bounds[:2], dtype=np.float64)
     span = np.array(bounds[2:], dtype=np.float64) - lo
-    scale = np.divide(POSITION_STEPS, span, out=np.zeros(2), where=span > 0)
-    steps = np.rint((np.asarray(positions, dtype=np.float64) - lo) * scale)
-    return np.clip(steps, 0, POSITION_STEPS).astype(np.uint32)
+    # the fraction of the span first: STEPS / span overflows for a tiny (subnormal) span
+    offset = np.asarray(positions, dtype=np.float64).reshape(-1, 2) - lo
+    fraction = np.divide(offset, span, out=np.zeros_like(offset), where=span > 0)
+    steps = np.rint(np.clip(fraction, 0.0, 1.0) * POSITION_STEPS)
+    return steps.astype(np.uint32)
 
 
 def position_frame(positions: np.ndarray, bounds) -> bytes:
