@@ -276,8 +276,8 @@ class GraphServer(Server):
 
     def _report_progress(self, done: int, total: int) -> None:
         self._progress = (done, total)
-        if self.scene is None:
-            self._push_graph(lambda session: [{"type": "LayoutProgress", "request_id": None,
+        if self.scene is None:   # on the loop: before the GraphInit that ends the build
+            self._send_graph(lambda session: [{"type": "LayoutProgress", "request_id": None,
                                                "done": done, "total": total}])
 
     # ------------------------------------------------------------------ live graph
@@ -318,7 +318,7 @@ class GraphServer(Server):
         except Exception as exc:   # the graph changed into one the view cannot show
             if self.scene is None:  # the first build failed: a reload tries again
                 self._building = None
-            self._push_graph(lambda session: [{"type": "Error", "request_id": None,
+            self._send_graph(lambda session: [{"type": "Error", "request_id": None,
                                                "for": "GraphUpdate", "message": str(exc)}])
             return
         done = concurrent.futures.Future()
@@ -339,11 +339,13 @@ class GraphServer(Server):
 
     def _push_graph(self, replies_for) -> None:
         """Send ``replies_for(session)`` to every graph page, on the server's loop."""
-        def push():
-            for conn in list(self.connections):
-                if isinstance(conn.session, GraphSession):
-                    conn.send(replies_for(conn.session))
-        self._call(push)
+        self._call(self._send_graph, replies_for)
+
+    def _send_graph(self, replies_for) -> None:
+        """:meth:`_push_graph` from the loop itself: sent now, in order with the rest."""
+        for conn in list(self.connections):
+            if isinstance(conn.session, GraphSession):
+                conn.send(replies_for(conn.session))
 
     def restyle(self, look, kind: str) -> None:
         self.scene.look = look
