@@ -27,6 +27,13 @@ LAYOUTS = ["force_directed", "hierarchical", "circular", "grid"]   # the page's 
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
 
 
+def _finished(value) -> concurrent.futures.Future:
+    """A future that already holds ``value`` (the wire, where it was encoded at once)."""
+    done = concurrent.futures.Future()
+    done.set_result(value)
+    return done
+
+
 # ---------------------------------------------------------------------- wire format
 class GraphWire:
     """The scene's geometry as frames (graphwire.py), encoded once and kept: positions,
@@ -243,8 +250,7 @@ class GraphServer(Server):
         wire = self._wire.result()
         if wire.positions is not self.scene.positions and self.scene.tiles is None:
             wire = GraphWire(self.scene)
-            self._wire = concurrent.futures.Future()
-            self._wire.set_result(wire)
+            self._wire = _finished(wire)
         return wire
 
     @property
@@ -321,10 +327,8 @@ class GraphServer(Server):
             self._send_graph(lambda session: [{"type": "Error", "request_id": None,
                                                "for": "GraphUpdate", "message": str(exc)}])
             return
-        done = concurrent.futures.Future()
-        done.set_result(wire)
         first = self.scene is None
-        self.scene, self._wire = scene, done
+        self.scene, self._wire = scene, _finished(wire)
         if first:
             self._watch_scene()
         looks = {scene.look.theme: scene.look}
