@@ -115,16 +115,17 @@ class TileMaker:
         self.sources, self.targets, self.bounds = sources, targets, bounds
         self.m = int(sources.shape[0])
         # nested samples of the edges for tiles that cross too many to draw them all:
-        # (stride, edge rows, their index); an edge in one sample is in every finer one
-        self.samples = []
-        spread = (np.arange(self.m, dtype=np.uint64) * np.uint64(2654435761)) \
-            % np.uint64(2 ** 32)
-        for stride in SAMPLE_STRIDES:
-            rows = np.flatnonzero(spread < np.uint64(2 ** 32 // stride))
-            if rows.size < TILE_EDGES:
-                break
-            self.samples.append((stride, rows, EdgeIndex(positions, sources[rows],
-                                                         targets[rows], bounds)))
+        # (stride, edge rows, their index), finest first; an edge in one sample is in
+        # every finer one. A multiplicative hash spreads the picks over the edge list
+        # (uint32 arithmetic wraps: the product is taken mod 2**32)
+        spread = np.arange(self.m, dtype=np.uint32) * np.uint32(2654435761)
+        self._picks = [(stride, np.flatnonzero(spread < np.uint32(2 ** 32 // stride)))
+                       for stride in SAMPLE_STRIDES]
+        self._picks = [(stride, rows) for stride, rows in self._picks
+                       if rows.size >= TILE_EDGES]
+        # only the coarsest sample is indexed now: the first view (the whole graph)
+        # draws from it; the finer ones come with the full index, on a thread
+        self.samples = [self._sample(*self._picks[-1])] if self._picks else []
         self.scheme = TileScheme(bounds)
         x0, y0, x1, y1 = bounds
         self._area = max((x1 - x0) * (y1 - y0), 1e-12)
@@ -144,9 +145,15 @@ class TileMaker:
         self.cache = LRUCache(maxsize=CACHED_TILES)
         self._lock = threading.Lock()
 
+    def _sample(self, stride: int, rows: np.ndarray) -> tuple:
+        return stride, rows, EdgeIndex(self.positions, self.sources[rows],
+                                       self.targets[rows], self.bounds)
+
     def _build_edges(self) -> None:
         if self._edges_built.is_set():
             return
+        # the finer samples first (one list assigned at once: tiles read it meanwhile)
+        self.samples = [self._sample(*pick) for pick in self._picks[:-1]] + self.samples
         self._edges = EdgeIndex(self.positions, self.sources, self.targets, self.bounds)
         if self._edge_length is None:
             self._edge_length = _total_length(self._edges)
@@ -225,11 +232,16 @@ class TileMaker:
         """(edge rows to draw in ``box``, 1 in how many edges they are): all of them, or
         the finest sample that keeps a tile under TILE_EDGES edges."""
         if self.samples:
-            first_stride, _, first = self.samples[0]
-            if first.estimate(box) * first_stride > TILE_EDGES:
-                for stride, picked, index in self.samples:
-                    if index.estimate(box) <= TILE_EDGES or picked is self.samples[-1][1]:
-                        return picked[index.crossing(box)], stride
+            stride, _, coarse = self.samples[-1]
+            crossing = coarse.estimate(box) * stride       # about how many edges cross
+            if crossing > TILE_EDGES:
+                fits = [s for s, _ in self._picks if crossing / s <= TILE_EDGES]
+                want = fits[0] if fits else stride
+                if want != stride:
+                    self.edges          # the finer samples come with the full index
+                for s, picked, index in self.samples:
+                    if s == want:
+                        return picked[index.crossing(box)], s
         return self.edges.crossing(box), 1
 
     def _draw_edges(self, look, box, k, to_px, pixels) -> None:

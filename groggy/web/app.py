@@ -4,6 +4,7 @@ carries the security headers; the log never holds the token. No exception escape
 Tornado."""
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import hmac
 import io
@@ -11,6 +12,7 @@ import json
 import logging
 from pathlib import Path
 
+import tornado.ioloop
 import tornado.iostream
 import tornado.web
 import tornado.websocket
@@ -235,23 +237,38 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         try:
             msg = parse(raw, getattr(self.session, "kinds", None))
             replies = self.session.handle(msg)
-        except ProtocolError as exc:
-            replies = [error_reply(str(exc), exc.kind or (msg and msg["type"]),
-                                   exc.request_id if exc.request_id is not None
-                                   else msg and msg["request_id"])]
-        except GroggyError as exc:  # e.g. a damaged store found on first read (--no-verify)
-            log.warning("refused %s: %s", msg and msg.get("type"), exc)
-            replies = [error_reply(str(exc), msg and msg.get("type"),
-                                   msg and msg.get("request_id"))]
-        except Exception as exc:  # a bug of ours: say so, keep the connection
-            shown = raw[:200] if isinstance(raw, str) else raw[:20]
-            if isinstance(shown, str):  # a client may quote the URL: no token in the log
-                shown = shown.replace(self.settings["groggy"].token, "TOKEN")
-            log.exception("error handling %r", shown)
-            replies = [error_reply(f"internal error: {exc}", msg and msg.get("type"),
-                                   msg and msg.get("request_id"))]
+        except Exception as exc:
+            replies = self._refusal(exc, raw, msg)
+        if isinstance(replies, concurrent.futures.Future):
+            # worked out off the loop (a graph tile): sent when done, others go on meanwhile
+            tornado.ioloop.IOLoop.current().add_future(
+                replies, lambda done: self.send(self._result(done, raw, msg)))
+            return
         # a newer scroll position supersedes the answer to an older one not yet sent
         self.send(replies, "scroll" if msg and msg["type"] == "ScrollRequest" else None)
+
+    def _result(self, future, raw, msg) -> list:
+        try:
+            return future.result()
+        except Exception as exc:
+            return self._refusal(exc, raw, msg)
+
+    def _refusal(self, exc: Exception, raw, msg) -> list:
+        """The Error reply to a message that could not be answered."""
+        if isinstance(exc, ProtocolError):
+            return [error_reply(str(exc), exc.kind or (msg and msg["type"]),
+                                exc.request_id if exc.request_id is not None
+                                else msg and msg["request_id"])]
+        if isinstance(exc, GroggyError):  # e.g. a damaged store found on first read
+            log.warning("refused %s: %s", msg and msg.get("type"), exc)
+            return [error_reply(str(exc), msg and msg.get("type"), msg and msg.get("request_id"))]
+        # a bug of ours: say so, keep the connection
+        shown = raw[:200] if isinstance(raw, str) else raw[:20]
+        if isinstance(shown, str):  # a client may quote the URL: no token in the log
+            shown = shown.replace(self.settings["groggy"].token, "TOKEN")
+        log.error("error handling %r", shown, exc_info=exc)
+        return [error_reply(f"internal error: {exc}", msg and msg.get("type"),
+                            msg and msg.get("request_id"))]
 
     def send(self, replies, supersede: str | None = None) -> None:
         """Queue one reply (its messages in order); ``supersede``: see Outbox.put."""

@@ -7,6 +7,8 @@ node is under the pointer. The drawing and the spatial index are
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -15,6 +17,9 @@ from groggy.web.protocol import ProtocolError, _int, _shown
 
 EDGE_BUDGET = 250_000       # vectors: at most this many edges
 PAD = 0.25                  # vectors cover the view and this much of it on each side
+# tiles are drawn here, not on the IO loop: a first view asks for a dozen at once, and
+# the loop keeps answering (hover, pans) and sending each tile as soon as it is drawn
+_DRAWER = ThreadPoolExecutor(min(4, os.cpu_count() or 1), thread_name_prefix="groggy-tiles")
 
 
 def _number(msg, key, kind, positive=False) -> float:
@@ -59,7 +64,8 @@ def _needs_tiles(session, kind, rid):
 
 
 def tile_replies(session, msg: dict, frame) -> list:
-    """The answer to a Viewport, Tile or NodeAt message (``frame`` makes binary frames)."""
+    """The answer to a Viewport, Tile or NodeAt message (``frame`` makes binary frames):
+    replies, or for a Tile a future of them (SocketHandler sends them when it is done)."""
     kind, rid = msg["type"], msg["request_id"]
     maker = _needs_tiles(session, kind, rid)
     if kind == "Tile":
@@ -67,10 +73,14 @@ def tile_replies(session, msg: dict, frame) -> list:
         if x >= 2 ** z or y >= 2 ** z:
             raise ProtocolError(f"Tile: x and y must be in 0..{2 ** z - 1} at level {z}, got "
                                 f"x={x}, y={y}", kind, rid)
-        png = maker.tile_png(session.look, msg["fit"], z, x, y)
-        return [{"type": "Tile", "request_id": rid, "z": z, "x": x, "y": y,
-                 "theme": session.look.theme, "frames": ["TILE"]},
-                frame(b"TILE", len(png), np.frombuffer(png, np.uint8))]
+        look = session.look
+
+        def draw() -> list:
+            png = maker.tile_png(look, msg["fit"], z, x, y)
+            return [{"type": "Tile", "request_id": rid, "z": z, "x": x, "y": y,
+                     "theme": look.theme, "frames": ["TILE"]},
+                    frame(b"TILE", len(png), np.frombuffer(png, np.uint8))]
+        return _DRAWER.submit(draw)
     if kind == "NodeAt":
         row = maker.node_at(session.look, msg["x"], msg["y"], msg["zoom"], msg["fit"])
         return [{"type": "NodeAt", "request_id": rid, **node_brief(session, row)}]
