@@ -134,7 +134,7 @@ class GraphSession:
                 return [self.server.start_building(rid)]
             if msg["theme"] and msg["theme"] != self.look.theme:
                 self.look = self.scene.styled(msg["theme"], base=self.look)
-            return self.initial(rid)
+            return self._when_encoded(self.initial, rid)
         if self.scene is None:
             raise ProtocolError(f"{kind}: the graph is still being laid out", kind, rid)
         if kind in TILE_KINDS:
@@ -151,10 +151,18 @@ class GraphSession:
             self.server.set_selected(ids)
             return [{"type": "Selected", "request_id": rid, "nodes": rows, "ids": ids}]
         if kind == "ThemeChange":
-            return self.restyled(self.scene.styled(msg["theme"], base=self.look), rid)
+            return self._when_encoded(self.restyled,
+                                      self.scene.styled(msg["theme"], base=self.look), rid)
         if kind in ACTION_KINDS:
             return handle_action(self, msg)
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
+
+    def _when_encoded(self, answer, *args):
+        """``answer(*args)`` now, or a future of it from the encoder thread when the wire
+        is still being encoded or must be encoded again (the loop never waits for it)."""
+        if self.server.wire_ready():
+            return answer(*args)
+        return _ENCODER.submit(answer, *args)
 
     def initial(self, rid=None) -> list:
         scene, look = self.scene, self.look
@@ -242,6 +250,11 @@ class GraphServer(Server):
         self.selected = ids
         if "nodes" in self.sources:
             self._call(self._mark_dirty, ("nodes",))
+
+    def wire_ready(self) -> bool:
+        """Whether :attr:`wire` answers at once (nothing to wait for nor to encode)."""
+        return self.scene.tiles is not None or (
+            self._wire.done() and self._wire.result().positions is self.scene.positions)
 
     @property
     def wire(self) -> GraphWire:
