@@ -8,6 +8,8 @@ fast; bench/test_graph_tiles.py runs the 1M-node demo. Screenshots of tile mode 
 vector mode are kept under ``tests/artifacts/``."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 import skia
@@ -440,3 +442,34 @@ def test_dark_theme_tiles_have_the_dark_background(tiled, open_tiled):
     assert checked >= 3
     page.select_option(".gg-graph-theme", "light")
     page.wait_for_function("() => window.groggy.graph.theme() === 'light'")
+
+
+def test_overview_tiles_are_drawn_ahead_once_whatever_the_page_size(tiled):
+    # tiny nodes (1 px radius at any overview zoom): a tile's pixels do not depend on
+    # the page's fitted zoom, so the overview is drawn before a page asks, once
+    g, lay, big = tiled
+    view = g.viz.interactive(layout=lay, node_size=1, tiles_above=THRESHOLD)
+    try:
+        maker = view.server.scene.tiles
+        ahead = maker.warm_tiles(view.server.scene.look)
+        assert sorted(ahead) == sorted((z, x, y) for z in (1, 2) for x in range(2 ** z)
+                                       for y in range(2 ** z))
+        assert wait_until(lambda: len(maker.cache) == len(ahead), timeout=60)
+        client = GraphClient(view.url)
+        client.reply({"type": "GraphHello", "request_id": 1})
+        k = maker.scheme.px_per_unit(2)
+        pngs = [client.reply({"type": "Tile", "z": 2, "x": 1, "y": 2, "fit": fit,
+                              "request_id": 2})[1]["TILE"][1] for fit in (k, k * 1.3, k / 1.3)]
+        assert pngs[0] == pngs[1] == pngs[2] and len(maker.cache) == len(ahead)
+        client.close()
+        # two requests for a tile being drawn: drawn once, the same bytes for both
+        draws, draw = [], maker.draw
+        maker.draw = lambda *args: draws.append(args) or draw(*args)
+        look = view.server.scene.look
+        with ThreadPoolExecutor(2) as pool:
+            both = list(pool.map(lambda _: maker.tile_png(look, k, 3, 5, 5), range(2)))
+        assert both[0] == both[1] and len(draws) == 1
+    finally:
+        view.close()
+    # nodes drawn larger as the page zooms: nothing drawn ahead (it would guess the size)
+    assert big.server.scene.tiles.warm_tiles(big.server.scene.look) == []

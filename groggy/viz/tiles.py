@@ -7,6 +7,7 @@ look and tile and encoded with the fast PNG path.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import math
 import threading
 
@@ -28,6 +29,7 @@ VECTOR_BUDGET = 20_000       # nodes in view sent as vectors at most (the defaul
 TILE_EDGES = 25_000          # edges drawn in one tile at most: denser tiles draw a sample
 SAMPLE_STRIDES = (8, 64, 512)  # the samples kept: one edge in 8, in 64, in 512
 INDEX_DELAY_S = 2.0          # the full edge index of a large view is built this much later
+WARM_LEVELS = (1, 2)         # overview levels a page opening on the whole graph asks for
 SPLAT_RADIUS = 1.5           # nodes this small (px) are written as pixels, not paths
 
 
@@ -143,6 +145,7 @@ class TileMaker:
         else:
             self._build_edges()
         self.cache = LRUCache(maxsize=CACHED_TILES)
+        self._drawing = {}          # key -> future of a tile being drawn
         self._lock = threading.Lock()
 
     def _sample(self, stride: int, rows: np.ndarray) -> tuple:
@@ -193,17 +196,47 @@ class TileMaker:
         return look.theme, repr(sorted(look.style.items()))
 
     def tile_png(self, look, fit: float, z: int, x: int, y: int) -> bytes:
-        """The PNG of tile (z, x, y) in ``look`` for a page whose fitted zoom is ``fit``."""
+        """The PNG of tile (z, x, y) in ``look`` for a page whose fitted zoom is ``fit``
+        (drawn once: a second request for a tile being drawn waits for it)."""
         fit = quantized_fit(fit)
-        key = (self.look_key(look), fit, z, x, y)
+        key = (self.look_key(look), self._scale_key(look, fit, z), z, x, y)
         with self._lock:
             hit = self.cache.get(key)
-        if hit is not None:
-            return hit
-        png = encode_png(self.draw(look, fit, z, x, y))
-        with self._lock:
-            self.cache[key] = png
-        return png
+            if hit is not None:
+                return hit
+            pending = self._drawing.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._drawing[key] = concurrent.futures.Future()
+        if not mine:
+            return pending.result()
+        try:
+            png = encode_png(self.draw(look, fit, z, x, y))
+            with self._lock:
+                self.cache[key] = png
+            pending.set_result(png)
+            return png
+        except BaseException as exc:
+            pending.set_exception(exc)
+            raise
+        finally:
+            with self._lock:
+                del self._drawing[key]
+
+    def _scale_key(self, look, fit: float, z: int):
+        """What the tile's pixels take from ``fit``: the nodes' growth, unless every node
+        is drawn at the 1 px least radius anyway (usual in a large graph), then nothing."""
+        scale = node_scale(self.scheme.px_per_unit(z), fit)
+        if look.sizes.size == 0 or float(look.sizes.max()) * 0.5 * scale <= 1.0:
+            return None
+        return fit
+
+    def warm_tiles(self, look, levels=WARM_LEVELS) -> list:
+        """The (z, x, y) of the overview tiles a page opening on the whole graph asks
+        for first, when they do not depend on its size (see _scale_key): drawn ahead."""
+        return [(z, x, y) for z in levels
+                if self._scale_key(look, self.scheme.px_per_unit(z), z) is None
+                for y in range(2 ** z) for x in range(2 ** z)]
 
     def draw(self, look, fit: float, z: int, x: int, y: int) -> np.ndarray:
         """Tile (z, x, y) as an ``(256, 256, 4)`` RGBA array."""

@@ -20,6 +20,9 @@ PAD = 0.25                  # vectors cover the view and this much of it on each
 # tiles are drawn here, not on the IO loop: a first view asks for a dozen at once, and
 # the loop keeps answering (hover, pans) and sending each tile as soon as it is drawn
 _DRAWER = ThreadPoolExecutor(min(4, os.cpu_count() or 1), thread_name_prefix="groggy-tiles")
+# the overview tiles of a new view, drawn before its page asks (a thread of their own:
+# a page's requests for other tiles do not queue behind them)
+_AHEAD = ThreadPoolExecutor(1, thread_name_prefix="groggy-tiles-ahead")
 
 
 def _number(msg, key, kind, positive=False) -> float:
@@ -131,6 +134,16 @@ def viewport_replies(session, maker, msg, frame) -> list:
     return [{**head, "mode": "vector", "count": count,
              "nodes": int(nodes.size), "edges": int(edges.size),
              "frames": [f[:4].decode() for f in frames]}, *frames]
+
+
+def draw_ahead(scene) -> None:
+    """Start drawing the overview tiles that a page opening on ``scene`` asks for first
+    (TileMaker.warm_tiles), while the browser loads the page."""
+    maker = scene.tiles
+    if maker is None:
+        return
+    for z, x, y in maker.warm_tiles(scene.look):
+        _AHEAD.submit(maker.tile_png, scene.look, maker.scheme.px_per_unit(z), z, x, y)
 
 
 def tiled_init(session, head: dict) -> dict:

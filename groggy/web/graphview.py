@@ -16,7 +16,8 @@ from groggy.viz.layout import Layout
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface
 from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
-from groggy.web.graphtiles import TILE_KINDS, node_brief, tile_replies, tiled_init
+from groggy.web.graphtiles import (TILE_KINDS, draw_ahead, node_brief, tile_replies,
+                                   tiled_init)
 from groggy.web.graphwire import (edge_frame, frame, ids_frame, palette_frames,
                                   position_frame)
 from groggy.web.protocol import ProtocolError, _int, _theme
@@ -236,6 +237,7 @@ class GraphServer(Server):
             # encoded on a worker thread while the browser loads the page (NumPy and the
             # kernels release the GIL); the first GraphHello waits for it
             self._wire = _ENCODER.submit(GraphWire, scene)
+            draw_ahead(scene)
             kwargs.setdefault("theme", scene.look.theme)
         super().__init__(sources or {"nodes": scene.nodes_table}, **kwargs)
         if "nodes" in self.sources:    # the filter "selected" in the nodes table
@@ -342,6 +344,7 @@ class GraphServer(Server):
             return
         first = self.scene is None
         self.scene, self._wire = scene, _finished(wire)
+        draw_ahead(scene)
         if first:
             self._watch_scene()
         looks = {scene.look.theme: scene.look}
