@@ -6,11 +6,6 @@
 // new ones arrive, and vectors stay until the tiles that replace them are in, so a
 // switch never shows a blank frame.
 
-const u8 = (b) => new Uint8Array(b), u32 = (b) => new Uint32Array(b);
-const f32 = (b) => new Float32Array(b), f64 = (b) => new Float64Array(b);
-export const TILE_FRAMES = { TILE: u8, VROW: u32, VPOS: f32, VCOL: u8, VSIZ: f32, VEDG: u32,
-                             VECO: u8, VIDS: f64 };
-
 const KINDS = new Set(["Viewport", "Tile", "NodeAt"]);
 const MAX_INFLIGHT = 8;     // tile requests on the wire at once
 const MAX_BITMAPS = 600;    // decoded tiles kept (LRU)

@@ -80,8 +80,10 @@ function unpalette(palette, [index, count], Kind) {
 // frames: {TAG: [ArrayBuffer body, count]}; msg: the JSON message they follow
 // -> {positions, edges, colors, sizes, edgeColors, edgeWidths, shapes, labels, ids},
 // each present when sent
+// and the frames read as they are (a large graph's tiles and vectors) under their tags
 export function decodeFrames(msg, frames) {
   const got = {};
+  for (const [tag, [body]] of Object.entries(frames)) if (tag in AS_IS) got[tag] = AS_IS[tag](body);
   const has = (tag) => tag in frames;
   if (has("NPQ3")) got.positions = positions(frames.NPQ3[0], frames.NPQ3[1], msg.bounds);
   if (has("NPOS")) got.positions = new Float32Array(frames.NPOS[0]);
@@ -110,6 +112,13 @@ function labelTexts(body, count) {
   return out;
 }
 
-export const FRAME_TAGS = ["NPQ3", "NPOS", "EDGR", "EDGE", "NIDR", "NIDS", "NCOL", "NPAL",
-                           "NCIX", "NSIZ", "NSZP", "NSZI", "ECOL", "EPAL", "ECIX", "EWID",
-                           "EWPL", "EWIX", "NSHP", "NLAB"];
+const u8 = (b) => new Uint8Array(b), u32 = (b) => new Uint32Array(b);
+const f32 = (b) => new Float32Array(b), f64 = (b) => new Float64Array(b);
+const AS_IS = { TILE: u8, VROW: u32, VPOS: f32, VCOL: u8, VSIZ: f32, VEDG: u32, VECO: u8,
+                VIDS: f64 };
+
+// every frame tag the page reads
+export const FRAME_TAGS = new Set(["NPQ3", "NPOS", "EDGR", "EDGE", "NIDR", "NIDS", "NCOL",
+                                   "NPAL", "NCIX", "NSIZ", "NSZP", "NSZI", "ECOL", "EPAL",
+                                   "ECIX", "EWID", "EWPL", "EWIX", "NSHP", "NLAB",
+                                   ...Object.keys(AS_IS)]);

@@ -8,7 +8,7 @@ import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
 import { GroggySocket } from "./socket.js";
-import { TileMode, TILE_FRAMES } from "./graph-tiles.js";
+import { TileMode } from "./graph-tiles.js";
 import { LabelLayer } from "./graph-labels.js";
 import { attachSearch } from "./graph-search.js";
 
@@ -124,15 +124,13 @@ function onJson(msg) {
 function onFrame(buf) {
   const tag = String.fromCharCode(...new Uint8Array(buf, 0, 4));
   const count = new DataView(buf).getUint32(4, true);
-  if (!expect || !(FRAME_TAGS.includes(tag) || tag in TILE_FRAMES)) return;
+  if (!expect || !FRAME_TAGS.has(tag)) return;
   frameQueue.push([tag, [buf.slice(8), count]]);
   if (frameQueue.length === expect.frames.length) {
     const msg = expect, raw = Object.fromEntries(frameQueue);
     expect = null; frameQueue = [];
     mark("frames");
-    const tileFrames = Object.fromEntries(Object.entries(raw).filter(([t]) => t in TILE_FRAMES)
-      .map(([t, [body]]) => [t, TILE_FRAMES[t](body)]));
-    handle(msg, { ...decodeFrames(msg, raw), ...tileFrames });
+    handle(msg, decodeFrames(msg, raw));
   }
 }
 
