@@ -62,8 +62,9 @@ def _rows(column, positions) -> np.ndarray:
     return np.arange(len(column), dtype=np.int64) if positions is None else positions
 
 
-def _dense(values: np.ndarray, nulls: np.ndarray | None) -> tuple:
-    """(codes, count): each value's rank among the distinct values (-1 where null)."""
+def _dense(values: np.ndarray, nulls: np.ndarray | None, ordered: bool = True) -> tuple:
+    """(codes, count): each value's rank among the distinct values (-1 where null); any
+    numbering of the distinct values if not ``ordered``."""
     n = values.size
     present = values if nulls is None else values[~nulls]
     if present.size == 0:
@@ -80,6 +81,8 @@ def _dense(values: np.ndarray, nulls: np.ndarray | None) -> tuple:
             codes[nulls] = -1
         return codes, int(number[-1]) + 1
     codes, uniques = kernels.factorize_int64(values, None if nulls is None else ~nulls)
+    if not ordered:
+        return codes, uniques.size
     rank = np.empty(uniques.size, dtype=np.int64)
     rank[np.argsort(uniques)] = np.arange(uniques.size, dtype=np.int64)
     return _renumbered(codes, rank), uniques.size
@@ -115,7 +118,7 @@ def key_codes(column, positions, ordered: bool = True) -> tuple:
         values = _ordered_bits(values)
     elif column.kind == "bool":
         values = values.view(np.uint8).astype(np.int64)
-    return _dense(values, nulls)
+    return _dense(values, nulls, ordered)
 
 
 # ------------------------------------------------------------------ grouping
@@ -175,9 +178,8 @@ class Grouping:
         k, positions = self.ngroups, self.positions
         if fn == "nunique":
             values, count = key_codes(column, positions, ordered=False)
-            pairs = np.where((self.codes < 0) | (values < 0), -1, self.codes * count + values)
-            distinct = kernels.factorize_int64(pairs, pairs >= 0)[1]
-            return _fixed_column(name, np.bincount(distinct // max(count, 1), minlength=k))
+            return _fixed_column(name, kernels.group_nunique(self.order()[0], self.codes,
+                                                             values, k, count))
         codes = self._value_codes(column)
         if fn == "count":
             return _fixed_column(name, kernels.group_count(codes, k))
@@ -192,7 +194,7 @@ class Grouping:
         if fn in ("min", "max"):
             mins, maxs, seen = kernels.group_min_max(codes, values, k)
             return _fixed_column(name, mins if fn == "min" else maxs, seen)
-        values = values.astype(np.float64)
+        values = np.asarray(values, dtype=np.float64)
         counts = kernels.group_count(codes, k)
         means = kernels.group_sum(codes, values, k) / np.maximum(counts, 1)
         if fn == "mean":

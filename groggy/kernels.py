@@ -12,7 +12,8 @@ from groggy._core import _graph, _group, _sort, _strings, _wire
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
            "strings_contain", "strings_equal", "strings_compare", "strings_affix",
            "string_ranks", "factorize_int64", "factorize_strings", "group_count", "group_sum",
-           "group_min_max", "group_first_last", "group_sq_dev", "group_order"]
+           "group_min_max", "group_first_last", "group_sq_dev", "group_order",
+           "group_nunique"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -351,11 +352,6 @@ def string_ranks(offsets, data, rows):
 
 # ---------------------------------------------------------------------- group-by
 
-def _slots(n: int) -> np.ndarray:
-    """An empty open-addressing table for ``n`` keys: a power of two over twice ``n``."""
-    return np.full(1 << max(4, (2 * n).bit_length()), -1, dtype=np.int64)
-
-
 def _valid_bytes(valid, n: int) -> np.ndarray:
     """A validity mask as the kernels read it (empty: every row is valid)."""
     if valid is None:
@@ -385,8 +381,9 @@ def factorize_int64(values, valid=None):
     values = _int64(values, "values")
     codes = np.empty(values.size, dtype=np.int64)
     uniques = np.empty(values.size, dtype=np.int64)
-    k = _group.factorize_int64(values, _valid_bytes(valid, values.size), codes, uniques,
-                               _slots(values.size))
+    k = _group.factorize_int64(values, _valid_bytes(valid, values.size), codes, uniques)
+    if k < 0:
+        raise MemoryError(f"no memory for a hash table of {values.size:,} values")
     return codes, uniques[:k].copy()
 
 
@@ -412,8 +409,9 @@ def factorize_strings(offsets, data, rows, valid=None):
     codes = np.empty(rows.size, dtype=np.int64)
     first = np.empty(rows.size, dtype=np.int64)
     k = _group.factorize_strings(offsets, data, rows, _valid_bytes(valid, rows.size), codes,
-                                 first, np.empty(rows.size, dtype=np.uint64),
-                                 _slots(rows.size))
+                                 first)
+    if k < 0:
+        raise MemoryError(f"no memory for a hash table of {rows.size:,} strings")
     return codes, first[:k].copy()
 
 
@@ -552,6 +550,26 @@ def group_order(codes, ngroups: int):
     order = np.empty(int(starts[-1]), dtype=np.int64)
     _group.group_order(codes, starts[:-1].copy(), order)
     return order, starts
+
+
+def group_nunique(order, codes, values, ngroups: int, nvalues: int) -> np.ndarray:
+    """Distinct values per group: ``values`` are codes in ``[0, nvalues)`` (-1: skip),
+    ``order`` the rows group after group as :func:`group_order` gives them. O(n).
+
+    Examples
+    --------
+    >>> codes, values = np.array([0, 1, 0, 0]), np.array([2, 2, 2, 0])
+    >>> group_nunique(group_order(codes, 2)[0], codes, values, 2, 3).tolist()
+    [2, 1]
+    """
+    codes = _group_codes(codes, ngroups)
+    values = _group_codes(values, nvalues, codes.size)
+    order = _int64(order, "order")
+    if order.size and (order.min() < 0 or order.max() >= codes.size):
+        raise ValueError(f"order must hold rows in [0, {codes.size})")
+    counts = np.zeros(ngroups, dtype=np.int64)
+    _group.group_nunique(order, codes, values, np.full(nvalues, -1, dtype=np.int64), counts)
+    return counts
 
 
 # ---------------------------------------------------------------------- bit codes

@@ -2,6 +2,7 @@
 # one-pass reductions over group codes. A code of -1 skips its row (a null key or a null
 # value). groggy.kernels checks every code and span before calling.
 from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, malloc
 from libc.string cimport memcmp, memcpy
 
 ctypedef fused value_t:
@@ -25,92 +26,201 @@ cdef inline uint64_t _mix(uint64_t x) noexcept nogil:
     return x
 
 
+cdef inline uint64_t _word(const uint8_t* p, int64_t length) noexcept nogil:
+    """Up to eight bytes as one little-endian word, zero-padded."""
+    cdef uint64_t word = 0
+    cdef int64_t j
+    if length >= 8:
+        memcpy(&word, p, 8)
+    else:
+        for j in range(length):
+            word |= (<uint64_t>p[j]) << (8 * j)
+    return word
+
+
 cdef inline uint64_t _hash_bytes(const uint8_t* p, int64_t length) noexcept nogil:
-    cdef uint64_t h = _mix(<uint64_t>length + 0x9e3779b97f4a7c15ULL), word
+    cdef uint64_t h = _mix(<uint64_t>length + 0x9e3779b97f4a7c15ULL)
     cdef int64_t i = 0
-    while i + 8 <= length:  # eight bytes a step
-        memcpy(&word, p + i, 8)
-        h = _mix(h ^ word)
+    while i < length:  # eight bytes a step
+        h = _mix(h ^ _word(p + i, length - i))
         i += 8
-    if i < length:
-        word = 0
-        memcpy(&word, p + i, length - i)
-        h = _mix(h ^ word)
     return h
 
 
+# An open-addressing table (linear probing) of (hash, number) slots that doubles when
+# half full: it stays as small as the distinct keys, so probes stay in cache.
+cdef struct Slot:
+    uint64_t hash
+    int64_t code
+
+
+# a distinct text's slot also holds its span and first sixteen bytes, so telling texts
+# of up to sixteen bytes apart reads nothing else
+cdef struct TextSlot:
+    uint64_t hash
+    int64_t code
+    uint64_t head0
+    uint64_t head1
+    int64_t start
+    int64_t length
+
+
+cdef Slot* _slots(uint64_t size) noexcept nogil:
+    cdef Slot* slots = <Slot*>malloc(size * sizeof(Slot))
+    cdef uint64_t j
+    if slots != NULL:
+        for j in range(size):
+            slots[j].code = -1
+    return slots
+
+
+cdef Slot* _grown(Slot* old, uint64_t size) noexcept nogil:
+    """A table of twice ``size`` slots holding ``old``'s entries (NULL if out of memory);
+    ``old`` is freed either way."""
+    cdef Slot* slots = _slots(2 * size)
+    cdef uint64_t j, h, mask = 2 * size - 1
+    if slots != NULL:
+        for j in range(size):
+            if old[j].code >= 0:
+                h = old[j].hash & mask
+                while slots[h].code >= 0:
+                    h = (h + 1) & mask
+                slots[h] = old[j]
+    free(old)
+    return slots
+
+
+cdef TextSlot* _text_slots(uint64_t size) noexcept nogil:
+    cdef TextSlot* slots = <TextSlot*>malloc(size * sizeof(TextSlot))
+    cdef uint64_t j
+    if slots != NULL:
+        for j in range(size):
+            slots[j].code = -1
+    return slots
+
+
+cdef TextSlot* _text_grown(TextSlot* old, uint64_t size) noexcept nogil:
+    """As _grown, for text slots."""
+    cdef TextSlot* slots = _text_slots(2 * size)
+    cdef uint64_t j, h, mask = 2 * size - 1
+    if slots != NULL:
+        for j in range(size):
+            if old[j].code >= 0:
+                h = old[j].hash & mask
+                while slots[h].code >= 0:
+                    h = (h + 1) & mask
+                slots[h] = old[j]
+    free(old)
+    return slots
+
+
 def factorize_int64(const int64_t[::1] values, const uint8_t[::1] valid, int64_t[::1] codes,
-                    int64_t[::1] uniques, int64_t[::1] slots):
+                    int64_t[::1] uniques):
     """codes[i]: number of values[i] among the distinct values in order of first appearance
     (-1 where valid[i] is 0; an empty valid: every row is valid); uniques[j]: value j.
-    slots: scratch, a power of two above len(values) entries, all -1.
-    Returns the number of distinct values."""
-    cdef Py_ssize_t n = values.shape[0], i
-    cdef uint64_t mask = <uint64_t>slots.shape[0] - 1, h
-    cdef int64_t k = 0, s, v
-    cdef bint every = valid.shape[0] == 0
+    Returns the number of distinct values, or -1 if memory ran out."""
+    cdef int64_t k
     with nogil:
-        for i in range(n):
-            if not every and not valid[i]:
-                codes[i] = -1
-                continue
-            v = values[i]
-            h = _mix(<uint64_t>v) & mask
-            while True:  # linear probing
-                s = slots[h]
-                if s < 0:
-                    slots[h] = k
-                    uniques[k] = v
-                    codes[i] = k
-                    k += 1
-                    break
-                if uniques[s] == v:
-                    codes[i] = s
-                    break
-                h = (h + 1) & mask
+        k = _factorize_int64(values, valid, codes, uniques)
+    return k
+
+
+cdef int64_t _factorize_int64(const int64_t[::1] values, const uint8_t[::1] valid,
+                              int64_t[::1] codes, int64_t[::1] uniques) noexcept nogil:
+    cdef Py_ssize_t n = values.shape[0], i
+    cdef uint64_t size = 1024, h, slot
+    cdef int64_t k = 0, c
+    cdef bint every = valid.shape[0] == 0
+    cdef Slot* slots = _slots(size)
+    if slots == NULL:
+        return -1
+    for i in range(n):
+        if not every and not valid[i]:
+            codes[i] = -1
+            continue
+        h = _mix(<uint64_t>values[i])   # a bijection: equal hashes are equal values
+        slot = h & (size - 1)
+        while True:
+            c = slots[slot].code
+            if c < 0:
+                slots[slot].hash = h
+                slots[slot].code = k
+                uniques[k] = values[i]
+                codes[i] = k
+                k += 1
+                if 2 * k > <int64_t>size:
+                    slots = _grown(slots, size)
+                    size *= 2
+                    if slots == NULL:
+                        return -1
+                break
+            if slots[slot].hash == h:
+                codes[i] = c
+                break
+            slot = (slot + 1) & (size - 1)
+    free(slots)
     return k
 
 
 def factorize_strings(const int64_t[::1] offsets, const uint8_t[::1] data,
                       const int64_t[::1] rows, const uint8_t[::1] valid, int64_t[::1] codes,
-                      int64_t[::1] first, uint64_t[::1] hashes, int64_t[::1] slots):
+                      int64_t[::1] first):
     """codes[i]: number of the text of row rows[i] among the distinct texts in order of
     first appearance (-1 where valid[i] is 0; an empty valid: every row is valid);
-    first[j]: the position i where text j first appears. hashes: scratch, one per row;
-    slots: scratch, a power of two above len(rows) entries, all -1.
-    Returns the number of distinct texts."""
+    first[j]: the position i where text j first appears.
+    Returns the number of distinct texts, or -1 if memory ran out."""
+    cdef int64_t k
+    with nogil:
+        k = _factorize_strings(offsets, data, rows, valid, codes, first)
+    return k
+
+
+cdef int64_t _factorize_strings(const int64_t[::1] offsets, const uint8_t[::1] data,
+                                const int64_t[::1] rows, const uint8_t[::1] valid,
+                                int64_t[::1] codes, int64_t[::1] first) noexcept nogil:
     cdef Py_ssize_t n = rows.shape[0], i
-    cdef uint64_t mask = <uint64_t>slots.shape[0] - 1, h, slot
-    cdef int64_t k = 0, s, start, length, other, other_length
+    cdef uint64_t size = 1024, h, slot, head0, head1
+    cdef int64_t k = 0, c, start, length
     cdef bint every = valid.shape[0] == 0
     cdef uint8_t empty = 0
     cdef const uint8_t* base = &data[0] if data.shape[0] > 0 else &empty
-    with nogil:
-        for i in range(n):
-            if not every and not valid[i]:
-                codes[i] = -1
-                continue
-            start = offsets[rows[i]]
-            length = offsets[rows[i] + 1] - start
-            h = _hash_bytes(base + start, length)
-            slot = h & mask
-            while True:
-                s = slots[slot]
-                if s < 0:
-                    slots[slot] = k
-                    hashes[k] = h
-                    first[k] = i
-                    codes[i] = k
-                    k += 1
-                    break
-                if hashes[s] == h:
-                    other = offsets[rows[first[s]]]
-                    other_length = offsets[rows[first[s]] + 1] - other
-                    if other_length == length and (
-                            length == 0 or memcmp(base + other, base + start, length) == 0):
-                        codes[i] = s
-                        break
-                slot = (slot + 1) & mask
+    cdef const uint8_t* text
+    cdef TextSlot* slots = _text_slots(size)
+    cdef TextSlot* at
+    if slots == NULL:
+        return -1
+    for i in range(n):
+        if not every and not valid[i]:
+            codes[i] = -1
+            continue
+        start = offsets[rows[i]]
+        length = offsets[rows[i] + 1] - start
+        text = base + start
+        h = _hash_bytes(text, length)
+        head0 = _word(text, length)
+        head1 = _word(text + 8, length - 8) if length > 8 else 0
+        slot = h & (size - 1)
+        while True:
+            at = &slots[slot]
+            if at.code < 0:
+                at.hash, at.code, at.head0, at.head1 = h, k, head0, head1
+                at.start, at.length = start, length
+                first[k] = i
+                codes[i] = k
+                k += 1
+                if 2 * k > <int64_t>size:
+                    slots = _text_grown(slots, size)
+                    size *= 2
+                    if slots == NULL:
+                        return -1
+                break
+            if (at.hash == h and at.length == length and at.head0 == head0
+                    and at.head1 == head1 and (length <= 16 or memcmp(
+                        base + at.start + 16, text + 16, length - 16) == 0)):
+                codes[i] = at.code
+                break
+            slot = (slot + 1) & (size - 1)
+    free(slots)
     return k
 
 
@@ -209,3 +319,21 @@ def group_order(const int64_t[::1] codes, int64_t[::1] cursor, int64_t[::1] orde
             if g >= 0:
                 order[cursor[g]] = i
                 cursor[g] += 1
+
+
+def group_nunique(const int64_t[::1] order, const int64_t[::1] codes,
+                  const int64_t[::1] values, int64_t[::1] marks, int64_t[::1] counts):
+    """counts[g] += number of distinct values (codes in [0, len(marks)), -1 skipped)
+    among the rows of group g. order: the rows group after group (group_order), so a
+    value seen in another group since is told apart by the group marked on it.
+    marks: scratch, one -1 per distinct value."""
+    cdef Py_ssize_t j
+    cdef int64_t i, g, v
+    with nogil:
+        for j in range(order.shape[0]):
+            i = order[j]
+            g = codes[i]
+            v = values[i]
+            if g >= 0 and v >= 0 and marks[v] != g:
+                marks[v] = g
+                counts[g] += 1
