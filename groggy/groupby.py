@@ -254,39 +254,15 @@ class GroupBy:
         """The key columns and ``size``: the number of rows of each group."""
         return self._result([], extra={"size": self._grouping.sizes()})
 
-    def _every(self, fn: str, **kwargs):
+    def _every(self, fn: str, ddof: int = 0):
         # as pandas with numeric_only=True: columns the aggregation does not apply to
         # are left out
         return self._result([(n, n, fn) for n in self._value_names()
-                             if grouping.applies(fn, self._frame.column(n).kind)], **kwargs)
-
-    def count(self):
-        """Non-null values of every other column, per group."""
-        return self._every("count")
-
-    def sum(self):
-        return self._every("sum")
-
-    def mean(self):
-        return self._every("mean")
+                             if grouping.applies(fn, self._frame.column(n).kind)], ddof)
 
     def std(self, ddof: int = 0):
-        return self._every("std", ddof=ddof)
-
-    def min(self):
-        return self._every("min")
-
-    def max(self):
-        return self._every("max")
-
-    def nunique(self):
-        return self._every("nunique")
-
-    def first(self):
-        return self._every("first")
-
-    def last(self):
-        return self._every("last")
+        """The std of every other column that holds numbers, per group."""
+        return self._every("std", ddof)
 
     # display -------------------------------------------------------------
     def _title(self) -> str:
@@ -298,6 +274,18 @@ class GroupBy:
 
     def _repr_html_(self) -> str:
         return f"<p>{self._title()}</p>{self.size()._repr_html_()}"
+
+
+def _shortcut(fn: str):
+    def every(self):
+        return self._every(fn)
+    every.__name__ = every.__qualname__ = fn
+    every.__doc__ = f"The {fn} of every other column it applies to, per group."
+    return every
+
+
+for _fn in ("count", "sum", "mean", "min", "max", "nunique", "first", "last"):
+    setattr(GroupBy, _fn, _shortcut(_fn))   # gb.mean() is gb.agg("mean") over the rest
 
 
 # ------------------------------------------------------------------ entry points

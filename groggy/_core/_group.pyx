@@ -65,8 +65,14 @@ cdef struct TextSlot:
     int64_t length
 
 
-cdef Slot* _slots(uint64_t size) noexcept nogil:
-    cdef Slot* slots = <Slot*>malloc(size * sizeof(Slot))
+ctypedef fused slot_t:
+    Slot
+    TextSlot
+
+
+cdef slot_t* _slots(slot_t* like, uint64_t size) noexcept nogil:
+    """An empty table of ``size`` slots of ``like``'s type (NULL if out of memory)."""
+    cdef slot_t* slots = <slot_t*>malloc(size * sizeof(slot_t))
     cdef uint64_t j
     if slots != NULL:
         for j in range(size):
@@ -74,10 +80,10 @@ cdef Slot* _slots(uint64_t size) noexcept nogil:
     return slots
 
 
-cdef Slot* _grown(Slot* old, uint64_t size) noexcept nogil:
+cdef slot_t* _grown(slot_t* old, uint64_t size) noexcept nogil:
     """A table of twice ``size`` slots holding ``old``'s entries (NULL if out of memory);
     ``old`` is freed either way."""
-    cdef Slot* slots = _slots(2 * size)
+    cdef slot_t* slots = _slots(old, 2 * size)
     cdef uint64_t j, h, mask = 2 * size - 1
     if slots != NULL:
         for j in range(size):
@@ -90,28 +96,13 @@ cdef Slot* _grown(Slot* old, uint64_t size) noexcept nogil:
     return slots
 
 
-cdef TextSlot* _text_slots(uint64_t size) noexcept nogil:
-    cdef TextSlot* slots = <TextSlot*>malloc(size * sizeof(TextSlot))
-    cdef uint64_t j
-    if slots != NULL:
-        for j in range(size):
-            slots[j].code = -1
-    return slots
-
-
-cdef TextSlot* _text_grown(TextSlot* old, uint64_t size) noexcept nogil:
-    """As _grown, for text slots."""
-    cdef TextSlot* slots = _text_slots(2 * size)
-    cdef uint64_t j, h, mask = 2 * size - 1
-    if slots != NULL:
-        for j in range(size):
-            if old[j].code >= 0:
-                h = old[j].hash & mask
-                while slots[h].code >= 0:
-                    h = (h + 1) & mask
-                slots[h] = old[j]
-    free(old)
-    return slots
+cdef inline bint _room(slot_t** slots, uint64_t* size, int64_t k) noexcept nogil:
+    """Keep a table that holds ``k`` entries at most half full, doubling it when needed;
+    False if memory ran out."""
+    if 2 * k > <int64_t>size[0]:
+        slots[0] = _grown(slots[0], size[0])
+        size[0] *= 2
+    return slots[0] != NULL
 
 
 def factorize_int64(const int64_t[::1] values, const uint8_t[::1] valid, int64_t[::1] codes,
@@ -131,7 +122,7 @@ cdef int64_t _factorize_int64(const int64_t[::1] values, const uint8_t[::1] vali
     cdef uint64_t size = 1024, h, slot
     cdef int64_t k = 0, c
     cdef bint every = valid.shape[0] == 0
-    cdef Slot* slots = _slots(size)
+    cdef Slot* slots = _slots(<Slot*>NULL, size)
     if slots == NULL:
         return -1
     for i in range(n):
@@ -148,11 +139,8 @@ cdef int64_t _factorize_int64(const int64_t[::1] values, const uint8_t[::1] vali
                 uniques[k] = values[i]
                 codes[i] = k
                 k += 1
-                if 2 * k > <int64_t>size:
-                    slots = _grown(slots, size)
-                    size *= 2
-                    if slots == NULL:
-                        return -1
+                if not _room(&slots, &size, k):
+                    return -1
                 break
             if slots[slot].hash == h:
                 codes[i] = c
@@ -185,7 +173,7 @@ cdef int64_t _factorize_strings(const int64_t[::1] offsets, const uint8_t[::1] d
     cdef uint8_t empty = 0
     cdef const uint8_t* base = &data[0] if data.shape[0] > 0 else &empty
     cdef const uint8_t* text
-    cdef TextSlot* slots = _text_slots(size)
+    cdef TextSlot* slots = _slots(<TextSlot*>NULL, size)
     cdef TextSlot* at
     if slots == NULL:
         return -1
@@ -208,11 +196,8 @@ cdef int64_t _factorize_strings(const int64_t[::1] offsets, const uint8_t[::1] d
                 first[k] = i
                 codes[i] = k
                 k += 1
-                if 2 * k > <int64_t>size:
-                    slots = _text_grown(slots, size)
-                    size *= 2
-                    if slots == NULL:
-                        return -1
+                if not _room(&slots, &size, k):
+                    return -1
                 break
             if (at.hash == h and at.length == length and at.head0 == head0
                     and at.head1 == head1 and (length <= 16 or memcmp(
