@@ -515,7 +515,8 @@ class BaseTable(_View, metaclass=ABCMeta):
         Examples
         --------
         >>> import groggy as gg
-        >>> gg.table({"k": ["a", "b", "a"], "x": [1, 2, 3]}).group_by("k").agg({"x": "sum"}).to_dict()
+        >>> t = gg.table({"k": ["a", "b", "a"], "x": [1, 2, 3]})
+        >>> t.group_by("k").agg({"x": "sum"}).to_dict()
         {'k': ['a', 'b'], 'x': [4, 2]}
         """
         return self._grouper(self._owner_or_self(), by)
