@@ -19,6 +19,7 @@ from groggy.display import DisplayConfig, get_display_config, set_display_config
 from groggy.errors import GroggyError, ReadOnlyError, StoreError
 from groggy.foundation import BaseArray, BaseTable, DataWindow
 from groggy.graph import Graph, open_graph
+from groggy.groupby import GroupBy
 from groggy.matrix import Matrix
 from groggy.subgraph import Subgraph
 from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
@@ -37,4 +38,5 @@ __all__ = [
     "StrArray", "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
+    "GroupBy",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy import groupby
 from groggy.arrays import EdgesArray, NodesArray
 from groggy.foundation import BaseArray
 from groggy.tables import EdgesTable, NodesTable
@@ -152,6 +153,11 @@ class _Accessor:
             raise ValueError(f"{len(values)} values for {ids.size} elements of {attr!r}")
         self._graph._set_attr(self._store(), self._reserved(), self._view_type._what,
                               f"{self._view_type._what}_attrs", attr, ids, values)
+
+    def group_by(self, by):
+        """These elements grouped by attribute ``by`` (or a list of them): a
+        :class:`~groggy.groupby.GroupBy` whose groups are subgraphs."""
+        return groupby.group_elements(self, by)
 
     def filter(self, predicate):
         """The subgraph of elements where ``predicate`` holds (an expression such as

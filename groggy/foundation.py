@@ -505,6 +505,22 @@ class BaseTable(_View, metaclass=ABCMeta):
                                 f"got values of dtype {mask.dtype}")
         return self._view(self._positions(_as_rows(self.nrows, mask)))
 
+    # group-by (groggy.groupby installs the maker: GroupBy is a type above this layer)
+    _grouper = None
+
+    def group_by(self, by):
+        """The rows grouped by column ``by`` (or a list of columns): a
+        :class:`~groggy.groupby.GroupBy` with ``agg``, ``size``, iteration and ``table``.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> t = gg.table({"k": ["a", "b", "a"], "x": [1, 2, 3]})
+        >>> t.group_by("k").agg({"x": "sum"}).to_dict()
+        {'k': ['a', 'b'], 'x': [4, 2]}
+        """
+        return self._grouper(self._owner_or_self(), by)
+
     # export ----------------------------------------------------------------
     def to_pandas(self):
         """A pandas DataFrame (nullable dtypes where a column has nulls)."""
@@ -814,6 +830,27 @@ class BaseArray(_View, metaclass=ABCMeta):
     def count(self) -> int:
         """Number of values that are neither null nor NaN."""
         return int(self._present_rows().size)
+
+    @property
+    def dtype(self) -> str:
+        """The kind of the values, as :attr:`kind` (``int64``, ``float64``, ``bool``,
+        ``string`` or ``object``)."""
+        return self.kind
+
+    def is_empty(self) -> bool:
+        """Whether the array has no values at all (nulls count as values)."""
+        return len(self) == 0
+
+    def first(self):
+        """The first value that is neither null nor NaN (None if there is none), as the
+        group-by aggregation ``first``."""
+        rows = self._present_rows()
+        return self._column.to_list(rows[:1])[0] if rows.size else None
+
+    def last(self):
+        """The last value that is neither null nor NaN (None if there is none)."""
+        rows = self._present_rows()
+        return self._column.to_list(rows[-1:])[0] if rows.size else None
 
     def _distinct(self) -> tuple:
         """(distinct present values, sorted, as a column; how often each occurs)."""

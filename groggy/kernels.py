@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy._core import _graph, _sort, _strings, _wire
+from groggy._core import _graph, _group, _sort, _strings, _wire
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
            "strings_contain", "strings_equal", "strings_compare", "strings_affix",
-           "string_ranks"]
+           "string_ranks", "factorize_int64", "factorize_strings", "group_count", "group_sum",
+           "group_min_max", "group_first_last", "group_sq_dev", "group_order",
+           "group_nunique"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -346,6 +348,228 @@ def string_ranks(offsets, data, rows):
     codes = np.empty(rows.size, dtype=np.int64)
     _sort.string_ranks(offsets, data, rows, order, codes, np.empty(rows.size, dtype=np.uint64))
     return order, codes
+
+
+# ---------------------------------------------------------------------- group-by
+
+def _valid_bytes(valid, n: int) -> np.ndarray:
+    """A validity mask as the kernels read it (empty: every row is valid)."""
+    if valid is None:
+        return np.empty(0, dtype=np.uint8)
+    mask = np.ascontiguousarray(valid, dtype=bool)
+    if mask.shape != (n,):
+        raise ValueError(f"valid must hold one bool per row ({n}), got shape {mask.shape}")
+    return mask.view(np.uint8)
+
+
+def factorize_int64(values, valid=None):
+    """Number the distinct values, in order of first appearance, by hashing (O(n)).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        The number of each row's value; -1 where ``valid`` is False.
+    uniques : numpy.ndarray of int64
+        The distinct values, ``uniques[codes[i]] == values[i]``.
+
+    Examples
+    --------
+    >>> codes, uniques = factorize_int64([7, 3, 7, 9], valid=[True, True, True, False])
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 1, 0, -1], [7, 3])
+    """
+    values = _int64(values, "values")
+    codes = np.empty(values.size, dtype=np.int64)
+    uniques = np.empty(values.size, dtype=np.int64)
+    k = _group.factorize_int64(values, _valid_bytes(valid, values.size), codes, uniques)
+    if k < 0:
+        raise MemoryError(f"no memory for a hash table of {values.size:,} values")
+    return codes, uniques[:k].copy()
+
+
+def factorize_strings(offsets, data, rows, valid=None):
+    """Number the distinct texts of rows of a string column, in order of first
+    appearance, hashing the UTF-8 bytes (no ``str`` is made).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        The number of each row's text; -1 where ``valid`` is False.
+    first : numpy.ndarray of int64
+        For each distinct text, the position in ``rows`` where it first appears.
+
+    Examples
+    --------
+    >>> offs, data = np.array([0, 1, 2, 3]), np.frombuffer(b"bab", np.uint8)
+    >>> codes, first = factorize_strings(offs, data, [0, 1, 2, 0])
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0, 0], [0, 1])
+    """
+    offsets, data, rows = _string_args(offsets, data, rows)
+    codes = np.empty(rows.size, dtype=np.int64)
+    first = np.empty(rows.size, dtype=np.int64)
+    k = _group.factorize_strings(offsets, data, rows, _valid_bytes(valid, rows.size), codes,
+                                 first)
+    if k < 0:
+        raise MemoryError(f"no memory for a hash table of {rows.size:,} strings")
+    return codes, first[:k].copy()
+
+
+def _group_codes(codes, ngroups: int, n: int | None = None) -> np.ndarray:
+    """Group codes a reduction may follow: each -1 (skip) or a group in ``[0, ngroups)``."""
+    codes = _int64(codes, "codes")
+    if n is not None and codes.size != n:
+        raise ValueError(f"{codes.size} group codes for {n} values")
+    if codes.size and (codes.min() < -1 or codes.max() >= ngroups):
+        raise ValueError(f"group codes must be -1 or in [0, {ngroups})")
+    return codes
+
+
+def _group_values(values) -> np.ndarray:
+    """Values as a reduction kernel reads them: int64, float64 or bool bytes."""
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"values must be one-dimensional, got shape {arr.shape}")
+    if arr.dtype == bool:
+        return np.ascontiguousarray(arr).view(np.uint8)
+    if arr.dtype.kind in "iu":
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    if arr.dtype.kind == "f":
+        return np.ascontiguousarray(arr, dtype=np.float64)
+    raise TypeError(f"group reductions take numbers or booleans, got dtype {arr.dtype}")
+
+
+def group_count(codes, ngroups: int) -> np.ndarray:
+    """Rows per group (rows with code -1 are not counted).
+
+    Examples
+    --------
+    >>> group_count([0, 1, -1, 1], 3).tolist()
+    [1, 2, 0]
+    """
+    counts = np.zeros(ngroups, dtype=np.int64)
+    _group.group_count(_group_codes(codes, ngroups), counts)
+    return counts
+
+
+def group_sum(codes, values, ngroups: int) -> np.ndarray:
+    """Sum of each group's values: int64 for integers and booleans (wrapping on overflow
+    as NumPy does), float64 for floats (compensated summation, as pandas sums).
+
+    Examples
+    --------
+    >>> group_sum([0, 1, 0, -1], [1, 2, 3, 4], 2).tolist()
+    [4, 2]
+    """
+    vals = _group_values(values)
+    codes = _group_codes(codes, ngroups, vals.size)
+    if vals.dtype == np.float64:
+        sums = np.zeros(ngroups, dtype=np.float64)
+        _group.group_sum_float(codes, vals, sums, np.zeros(ngroups, dtype=np.float64))
+    else:
+        sums = np.zeros(ngroups, dtype=np.int64)
+        _group.group_sum_int(codes, vals, sums)
+    return sums
+
+
+def group_sq_dev(codes, values, means) -> np.ndarray:
+    """Sum of squared deviations from ``means[g]`` over each group's values.
+
+    Examples
+    --------
+    >>> group_sq_dev([0, 0, 1], [1.0, 3.0, 5.0], [2.0, 5.0]).tolist()
+    [2.0, 0.0]
+    """
+    means = np.ascontiguousarray(means, dtype=np.float64)
+    vals = np.ascontiguousarray(values, dtype=np.float64)
+    out = np.zeros(means.size, dtype=np.float64)
+    _group.group_sq_dev(_group_codes(codes, means.size, vals.size), vals, means, out)
+    return out
+
+
+def group_min_max(codes, values, ngroups: int):
+    """Smallest and largest value of each group, in the values' dtype.
+
+    Returns
+    -------
+    mins, maxs : numpy.ndarray
+    seen : numpy.ndarray of bool
+        False for a group without values (its min and max are meaningless).
+
+    Examples
+    --------
+    >>> mins, maxs, seen = group_min_max([0, 0, 1, -1], [4, 2, 7, 0], 3)
+    >>> mins[seen].tolist(), maxs[seen].tolist(), seen.tolist()
+    ([2, 7], [4, 7], [True, True, False])
+    """
+    vals = _group_values(values)
+    codes = _group_codes(codes, ngroups, vals.size)
+    mins, maxs = np.zeros(ngroups, dtype=vals.dtype), np.zeros(ngroups, dtype=vals.dtype)
+    seen = np.zeros(ngroups, dtype=np.uint8)
+    _group.group_min_max(codes, vals, mins, maxs, seen)
+    if vals.dtype == np.uint8:
+        mins, maxs = mins.view(bool), maxs.view(bool)
+    return mins, maxs, seen.view(bool)
+
+
+def group_first_last(codes, ngroups: int):
+    """First and last row of each group (-1 for a group without rows).
+
+    Examples
+    --------
+    >>> first, last = group_first_last([1, 0, 1, -1], 3)
+    >>> first.tolist(), last.tolist()
+    ([1, 0, -1], [1, 2, -1])
+    """
+    codes = _group_codes(codes, ngroups)
+    first = np.full(ngroups, -1, dtype=np.int64)
+    last = np.full(ngroups, -1, dtype=np.int64)
+    _group.group_first_last(codes, first, last)
+    return first, last
+
+
+def group_order(codes, ngroups: int):
+    """Rows grouped: group 0's rows, then group 1's, ..., each in row order (a counting
+    sort, O(n)); rows with code -1 are left out.
+
+    Returns
+    -------
+    order : numpy.ndarray of int64
+    starts : numpy.ndarray of int64
+        ``ngroups + 1`` entries: group g is ``order[starts[g]:starts[g + 1]]``.
+
+    Examples
+    --------
+    >>> order, starts = group_order([1, 0, 1, -1], 2)
+    >>> order.tolist(), starts.tolist()
+    ([1, 0, 2], [0, 1, 3])
+    """
+    codes = _group_codes(codes, ngroups)
+    starts = np.zeros(ngroups + 1, dtype=np.int64)
+    np.cumsum(group_count(codes, ngroups), out=starts[1:])
+    order = np.empty(int(starts[-1]), dtype=np.int64)
+    _group.group_order(codes, starts[:-1].copy(), order)
+    return order, starts
+
+
+def group_nunique(order, codes, values, ngroups: int, nvalues: int) -> np.ndarray:
+    """Distinct values per group: ``values`` are codes in ``[0, nvalues)`` (-1: skip),
+    ``order`` the rows group after group as :func:`group_order` gives them. O(n).
+
+    Examples
+    --------
+    >>> codes, values = np.array([0, 1, 0, 0]), np.array([2, 2, 2, 0])
+    >>> group_nunique(group_order(codes, 2)[0], codes, values, 2, 3).tolist()
+    [2, 1]
+    """
+    codes = _group_codes(codes, ngroups)
+    values = _group_codes(values, nvalues, codes.size)
+    order = _int64(order, "order")
+    if order.size and (order.min() < 0 or order.max() >= codes.size):
+        raise ValueError(f"order must hold rows in [0, {codes.size})")
+    counts = np.zeros(ngroups, dtype=np.int64)
+    _group.group_nunique(order, codes, values, np.full(nvalues, -1, dtype=np.int64), counts)
+    return counts
 
 
 # ---------------------------------------------------------------------- bit codes

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy import groupby
 from groggy.layouts import Layout, SubgraphLayouts
 
 
@@ -91,6 +92,11 @@ class Subgraph:
     @property
     def edge_ids(self):
         return self.edges.ids()
+
+    def group_by(self, by, element_type: str = "nodes"):
+        """This subgraph's nodes (or edges: ``element_type="edges"``) grouped by
+        attribute ``by``: a :class:`~groggy.groupby.GroupBy` of subgraphs."""
+        return groupby.group_subgraph(self, by, element_type)
 
     def table(self):
         from groggy.tables import GraphTable
