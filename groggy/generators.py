@@ -76,6 +76,15 @@ def _pair_index_to_nodes(k: np.ndarray, n: int, directed: bool):
     return k - j * (j - 1) // 2, j
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """Distinct values, sorted (a sort and a compare: NumPy's hashing unique is much
+    slower on millions of int64)."""
+    a = np.sort(a)
+    keep = np.ones(a.size, dtype=bool)
+    keep[1:] = a[1:] != a[:-1]
+    return a[keep]
+
+
 def _distinct(rng: np.random.Generator, total: int, count: int) -> np.ndarray:
     """``count`` distinct integers drawn uniformly from ``range(total)``, sorted."""
     if count > total:
@@ -85,8 +94,10 @@ def _distinct(rng: np.random.Generator, total: int, count: int) -> np.ndarray:
     got = np.empty(0, dtype=np.int64)
     while got.size < count:
         need = count - got.size
-        got = np.unique(np.concatenate([got, rng.integers(0, total, size=need + need // 8 + 16)]))
-    return np.sort(rng.permutation(got)[:count])
+        got = _sorted_unique(np.concatenate(
+            [got, rng.integers(0, total, size=need + need // 8 + 16)]))
+    # drop a uniform random set of the extras (the rest stay sorted)
+    return np.delete(got, rng.choice(got.size, got.size - count, replace=False))
 
 
 def _random_pairs(rng, n: int, p: float | None, m: int | None, directed: bool):
@@ -323,23 +334,28 @@ def barabasi_albert(n: int, m: int, seed=None, **node_attrs) -> Graph:
     slots[2 * m::2], known[2 * m::2] = node_of, True
     first_edge = m + (node_of - m - 1) * m  # the edge where each source's block starts
     pointer = np.arange(2 * e, dtype=np.int64)   # known slots point to themselves
-    redo = np.arange(new * m, dtype=np.int64)  # new edges whose target must be drawn
-    for _ in range(200):
-        pointer[2 * (m + redo) + 1] = (rng.random(redo.size) * 2 * first_edge[redo]).astype(np.int64)
-        targets = _follow(slots, known, pointer)[2 * m + 1::2]
-        block = targets.reshape(new, m)
+    draw = lambda edges: (rng.random(edges.size) * 2 * first_edge[edges]).astype(np.int64)  # noqa: E731
+    new_edges = np.arange(new * m, dtype=np.int64)
+    pointer[2 * (m + new_edges) + 1] = draw(new_edges)
+    value = _follow(slots, known, pointer)
+    for _ in range(1000):
+        block = value[2 * m + 1::2].reshape(new, m)
         order = np.sort(block, axis=1)
         dup_rows = np.flatnonzero((order[:, 1:] == order[:, :-1]).any(axis=1))
         if dup_rows.size == 0:
             break
-        # redraw every later copy of a repeated target in its block
+        # redraw every later copy of a repeated target in its block (few: repeats are
+        # rare); a redrawn target copies a slot's current value, and the few edges that
+        # had copied the old target keep it, which changes no degree law
         rows = block[dup_rows]
         later = np.zeros_like(rows, dtype=bool)
         for c in range(1, m):
             later[:, c] = (rows[:, :c] == rows[:, c:c + 1]).any(axis=1)
         redo = (dup_rows[:, None] * m + np.arange(m))[later]
+        value[2 * (m + redo) + 1] = value[draw(redo)]
     else:
         raise RuntimeError("barabasi_albert: repeated targets did not clear")
+    targets = value[2 * m + 1::2]
     src = np.concatenate([np.zeros(m, np.int64), node_of])
     dst = np.concatenate([np.arange(1, m + 1, dtype=np.int64), targets])
     return _graph(n, src, dst, node_attrs=node_attrs)
@@ -489,36 +505,39 @@ def _close_pairs(pos: np.ndarray, radius: float):
     offsets = [np.array(o) - 1 for o in np.ndindex(*(3,) * dim)]
     offsets = [o for o in offsets if tuple(o.tolist()) >= (0,) * dim]
     r2 = radius * radius
+    # work on points sorted by cell: a cell's points are one contiguous run, so the
+    # candidate gathers walk memory in order
+    axes = [np.ascontiguousarray(pos[order, a]) for a in range(dim)]
+    scell = cell[order]
     src, dst = [], []
     chunk = max(1, 4_000_000 // max(1, int(np.diff(bounds).mean() * len(offsets)) + 1))
     for lo in range(0, n, chunk):
-        rows = order[lo:lo + chunk]           # points in cell order
-        rcell = cell[rows]
+        rows = np.arange(lo, min(n, lo + chunk), dtype=np.int64)
+        rcell = scell[lo:lo + chunk]
         for off in offsets:
             ncell = rcell + off
             inside = ((ncell >= 0) & (ncell < cells_per_axis)).all(axis=1)
             a = rows[inside]
             nkey = np.ravel_multi_index(ncell[inside].T, (cells_per_axis,) * dim)
-            first, last = bounds[nkey], bounds[nkey + 1]
-            counts = last - first
-            same = not off.any()
+            first = bounds[nkey]
+            counts = bounds[nkey + 1] - first
             total = int(counts.sum())
             if total == 0:
                 continue
             ai = np.repeat(a, counts)
-            start_rep = np.repeat(first - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-            bj = order[start_rep + np.arange(total)]
-            if same:
+            bj = np.repeat(first - (np.cumsum(counts) - counts), counts)
+            bj += np.arange(total, dtype=np.int64)
+            if not off.any():  # the cell itself: each pair once
                 keep = ai < bj
                 ai, bj = ai[keep], bj[keep]
-            d = pos[ai] - pos[bj]
-            close = np.einsum("ij,ij->i", d, d) <= r2
-            src.append(ai[close])
-            dst.append(bj[close])
+            d2 = np.zeros(ai.size)
+            for x in axes:
+                d2 += np.square(x[ai] - x[bj])
+            close = d2 <= r2
+            src.append(order[ai[close]])
+            dst.append(order[bj[close]])
     i, j = np.concatenate(src), np.concatenate(dst)
-    lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
-    order2 = np.lexsort((hi_, lo_))
-    return lo_[order2], hi_[order2]
+    return np.minimum(i, j), np.maximum(i, j)
 
 
 def random_tree(n: int, seed=None, **node_attrs) -> Graph:
@@ -545,13 +564,16 @@ def random_tree(n: int, seed=None, **node_attrs) -> Graph:
     seen[prev] = True
     left = n - 1
     while left:
-        steps = max(1024, int(left * (math.log(max(left, 2)) + 1.0) * 1.2))
+        # reaching `left` given nodes of n takes about n * H(left) steps; batches of at
+        # most 4M steps bound the memory
+        steps = min(4_000_000, max(1024, int(n * (math.log(left) + 1.0))))
         walk = rng.integers(0, n, size=steps)
         came_from = np.concatenate([[prev], walk[:-1]])
-        fresh = ~seen[walk]
-        nodes, first = np.unique(walk[fresh], return_index=True)
-        at = np.flatnonzero(fresh)[first]
-        parent[nodes] = came_from[at]
+        # each node's first step in this batch: assigning in reverse, the earliest wins
+        first = np.full(n, -1, dtype=np.int64)
+        first[walk[::-1]] = np.arange(steps - 1, -1, -1, dtype=np.int64)
+        nodes = np.flatnonzero((first >= 0) & ~seen)
+        parent[nodes] = came_from[first[nodes]]
         seen[nodes] = True
         left -= nodes.size
         prev = int(walk[-1])
