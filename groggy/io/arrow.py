@@ -53,6 +53,8 @@ def column_from_arrow(name: str, arr):
     if pa.types.is_dictionary(arr.type):
         arr = arr.dictionary_decode()
     t = arr.type
+    if pa.types.is_null(t):  # a column of nulls only (e.g. an empty CSV column)
+        return build.fixed_column(name, np.full(len(arr), np.nan), np.zeros(len(arr), bool))
     valid = _validity(arr)
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
         if not pa.types.is_large_string(t):
@@ -72,8 +74,6 @@ def column_from_arrow(name: str, arr):
         else:
             values = arr.to_numpy()
         return build.fixed_column(name, values, valid)
-    if pa.types.is_null(t):
-        return build.fixed_column(name, np.full(len(arr), np.nan), np.zeros(len(arr), bool))
     raise TypeError(f"column {name!r}: cannot store Arrow type {t}; groggy columns hold "
                     "int, float, bool or str")
 
