@@ -87,13 +87,15 @@ def _key_array(table, name: str, what: str, origin: str):
         raise ValueError(f"{what} column {name!r} of {origin} has {col.null_count} nulls; "
                          f"every {'node key' if what == 'nodes' else 'edge endpoint'} "
                          f"needs a value")
-    return col.combine_chunks() if isinstance(col, _pa().ChunkedArray) else col
+    return col  # chunked: to_numpy() joins the chunks in one copy when there are several
 
 
 def _positions(keys, values, column: str, key: str) -> np.ndarray:
     """Positions of ``values`` in ``keys`` (Arrow arrays), through Arrow's own hash."""
     import pyarrow.compute as pc
     from groggy.io import build
+    if isinstance(keys, _pa().ChunkedArray):
+        keys = keys.combine_chunks()
     if keys.type != values.type:
         try:
             values = values.cast(keys.type)
@@ -129,7 +131,7 @@ def graph_from_arrow(nodes, edges, source: str = "source", target: str = "target
             return build.assemble(n, {}, src.to_numpy(), dst.to_numpy(), edge_cols, directed)
         if src.type != dst.type:
             dst = dst.cast(src.type)
-        distinct = pc.unique(pa.concat_arrays([src, dst]))
+        distinct = pc.unique(pa.chunked_array(src.chunks + dst.chunks))
         keys = distinct.take(pc.sort_indices(distinct))
         attr = node_id or build.KEY_ATTR
         node_cols = {attr: column_from_arrow(attr, keys)}
@@ -139,10 +141,15 @@ def graph_from_arrow(nodes, edges, source: str = "source", target: str = "target
         node_id = "node_id"
     if node_id is not None:
         keys = _key_array(nodes, node_id, "nodes", origin[0])
-        if pc.count_distinct(keys).as_py() != len(keys):
-            build.check_unique(keys.to_numpy(zero_copy_only=False), node_id)
-        src_pos = _positions(keys, src, source, node_id)
-        dst_pos = _positions(keys, dst, target, node_id)
+        if pa.types.is_integer(keys.type) and pa.types.is_integer(src.type) \
+                and pa.types.is_integer(dst.type):  # NumPy's lookup table is faster
+            src_pos, dst_pos = build.key_positions(keys.to_numpy(), src.to_numpy(),
+                                                   dst.to_numpy(), source, target, node_id)
+        else:
+            if pc.count_distinct(keys).as_py() != len(keys):
+                build.check_unique(keys.to_numpy(zero_copy_only=False), node_id)
+            src_pos = _positions(keys, src, source, node_id)
+            dst_pos = _positions(keys, dst, target, node_id)
     else:
         src_pos, dst_pos = src.to_numpy(), dst.to_numpy()
     node_cols = {n: column_from_arrow(n, nodes.column(n)) for n in nodes.column_names

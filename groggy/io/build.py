@@ -143,6 +143,22 @@ def map_keys(keys: np.ndarray, values: np.ndarray, column: str, key: str) -> np.
     return _found(pos.astype(np.int64), values, column, key)
 
 
+def key_positions(keys: np.ndarray, src, dst, source: str, target: str, key: str):
+    """Both endpoint columns mapped through the node keys (checked unique): positions.
+    Keys 0..n-1 in order (what groggy's own writers store) map to themselves."""
+    keys = np.asarray(keys)
+    n = keys.size
+    if (_is_int(keys) and n and keys[0] == 0 and keys[-1] == n - 1
+            and np.array_equal(keys, np.arange(n))):
+        out = []
+        for v, col in ((np.asarray(src), source), (np.asarray(dst), target)):
+            inside = _is_int(v) and (v.size == 0 or (v.min() >= 0 and v.max() < n))
+            out.append(v if inside else map_keys(keys, v, col, key))
+        return tuple(out)
+    check_unique(keys, key)
+    return map_keys(keys, src, source, key), map_keys(keys, dst, target, key)
+
+
 def _found(pos: np.ndarray, values: np.ndarray, column: str, key: str) -> np.ndarray:
     bad = pos < 0
     if bad.any():
@@ -196,9 +212,17 @@ def assemble(n: int, node_cols: dict, src: np.ndarray, dst: np.ndarray, edge_col
     g = Graph(directed=directed)
     g._nodes = _store(n, node_cols)
     g._edges = _store(int(src.size), edge_cols)
-    g._src = Column("source", "int64", src.size, data=np.array(src, dtype=np.int64))
-    g._dst = Column("target", "int64", dst.size, data=np.array(dst, dtype=np.int64))
+    g._src = Column("source", "int64", src.size, data=_owned(src))
+    g._dst = Column("target", "int64", dst.size, data=_owned(dst))
     return g
+
+
+def _owned(a: np.ndarray) -> np.ndarray:
+    """``a`` as an int64 array the graph may keep: copied unless it is a fresh,
+    writable array of its own (positions computed here)."""
+    if a.dtype == np.int64 and a.flags.writeable and a.flags.c_contiguous and a.base is None:
+        return a
+    return np.array(a, dtype=np.int64)
 
 
 def _store(length: int, cols: dict) -> ColumnStore:

@@ -67,9 +67,7 @@ def graph_from_columns(nodes, edges, source="source", target="target", node_id=N
         node_id = "node_id"
     if node_id is not None:
         keys = _column(nodes, node_id, "nodes")
-        build.check_unique(keys, node_id)
-        src = build.map_keys(keys, src, source, node_id)
-        dst = build.map_keys(keys, dst, target, node_id)
+        src, dst = build.key_positions(keys, src, dst, source, target, node_id)
     node_cols = {k: Column.from_values(k, v) for k, v in nodes.items() if k != "node_id"}
     n = next(iter(lengths["nodes"]))
     return build.assemble(n, node_cols, src, dst, edge_cols, directed)

@@ -206,9 +206,7 @@ def from_pandas(nodes_df=None, edges_df=None, source: str = "source",
         node_id = "node_id"
     if node_id is not None:
         keys = _column(nodes_df, node_id, "nodes")
-        build.check_unique(keys, node_id)
-        src = build.map_keys(keys, src, source, node_id)
-        dst = build.map_keys(keys, dst, target, node_id)
+        src, dst = build.key_positions(keys, src, dst, source, target, node_id)
     node_cols = columns_from_frame(nodes_df, skip={"node_id"})
     return build.assemble(len(nodes_df), node_cols, src, dst, edge_cols, directed)
 

@@ -55,12 +55,13 @@ def from_parquet(nodes_path=None, edges_path=None, source: str = "source",
     pq = _pq()
     columns = columns or {}
 
-    def read(path, keep, always):
+    def read(path, keep, always, skip=()):
         if path is None:
             return None
-        names = None if keep is None else list(dict.fromkeys([*always, *keep]))
-        if names is not None:
-            present = pq.read_schema(str(path)).names
+        present = pq.read_schema(str(path)).names
+        names = ([c for c in present if c not in skip] if keep is None
+                 else list(dict.fromkeys([*always, *keep])))
+        if keep is not None:
             missing = [c for c in names if c not in present]
             if missing:
                 raise KeyError(f"Parquet file {str(path)!r} has no column {missing[0]!r}; "
@@ -69,6 +70,7 @@ def from_parquet(nodes_path=None, edges_path=None, source: str = "source",
 
     node_key = [node_id] if node_id else []
     nodes = read(nodes_path, columns.get("nodes"), node_key)
-    edges = read(edges_path, columns.get("edges"), [source, target])
+    # edge ids are row positions: a stored edge_id column is not even read
+    edges = read(edges_path, columns.get("edges"), [source, target], skip={"edge_id"})
     return arrow.graph_from_arrow(nodes, edges, source, target, node_id, directed,
                                   files.origin(nodes_path, edges_path))
