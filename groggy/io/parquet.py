@@ -42,14 +42,8 @@ def from_parquet(nodes_path=None, edges_path=None, source: str = "source",
     """A graph from a nodes Parquet file and an edges Parquet file (either may be None),
     with the rules of :func:`groggy.from_pandas` for ``source``, ``target`` and
     ``node_id``. ``columns``: ``{"nodes": [...], "edges": [...]}`` reads only those
-    attribute columns.
-
-    Raises
-    ------
-    FileNotFoundError
-        A file does not exist (named).
-    KeyError
-        A named column is missing from its file, or an edge names a missing node.
+    attribute columns. Raises as :func:`groggy.from_csv` does: ``FileNotFoundError``
+    naming a missing file, ``KeyError`` naming a missing column or node.
     """
     nodes_path, edges_path = files.pair(nodes_path, edges_path, "Parquet")
     pq = _pq()
