@@ -125,6 +125,8 @@ def map_keys(keys: np.ndarray, values: np.ndarray, column: str, key: str) -> np.
         if hi - lo <= 4 * keys.size + 1024:
             lut = np.full(hi - lo + 1, -1, dtype=np.int64)
             lut[keys - lo] = np.arange(keys.size, dtype=np.int64)
+            if values.min() >= lo and values.max() <= hi:  # the usual case: one gather
+                return _found(lut[values - lo], values, column, key)
             inside = (values >= lo) & (values <= hi)
             pos = np.full(values.shape[0], -1, dtype=np.int64)
             pos[inside] = lut[values[inside] - lo]
