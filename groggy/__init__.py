@@ -30,6 +30,15 @@ from groggy.web import BrowserInterface, serve
 open = open_graph  # noqa: A001 - gg.open(path) is the documented name
 from_networkx = Graph.from_networkx
 
+# loading and saving data (groggy.io), generators
+from groggy import generators
+from groggy.io.bundle import load_bundle
+from groggy.io.csv import from_csv
+from groggy.io.dict import from_dict
+from groggy.io.json import from_json
+from groggy.io.pandas import from_pandas
+from groggy.io.parquet import from_parquet
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -39,4 +48,7 @@ __all__ = [
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
     "GroupBy",
+
+    "generators", "from_pandas", "from_csv", "from_dict", "from_json", "from_parquet",
+    "load_bundle",
 ]

@@ -536,6 +536,22 @@ class BaseTable(_View, metaclass=ABCMeta):
         kwargs.setdefault("index", False)
         self.to_pandas().to_csv(path, **kwargs)
 
+    def to_parquet(self, path, **kwargs) -> None:
+        """Write the view as a Parquet file (pyarrow; see :mod:`groggy.io.parquet`)."""
+        from groggy.io import parquet
+        parquet.write_table(self, path, **kwargs)
+
+    def to_json(self, path=None):
+        """The view's columns as JSON (``{column: [values]}``, null for nulls): the text,
+        or written to ``path``."""
+        import json
+        text = json.dumps(self.to_dict())
+        if path is None:
+            return text
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return None
+
     def to_dict(self) -> dict:
         positions = self._all_positions()
         return {n: self._frame.column(n).to_list(positions) for n in self._frame.names}

@@ -480,6 +480,31 @@ class Graph:
         return store.save_store(path, self._directed, self._nodes, self._edges,
                                 self._src, self._dst, self._layouts._current(), self._origin)
 
+    # ------------------------------------------------------------------ files (groggy.io)
+    def to_pandas(self):
+        """``(nodes_df, edges_df)``; see :func:`groggy.io.pandas.to_pandas`."""
+        from groggy.io import pandas as io_pandas
+        return io_pandas.to_pandas(self)
+
+    def to_parquet(self, nodes_path, edges_path, **kwargs) -> None:
+        """Two Parquet files; see :func:`groggy.io.parquet.to_parquet`."""
+        from groggy.io import parquet
+        parquet.to_parquet(self, nodes_path, edges_path, **kwargs)
+
+    def to_json(self, path=None, indent=None):
+        """JSON text, or a file; see :func:`groggy.io.json.to_json`."""
+        from groggy.io import json as io_json
+        return io_json.to_json(self, path, indent)
+
+    def to_dict(self) -> dict:
+        """``{"directed", "nodes", "edges"}`` columns; see :func:`groggy.io.dict.to_dict`."""
+        from groggy.io import dict as io_dict
+        return io_dict.to_dict(self)
+
+    def save_bundle(self, path) -> Path:
+        """Upstream's name for :meth:`save`; see :mod:`groggy.io.bundle`."""
+        return self.save(path)
+
     def copy(self) -> "Graph":
         """An in-memory copy you can change (of a memory-mapped graph, too)."""
         g = Graph(self._directed)

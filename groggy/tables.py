@@ -150,6 +150,18 @@ class GraphTable(Typed, foundation=BaseTable):
         """What ``interactive()`` shows: the nodes and the edges table, as two tabs."""
         return {"nodes": self.nodes, "edges": self.edges}
 
+    def save_bundle(self, path):
+        """Upstream's ``GraphTable.save_bundle``: the graph of these tables saved as a
+        groggy store (see :mod:`groggy.io.bundle`)."""
+        return self.to_graph().save(path)
+
+    @classmethod
+    def load_bundle(cls, path) -> "GraphTable":
+        """Upstream's ``GraphTable.load_bundle``: a stored graph's tables (memory-mapped;
+        ``.to_graph()`` gives a graph you can change)."""
+        from groggy.graph import open_graph
+        return open_graph(path).table()
+
     def to_graph(self):
         """A new in-memory graph of these nodes and edges (ids renumbered from 0)."""
         from groggy.subgraph import Subgraph
