@@ -314,8 +314,7 @@ class Graph:
         (1, [0, 1, 1], [1])
         """
         self._check_writable()
-        self._remove(removal.checked_ids(self, "edge", edges),
-                     np.empty(0, dtype=np.int64))
+        self._remove(np.empty(0, dtype=np.int64), removal.checked_ids(self, "edge", edges))
 
     def _remove(self, nodes: np.ndarray, edges: np.ndarray) -> None:
         if not nodes.size and not edges.size:

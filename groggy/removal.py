@@ -89,13 +89,18 @@ def checked_ids(graph, what: str, ids) -> np.ndarray:
     made by this graph, not removed. Raises before anything changes."""
     if isinstance(ids, (int, np.integer)) and not isinstance(ids, bool):
         ids = [ids]
-    arr = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
+    if isinstance(ids, np.ndarray):     # the fast path: no per-id Python work
+        if ids.size and ids.dtype.kind not in "iu":
+            raise TypeError(f"{what} ids are ints, got an array of {ids.dtype} values")
+        arr = ids
+    else:
+        ids = list(ids)
+        for i in ids:
+            if not isinstance(i, (int, np.integer)) or isinstance(i, (bool, np.bool_)):
+                raise TypeError(f"{what} ids are ints, got {i!r}")
+        arr = np.array(ids, dtype=np.int64)
     if arr.size == 0:
         return _EMPTY
-    if arr.dtype.kind not in "iu":
-        bad = next((i for i in arr.ravel().tolist()
-                    if not isinstance(i, int) or isinstance(i, bool)), arr.ravel()[0])
-        raise TypeError(f"{what} ids are ints, got {bad!r} ({arr.dtype} values)")
     arr = np.unique(arr.astype(np.int64).ravel())
     span = _span(graph, what)
     outside = (arr < 0) | (arr >= span)
