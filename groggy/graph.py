@@ -530,9 +530,11 @@ class Graph:
         labels, count = kernels.component_labels(src, dst, self._nodes.length)
         live_nodes = removal.live_ids(self, "node")
         if live_nodes is not None:   # removed nodes are no components: renumber the rest
-            _, labels = np.unique(labels[live_nodes], return_inverse=True)
-            labels = labels.astype(np.int64).ravel()
-            count = int(labels.max()) + 1 if labels.size else 0
+            labels = labels[live_nodes]            # (in the same order: by smallest id)
+            used = np.zeros(count, dtype=bool)
+            used[labels] = True
+            labels = (np.cumsum(used) - 1)[labels]
+            count = int(used.sum())
         sizes = np.bincount(labels, minlength=count)
         groups = {}
 
