@@ -84,6 +84,13 @@ def missing(graph, what: str, i) -> str:
     return f"{what} {i} does not exist (ids run 0..{_span(graph, what) - 1})"
 
 
+def _sorted_unique(arr: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (numpy's hash-based unique is several times slower on
+    large id arrays)."""
+    arr = np.sort(arr)
+    return arr[np.concatenate(([True], arr[1:] != arr[:-1]))] if arr.size else arr
+
+
 def checked_ids(graph, what: str, ids) -> np.ndarray:
     """Ids to remove, as a sorted unique int64 array, after checking every one: an int,
     made by this graph, not removed. Raises before anything changes."""
@@ -101,7 +108,7 @@ def checked_ids(graph, what: str, ids) -> np.ndarray:
         arr = np.array(ids, dtype=np.int64)
     if arr.size == 0:
         return _EMPTY
-    arr = np.unique(arr.astype(np.int64).ravel())
+    arr = _sorted_unique(arr.astype(np.int64).ravel())
     span = _span(graph, what)
     outside = (arr < 0) | (arr >= span)
     if outside.any():
@@ -127,8 +134,9 @@ def incident_edges(graph, nodes: np.ndarray) -> np.ndarray:
 def record(graph, nodes: np.ndarray, edges: np.ndarray) -> None:
     """Mark checked ids removed (``edges`` already holds the nodes' incident edges)."""
     removed = graph._removed or Removed()
-    graph._removed = Removed(np.union1d(removed.nodes, nodes).astype(np.int64),
-                             np.union1d(removed.edges, edges).astype(np.int64))
+    # disjoint sorted sets (checked ids are live): a sort merges them
+    graph._removed = Removed(np.sort(np.concatenate([removed.nodes, nodes])),
+                             np.sort(np.concatenate([removed.edges, edges])))
 
 
 def live_ends(graph):
