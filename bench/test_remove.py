@@ -80,19 +80,33 @@ def first_and_best(benchmark) -> str:
     return f"first {benchlib.fmt_time(data[0])}, best {benchlib.fmt_time(min(data))}"
 
 
+def on_fresh_copies(benchmark, engine, g, ids, removed_first: bool):
+    """Time ``remove_nodes(ids)`` (or, with ``removed_first``, components after it) on a
+    fresh copy each round; returns (the last round's result, its graph)."""
+    kept = {}
+
+    def fresh():
+        kept["g"] = COPY[engine](g)
+        if removed_first:
+            REMOVE[engine](kept["g"], ids)
+            return (kept["g"],), {}
+        return (kept["g"], ids), {}
+
+    target = COMPONENTS[engine] if removed_first else REMOVE[engine]
+    result = benchmark.pedantic(target, setup=fresh, rounds=ROUNDS[engine])
+    return result, kept["g"]
+
+
+def peers(size: str) -> tuple:
+    return ("igraph", "networkx") if size == "nx" else ("igraph",)
+
+
 @pytest.mark.parametrize("size, engine", CASES)
 def test_remove_nodes(benchmark, graphs, size, engine):
     benchmark.group = f"remove-{size}"
     data, g = built(graphs, size, engine)
     ids = victims(data.n)
-    kept = {}
-
-    def fresh():
-        kept["g"] = COPY[engine](g)
-        return (kept["g"], ids), {}
-
-    benchmark.pedantic(REMOVE[engine], setup=fresh, rounds=ROUNDS[engine])
-    after = kept["g"]
+    _, after = on_fresh_copies(benchmark, engine, g, ids, removed_first=False)
     count = after.node_count() if engine == "groggy" else (
         after.vcount() if engine == "igraph" else after.number_of_nodes())
     assert count == data.n - ids.size
@@ -101,7 +115,7 @@ def test_remove_nodes(benchmark, graphs, size, engine):
                  f"{first_and_best(benchmark)}")
     if engine == "groggy":
         what = f"remove 10% of the nodes of {label(size)}"
-        for peer in ("igraph", "networkx") if size == "nx" else ("igraph",):
+        for peer in peers(size):
             benchlib.speedup(benchmark, f"remove-{size}", peer, None, what)
 
 
@@ -109,20 +123,13 @@ def test_remove_nodes(benchmark, graphs, size, engine):
 def test_components_after_removal(benchmark, graphs, size, engine):
     benchmark.group = f"components-after-remove-{size}"
     data, g = built(graphs, size, engine)
-    ids = victims(data.n)
-    kept = {}
-
-    def fresh():   # a fresh copy with 10% removed: each round is a first call
-        kept["g"] = COPY[engine](g)
-        REMOVE[engine](kept["g"], ids)
-        return (kept["g"],), {}
-
-    COUNTS[(size, engine)] = benchmark.pedantic(COMPONENTS[engine], setup=fresh,
-                                                rounds=ROUNDS[engine])
+    # each round on a fresh copy with 10% removed: each round is a first call
+    COUNTS[(size, engine)], after = on_fresh_copies(benchmark, engine, g, victims(data.n),
+                                                    removed_first=True)
     steady = []
     for _ in range(ROUNDS[engine]):   # the same graph again: caches built
         t0 = time.perf_counter()
-        COMPONENTS[engine](kept["g"])
+        COMPONENTS[engine](after)
         steady.append(time.perf_counter() - t0)
     group = f"components-after-remove-{size}"
     benchlib.record(benchmark, group, engine)
@@ -133,5 +140,5 @@ def test_components_after_removal(benchmark, graphs, size, engine):
         found = {e: c for (s, e), c in COUNTS.items() if s == size}
         assert len(set(found.values())) == 1, f"engines disagree: {found}"
         what = f"components after removing 10% of {label(size)} (first call)"
-        for peer in ("igraph", "networkx") if size == "nx" else ("igraph",):
+        for peer in peers(size):
             benchlib.speedup(benchmark, group, peer, None, what)
