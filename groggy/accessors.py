@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy import groupby
+from groggy import groupby, removal
 from groggy.arrays import EdgesArray, NodesArray
 from groggy.foundation import BaseArray
 from groggy.tables import EdgesTable, NodesTable
@@ -94,7 +94,8 @@ def _selection(key, total: int, rows) -> np.ndarray:
         bad = int(ids[(ids < 0) | (ids >= total)][0])
         raise KeyError(f"id {bad} does not exist (there are {total})")
     if rows is not None and not np.isin(ids, rows).all():
-        raise KeyError("some ids are not in this subgraph")
+        raise KeyError(f"id {int(ids[~np.isin(ids, rows)][0])} is not here (removed, or "
+                       "outside this subgraph)")
     return ids
 
 
@@ -136,7 +137,10 @@ class _Accessor:
             return self.table()[key]
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             if key not in self:
-                raise KeyError(f"{self._view_type._what} {key} does not exist here")
+                what = self._view_type._what
+                if removal.is_removed(self._graph, what, int(key)):
+                    raise KeyError(removal.missing(self._graph, what, key))
+                raise KeyError(f"{what} {key} does not exist here")
             return self._view_type(self._graph, int(key))
         if isinstance(key, BaseArray):
             key = np.asarray(key)
@@ -169,8 +173,8 @@ class _Accessor:
 class NodesAccessor(_Accessor):
     _table_type, _ids_type, _view_type, _id_name = NodesTable, NodesArray, NodeView, "node_id"
 
-    def _total(self):
-        return self._graph.node_count()
+    def _total(self):   # ids ever used; removed ones are left out of rows
+        return self._graph._nodes.length
 
     def _store(self):
         return self._graph._nodes
@@ -188,7 +192,7 @@ class EdgesAccessor(_Accessor):
     _table_type, _ids_type, _view_type, _id_name = EdgesTable, EdgesArray, EdgeView, "edge_id"
 
     def _total(self):
-        return self._graph.edge_count()
+        return self._graph._edges.length
 
     def _store(self):
         return self._graph._edges

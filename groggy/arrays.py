@@ -217,7 +217,7 @@ class ComponentsArray(SubgraphArray):
         return self._base._positions(np.arange(len(self)))
 
     def labels(self) -> NumArray:
-        """Component number of every node of the graph, aligned with node ids."""
+        """Component number of every live node of the graph, in node id order."""
         return array(self._labels, "component")
 
     def sizes(self) -> NumArray:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from groggy import kernels, storage, store
+from groggy import kernels, removal, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.layouts import Layouts, Stored
 from groggy.storage import Column, ColumnStore
@@ -37,6 +37,18 @@ def _checked_id(i, count: int, what: str) -> int:
         raise TypeError(f"{what} ids are ints, got {i!r}")
     if not 0 <= i < count:
         raise KeyError(f"{what} {i} does not exist (graph has {count} {what}s)")
+    return int(i)
+
+
+def _checked_live_id(graph, i, what: str) -> int:
+    """An id of a live node or edge: stable ids run to the column length, with gaps
+    where elements were removed (groggy/removal.py)."""
+    if graph._removed is None:
+        return _checked_id(i, removal._span(graph, what), what)
+    if not isinstance(i, (int, np.integer)) or isinstance(i, bool):
+        raise TypeError(f"{what} ids are ints, got {i!r}")
+    if not 0 <= i < removal._span(graph, what) or removal.is_removed(graph, what, int(i)):
+        raise KeyError(removal.missing(graph, what, i))
     return int(i)
 
 
@@ -72,6 +84,7 @@ class Graph:
         self._listeners: list = []
         self._layouts = Layouts(self)
         self._origin = None   # (generation directory, manifest) of a mapped graph
+        self._removed = None  # removal.Removed once anything was removed, else None
 
     # ------------------------------------------------------------------ basics
     @property
@@ -81,10 +94,13 @@ class Graph:
     directed = is_directed
 
     def node_count(self) -> int:
-        return self._nodes.length
+        """Live nodes (ids of removed nodes are not reused, so ids may exceed this)."""
+        gone = 0 if self._removed is None else self._removed.nodes.size
+        return self._nodes.length - gone
 
     def edge_count(self) -> int:
-        return self._edges.length
+        gone = 0 if self._removed is None else self._removed.edges.size
+        return self._edges.length - gone
 
     def __len__(self) -> int:
         return self.node_count()
@@ -95,15 +111,17 @@ class Graph:
                 f"directed={self._directed}{where})")
 
     def has_node(self, node) -> bool:
-        return isinstance(node, (int, np.integer)) and 0 <= node < self.node_count()
+        return (isinstance(node, (int, np.integer)) and not isinstance(node, bool)
+                and 0 <= node < self._nodes.length
+                and not removal.is_removed(self, "node", int(node)))
 
     contains_node = has_node
 
     def _node(self, node) -> int:
-        return _checked_id(node, self.node_count(), "node")
+        return _checked_live_id(self, node, "node")
 
     def _edge(self, edge) -> int:
-        return _checked_id(edge, self.edge_count(), "edge")
+        return _checked_live_id(self, edge, "edge")
 
     def edge_endpoints(self, edge) -> tuple:
         e = self._edge(edge)
@@ -118,7 +136,8 @@ class Graph:
     # ------------------------------------------------------------------ change events
     def on_change(self, callback):
         """Call ``callback(event: dict)`` after every mutation; returns an unsubscribe
-        function. Events: ``nodes_added``, ``edges_added``, ``node_attrs``, ``edge_attrs``."""
+        function. Events: ``nodes_added``, ``edges_added``, ``node_attrs``, ``edge_attrs``,
+        ``nodes_removed``, ``edges_removed`` (with the removed ``ids``)."""
         self._listeners.append(callback)
         return lambda: self._listeners.remove(callback) if callback in self._listeners else None
 
@@ -203,11 +222,12 @@ class Graph:
             src, dst, attrs = self._parse_edges(edges)
         if src.shape != dst.shape:
             raise ValueError(f"sources and targets differ in length: {src.size} != {dst.size}")
-        n = self.node_count()
+        n = self._nodes.length
         for name, arr in (("source", src), ("target", dst)):
             if arr.size and (arr.min() < 0 or arr.max() >= n):
                 bad = int(arr[(arr < 0) | (arr >= n)][0])
                 raise KeyError(f"edge {name} {bad} is not a node (graph has {n} nodes)")
+        removal.check_ends_live(self, src, dst)
         _check_names(attrs, RESERVED_EDGE_ATTRS, "edge")
         start, count = self._edges.length, int(src.size)
         self._edges.add_rows(count, attrs)
@@ -247,6 +267,92 @@ class Graph:
         keys = dict.fromkeys(k for r in rows for k in r)
         attrs = {k: [r.get(k) for r in rows] for k in keys}
         return np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), attrs
+
+    # ------------------------------------------------------------------ removal
+    def remove_node(self, node) -> None:
+        """Remove one node and its edges; see :meth:`remove_nodes`."""
+        self.remove_nodes([node])
+
+    def remove_nodes(self, nodes) -> None:
+        """Remove nodes and every edge touching them. All or nothing: an unknown or
+        already removed id, or a non-int, raises before anything changes.
+
+        Ids stay stable: other ids do not move, and removed ids are never handed out
+        again (``add_node`` continues past the highest id ever used). Tables, counts,
+        degrees, components, layouts and exports leave removed elements out; reading a
+        removed id raises ``KeyError``. :meth:`compact` renumbers densely.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(4); _ = g.add_edges([(0, 1), (1, 2), (2, 3)])
+        >>> g.remove_nodes([1])
+        >>> g.node_count(), g.edge_count(), g.nodes.table().node_ids().to_list()
+        (3, 1, [0, 2, 3])
+        >>> g.add_node()
+        4
+        """
+        self._check_writable()
+        ids = removal.checked_ids(self, "node", nodes)
+        edges = removal.incident_edges(self, ids) if ids.size else ids
+        self._remove(ids, edges)
+
+    def remove_edge(self, edge) -> None:
+        """Remove one edge; see :meth:`remove_edges`."""
+        self.remove_edges([edge])
+
+    def remove_edges(self, edges) -> None:
+        """Remove edges (their end nodes stay). All or nothing, ids stable, as
+        :meth:`remove_nodes`.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+        >>> g.remove_edge(0)
+        >>> g.edge_count(), g.degree().to_list(), g.edges.table().edge_ids().to_list()
+        (1, [0, 1, 1], [1])
+        """
+        self._check_writable()
+        self._remove(np.empty(0, dtype=np.int64), removal.checked_ids(self, "edge", edges))
+
+    def _remove(self, nodes: np.ndarray, edges: np.ndarray) -> None:
+        if not nodes.size and not edges.size:
+            return
+        removal.record(self, nodes, edges)
+        self._cache.clear()
+        if edges.size:
+            self._changed({"type": "edges_removed", "ids": edges}, topology=True)
+        if nodes.size:
+            self._changed({"type": "nodes_removed", "ids": nodes}, topology=True)
+
+    def compact(self, return_mapping: bool = False):
+        """A new in-memory graph without the removed elements, ids renumbered ``0..``
+        in id order (attributes and stored layouts kept). With ``return_mapping``,
+        also an array giving each old node id its new id (-1: removed).
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes({"name": ["a", "b", "c"]})
+        >>> _ = g.add_edges([(0, 2)]); g.remove_node(1)
+        >>> h, old_to_new = g.compact(return_mapping=True)
+        >>> h.nodes["name"].to_list(), h.edge_endpoints(0), old_to_new.tolist()
+        (['a', 'c'], (0, 1), [0, -1, 1])
+        """
+        from groggy.subgraph import Subgraph
+        nodes = removal.live_ids(self, "node")
+        edges = removal.live_ids(self, "edge")
+        if nodes is None:
+            nodes = np.arange(self._nodes.length, dtype=np.int64)
+        if edges is None:
+            edges = np.arange(self._edges.length, dtype=np.int64)
+        out = Subgraph(self, nodes, edges).to_graph()
+        if not return_mapping:
+            return out
+        mapping = np.full(self._nodes.length, -1, dtype=np.int64)
+        mapping[nodes] = np.arange(nodes.size, dtype=np.int64)
+        return out, mapping
 
     # ------------------------------------------------------------------ attributes
     def _set_attr(self, store, reserved, what, key, name, ids, values):
@@ -356,16 +462,16 @@ class Graph:
     def nodes(self):
         """Accessor: ``g.nodes[id]``, ``g.nodes["attr"]``, ``g.nodes[mask]``, ``.table()``."""
         from groggy.accessors import NodesAccessor
-        return NodesAccessor(self)
+        return NodesAccessor(self, removal.live_ids(self, "node"))
 
     @property
     def edges(self):
         """Accessor: ``g.edges[id]``, ``g.edges["attr"]``, ``.sources``, ``.table()``."""
         from groggy.accessors import EdgesAccessor
-        return EdgesAccessor(self)
+        return EdgesAccessor(self, removal.live_ids(self, "edge"))
 
     def table(self):
-        """Both tables (a :class:`~groggy.tables.GraphTable`)."""
+        """Both tables (a :class:`~groggy.tables.GraphTable`); removed elements are left out."""
         from groggy.tables import GraphTable
         return GraphTable._for(self)
 
@@ -377,10 +483,12 @@ class Graph:
         one way. Cached until the topology changes."""
         key = ("csr", mode if self._directed else "all")
         if key not in self._cache:
-            src, dst, n = self._src.data, self._dst.data, self.node_count()
+            src, dst, live = removal.live_ends(self)
             if key[1] == "in":
                 src, dst = dst, src
-            self._cache[key] = kernels.build_csr(src, dst, n, both_ways=key[1] == "all")
+            indptr, indices, eids = kernels.build_csr(src, dst, self._nodes.length,
+                                                      both_ways=key[1] == "all")
+            self._cache[key] = indptr, indices, (eids if live is None else live[eids])
         return self._cache[key]
 
     def degree(self, nodes=None, mode: str = "all"):
@@ -392,11 +500,12 @@ class Graph:
         from groggy.arrays import array
         key = ("degree", mode if self._directed else "all")
         if key not in self._cache:
-            self._cache[key] = kernels.degree(self._src.data, self._dst.data,
-                                              self.node_count(), key[1])
+            src, dst, _ = removal.live_ends(self)
+            self._cache[key] = kernels.degree(src, dst, self._nodes.length, key[1])
         deg = self._cache[key]
-        if nodes is None:
-            return array(deg, "degree")
+        if nodes is None:   # one value per live node, in id order (as the nodes table)
+            live = removal.live_ids(self, "node")
+            return array(deg if live is None else deg[live], "degree")
         if isinstance(nodes, (int, np.integer)):
             return int(deg[self._node(nodes)])
         return array(deg[[self._node(v) for v in nodes]], "degree")
@@ -417,17 +526,27 @@ class Graph:
         """Weakly connected components (a ``ComponentsArray``)."""
         from groggy.arrays import ComponentsArray
         from groggy.subgraph import Subgraph
-        labels, count = kernels.component_labels(self._src.data, self._dst.data,
-                                                 self.node_count())
+        src, dst, live_edges = removal.live_ends(self)
+        labels, count = kernels.component_labels(src, dst, self._nodes.length)
+        live_nodes = removal.live_ids(self, "node")
+        if live_nodes is not None:   # removed nodes are no components: renumber the rest
+            labels = labels[live_nodes]            # (in the same order: by smallest id)
+            used = np.zeros(count, dtype=bool)
+            used[labels] = True
+            labels = (np.cumsum(used) - 1)[labels]
+            count = int(used.sum())
         sizes = np.bincount(labels, minlength=count)
         groups = {}
 
         def make(i):
             if not groups:
-                groups["nodes"] = np.argsort(labels, kind="stable")
+                order = np.argsort(labels, kind="stable")
+                groups["nodes"] = order if live_nodes is None else live_nodes[order]
                 groups["bounds"] = np.concatenate([[0], np.cumsum(sizes)])
-                edge_labels = labels[self._src.data] if self.edge_count() else labels[:0]
-                groups["edges"] = np.argsort(edge_labels, kind="stable")
+                at = src if live_nodes is None else np.searchsorted(live_nodes, src)
+                edge_labels = labels[at] if src.size else labels[:0]
+                order = np.argsort(edge_labels, kind="stable")
+                groups["edges"] = order if live_edges is None else live_edges[order]
                 groups["ebounds"] = np.concatenate(
                     [[0], np.cumsum(np.bincount(edge_labels, minlength=count))])
             b, eb = groups["bounds"], groups["ebounds"]
@@ -449,7 +568,7 @@ class Graph:
         """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
         from groggy.matrix import Matrix
         indptr, indices, _ = self._csr("out")
-        n = self.node_count()
+        n = self._nodes.length   # rows and columns by node id (removed ones are empty)
         m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
         m._graph = self
         return m
@@ -478,7 +597,8 @@ class Graph:
         (3, 2)
         """
         return store.save_store(path, self._directed, self._nodes, self._edges,
-                                self._src, self._dst, self._layouts._current(), self._origin)
+                                self._src, self._dst, self._layouts._current(), self._origin,
+                                removed=self._removed)
 
     # ------------------------------------------------------------------ files (groggy.io)
     def to_pandas(self):
@@ -511,13 +631,15 @@ class Graph:
         g._nodes, g._edges = self._nodes.copy(), self._edges.copy()
         g._src = Column.from_values("source", np.array(self._src.data))
         g._dst = Column.from_values("target", np.array(self._dst.data))
+        g._removed = None if self._removed is None else self._removed.copy()
         g._layouts = self._layouts._copy_to(g)
         return g
 
     def to_networkx(self):
         """A ``networkx.Graph`` / ``DiGraph`` (MultiGraph variants if edges repeat)."""
         nx = require("networkx", "to_networkx")
-        src, dst = self._src.data, self._dst.data
+        src, dst, live_edges = removal.live_ends(self)
+        live_nodes = removal.live_ids(self, "node")
         pairs = np.stack([np.minimum(src, dst), np.maximum(src, dst)], 1) \
             if not self._directed else np.stack([src, dst], 1)
         multi = pairs.shape[0] != np.unique(pairs, axis=0).shape[0] if pairs.size else False
@@ -526,11 +648,13 @@ class Graph:
         G = cls()
         node_cols = {n: c.to_list() for n, c in self._nodes.columns.items()}
         G.add_nodes_from((i, {k: v[i] for k, v in node_cols.items() if v[i] is not None})
-                         for i in range(self.node_count()))
+                         for i in (range(self.node_count()) if live_nodes is None
+                                   else live_nodes.tolist()))
         edge_cols = {n: c.to_list() for n, c in self._edges.columns.items()}
         G.add_edges_from((int(u), int(v), {k: col[e] for k, col in edge_cols.items()
                                            if col[e] is not None})
-                         for e, (u, v) in enumerate(zip(src.tolist(), dst.tolist())))
+                         for e, u, v in zip(range(src.size) if live_edges is None
+                                            else live_edges.tolist(), src.tolist(), dst.tolist()))
         return G
 
     @classmethod
@@ -588,6 +712,8 @@ def open_graph(path, verify: bool = False, progress: bool | None = None) -> Grap
     g._src, g._dst = opened.sources, opened.targets
     g._readonly_path = Path(path)
     g._origin = (opened.location, opened.manifest)
+    if opened.removed:
+        g._removed = removal.Removed(**opened.removed)
     for name, (positions, entry, check) in opened.layouts.items():
         g._layouts._load(name, Stored(positions, entry["algorithm"], entry["params"],
                                       check.run, (opened.location, opened.manifest,

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from groggy import removal
 from groggy.store.layout import LAYOUT_NAME_RE
 
 STORED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -199,6 +200,9 @@ class Layouts(Mapping):
     # ------------------------------------------------------------------ reading
     def __getitem__(self, name) -> Layout:
         entry = self._entry(name)
+        live = removal.live_ids(self._graph, "node")   # rows are kept for removed ids
+        if live is not None:
+            return Layout(entry.positions[live], live, entry.algorithm, entry.params)
         n = self._graph.node_count()
         return Layout(entry.positions, np.arange(n, dtype=np.int64), entry.algorithm,
                       entry.params)
@@ -214,7 +218,7 @@ class Layouts(Mapping):
         if entry.check is not None:
             entry.check()
             entry = self._entries[name] = entry._replace(check=None)
-        n, k = self._graph.node_count(), entry.positions.shape[0]
+        n, k = self._graph._nodes.length, entry.positions.shape[0]
         if k < n:
             entry = self._entries[name] = self._extended(entry, n)
         return entry
@@ -269,7 +273,8 @@ class Layouts(Mapping):
 
     def _coerce(self, value) -> Stored:
         n = self._graph.node_count()
-        ids = np.arange(n, dtype=np.int64)
+        live = removal.live_ids(self._graph, "node")
+        ids = np.arange(n, dtype=np.int64) if live is None else live
         if isinstance(value, Layout):
             positions = positions_for(value, ids)
             algorithm, params = value.algorithm, json_params(value.params)
@@ -285,6 +290,10 @@ class Layouts(Mapping):
         dtype = positions.dtype if positions.dtype in STORED_DTYPES else np.float64
         positions = np.array(positions, dtype=dtype)   # a copy: later edits do not leak in
         check_positions(positions, ids)
+        if live is not None:   # stored by id: removed ids keep a row (at the origin)
+            full = np.zeros((self._graph._nodes.length, 2), dtype=dtype)
+            full[live] = positions
+            positions = full
         positions.flags.writeable = False
         return Stored(positions, algorithm, params)
 

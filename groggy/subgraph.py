@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy import groupby
+from groggy import groupby, removal
 from groggy.layouts import Layout, SubgraphLayouts
 
 
@@ -30,9 +30,11 @@ class Subgraph:
     def _edges(self) -> np.ndarray:
         if self._edge_ids is None:  # induced: every edge with both ends inside
             g = self._graph
-            inside = np.zeros(g.node_count(), dtype=bool)
+            inside = np.zeros(g._nodes.length, dtype=bool)
             inside[self._node_ids] = True
-            self._edge_ids = np.flatnonzero(inside[g._src.data] & inside[g._dst.data])
+            keep = inside[g._src.data] & inside[g._dst.data]
+            live = removal.live_mask(g, "edge")   # None unless edges were removed
+            self._edge_ids = np.flatnonzero(keep if live is None else keep & live)
         return self._edge_ids
 
     def node_count(self) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy import removal
 from groggy.arrays import EdgesArray, NodesArray, Typed
 from groggy.foundation import BaseTable, table
 from groggy.frame import ColumnsFrame, RangeColumn
@@ -20,6 +21,13 @@ def edge_frame(graph) -> ColumnsFrame:
     m = graph._edges.length
     return ColumnsFrame({EDGE_ID: RangeColumn(EDGE_ID, m), SOURCE: graph._src,
                          TARGET: graph._dst, **graph._edges.columns}, m)
+
+
+def _rows_to_refresh(table):
+    """None for a table of every (live) row of its graph, which follows additions and
+    removals; else its own rows (a filter or subgraph), removed ones then left out."""
+    rows = table._base._rows
+    return None if rows is None or rows is table.__dict__.get("_whole") else rows
 
 
 class Table(Typed, foundation=BaseTable):
@@ -65,10 +73,12 @@ class NodesTable(Typed, foundation=BaseTable):
 
     @classmethod
     def _for(cls, graph, rows=None):
-        return cls._of(BaseTable(node_frame(graph), rows, cls.__name__), _graph=graph)
+        live = removal.live_rows(graph, "node", rows)   # removed nodes are no rows
+        return cls._of(BaseTable(node_frame(graph), live, cls.__name__), _graph=graph,
+                       _whole=live if rows is None else None)
 
     def _refreshed(self):
-        return NodesTable._for(self._graph, self._base._rows)
+        return NodesTable._for(self._graph, _rows_to_refresh(self))
 
     def _viz_source(self):
         rows = self._base._rows
@@ -93,10 +103,12 @@ class EdgesTable(Typed, foundation=BaseTable):
 
     @classmethod
     def _for(cls, graph, rows=None):
-        return cls._of(BaseTable(edge_frame(graph), rows, cls.__name__), _graph=graph)
+        live = removal.live_rows(graph, "edge", rows)   # removed edges are no rows
+        return cls._of(BaseTable(edge_frame(graph), live, cls.__name__), _graph=graph,
+                       _whole=live if rows is None else None)
 
     def _refreshed(self):
-        return EdgesTable._for(self._graph, self._base._rows)
+        return EdgesTable._for(self._graph, _rows_to_refresh(self))
 
     def _viz_source(self):
         rows = self._base._rows

@@ -144,6 +144,20 @@ def _check_body(mf: Path, manifest: dict) -> None:
     for key in ("source", "target"):
         _check_path(mf, edges.get(key), checksums)
     _check_layouts(mf, manifest.get("layouts", []), n, checksums)
+    _check_removed(mf, manifest.get("removed", {}), {"nodes": n, "edges": m}, checksums)
+
+
+def _check_removed(mf: Path, removed, counts: dict, checksums: dict) -> None:
+    """Removed ids (absent when nothing was removed): ``removed/<part>.npy`` holds the
+    sorted removed ids of nodes or edges, at most one per row."""
+    if not isinstance(removed, dict) or not set(removed) <= {"nodes", "edges"}:
+        raise StoreError(f"{mf}: removed must be an object with 'nodes' and/or 'edges'")
+    for part, entry in removed.items():
+        if (not isinstance(entry, dict) or entry.get("file") != f"removed/{part}.npy"
+                or not _is_count(entry.get("count")) or entry["count"] > counts[part]):
+            raise StoreError(f"{mf}: removed {part} must be {{file: 'removed/{part}.npy', "
+                             f"count: 0..{counts[part]}}}, found {entry!r}")
+        _check_path(mf, entry["file"], checksums)
 
 
 def _check_layouts(mf: Path, entries, n: int, checksums: dict) -> None:
@@ -178,4 +192,5 @@ def listed_files(manifest: dict) -> list:
     edges = manifest["edges"]
     return [edges["source"], edges["target"]] + [
         rel for part in ("nodes", "edges") for spec in manifest[part]["columns"]
-        for rel in spec["files"].values()]
+        for rel in spec["files"].values()] + [
+        entry["file"] for entry in manifest.get("removed", {}).values()]

@@ -63,6 +63,7 @@ class Opened(NamedTuple):
     manifest: dict
     checks: list
     layouts: dict = {}     # name -> (positions (n, 2) mapped, manifest entry, check)
+    removed: dict = {}     # "nodes"/"edges" -> sorted removed ids (absent: none removed)
 
 
 # --------------------------------------------------------------------------- files
@@ -247,6 +248,21 @@ def _open_layout(base: Path, entry: dict, n: int, checksums: dict):
     return positions, _check(f"layout {entry['name']!r}", [f], lambda: _finite(f, positions))
 
 
+def _open_removed(base: Path, entries: dict, counts: dict, checksums: dict):
+    """The removed ids by part, read and fully checked now (they decide every count and
+    table); empty for a store without removals."""
+    ids = {}
+    for part, entry in entries.items():
+        f = _map(base, entry["file"], checksums)
+        arr = _npy(f, np.dtype(np.int64), entry["count"])
+        _crc(f, None)
+        if arr.size and (arr[0] < 0 or arr[-1] >= counts[part] or (np.diff(arr) <= 0).any()):
+            raise StoreError(f"{f.path}: removed {part} ids must be sorted, distinct and in "
+                             f"0..{counts[part] - 1}")
+        ids[part] = np.array(arr)
+    return ids
+
+
 def _open_generation(root: Path, pointer: str | None) -> Opened:
     base = root if pointer is None else root / pointer
     mf = base / "manifest.json"
@@ -279,7 +295,8 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
         layouts[entry["name"]] = (positions, entry, check)
         checks.append(check)
     return Opened(manifest["directed"], nodes, edges, ends[0], ends[1], base, manifest, checks,
-                  layouts)
+                  layouts, _open_removed(base, manifest.get("removed", {}),
+                                         {"nodes": n, "edges": m}, checksums))
 
 
 # --------------------------------------------------------------------------- open

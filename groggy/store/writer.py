@@ -145,7 +145,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
                       sources, targets, layouts: dict,
-                      origin) -> None:
+                      origin, removed=None) -> None:
     """Every file of one generation, fsynced, and the directories holding them. With
     ``origin`` (the generation a mapped, unchangeable graph was opened from, still on
     disk) the column files are linked from it instead of written again."""
@@ -154,8 +154,13 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
     (gen / "edges").mkdir()
     dirs = [gen / "nodes", gen / "edges"]
     checksums: dict = {}
+    dead = {}   # part -> removed ids (a mapped graph's are its store's, linked below)
     if _reusable(origin):
         base, old = origin
+        if old.get("removed"):
+            (gen / "removed").mkdir()
+            dirs.append(gen / "removed")
+        dead = {part: entry["count"] for part, entry in old.get("removed", {}).items()}
         for rel in listed_files(old):
             _link(gen, base / rel, rel)
             checksums[rel] = dict(old["checksums"][rel])
@@ -169,6 +174,15 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
                         checksums)
         edge_cols = [_write_column(gen, "edges", i, c, checksums)
                      for i, c in enumerate(edges.columns.values())]
+        ids = {} if removed is None else {"nodes": removed.nodes, "edges": removed.edges}
+        ids = {part: arr for part, arr in ids.items() if arr.size}
+        if ids:
+            _step("mkdir removed")
+            (gen / "removed").mkdir()
+            dirs.append(gen / "removed")
+        for part, arr in ids.items():
+            _write_file(gen, f"removed/{part}.npy", arr.astype(np.int64), False, checksums)
+            dead[part] = int(arr.size)
     manifest = {
         "format": FORMAT_NAME, "version": FORMAT_VERSION, "generation": gen.name,
         "directed": bool(directed), "node_count": int(nodes.length),
@@ -177,6 +191,9 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
                   "columns": edge_cols},
         "checksums": checksums,
     }
+    if dead:    # absent otherwise: a store without removals is what older groggy wrote
+        manifest["removed"] = {part: {"file": f"removed/{part}.npy", "count": count}
+                               for part, count in dead.items()}
     if layouts:  # absent otherwise: a store without layouts stays what older groggy wrote
         _step("mkdir layouts")
         (gen / "layouts").mkdir()
@@ -250,14 +267,16 @@ def remove_leftovers(root: Path, current: str) -> None:
 
 def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
                sources, targets, layouts: dict | None = None,
-               origin=None) -> Path:
+               origin=None, removed=None) -> Path:
     """Write a graph as a new generation of the store at ``path`` and make it current.
 
     ``sources``, ``targets``: the edge ends, arrays or Columns.
     ``layouts``: name -> ``groggy.layouts.Stored`` (positions for every node).
     ``origin``: (generation directory, manifest) of the store a read-only graph was
     mapped from; its column files are linked rather than rewritten, so storing a layout
-    in a large store costs the layout's bytes only."""
+    in a large store costs the layout's bytes only.
+    ``removed``: a ``groggy.removal.Removed`` (or None): the removed ids, written to
+    ``removed/nodes.npy`` and ``removed/edges.npy``; rows stay, so ids are stable."""
     root = Path(path)
     _check_target(root)
     created = not root.exists()
@@ -269,7 +288,7 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
             gen = _new_generation(root)
             try:
                 _write_generation(gen, directed, nodes, edges, sources, targets, layouts or {},
-                                  origin)
+                                  origin, removed)
                 _fsync_dir(root)
                 _switch(root, gen.name)
             except BaseException:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy import removal
 from groggy.layouts import Layouts, check_name, place_unknown
 from groggy.viz import export as _export
 from groggy.viz import interactive as _interactive
@@ -13,12 +14,13 @@ def graph_input(source) -> GraphInput:
     """The layout input of a Graph, or of a Subgraph (its nodes and its edges)."""
     graph = getattr(source, "_graph", source)
     src, dst = graph._src.data, graph._dst.data
-    if graph is source:
+    if graph is source and graph._removed is None:
         nodes = np.arange(graph.node_count(), dtype=np.int64)
         edges = None        # every edge, in order: the reader takes the whole column
         s, t = np.asarray(src), np.asarray(dst)
-    else:
-        nodes, edges = source._node_ids, source._edges()
+    else:   # a subgraph, or a graph with removals: its live nodes and edges
+        nodes, edges = ((source._node_ids, source._edges()) if graph is not source else
+                        (removal.live_ids(graph, "node"), removal.live_ids(graph, "edge")))
         s = np.searchsorted(nodes, src[edges])
         t = np.searchsorted(nodes, dst[edges])
 

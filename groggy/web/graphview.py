@@ -316,7 +316,8 @@ class GraphServer(Server):
     def _graph_changed(self, event: dict) -> None:
         """On the loop: gather the changes of a short while into one update."""
         first = self._pending_topology is None
-        topology = event.get("type", "") in ("nodes_added", "edges_added")
+        topology = event.get("type", "") in ("nodes_added", "edges_added",
+                                             "nodes_removed", "edges_removed")
         self._pending_topology = bool(self._pending_topology) or topology
         if first:
             self.loop.call_later(_COALESCE_SECONDS, self._update_scene)
