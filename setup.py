@@ -24,7 +24,8 @@ DIRECTIVES = {
     "embedsignature": True,
 }
 
-KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster", "_wire"]
+KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster", "_wire",
+           "_paths"]
 PARALLEL = {"_layout", "_raster"}  # kernels with prange loops
 
 

@@ -9,6 +9,8 @@ import numpy as np
 from groggy import kernels, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.layouts import Layouts, Stored
+from groggy.queries import Scope
+from groggy.query_methods import QueryMethods
 from groggy.storage import Column, ColumnStore
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
@@ -40,7 +42,7 @@ def _checked_id(i, count: int, what: str) -> int:
     return int(i)
 
 
-class Graph:
+class Graph(QueryMethods):
     """A directed or undirected graph with columnar node and edge attributes.
 
     Node and edge ids are dense integers from 0 in insertion order.
@@ -413,38 +415,6 @@ class Graph:
         v = self._node(node)
         return np.unique(indices[indptr[v]:indptr[v + 1]]).tolist()
 
-    def connected_components(self):
-        """Weakly connected components (a ``ComponentsArray``)."""
-        from groggy.arrays import ComponentsArray
-        from groggy.subgraph import Subgraph
-        labels, count = kernels.component_labels(self._src.data, self._dst.data,
-                                                 self.node_count())
-        sizes = np.bincount(labels, minlength=count)
-        groups = {}
-
-        def make(i):
-            if not groups:
-                groups["nodes"] = np.argsort(labels, kind="stable")
-                groups["bounds"] = np.concatenate([[0], np.cumsum(sizes)])
-                edge_labels = labels[self._src.data] if self.edge_count() else labels[:0]
-                groups["edges"] = np.argsort(edge_labels, kind="stable")
-                groups["ebounds"] = np.concatenate(
-                    [[0], np.cumsum(np.bincount(edge_labels, minlength=count))])
-            b, eb = groups["bounds"], groups["ebounds"]
-            return Subgraph(self, groups["nodes"][b[i]:b[i + 1]],
-                            groups["edges"][eb[i]:eb[i + 1]])
-
-        return ComponentsArray._from_maker(count, make, "component", _labels=labels,
-                                           _sizes=sizes, _graph=self)
-
-    def bfs(self, start, max_depth: int | None = None):
-        """The subgraph reached from ``start`` by breadth-first search (following edge
-        direction in a directed graph), up to ``max_depth`` hops."""
-        from groggy.subgraph import Subgraph
-        indptr, indices, _ = self._csr("out")
-        order, _ = kernels.bfs(indptr, indices, self._node(start), max_depth)
-        return Subgraph(self, np.sort(order))
-
     def adjacency_matrix(self):
         """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
         from groggy.matrix import Matrix
@@ -453,6 +423,39 @@ class Graph:
         m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
         m._graph = self
         return m
+
+    # ------------------------------------------------------------------ queries
+    # density, paths, traversals, neighbourhoods, components: groggy.query_methods
+    def _scope(self) -> Scope:
+        return Scope.of(self)
+
+    def _parent(self) -> "Graph":
+        return self
+
+    @property
+    def node_ids(self):
+        """Every node id (a ``NodesArray``), as ``Subgraph.node_ids``."""
+        return self.nodes.ids()
+
+    @property
+    def edge_ids(self):
+        """Every edge id (an ``EdgesArray``)."""
+        return self.edges.ids()
+
+    def __getitem__(self, key):
+        """``g[key]`` is ``g.nodes[key]``: ``g["age"]`` is a node attribute column."""
+        return self.nodes[key]
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def __contains__(self, node) -> bool:
+        return self.has_node(node)
+
+    def view(self):
+        """The whole graph as a :class:`~groggy.subgraph.Subgraph` (no copy)."""
+        return self._make_subgraph(np.arange(self.node_count(), dtype=np.int64),
+                                   np.arange(self.edge_count(), dtype=np.int64))
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:
