@@ -428,6 +428,15 @@ class Adjacency:
     def _give(self, name: str, arr: np.ndarray) -> None:
         self._scratch[name] = arr
 
+    def _buffers(self, *specs) -> list:
+        """Output buffers of n entries (dtype per spec) that need no reset: kept between
+        queries, since fresh ones cost a page fault per page a query touches."""
+        return [self._take(f"buf{i}-{np.dtype(dt).str}", dt, 0) for i, dt in enumerate(specs)]
+
+    def _return(self, buffers: list) -> None:
+        for i, arr in enumerate(buffers):
+            self._give(f"buf{i}-{arr.dtype.str}", arr)
+
     def node(self, v, what: str = "node") -> int:
         """``v`` checked as a node index of this adjacency."""
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
@@ -464,17 +473,14 @@ def path_hops(adj: Adjacency, source, target):
     """
     s, t = adj.node(source, "source"), adj.node(target, "target")
     dist = adj._take("dist", np.int64, -1)
-    pred_node = np.empty(adj.n, dtype=np.int64)
-    pred_slot = np.empty(adj.n, dtype=np.int64)
-    order = np.empty(adj.n, dtype=np.int64)
+    bufs = pred_node, pred_slot, order = adj._buffers(np.int64, np.int64, np.int64)
     try:
         hops = _paths.bfs_path(adj.indptr, adj.indices, s, t, dist, pred_node, pred_slot,
                                order)
+        return None if hops < 0 else (int(hops),) + _traced(adj, pred_node, pred_slot, s, t)
     finally:
         adj._give("dist", dist)
-    if hops < 0:
-        return None
-    return (int(hops),) + _traced(adj, pred_node, pred_slot, s, t)
+        adj._return(bufs)
 
 
 def _checked_weights(adj: Adjacency, weights, edges=None) -> np.ndarray:
@@ -515,21 +521,20 @@ def path_weighted(adj: Adjacency, weights, source, target, edges=None):
     s, t = adj.node(source, "source"), adj.node(target, "target")
     w = _checked_weights(adj, weights, edges)
     dist, done = adj._take("fdist", np.float64, np.inf), adj._take("done", np.uint8, 0)
-    pred_node = np.empty(adj.n, dtype=np.int64)
-    pred_slot = np.empty(adj.n, dtype=np.int64)
-    touched = np.empty(adj.n, dtype=np.int64)
+    bufs = pred_node, pred_slot, touched = adj._buffers(np.int64, np.int64, np.int64)
     heap_key = np.empty(adj.indices.size + 1, dtype=np.float64)
     heap_node = np.empty(adj.indices.size + 1, dtype=np.int64)
     try:
         _paths.dijkstra(adj.indptr, adj.indices, adj.edge_ids, w, s, t, dist, done,
                         pred_node, pred_slot, touched, heap_key, heap_node)
+        length = float(heap_key[0])
+        if length == np.inf:
+            return None
+        return (length,) + _traced(adj, pred_node, pred_slot, s, t)
     finally:
         adj._give("fdist", dist)
         adj._give("done", done)
-    length = float(heap_key[0])
-    if length == np.inf:
-        return None
-    return (length,) + _traced(adj, pred_node, pred_slot, s, t)
+        adj._return(bufs)
 
 
 def dfs(adj: Adjacency, source, max_depth: int | None = None) -> np.ndarray:
@@ -546,14 +551,15 @@ def dfs(adj: Adjacency, source, max_depth: int | None = None) -> np.ndarray:
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     seen = adj._take("seen", np.uint8, 0)
-    stack, cursor, order = (np.empty(adj.n, dtype=np.int64) for _ in range(3))
+    bufs = stack, cursor, order = adj._buffers(np.int64, np.int64, np.int64)
     try:
         count = _paths.dfs_fill(adj.indptr, adj.indices, s,
                                 -1 if max_depth is None else max_depth, seen, stack, cursor,
                                 order)
+        return order[:count].copy()
     finally:
         adj._give("seen", seen)
-    return order[:count].copy()
+        adj._return(bufs)
 
 
 def reach(adj: Adjacency, sources, max_depth: int | None = None) -> np.ndarray:
@@ -573,10 +579,11 @@ def reach(adj: Adjacency, sources, max_depth: int | None = None) -> np.ndarray:
     if max_depth is not None and max_depth < 0:
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     dist = adj._take("dist", np.int64, -1)
-    order = np.empty(adj.n, dtype=np.int64)
+    bufs = [order] = adj._buffers(np.int64)
     try:
         count = _paths.bfs_many(adj.indptr, adj.indices, src,
                                 -1 if max_depth is None else max_depth, dist, order)
+        return order[:count].copy()
     finally:
         adj._give("dist", dist)
-    return order[:count].copy()
+        adj._return(bufs)

@@ -194,13 +194,15 @@ def traverse(scope: Scope, start, max_depth=None, kind: str = "bfs") -> np.ndarr
     return scope.global_ids(order)
 
 
-def neighborhoods(scope: Scope, centers, depth: int = 1) -> list:
+def neighborhoods(scope: Scope, centers, depth: int = 1, checked: bool = False) -> list:
     """For each center, the sorted global ids of the nodes within ``depth`` hops of it
-    (along edge direction, as networkx's ``ego_graph``)."""
+    (along edge direction, as networkx's ``ego_graph``). ``checked``: the centers are
+    known local indices already."""
     _check_depth(depth)
     adj = scope.adjacency("out")
-    return [np.sort(scope.global_ids(kernels.reach(adj, [c], depth)))
-            for c in scope.locals(centers, "center").tolist()]
+    local = np.asarray(centers, dtype=np.int64) if checked else scope.locals(centers, "center")
+    return [np.sort(scope.global_ids(kernels.reach(adj, c, depth)))
+            for c in local.reshape(-1, 1)]
 
 
 def grow(scope: Scope, nodes, depth: int = 1) -> np.ndarray:

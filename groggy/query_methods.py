@@ -250,8 +250,9 @@ class QueryMethods:
             single = isinstance(center_nodes, (int, np.integer))
             centers = scope.global_ids(scope.locals([center_nodes] if single else
                                                     center_nodes, "center"))
-        found = queries.neighborhoods(queries.Scope.of(self._parent()), centers, depth)
-        return SubgraphArray._from_maker(len(found), lambda i: self._parent().nodes[found[i]],
+        found = queries.neighborhoods(queries.Scope.of(self._parent()), centers, depth,
+                                      checked=True)
+        return SubgraphArray._from_maker(len(found), lambda i: self._make_subgraph(found[i]),
                                          "neighborhood", _graph=self._parent())
 
     # ------------------------------------------------------------------ components

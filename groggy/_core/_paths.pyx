@@ -39,7 +39,9 @@ def bfs_path(const int64_t[::1] indptr, const int64_t[::1] indices, int64_t sour
     return found
 
 
-cdef inline void _sift_up(double[::1] key, int64_t[::1] node, Py_ssize_t i) noexcept nogil:
+# the heap helpers take raw pointers: passing memoryviews to a function costs an
+# acquisition count update per call, which dominated the whole search
+cdef inline void _sift_up(double* key, int64_t* node, Py_ssize_t i) noexcept nogil:
     cdef double k = key[i]
     cdef int64_t x = node[i]
     cdef Py_ssize_t parent
@@ -54,7 +56,7 @@ cdef inline void _sift_up(double[::1] key, int64_t[::1] node, Py_ssize_t i) noex
     node[i] = x
 
 
-cdef inline void _sift_down(double[::1] key, int64_t[::1] node, Py_ssize_t size) noexcept nogil:
+cdef inline void _sift_down(double* key, int64_t* node, Py_ssize_t size) noexcept nogil:
     cdef double k = key[0]
     cdef int64_t x = node[0]
     cdef Py_ssize_t i = 0, child
@@ -101,7 +103,7 @@ def dijkstra(const int64_t[::1] indptr, const int64_t[::1] indices,
             if size > 0:
                 heap_key[0] = heap_key[size]
                 heap_node[0] = heap_node[size]
-                _sift_down(heap_key, heap_node, size)
+                _sift_down(&heap_key[0], &heap_node[0], size)
             if done[u]:
                 continue
             done[u] = 1
@@ -122,7 +124,7 @@ def dijkstra(const int64_t[::1] indptr, const int64_t[::1] indices,
                     pred_slot[v] = k
                     heap_key[size] = nd
                     heap_node[size] = v
-                    _sift_up(heap_key, heap_node, size)
+                    _sift_up(&heap_key[0], &heap_node[0], size)
                     size += 1
         for i in range(ntouched):
             done[touched[i]] = 0
