@@ -432,16 +432,6 @@ class Graph(QueryMethods):
     def _parent(self) -> "Graph":
         return self
 
-    @property
-    def node_ids(self):
-        """Every node id (a ``NodesArray``), as ``Subgraph.node_ids``."""
-        return self.nodes.ids()
-
-    @property
-    def edge_ids(self):
-        """Every edge id (an ``EdgesArray``)."""
-        return self.edges.ids()
-
     def __getitem__(self, key):
         """``g[key]`` is ``g.nodes[key]``: ``g["age"]`` is a node attribute column."""
         return self.nodes[key]

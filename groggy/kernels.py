@@ -173,8 +173,8 @@ def bfs(indptr, indices, source: int, max_depth: int | None = None):
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     dist = np.full(n, -1, dtype=np.int64)
     order = np.empty(n, dtype=np.int64)
-    count = _graph.bfs_fill(indptr, indices, source, -1 if max_depth is None else max_depth,
-                            dist, order)
+    count = _paths.bfs_many(indptr, indices, np.array([source], dtype=np.int64),
+                            -1 if max_depth is None else max_depth, dist, order, False)
     return order[:count].copy(), dist
 
 
@@ -582,7 +582,7 @@ def reach(adj: Adjacency, sources, max_depth: int | None = None) -> np.ndarray:
     bufs = [order] = adj._buffers(np.int64)
     try:
         count = _paths.bfs_many(adj.indptr, adj.indices, src,
-                                -1 if max_depth is None else max_depth, dist, order)
+                                -1 if max_depth is None else max_depth, dist, order, True)
         return order[:count].copy()
     finally:
         adj._give("dist", dist)

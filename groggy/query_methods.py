@@ -28,6 +28,17 @@ class QueryMethods:
         from groggy.subgraph import Subgraph
         return Subgraph(self._parent(), nodes, edges)
 
+    # ------------------------------------------------------------------ ids
+    @property
+    def node_ids(self):
+        """The node ids here (a ``NodesArray``; a property on Graph and Subgraph alike)."""
+        return self.nodes.ids()
+
+    @property
+    def edge_ids(self):
+        """The edge ids here (an ``EdgesArray``)."""
+        return self.edges.ids()
+
     # ------------------------------------------------------------------ membership
     def contains_edge(self, edge) -> bool:
         """Whether edge id ``edge`` is here (upstream's spelling: an edge id, not two

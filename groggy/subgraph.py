@@ -86,14 +86,6 @@ class Subgraph(QueryMethods):
         from groggy.accessors import EdgesAccessor
         return EdgesAccessor(self._graph, self._edges())
 
-    @property
-    def node_ids(self):
-        return self.nodes.ids()
-
-    @property
-    def edge_ids(self):
-        return self.edges.ids()
-
     def table(self):
         from groggy.tables import GraphTable
         return GraphTable._for(self._graph, self._node_ids, self._edges())

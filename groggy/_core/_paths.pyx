@@ -171,10 +171,11 @@ def dfs_fill(const int64_t[::1] indptr, const int64_t[::1] indices, int64_t sour
 
 def bfs_many(const int64_t[::1] indptr, const int64_t[::1] indices,
              const int64_t[::1] sources, int64_t max_depth, int64_t[::1] dist,
-             int64_t[::1] order):
+             int64_t[::1] order, bint reset):
     """Breadth-first search from every source at once, up to max_depth hops (<0: no
-    limit). dist must be -1 everywhere and is again on return. order receives the
-    reached nodes (the sources first, each once). Returns their number."""
+    limit). dist must be -1 everywhere; it receives the hop counts, and is -1 again on
+    return if reset. order receives the reached nodes (the sources first, each once).
+    Returns their number."""
     cdef Py_ssize_t head = 0, tail = 0, k, i
     cdef int64_t u, v
     with nogil:
@@ -195,6 +196,7 @@ def bfs_many(const int64_t[::1] indptr, const int64_t[::1] indices,
                     dist[v] = dist[u] + 1
                     order[tail] = v
                     tail += 1
-        for k in range(tail):
-            dist[order[k]] = -1
+        if reset:
+            for k in range(tail):
+                dist[order[k]] = -1
     return tail
