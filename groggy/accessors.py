@@ -132,6 +132,55 @@ class _Accessor:
     def attribute_names(self) -> list:
         return self._store().names()
 
+    # ---- upstream's accessor calls (all, attributes, set_attrs) ----
+    @property
+    def attributes(self) -> list:
+        """Attribute names (as :meth:`attribute_names`; upstream's property)."""
+        return self.attribute_names()
+
+    def all(self):
+        """Every element here as a subgraph."""
+        return self._subgraph(np.arange(self._total(), dtype=np.int64)
+                              if self._rows is None else self._rows)
+
+    def set_attrs(self, attrs: dict) -> None:
+        """Write many attributes at once, all or none: ``{id: {attr: value}}`` or
+        ``{attr: {id: value}}``. Every id must be an element here.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(2)
+        >>> g.nodes.set_attrs({0: {"name": "a"}, 1: {"name": "b", "age": 3}})
+        >>> g.nodes["name"].to_list(), g.nodes["age"].to_list()
+        (['a', 'b'], [None, 3])
+        """
+        what = self._view_type._what
+        if not isinstance(attrs, dict):
+            raise TypeError(f"set_attrs takes a dict, got {type(attrs).__name__}")
+        if all(isinstance(k, str) for k in attrs):
+            by_attr = attrs
+        elif all(isinstance(k, (int, np.integer)) and not isinstance(k, bool) for k in attrs):
+            by_attr = {}
+            for i, row in attrs.items():
+                if not isinstance(row, dict):
+                    raise TypeError(f"set_attrs: the attributes of {what} {i} must be a dict "
+                                    f"of name: value, got {row!r}")
+                for name, value in row.items():
+                    by_attr.setdefault(name, {})[i] = value
+        else:
+            raise TypeError(f"set_attrs keys are all {what} ids ({{id: {{attr: value}}}}) or "
+                            "all attribute names ({attr: {id: value}})")
+        for mapping in by_attr.values():
+            if not isinstance(mapping, dict):
+                raise TypeError(f"set_attrs: expected {{id: value}} per attribute, got "
+                                f"{mapping!r}")
+            for i in mapping:
+                if i not in self:
+                    raise KeyError(f"set_attrs: {what} {i!r} does not exist here")
+        setter = self._graph.set_node_attrs if what == "node" else self._graph.set_edge_attrs
+        setter(by_attr)
+
     def __getitem__(self, key):
         if isinstance(key, str):
             return self.table()[key]

@@ -195,6 +195,92 @@ class SubgraphArray(Typed, foundation=BaseArray):
         """The node table of every subgraph."""
         return TableArray._from_maker(len(self), lambda i: self[i].nodes.table(), "table")
 
+    # ---- per-subgraph questions (logic in groggy.groupwise and groggy.queries) ----
+    def _parent_graph(self):
+        graph = getattr(self, "_graph", None)
+        if graph is None:
+            if len(self) == 0:
+                raise ValueError("this array holds no subgraph, so it knows no graph")
+            graph = self[0]._graph
+        return graph
+
+    def _membership(self) -> tuple:
+        """(owner, node): node ids of every subgraph here, and which one (0..len-1)."""
+        ids = [sg._node_ids for sg in self]
+        owner = np.repeat(np.arange(len(ids), dtype=np.int64), [a.size for a in ids])
+        return owner, (np.concatenate(ids) if ids else np.empty(0, np.int64))
+
+    def sample(self, k: int, seed=None) -> "SubgraphArray":
+        """``k`` subgraphs drawn at random without replacement (all, if there are
+        fewer), kept in array order; ``seed`` makes the draw repeatable."""
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 0:
+            raise ValueError(f"sample(k) needs an int k >= 0, got {k!r}")
+        picks = np.random.default_rng(seed).choice(len(self), min(k, len(self)), replace=False)
+        return self[np.sort(picks)]
+
+    def filter(self, predicate) -> "SubgraphArray":
+        """The subgraphs for which ``predicate(subgraph)`` is true."""
+        return self[np.array([bool(predicate(sg)) for sg in self], dtype=bool)]
+
+    def table(self) -> "TableArray":
+        """The table (nodes and edges) of every subgraph."""
+        return TableArray._from_maker(len(self), lambda i: self[i].table(), "table")
+
+    def agg(self, aggs=None, **named):
+        """One row per subgraph here (its position, ``size`` = its node count, then one
+        column per aggregate of node attributes): ``aggs`` is ``{"age": "mean"}`` or
+        ``{"mean_age": ("mean", "age")}``, and ``name=("function", "attribute")``
+        keywords add more. Functions: count, sum, mean, min, max, std (ddof=1, as
+        pandas), nunique, first, last; nulls and NaN are skipped.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes({"age": [20, 30, 40, 50, 60]})
+        >>> _ = g.add_edges([(0, 1), (3, 4)])
+        >>> t = g.connected_components().agg({"age": "mean"}, oldest=("max", "age"))
+        >>> t["size"].to_list(), t["age"].to_list(), t["oldest"].to_list()
+        ([2, 1, 2], [25.0, 40.0, 55.0], [30, 40, 60])
+        """
+        from groggy import groupwise
+        spec = groupwise.parse_spec(aggs or {}) + [(k, *v) for k, v in named.items()]
+        owner, members = self._membership()
+        data = {self.name: np.arange(len(self), dtype=np.int64),
+                "size": np.bincount(owner, minlength=len(self)).astype(np.int64)}
+        data.update(groupwise.aggregate(self._parent_graph()._nodes, owner, members, len(self), spec))
+        return Typed._table_type._of(table(data))
+
+    def collapse(self, node_aggs=None, edge_aggs=None, include_edge_count: bool = True):
+        """A new graph with one meta-node per subgraph here (node ``i`` is subgraph
+        ``i``: ``size`` and the ``node_aggs`` aggregates, in the spec of :meth:`agg`),
+        and one edge per pair of subgraphs that edges of the graph join (``edge_count``
+        and ``edge_aggs`` over those edges). The subgraphs must share no node.
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes({"age": [20, 30, 40, 50]})
+        >>> _ = g.add_edges([(0, 1), (1, 2), (2, 3)], )
+        >>> parts = g.subgraph(nodes=range(4), edges=[0, 2]).connected_components()
+        >>> meta = parts.collapse(node_aggs={"age": "mean"})
+        >>> meta.nodes["age"].to_list(), meta.edges["edge_count"].to_list()
+        ([25.0, 45.0], [1])
+        """
+        from groggy import groupwise
+        owner, members = self._membership()
+        return groupwise.collapse(self._parent_graph(), owner, members, len(self), node_aggs,
+                                  edge_aggs, include_edge_count)
+
+    def neighborhood(self, depth: int = 1) -> "SubgraphArray":
+        """Every subgraph here grown by ``depth`` hops in the whole graph (along edge
+        direction), as induced subgraphs."""
+        from groggy import queries
+        graph = self._parent_graph()
+        scope = queries.Scope.of(graph)
+        return SubgraphArray._from_maker(
+            len(self), lambda i: graph.nodes[queries.grow(scope, self[i]._node_ids, depth)],
+            "neighborhood", _graph=graph)
+
 
 class ComponentsArray(SubgraphArray):
     """Connected components, largest first is *not* implied: component ``i`` is the one
@@ -210,14 +296,23 @@ class ComponentsArray(SubgraphArray):
     """
 
     def _viz_source(self):
-        return self._graph
+        return self._view   # the graph or subgraph whose components these are
+
+    def _membership(self) -> tuple:
+        # from the labels: no subgraph is made
+        rank = np.full(self._sizes.size, -1, dtype=np.int64)
+        rank[self._components()] = np.arange(len(self))
+        owner = rank[self._labels]
+        keep = np.flatnonzero(owner >= 0)
+        return owner[keep], self._scope.global_ids(keep)
 
     def _components(self) -> np.ndarray:
         """Component numbers in this array (all of them, or those of a slice or mask)."""
         return self._base._positions(np.arange(len(self)))
 
     def labels(self) -> NumArray:
-        """Component number of every live node of the graph, in node id order."""
+        """Component number of every live node of the graph (of the subgraph, if these
+        are a subgraph's components), in node id order."""
         return array(self._labels, "component")
 
     def sizes(self) -> NumArray:

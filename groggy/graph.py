@@ -9,6 +9,8 @@ import numpy as np
 from groggy import kernels, removal, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.layouts import Layouts, Stored
+from groggy.queries import Scope
+from groggy.query_methods import QueryMethods
 from groggy.storage import Column, ColumnStore
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
@@ -52,7 +54,7 @@ def _checked_live_id(graph, i, what: str) -> int:
     return int(i)
 
 
-class Graph:
+class Graph(QueryMethods):
     """A directed or undirected graph with columnar node and edge attributes.
 
     Node and edge ids are dense integers from 0 in insertion order.
@@ -522,48 +524,6 @@ class Graph:
         v = self._node(node)
         return np.unique(indices[indptr[v]:indptr[v + 1]]).tolist()
 
-    def connected_components(self):
-        """Weakly connected components (a ``ComponentsArray``)."""
-        from groggy.arrays import ComponentsArray
-        from groggy.subgraph import Subgraph
-        src, dst, live_edges = removal.live_ends(self)
-        labels, count = kernels.component_labels(src, dst, self._nodes.length)
-        live_nodes = removal.live_ids(self, "node")
-        if live_nodes is not None:   # removed nodes are no components: renumber the rest
-            labels = labels[live_nodes]            # (in the same order: by smallest id)
-            used = np.zeros(count, dtype=bool)
-            used[labels] = True
-            labels = (np.cumsum(used) - 1)[labels]
-            count = int(used.sum())
-        sizes = np.bincount(labels, minlength=count)
-        groups = {}
-
-        def make(i):
-            if not groups:
-                order = np.argsort(labels, kind="stable")
-                groups["nodes"] = order if live_nodes is None else live_nodes[order]
-                groups["bounds"] = np.concatenate([[0], np.cumsum(sizes)])
-                at = src if live_nodes is None else np.searchsorted(live_nodes, src)
-                edge_labels = labels[at] if src.size else labels[:0]
-                order = np.argsort(edge_labels, kind="stable")
-                groups["edges"] = order if live_edges is None else live_edges[order]
-                groups["ebounds"] = np.concatenate(
-                    [[0], np.cumsum(np.bincount(edge_labels, minlength=count))])
-            b, eb = groups["bounds"], groups["ebounds"]
-            return Subgraph(self, groups["nodes"][b[i]:b[i + 1]],
-                            groups["edges"][eb[i]:eb[i + 1]])
-
-        return ComponentsArray._from_maker(count, make, "component", _labels=labels,
-                                           _sizes=sizes, _graph=self)
-
-    def bfs(self, start, max_depth: int | None = None):
-        """The subgraph reached from ``start`` by breadth-first search (following edge
-        direction in a directed graph), up to ``max_depth`` hops."""
-        from groggy.subgraph import Subgraph
-        indptr, indices, _ = self._csr("out")
-        order, _ = kernels.bfs(indptr, indices, self._node(start), max_depth)
-        return Subgraph(self, np.sort(order))
-
     def adjacency_matrix(self):
         """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
         from groggy.matrix import Matrix
@@ -572,6 +532,29 @@ class Graph:
         m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
         m._graph = self
         return m
+
+    # ------------------------------------------------------------------ queries
+    # density, paths, traversals, neighbourhoods, components: groggy.query_methods
+    def _scope(self) -> Scope:
+        return Scope.of(self)
+
+    def _parent(self) -> "Graph":
+        return self
+
+    def __getitem__(self, key):
+        """``g[key]`` is ``g.nodes[key]``: ``g["age"]`` is a node attribute column."""
+        return self.nodes[key]
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def __contains__(self, node) -> bool:
+        return self.has_node(node)
+
+    def view(self):
+        """The whole graph as a :class:`~groggy.subgraph.Subgraph` (no copy)."""
+        return self._make_subgraph(np.arange(self.node_count(), dtype=np.int64),
+                                   np.arange(self.edge_count(), dtype=np.int64))
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:

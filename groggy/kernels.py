@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy._core import _graph, _group, _sort, _strings, _wire
+from groggy._core import _graph, _group, _paths, _sort, _strings, _wire
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
            "strings_contain", "strings_equal", "strings_compare", "strings_affix",
            "string_ranks", "factorize_int64", "factorize_strings", "group_count", "group_sum",
            "group_min_max", "group_first_last", "group_sq_dev", "group_order",
-           "group_nunique"]
+           "group_nunique", "Adjacency", "path_hops", "path_weighted", "dfs", "reach"]
 
 
 def _int64(a, name: str) -> np.ndarray:
@@ -175,8 +175,8 @@ def bfs(indptr, indices, source: int, max_depth: int | None = None):
         raise ValueError(f"max_depth must be >= 0, got {max_depth}")
     dist = np.full(n, -1, dtype=np.int64)
     order = np.empty(n, dtype=np.int64)
-    count = _graph.bfs_fill(indptr, indices, source, -1 if max_depth is None else max_depth,
-                            dist, order)
+    count = _paths.bfs_many(indptr, indices, np.array([source], dtype=np.int64),
+                            -1 if max_depth is None else max_depth, dist, order, False)
     return order[:count].copy(), dist
 
 
@@ -605,3 +605,209 @@ def rice_encode(values, k: int) -> bytes:
     out = np.zeros((rice_bits(v, k) + 7) // 8 + 8, dtype=np.uint8)
     _wire.rice_encode(v, int(k), out)
     return out.tobytes()
+
+
+# ---------------------------------------------------------------------- paths
+class Adjacency:
+    """CSR adjacency checked once, for many path and traversal queries.
+
+    Each query costs what it visits, not O(n + m): the CSR is validated here, not per
+    call, and the O(n) scratch arrays the kernels need are kept here and handed back
+    reset by the kernels.
+
+    Parameters
+    ----------
+    indptr, indices, edge_ids : array_like of int
+        As returned by :func:`build_csr`: the neighbours of ``v`` are
+        ``indices[indptr[v]:indptr[v+1]]``, reached through edges ``edge_ids[...]``.
+    trusted : bool
+        Skip the checks (the arrays come straight from :func:`build_csr`).
+
+    Examples
+    --------
+    >>> adj = Adjacency(*build_csr([0, 1], [1, 2], 3, both_ways=True))
+    >>> path_hops(adj, 0, 2)
+    (2, [0, 1, 2], [0, 1])
+    """
+
+    def __init__(self, indptr, indices, edge_ids, trusted: bool = False):
+        self.indptr, self.indices = _int64(indptr, "indptr"), _int64(indices, "indices")
+        self.edge_ids = _int64(edge_ids, "edge_ids")
+        if not trusted:
+            _check_csr(self.indptr, self.indices)
+            if self.edge_ids.shape != self.indices.shape:
+                raise ValueError(f"edge_ids has {self.edge_ids.size} entries, indices "
+                                 f"{self.indices.size}")
+            if self.edge_ids.size and self.edge_ids.min() < 0:
+                raise ValueError("edge ids must be >= 0")
+        self.n = self.indptr.size - 1
+        self.edge_bound = int(self.edge_ids.max()) + 1 if self.edge_ids.size else 0
+        self._scratch: dict = {}
+
+    def _take(self, name: str, dtype, fill) -> np.ndarray:
+        # popped, so two threads never share one; _give puts it back once reset
+        arr = self._scratch.pop(name, None)
+        return np.full(self.n, fill, dtype=dtype) if arr is None else arr
+
+    def _give(self, name: str, arr: np.ndarray) -> None:
+        self._scratch[name] = arr
+
+    def _buffers(self, *specs) -> list:
+        """Output buffers of n entries (dtype per spec) that need no reset: kept between
+        queries, since fresh ones cost a page fault per page a query touches."""
+        return [self._take(f"buf{i}-{np.dtype(dt).str}", dt, 0) for i, dt in enumerate(specs)]
+
+    def _return(self, buffers: list) -> None:
+        for i, arr in enumerate(buffers):
+            self._give(f"buf{i}-{arr.dtype.str}", arr)
+
+    def node(self, v, what: str = "node") -> int:
+        """``v`` checked as a node index of this adjacency."""
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool):
+            raise TypeError(f"{what} must be an int node id, got {v!r}")
+        if not 0 <= v < self.n:
+            raise ValueError(f"{what} {v} is not a node id (there are {self.n} nodes)")
+        return int(v)
+
+
+def _traced(adj: Adjacency, pred_node, pred_slot, source: int, target: int):
+    """(nodes, edges) of the path the predecessor arrays record, source first."""
+    nodes, slots = [target], []
+    while nodes[-1] != source:
+        v = nodes[-1]
+        slots.append(int(pred_slot[v]))
+        nodes.append(int(pred_node[v]))
+    return nodes[::-1], adj.edge_ids[np.array(slots[::-1], dtype=np.int64)].tolist()
+
+
+def path_hops(adj: Adjacency, source, target):
+    """A fewest-hop path by breadth-first search that stops at ``target``.
+
+    Returns
+    -------
+    (hops, nodes, edges) or None
+        The hop count, the nodes from ``source`` to ``target`` and the edge ids between
+        them; None when ``target`` cannot be reached.
+
+    Examples
+    --------
+    >>> adj = Adjacency(*build_csr([0, 1, 0], [1, 2, 2], 3, both_ways=False))
+    >>> path_hops(adj, 0, 2), path_hops(adj, 2, 0)
+    ((1, [0, 2], [2]), None)
+    """
+    s, t = adj.node(source, "source"), adj.node(target, "target")
+    dist = adj._take("dist", np.int64, -1)
+    bufs = pred_node, pred_slot, order = adj._buffers(np.int64, np.int64, np.int64)
+    try:
+        hops = _paths.bfs_path(adj.indptr, adj.indices, s, t, dist, pred_node, pred_slot,
+                               order)
+        return None if hops < 0 else (int(hops),) + _traced(adj, pred_node, pred_slot, s, t)
+    finally:
+        adj._give("dist", dist)
+        adj._return(bufs)
+
+
+def _checked_weights(adj: Adjacency, weights, edges=None) -> np.ndarray:
+    w = np.ascontiguousarray(weights, dtype=np.float64)
+    if w.ndim != 1 or w.size < adj.edge_bound:
+        raise ValueError(f"weights must hold one value per edge id (at least "
+                         f"{adj.edge_bound}), got shape {w.shape}")
+    seen = w if edges is None else w[edges]
+    bad = ~(seen >= 0)   # negative or NaN
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        e = i if edges is None else int(edges[i])
+        raise ValueError(f"edge {e} has weight {float(seen[i])}; shortest paths need weights "
+                         ">= 0 (Dijkstra)")
+    return w
+
+
+def path_weighted(adj: Adjacency, weights, source, target, edges=None):
+    """A least-weight path by Dijkstra that stops once ``target`` is settled.
+
+    Parameters
+    ----------
+    weights : array_like of float
+        One weight per edge id, each >= 0.
+    edges : array_like of int, optional
+        The edge ids ``adj`` reaches (to check only their weights); default all.
+
+    Returns
+    -------
+    (length, nodes, edges) or None
+
+    Examples
+    --------
+    >>> adj = Adjacency(*build_csr([0, 1, 0], [1, 2, 2], 3, both_ways=True))
+    >>> path_weighted(adj, [1.0, 1.0, 5.0], 0, 2)
+    (2.0, [0, 1, 2], [0, 1])
+    """
+    s, t = adj.node(source, "source"), adj.node(target, "target")
+    w = _checked_weights(adj, weights, edges)
+    dist, done = adj._take("fdist", np.float64, np.inf), adj._take("done", np.uint8, 0)
+    bufs = pred_node, pred_slot, touched = adj._buffers(np.int64, np.int64, np.int64)
+    heap_key = np.empty(adj.indices.size + 1, dtype=np.float64)
+    heap_node = np.empty(adj.indices.size + 1, dtype=np.int64)
+    try:
+        _paths.dijkstra(adj.indptr, adj.indices, adj.edge_ids, w, s, t, dist, done,
+                        pred_node, pred_slot, touched, heap_key, heap_node)
+        length = float(heap_key[0])
+        if length == np.inf:
+            return None
+        return (length,) + _traced(adj, pred_node, pred_slot, s, t)
+    finally:
+        adj._give("fdist", dist)
+        adj._give("done", done)
+        adj._return(bufs)
+
+
+def dfs(adj: Adjacency, source, max_depth: int | None = None) -> np.ndarray:
+    """Depth-first preorder from ``source``, neighbours in CSR order (networkx's
+    ``dfs_preorder_nodes`` order), entering no node deeper than ``max_depth`` hops.
+
+    Examples
+    --------
+    >>> adj = Adjacency(*build_csr([0, 0, 1], [1, 2, 3], 4, both_ways=True))
+    >>> dfs(adj, 0).tolist(), dfs(adj, 0, max_depth=1).tolist()
+    ([0, 1, 3, 2], [0, 1, 2])
+    """
+    s = adj.node(source, "start")
+    if max_depth is not None and max_depth < 0:
+        raise ValueError(f"max_depth must be >= 0, got {max_depth}")
+    seen = adj._take("seen", np.uint8, 0)
+    bufs = stack, cursor, order = adj._buffers(np.int64, np.int64, np.int64)
+    try:
+        count = _paths.dfs_fill(adj.indptr, adj.indices, s,
+                                -1 if max_depth is None else max_depth, seen, stack, cursor,
+                                order)
+        return order[:count].copy()
+    finally:
+        adj._give("seen", seen)
+        adj._return(bufs)
+
+
+def reach(adj: Adjacency, sources, max_depth: int | None = None) -> np.ndarray:
+    """Nodes within ``max_depth`` hops of any of ``sources`` (all reachable when None),
+    in breadth-first order, the sources first.
+
+    Examples
+    --------
+    >>> adj = Adjacency(*build_csr([0, 1, 2], [1, 2, 3], 5, both_ways=True))
+    >>> reach(adj, [0, 4], max_depth=1).tolist()
+    [0, 4, 1]
+    """
+    src = _int64(np.atleast_1d(sources), "sources")
+    if src.size and (src.min() < 0 or src.max() >= adj.n):
+        bad = int(src[(src < 0) | (src >= adj.n)][0])
+        raise ValueError(f"source {bad} is not a node id (there are {adj.n} nodes)")
+    if max_depth is not None and max_depth < 0:
+        raise ValueError(f"max_depth must be >= 0, got {max_depth}")
+    dist = adj._take("dist", np.int64, -1)
+    bufs = [order] = adj._buffers(np.int64)
+    try:
+        count = _paths.bfs_many(adj.indptr, adj.indices, src,
+                                -1 if max_depth is None else max_depth, dist, order, True)
+        return order[:count].copy()
+    finally:
+        adj._give("dist", dist)
+        adj._return(bufs)

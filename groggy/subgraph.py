@@ -5,9 +5,11 @@ import numpy as np
 
 from groggy import groupby, removal
 from groggy.layouts import Layout, SubgraphLayouts
+from groggy.queries import Scope
+from groggy.query_methods import QueryMethods
 
 
-class Subgraph:
+class Subgraph(QueryMethods):
     """Nodes and edges of a parent graph, as sorted id arrays.
 
     Made by ``g.nodes[...]`` (the induced subgraph), ``g.edges[...]``, ``filter``,
@@ -87,14 +89,6 @@ class Subgraph:
         from groggy.accessors import EdgesAccessor
         return EdgesAccessor(self._graph, self._edges())
 
-    @property
-    def node_ids(self):
-        return self.nodes.ids()
-
-    @property
-    def edge_ids(self):
-        return self.edges.ids()
-
     def group_by(self, by, element_type: str = "nodes"):
         """This subgraph's nodes (or edges: ``element_type="edges"``) grouped by
         attribute ``by``: a :class:`~groggy.groupby.GroupBy` of subgraphs."""
@@ -104,12 +98,18 @@ class Subgraph:
         from groggy.tables import GraphTable
         return GraphTable._for(self._graph, self._node_ids, self._edges())
 
-    def degree(self):
-        """Degree of each node counting only this subgraph's edges, in node id order."""
+    def degree(self, nodes=None):
+        """Degree counting only this subgraph's edges: of one node (an int), or of
+        several or all nodes (a ``NumArray``, all in node id order)."""
         from groggy.arrays import array
         g, e = self._graph, self._edges()
         local = np.searchsorted(self._node_ids, np.concatenate([g._src.data[e], g._dst.data[e]]))
-        return array(np.bincount(local, minlength=self.node_count()).astype(np.int64), "degree")
+        deg = np.bincount(local, minlength=self.node_count()).astype(np.int64)
+        if nodes is None:
+            return array(deg, "degree")
+        if isinstance(nodes, (int, np.integer)):
+            return int(deg[self._scope().local(nodes)])
+        return array(deg[self._scope().locals(nodes)], "degree")
 
     def to_graph(self):
         """A new in-memory graph of this subgraph, ids renumbered 0.. in id order."""
@@ -127,6 +127,12 @@ class Subgraph:
             out.layouts[name] = Layout(lay.node_positions, rows, lay.algorithm, lay.params)
         return out
 
-    def connected_components(self):
-        return self.to_graph().connected_components()
+    # questions (density, paths, components, ...): groggy.query_methods
+    def _scope(self) -> Scope:
+        if getattr(self, "_query_scope", None) is None:
+            self._query_scope = Scope(self._graph, self._node_ids, self._edges(), "subgraph")
+        return self._query_scope
+
+    def _parent(self):
+        return self._graph
 

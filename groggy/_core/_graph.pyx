@@ -69,27 +69,3 @@ def union_find_labels(const int64_t[::1] src, const int64_t[::1] dst,
             else:
                 labels[i] = labels[a]
     return count
-
-
-def bfs_fill(const int64_t[::1] indptr, const int64_t[::1] indices, int64_t source,
-             int64_t max_depth, int64_t[::1] dist, int64_t[::1] order):
-    """Breadth-first search from source. dist (length n) must be -1 everywhere; order
-    receives visited nodes in visit order. Stops expanding past max_depth (<0: no limit).
-    Returns the number of visited nodes."""
-    cdef Py_ssize_t head = 0, tail = 1, k
-    cdef int64_t u, v
-    with nogil:
-        dist[source] = 0
-        order[0] = source
-        while head < tail:
-            u = order[head]
-            head += 1
-            if max_depth >= 0 and dist[u] >= max_depth:
-                continue
-            for k in range(indptr[u], indptr[u + 1]):
-                v = indices[k]
-                if dist[v] < 0:
-                    dist[v] = dist[u] + 1
-                    order[tail] = v
-                    tail += 1
-    return tail
