@@ -9,7 +9,10 @@ import numpy as np
 from groggy import kernels, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.layouts import Layouts, Stored
+from groggy.matrices import MatrixMethods
 from groggy.storage import Column, ColumnStore
+from groggy.summary import GraphSummary
+from groggy.upstream import GraphUpstreamCalls
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
 RESERVED_EDGE_ATTRS = frozenset({"edge_id", "source", "target"})
@@ -40,7 +43,7 @@ def _checked_id(i, count: int, what: str) -> int:
     return int(i)
 
 
-class Graph:
+class Graph(MatrixMethods, GraphSummary, GraphUpstreamCalls):
     """A directed or undirected graph with columnar node and edge attributes.
 
     Node and edge ids are dense integers from 0 in insertion order.
@@ -89,7 +92,8 @@ class Graph:
     def __len__(self) -> int:
         return self.node_count()
 
-    def __repr__(self) -> str:
+    def _summary_line(self) -> str:
+        """The first line of ``repr(g)``; the nodes and edges tables follow it."""
         where = f", mapped from {str(self._readonly_path)!r}" if self._readonly_path else ""
         return (f"Graph(nodes={self.node_count():,}, edges={self.edge_count():,}, "
                 f"directed={self._directed}{where})")
@@ -108,12 +112,6 @@ class Graph:
     def edge_endpoints(self, edge) -> tuple:
         e = self._edge(edge)
         return int(self._src.data[e]), int(self._dst.data[e])
-
-    def has_edge(self, u, v) -> bool:
-        """Whether an edge joins u to v (either way, if undirected)."""
-        if not (self.has_node(u) and self.has_node(v)):
-            return False
-        return v in self.neighbors(u)
 
     # ------------------------------------------------------------------ change events
     def on_change(self, callback):
@@ -389,17 +387,18 @@ class Graph:
         ``mode`` is ``"all"``, ``"out"`` or ``"in"`` (the latter two for directed graphs).
         A self-loop adds 2 to the degree of its node.
         """
-        from groggy.arrays import array
+        from groggy.arrays import graph_array
         key = ("degree", mode if self._directed else "all")
         if key not in self._cache:
             self._cache[key] = kernels.degree(self._src.data, self._dst.data,
                                               self.node_count(), key[1])
         deg = self._cache[key]
         if nodes is None:
-            return array(deg, "degree")
+            return graph_array(deg, "degree", self)
         if isinstance(nodes, (int, np.integer)):
             return int(deg[self._node(nodes)])
-        return array(deg[[self._node(v) for v in nodes]], "degree")
+        ids = [self._node(v) for v in nodes]
+        return graph_array(deg[ids], "degree", self, ids=ids)
 
     def in_degree(self, nodes=None):
         return self.degree(nodes, "in")
@@ -444,15 +443,6 @@ class Graph:
         indptr, indices, _ = self._csr("out")
         order, _ = kernels.bfs(indptr, indices, self._node(start), max_depth)
         return Subgraph(self, np.sort(order))
-
-    def adjacency_matrix(self):
-        """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
-        from groggy.matrix import Matrix
-        indptr, indices, _ = self._csr("out")
-        n = self.node_count()
-        m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
-        m._graph = self
-        return m
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> Path:

@@ -4,9 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from groggy.layouts import Layout, SubgraphLayouts
+from groggy.matrices import MatrixMethods
+from groggy.summary import GraphSummary
+from groggy.upstream import call_only
 
 
-class Subgraph:
+class Subgraph(MatrixMethods, GraphSummary):
     """Nodes and edges of a parent graph, as sorted id arrays.
 
     Made by ``g.nodes[...]`` (the induced subgraph), ``g.edges[...]``, ``filter``,
@@ -47,7 +50,7 @@ class Subgraph:
         i = np.searchsorted(self._node_ids, node)
         return bool(i < self._node_ids.size and self._node_ids[i] == node)
 
-    def __repr__(self) -> str:
+    def _summary_line(self) -> str:
         return f"Subgraph(nodes={self.node_count():,}, edges={self.edge_count():,})"
 
     def _cell_text(self) -> str:
@@ -84,12 +87,15 @@ class Subgraph:
         from groggy.accessors import EdgesAccessor
         return EdgesAccessor(self._graph, self._edges())
 
-    @property
+    # methods, as upstream and as on every other type (see groggy.upstream)
+    @call_only
     def node_ids(self):
+        """The ids of this subgraph's nodes, sorted (a ``NodesArray``)."""
         return self.nodes.ids()
 
-    @property
+    @call_only
     def edge_ids(self):
+        """The ids of this subgraph's edges, sorted (an ``EdgesArray``)."""
         return self.edges.ids()
 
     def table(self):
@@ -98,10 +104,11 @@ class Subgraph:
 
     def degree(self):
         """Degree of each node counting only this subgraph's edges, in node id order."""
-        from groggy.arrays import array
+        from groggy.arrays import graph_array
         g, e = self._graph, self._edges()
         local = np.searchsorted(self._node_ids, np.concatenate([g._src.data[e], g._dst.data[e]]))
-        return array(np.bincount(local, minlength=self.node_count()).astype(np.int64), "degree")
+        return graph_array(np.bincount(local, minlength=self.node_count()).astype(np.int64),
+                           "degree", g, ids=self._node_ids)
 
     def to_graph(self):
         """A new in-memory graph of this subgraph, ids renumbered 0.. in id order."""
