@@ -86,6 +86,12 @@ class Matrix(Typed, foundation=BaseTable):
         return cls._of(BaseTable(frame, None, cls.__name__), _csr=frame)
 
     @classmethod
+    def identity(cls, n: int) -> "Matrix":
+        """The n x n identity (upstream's ``GraphMatrix.identity``)."""
+        ids = np.arange(int(n), dtype=np.int64)
+        return cls._from_triplets(ids, ids, np.ones(ids.size, dtype=np.int64), (int(n), int(n)))
+
+    @classmethod
     def _from_triplets(cls, rows, cols, values, shape, names=None):
         """A matrix of the entries (rows[i], cols[i]) = values[i] (repeats add up)."""
         order = np.argsort(rows, kind="stable")
@@ -285,3 +291,29 @@ def _sparse_product(a: "Matrix", b: "Matrix") -> "Matrix":
     r, c, v = _summed(np.repeat(ar, counts), bc[entry], np.repeat(av, counts) * bv[entry],
                       (a.nrows, b.ncols))
     return Matrix._from_triplets(r, c, v, (a.nrows, b.ncols))
+
+
+def matrix(data) -> Matrix:
+    """A :class:`Matrix` of nested lists, a 2-D NumPy array or a scipy sparse matrix;
+    zeros are not stored.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> gg.matrix([[1, 0], [2, 3]]).sum(axis=0).to_list()
+    [3, 3]
+    """
+    if hasattr(data, "tocoo"):   # scipy.sparse, without importing it
+        coo = data.tocoo()
+        r, c, v = np.asarray(coo.row), np.asarray(coo.col), np.asarray(coo.data)
+        shape = tuple(coo.shape)
+    else:
+        dense = np.asarray(data)
+        if dense.ndim != 2:
+            raise ValueError(f"a matrix needs 2-D data, got shape {dense.shape}")
+        r, c = np.nonzero(dense)
+        v, shape = dense[r, c], dense.shape
+    if v.dtype.kind not in "iufb":
+        raise TypeError(f"a matrix holds numbers, got {v.dtype} values")
+    v = v.astype(np.int64 if v.dtype.kind in "iub" else np.float64)
+    return Matrix._from_triplets(r.astype(np.int64), c.astype(np.int64), v, shape)

@@ -179,3 +179,18 @@ def test_a_million_node_matrix_stays_sparse():
     with pytest.raises(MemoryError, match="use to_scipy"):
         A.to_numpy()
     assert A.head(3).select(["0", "1"]).to_numpy().shape == (3, 2)
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.integers(-2, 2), min_size=3, max_size=3), min_size=1, max_size=4))
+def test_matrix_from_data_matches_numpy(rows):
+    D = np.array(rows)
+    for m in (gg.matrix(rows), gg.matrix(D), gg.matrix(scipy.sparse.csr_array(D))):
+        np.testing.assert_array_equal(m.to_numpy(), D)
+        np.testing.assert_array_equal(m.sum(axis=0).to_numpy(), D.sum(0))
+        np.testing.assert_array_equal((m @ m.T).to_numpy(), D @ D.T)
+    np.testing.assert_array_equal(gg.Matrix.identity(3).to_numpy(), np.eye(3))
+    with pytest.raises(ValueError, match="2-D data"):
+        gg.matrix([1, 2])
+    with pytest.raises(TypeError, match="did not come from a graph"):
+        gg.matrix(rows).viz.render(format="svg")
