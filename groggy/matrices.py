@@ -81,16 +81,15 @@ def laplacian(source, normalized: bool = False, weight=None):
     else:
         off = -a
         diag = degree if a.dtype.kind == "f" else degree.astype(np.int64)
-    # each row: its diagonal entry first, then the negated adjacency entries
+    # each row: its diagonal entry first, then the negated adjacency entries, so entry
+    # k of row r moves r + 1 places along
     new_indptr = indptr + np.arange(n + 1, dtype=np.int64)
-    at_diag = new_indptr[:-1]
-    total = int(new_indptr[-1])
+    at_diag, total = new_indptr[:-1], int(new_indptr[-1])
+    moved = np.arange(indices.size, dtype=np.int64) + rows + 1
     new_indices = np.empty(total, dtype=np.int64)
     data = np.empty(total, dtype=np.result_type(off.dtype, diag.dtype))
-    is_diag = np.zeros(total, dtype=bool)
-    is_diag[at_diag] = True
     new_indices[at_diag], data[at_diag] = np.arange(n), diag
-    new_indices[~is_diag], data[~is_diag] = indices, off
+    new_indices[moved], data[moved] = indices, off
     m = Matrix._from_csr(new_indptr, new_indices, data, (n, n))
     m._graph = source
     return m

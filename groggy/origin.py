@@ -109,7 +109,8 @@ def derived_origin(parent, result) -> None:
         result._origin = Origin(parent._graph, kind)   # table positions are element ids
     elif holder is parent and array_like and base._rows is None:
         origin = parent._origin
-        result._origin = Origin(origin.graph, origin.what, origin.element_ids(pbase))
+        ids = origin.ids if pbase._rows is None else origin.element_ids(pbase)
+        result._origin = Origin(origin.graph, origin.what, ids)
     elif holder is not None or _draws_own_graph(parent):
         result._made_from = parent
 
