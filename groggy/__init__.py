@@ -20,7 +20,7 @@ from groggy.errors import GroggyError, ReadOnlyError, StoreError
 from groggy.foundation import BaseArray, BaseTable, DataWindow
 from groggy.graph import Graph, open_graph
 from groggy.groupby import GroupBy
-from groggy.matrix import Matrix
+from groggy.matrix import Matrix, matrix
 from groggy.subgraph import Subgraph
 from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
 from groggy.tables import make_table as table
@@ -45,10 +45,9 @@ __all__ = [
     "Graph", "open", "open_graph", "from_networkx", "table", "array",
     "BaseTable", "BaseArray", "Table", "NodesTable", "EdgesTable", "GraphTable", "NumArray",
     "StrArray", "NodesArray", "EdgesArray", "ComponentsArray", "SubgraphArray", "TableArray", "Matrix",
+    "matrix",
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
-    "GroupBy",
-
-    "generators", "from_pandas", "from_csv", "from_dict", "from_json", "from_parquet",
+    "GroupBy", "generators", "from_pandas", "from_csv", "from_dict", "from_json", "from_parquet",
     "load_bundle",
 ]

@@ -6,7 +6,9 @@ import numpy as np
 from groggy import groupby, removal
 from groggy.arrays import EdgesArray, NodesArray
 from groggy.foundation import BaseArray
+from groggy.matrices import AccessorMatrixMethods, WeightMatrixMethod
 from groggy.tables import EdgesTable, NodesTable
+from groggy.upstream import call_only
 
 
 class _ElementView:
@@ -99,7 +101,7 @@ def _selection(key, total: int, rows) -> np.ndarray:
     return ids
 
 
-class _Accessor:
+class _Accessor(AccessorMatrixMethods):
     _table_type = None
     _ids_type = None
     _view_type = None
@@ -237,7 +239,7 @@ class NodesAccessor(_Accessor):
         return Subgraph(self._graph, np.unique(ids))
 
 
-class EdgesAccessor(_Accessor):
+class EdgesAccessor(_Accessor, WeightMatrixMethod):
     _table_type, _ids_type, _view_type, _id_name = EdgesTable, EdgesArray, EdgeView, "edge_id"
 
     def _total(self):
@@ -257,11 +259,12 @@ class EdgesAccessor(_Accessor):
         nodes = np.unique(np.concatenate([g._src.data[ids], g._dst.data[ids]]))
         return Subgraph(g, nodes, ids)
 
-    @property
+    @call_only
     def sources(self) -> NodesArray:
-        """Source node of every edge here."""
-        return self.table().sources
+        """Source node of every edge here (a method, as upstream)."""
+        return self.table().sources()
 
-    @property
+    @call_only
     def targets(self) -> NodesArray:
-        return self.table().targets
+        """Target node of every edge here (a method, as upstream)."""
+        return self.table().targets()

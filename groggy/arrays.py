@@ -5,11 +5,12 @@ import numpy as np
 
 from groggy.foundation import BaseArray, BaseTable, Specialized, array_column, table
 from groggy.frame import ObjectColumn
+from groggy.origin import DrawsItsGraph, Origin, derived_origin
 
 _NUMERIC = ("int64", "float64", "bool")
 
 
-class Typed(Specialized):
+class Typed(Specialized, DrawsItsGraph):
     """Root of groggy's specialized types: numeric arrays that come out of any
     operation are :class:`NumArray`, so statistics and masks work everywhere."""
 
@@ -45,6 +46,12 @@ class Typed(Specialized):
     _table_type = None  # the free-standing table type (groggy.tables registers it)
 
     def _wrap_result(self, result):
+        out = self._typed_result(result)
+        if out is not result:
+            derived_origin(self, out)   # it draws the graph this object came from
+        return out
+
+    def _typed_result(self, result):
         if type(result) is BaseArray and result._column is not getattr(self._base, "_column",
                                                                          None):
             # a new column (a mask, a statistic's values) is typed by its kind, not as us
@@ -60,6 +67,14 @@ def _typed(base: BaseArray):
     if base.kind in _NUMERIC:
         return NumArray._of(base)
     return StrArray._of(base) if base.kind == "string" else base
+
+
+def graph_array(values, name: str, graph, what: str = "node", ids=None):
+    """An array whose rows are ``graph``'s nodes (or edges): ``ids[i]`` is row i's element
+    (None: row i is element i); its ``viz`` draws them coloured by the values."""
+    out = array(values, name)
+    out._origin = Origin(graph, what, ids)
+    return out
 
 
 def array(values, name: str = "values") -> "NumArray | StrArray":
@@ -101,7 +116,9 @@ class NumArray(Typed, foundation=BaseArray):
         """A new array of ``values`` (nulls where ``nulls`` is True), named like this one."""
         if nulls is not None and nulls.any():
             values = [None if null else v for v, null in zip(values.tolist(), nulls.tolist())]
-        return NumArray._of(BaseArray(array_column(self.name, values)))
+        out = NumArray._of(BaseArray(array_column(self.name, values)))
+        derived_origin(self, out)
+        return out
 
     def _filled(self) -> tuple:
         """(values in the column's own dtype with nulls zeroed, null mask)."""
@@ -193,7 +210,8 @@ class SubgraphArray(Typed, foundation=BaseArray):
 
     def tables(self) -> "TableArray":
         """The node table of every subgraph."""
-        return TableArray._from_maker(len(self), lambda i: self[i].nodes.table(), "table")
+        return TableArray._from_maker(len(self), lambda i: self[i].nodes.table(), "table",
+                                      _made_from=self)
 
     # ---- per-subgraph questions (logic in groggy.groupwise and groggy.queries) ----
     def _parent_graph(self):
@@ -291,7 +309,7 @@ class ComponentsArray(SubgraphArray):
     >>> import groggy as gg
     >>> g = gg.Graph(); _ = g.add_nodes(5); _ = g.add_edges([(0, 1), (3, 4)])
     >>> comps = g.connected_components()
-    >>> len(comps), comps.sizes().to_list(), comps[1].node_ids.to_list()
+    >>> len(comps), comps.sizes().to_list(), comps[1].node_ids().to_list()
     (3, [2, 1, 2], [2])
     """
 

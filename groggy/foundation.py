@@ -17,6 +17,7 @@ from groggy.display.config import DisplayConfig
 from groggy.errors import require
 from groggy.frame import ArrayColumn, ColumnsFrame
 from groggy.storage import Column
+from groggy.upstream import Count, Dims
 
 # dunder and underscore names the foundation owns besides its public names
 _OWNED_SPECIAL = frozenset({"__repr__", "__str__", "__len__", "__iter__", "__getitem__",
@@ -342,17 +343,18 @@ class BaseTable(_View, metaclass=ABCMeta):
         """Column names, the id column first."""
         return list(self._frame.names)
 
+    # properties as in pandas; each is also callable, as upstream groggy's methods
     @property
     def nrows(self) -> int:
-        return self._frame.length if self._rows is None else int(self._rows.shape[0])
+        return Count(self._frame.length if self._rows is None else int(self._rows.shape[0]))
 
     @property
     def ncols(self) -> int:
-        return len(self._frame.names)
+        return Count(len(self._frame.names))
 
     @property
     def shape(self) -> tuple:
-        return (self.nrows, self.ncols)
+        return Dims((int(self.nrows), int(self.ncols)))
 
     def __len__(self) -> int:
         return self.nrows

@@ -9,9 +9,12 @@ import numpy as np
 from groggy import kernels, removal, storage, store
 from groggy.errors import ReadOnlyError, require
 from groggy.layouts import Layouts, Stored
+from groggy.matrices import MatrixMethods
 from groggy.queries import Scope
 from groggy.query_methods import QueryMethods
 from groggy.storage import Column, ColumnStore
+from groggy.summary import GraphSummary
+from groggy.upstream import GraphUpstreamCalls
 
 RESERVED_NODE_ATTRS = frozenset({"node_id"})
 RESERVED_EDGE_ATTRS = frozenset({"edge_id", "source", "target"})
@@ -54,7 +57,7 @@ def _checked_live_id(graph, i, what: str) -> int:
     return int(i)
 
 
-class Graph(QueryMethods):
+class Graph(QueryMethods, MatrixMethods, GraphSummary, GraphUpstreamCalls):
     """A directed or undirected graph with columnar node and edge attributes.
 
     Node and edge ids are dense integers from 0 in insertion order.
@@ -107,7 +110,8 @@ class Graph(QueryMethods):
     def __len__(self) -> int:
         return self.node_count()
 
-    def __repr__(self) -> str:
+    def _summary_line(self) -> str:
+        """The first line of ``repr(g)``; the nodes and edges tables follow it."""
         where = f", mapped from {str(self._readonly_path)!r}" if self._readonly_path else ""
         return (f"Graph(nodes={self.node_count():,}, edges={self.edge_count():,}, "
                 f"directed={self._directed}{where})")
@@ -128,12 +132,6 @@ class Graph(QueryMethods):
     def edge_endpoints(self, edge) -> tuple:
         e = self._edge(edge)
         return int(self._src.data[e]), int(self._dst.data[e])
-
-    def has_edge(self, u, v) -> bool:
-        """Whether an edge joins u to v (either way, if undirected)."""
-        if not (self.has_node(u) and self.has_node(v)):
-            return False
-        return v in self.neighbors(u)
 
     # ------------------------------------------------------------------ change events
     def on_change(self, callback):
@@ -499,7 +497,7 @@ class Graph(QueryMethods):
         ``mode`` is ``"all"``, ``"out"`` or ``"in"`` (the latter two for directed graphs).
         A self-loop adds 2 to the degree of its node.
         """
-        from groggy.arrays import array
+        from groggy.arrays import graph_array
         key = ("degree", mode if self._directed else "all")
         if key not in self._cache:
             src, dst, _ = removal.live_ends(self)
@@ -507,10 +505,11 @@ class Graph(QueryMethods):
         deg = self._cache[key]
         if nodes is None:   # one value per live node, in id order (as the nodes table)
             live = removal.live_ids(self, "node")
-            return array(deg if live is None else deg[live], "degree")
+            return graph_array(deg if live is None else deg[live], "degree", self, ids=live)
         if isinstance(nodes, (int, np.integer)):
             return int(deg[self._node(nodes)])
-        return array(deg[[self._node(v) for v in nodes]], "degree")
+        ids = [self._node(v) for v in nodes]
+        return graph_array(deg[ids], "degree", self, ids=ids)
 
     def in_degree(self, nodes=None):
         return self.degree(nodes, "in")
@@ -523,15 +522,6 @@ class Graph(QueryMethods):
         indptr, indices, _ = self._csr("out")
         v = self._node(node)
         return np.unique(indices[indptr[v]:indptr[v + 1]]).tolist()
-
-    def adjacency_matrix(self):
-        """The n x n adjacency as a sparse ``Matrix`` (entries count parallel edges)."""
-        from groggy.matrix import Matrix
-        indptr, indices, _ = self._csr("out")
-        n = self._nodes.length   # rows and columns by node id (removed ones are empty)
-        m = Matrix._from_csr(indptr, indices, np.ones(indices.size, dtype=np.int64), (n, n))
-        m._graph = self
-        return m
 
     # ------------------------------------------------------------------ queries
     # density, paths, traversals, neighbourhoods, components: groggy.query_methods

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy import kernels
+from groggy import kernels, removal
 
 _NUMERIC = ("int64", "float64", "bool")
 
@@ -31,7 +31,9 @@ class Scope:
         """The whole graph's scope (cached with the graph's topology)."""
         scope = graph._cache.get("scope")
         if scope is None:
-            scope = graph._cache["scope"] = cls(graph)
+            # after removals, the graph is the subgraph of its live ids
+            scope = graph._cache["scope"] = cls(graph, removal.live_ids(graph, "node"),
+                                                removal.live_ids(graph, "edge"))
         return scope
 
     # sizes and ids ------------------------------------------------------------

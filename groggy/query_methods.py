@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from groggy import queries
+from groggy.upstream import call_only
 
 
 class QueryMethods:
@@ -29,14 +30,15 @@ class QueryMethods:
         return Subgraph(self._parent(), nodes, edges)
 
     # ------------------------------------------------------------------ ids
-    @property
+    @call_only
     def node_ids(self):
-        """The node ids here (a ``NodesArray``; a property on Graph and Subgraph alike)."""
+        """The node ids here, sorted (a ``NodesArray``; a method on every type, as
+        upstream)."""
         return self.nodes.ids()
 
-    @property
+    @call_only
     def edge_ids(self):
-        """The edge ids here (an ``EdgesArray``)."""
+        """The edge ids here, sorted (an ``EdgesArray``)."""
         return self.edges.ids()
 
     # ------------------------------------------------------------------ membership
@@ -80,9 +82,9 @@ class QueryMethods:
         --------
         >>> import groggy as gg
         >>> g = gg.Graph(); _ = g.add_nodes(4); _ = g.add_edges([(0, 1), (1, 2), (2, 3)])
-        >>> g.subgraph(nodes=[0, 1, 2]).edge_ids.to_list()
+        >>> g.subgraph(nodes=[0, 1, 2]).edge_ids().to_list()
         [0, 1]
-        >>> g.subgraph(edges=[2]).node_ids.to_list()
+        >>> g.subgraph(edges=[2]).node_ids().to_list()
         [2, 3]
         >>> g.subgraph(nodes=[0, 1, 2], edges=[0]).edge_count()
         1
@@ -95,7 +97,7 @@ class QueryMethods:
         if nodes is None:
             return sub
         chosen = self.nodes[_ids(nodes)]
-        outside = np.setdiff1d(sub.node_ids.to_numpy(), chosen.node_ids.to_numpy())
+        outside = np.setdiff1d(sub.node_ids().to_numpy(), chosen.node_ids().to_numpy())
         if outside.size:
             raise ValueError(f"an edge ends at node {int(outside[0])}, which is not among "
                              "the nodes given")
@@ -170,10 +172,10 @@ class QueryMethods:
         >>> import groggy as gg
         >>> g = gg.Graph(); _ = g.add_nodes(4)
         >>> _ = g.add_edges([0, 1, 0], [1, 3, 3], w=[1.0, 1.0, 5.0])
-        >>> g.shortest_path(0, 3).edge_ids.to_list()
+        >>> g.shortest_path(0, 3).edge_ids().to_list()
         [2]
         >>> p = g.shortest_path(0, 3, weight="w")
-        >>> p.node_ids.to_list(), p.edges["w"].sum()
+        >>> p.node_ids().to_list(), p.edges["w"].sum()
         ([0, 1, 3], 2.0)
         >>> print(g.shortest_path(0, 2))
         None
@@ -211,7 +213,7 @@ class QueryMethods:
         --------
         >>> import groggy as gg
         >>> g = gg.Graph(); _ = g.add_nodes(4); _ = g.add_edges([(0, 1), (1, 2), (0, 3)])
-        >>> g.bfs(0, max_depth=1).node_ids.to_list()
+        >>> g.bfs(0, max_depth=1).node_ids().to_list()
         [0, 1, 3]
         >>> _ = g.bfs(0, inplace=True)
         >>> g.nodes["bfs_order"].to_list()
@@ -245,7 +247,7 @@ class QueryMethods:
         --------
         >>> import groggy as gg
         >>> g = gg.Graph(); _ = g.add_nodes(5); _ = g.add_edges([(0, 1), (1, 2), (2, 3)])
-        >>> [sg.node_ids.to_list() for sg in g.neighborhood([0, 4], depth=2)]
+        >>> [sg.node_ids().to_list() for sg in g.neighborhood([0, 4], depth=2)]
         [[0, 1, 2], [4]]
         """
         from groggy.arrays import SubgraphArray

@@ -5,11 +5,13 @@ import numpy as np
 
 from groggy import groupby, removal
 from groggy.layouts import Layout, SubgraphLayouts
+from groggy.matrices import MatrixMethods
 from groggy.queries import Scope
 from groggy.query_methods import QueryMethods
+from groggy.summary import GraphSummary
 
 
-class Subgraph(QueryMethods):
+class Subgraph(QueryMethods, MatrixMethods, GraphSummary):
     """Nodes and edges of a parent graph, as sorted id arrays.
 
     Made by ``g.nodes[...]`` (the induced subgraph), ``g.edges[...]``, ``filter``,
@@ -52,7 +54,7 @@ class Subgraph(QueryMethods):
         i = np.searchsorted(self._node_ids, node)
         return bool(i < self._node_ids.size and self._node_ids[i] == node)
 
-    def __repr__(self) -> str:
+    def _summary_line(self) -> str:
         return f"Subgraph(nodes={self.node_count():,}, edges={self.edge_count():,})"
 
     def _cell_text(self) -> str:
@@ -101,15 +103,16 @@ class Subgraph(QueryMethods):
     def degree(self, nodes=None):
         """Degree counting only this subgraph's edges: of one node (an int), or of
         several or all nodes (a ``NumArray``, all in node id order)."""
-        from groggy.arrays import array
+        from groggy.arrays import graph_array
         g, e = self._graph, self._edges()
         local = np.searchsorted(self._node_ids, np.concatenate([g._src.data[e], g._dst.data[e]]))
         deg = np.bincount(local, minlength=self.node_count()).astype(np.int64)
         if nodes is None:
-            return array(deg, "degree")
+            return graph_array(deg, "degree", g, ids=self._node_ids)
         if isinstance(nodes, (int, np.integer)):
             return int(deg[self._scope().local(nodes)])
-        return array(deg[self._scope().locals(nodes)], "degree")
+        local = self._scope().locals(nodes)
+        return graph_array(deg[local], "degree", g, ids=self._node_ids[local])
 
     def to_graph(self):
         """A new in-memory graph of this subgraph, ids renumbered 0.. in id order."""

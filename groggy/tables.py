@@ -7,6 +7,7 @@ from groggy import removal
 from groggy.arrays import EdgesArray, NodesArray, Typed
 from groggy.foundation import BaseTable, table
 from groggy.frame import ColumnsFrame, RangeColumn
+from groggy.upstream import call_only
 
 NODE_ID = "node_id"
 EDGE_ID, SOURCE, TARGET = "edge_id", "source", "target"
@@ -71,6 +72,8 @@ class NodesTable(Typed, foundation=BaseTable):
     [1]
     """
 
+    _element_kind = "node"   # its columns' positions are node ids (groggy.origin)
+
     @classmethod
     def _for(cls, graph, rows=None):
         live = removal.live_rows(graph, "node", rows)   # removed nodes are no rows
@@ -84,6 +87,7 @@ class NodesTable(Typed, foundation=BaseTable):
         rows = self._base._rows
         return self._graph if rows is None else self._graph.nodes[np.unique(rows)]
 
+    @call_only
     def node_ids(self) -> NodesArray:
         """Ids of the rows of this table, in table order."""
         return NodesArray._of(self["node_id"]._base, _graph=self._graph)
@@ -97,9 +101,11 @@ class EdgesTable(Typed, foundation=BaseTable):
     --------
     >>> import groggy as gg
     >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
-    >>> g.edges.table().sources.to_list()
+    >>> g.edges.table().sources().to_list()
     [0, 1]
     """
+
+    _element_kind = "edge"   # its columns' positions are edge ids (groggy.origin)
 
     @classmethod
     def _for(cls, graph, rows=None):
@@ -114,17 +120,18 @@ class EdgesTable(Typed, foundation=BaseTable):
         rows = self._base._rows
         return self._graph if rows is None else self._graph.edges[np.unique(rows)]
 
+    @call_only
     def edge_ids(self) -> EdgesArray:
         return EdgesArray._of(self["edge_id"]._base, _graph=self._graph)
 
-    @property
+    @call_only
     def sources(self) -> NodesArray:
-        """Source node of each row."""
+        """Source node of each row (a method, as upstream)."""
         return NodesArray._of(self["source"]._base, _graph=self._graph)
 
-    @property
+    @call_only
     def targets(self) -> NodesArray:
-        """Target node of each row."""
+        """Target node of each row (a method, as upstream)."""
         return NodesArray._of(self["target"]._base, _graph=self._graph)
 
 

@@ -124,7 +124,7 @@ def test_attribute_rows_round_trip(rows):
 
 def _edges_of(g):
     t = g.edges.table()
-    return list(zip(t.sources.to_list(), t.targets.to_list()))
+    return list(zip(t.sources().to_list(), t.targets().to_list()))
 
 
 def test_add_edge_forms():
@@ -151,9 +151,9 @@ def test_sources_and_targets():
     g = gg.Graph(directed=True)
     g.add_nodes(3)
     g.add_edges([(2, 0), (0, 1), (1, 1)])
-    assert isinstance(g.edges.sources, gg.NodesArray)
-    assert g.edges.sources.to_list() == [2, 0, 1]
-    assert g.edges.targets.to_list() == [0, 1, 1]
+    assert isinstance(g.edges.sources(), gg.NodesArray)
+    assert g.edges.sources().to_list() == [2, 0, 1]
+    assert g.edges.targets().to_list() == [0, 1, 1]
     assert g.edges[1].source == 0 and g.edges[1].target == 1
 
 
@@ -361,13 +361,13 @@ def test_missing_ids_are_keyerrors(people):
 
 def test_nodes_by_slice_list_mask_and_attribute(people):
     g = people
-    assert g.nodes[1:3].node_ids.to_list() == [1, 2]
-    assert g.nodes[-2:].node_ids.to_list() == [2, 3]
-    assert g.nodes[::2].node_ids.to_list() == [0, 2]
-    assert g.nodes[[3, 0]].node_ids.to_list() == [0, 3]
-    assert g.nodes[np.array([2])].node_ids.to_list() == [2]
+    assert g.nodes[1:3].node_ids().to_list() == [1, 2]
+    assert g.nodes[-2:].node_ids().to_list() == [2, 3]
+    assert g.nodes[::2].node_ids().to_list() == [0, 2]
+    assert g.nodes[[3, 0]].node_ids().to_list() == [0, 3]
+    assert g.nodes[np.array([2])].node_ids().to_list() == [2]
     assert g.nodes[[]].node_count() == 0
-    assert g.nodes[[True, False, True, False]].node_ids.to_list() == [0, 2]
+    assert g.nodes[[True, False, True, False]].node_ids().to_list() == [0, 2]
     assert g.nodes[np.array([False] * 4)].node_count() == 0
     age = g.nodes["age"]
     assert isinstance(age, gg.NumArray)
@@ -381,18 +381,18 @@ def test_numarray_mask_selects_nodes(people):
     g = people
     adults = g.nodes["age"] > 30
     assert adults.to_list() == [True, False, True, False]
-    assert g.nodes[adults].node_ids.to_list() == [0, 2]
+    assert g.nodes[adults].node_ids().to_list() == [0, 2]
     both = (g.nodes["age"] > 30) & (g.degree() > 1)
-    assert g.nodes[both].node_ids.to_list() == [2]
+    assert g.nodes[both].node_ids().to_list() == [2]
 
 
 def test_edges_by_id_slice_mask_and_attribute(people):
     g = people
     sg = g.edges[[0, 2]]
-    assert sg.edge_ids.to_list() == [0, 2]
-    assert sg.node_ids.to_list() == [0, 1, 2, 3]
-    assert g.edges[1:].edge_ids.to_list() == [1, 2]
-    assert g.edges[[False, True, False]].node_ids.to_list() == [1, 2]
+    assert sg.edge_ids().to_list() == [0, 2]
+    assert sg.node_ids().to_list() == [0, 1, 2, 3]
+    assert g.edges[1:].edge_ids().to_list() == [1, 2]
+    assert g.edges[[False, True, False]].node_ids().to_list() == [1, 2]
     assert g.edges["weight"].to_list() == [0.5, 2.0, None]
 
 
@@ -400,11 +400,11 @@ def test_filter(people):
     g = people
     sg = g.nodes.filter("age > 30")
     assert isinstance(sg, gg.Subgraph)
-    assert sg.node_ids.to_list() == [0, 2]
-    assert g.nodes.filter("club == 'B' or age == null").node_ids.to_list() == [1, 3]
-    assert g.nodes.filter(np.array([False, True, True, False])).node_ids.to_list() == [1, 2]
-    assert g.edges.filter("weight >= 1").edge_ids.to_list() == [1]
-    assert g.edges.filter("weight == null").edge_ids.to_list() == [2]
+    assert sg.node_ids().to_list() == [0, 2]
+    assert g.nodes.filter("club == 'B' or age == null").node_ids().to_list() == [1, 3]
+    assert g.nodes.filter(np.array([False, True, True, False])).node_ids().to_list() == [1, 2]
+    assert g.edges.filter("weight >= 1").edge_ids().to_list() == [1]
+    assert g.edges.filter("weight == null").edge_ids().to_list() == [2]
     assert g.nodes.filter("age > 100").node_count() == 0
 
 
@@ -414,9 +414,9 @@ def test_subgraph_accessors_stay_inside(people):
     assert len(sg.nodes) == 3 and list(sg.nodes) == [1, 2, 3]
     assert 0 not in sg.nodes and 2 in sg.nodes
     assert sg.nodes["age"].to_list() == [25, 47, None]
-    assert sg.nodes.filter("age > 30").node_ids.to_list() == [2]
-    assert sg.nodes[sg.nodes["age"] > 30].node_ids.to_list() == [2]
-    assert sg.edge_ids.to_list() == [1, 2]
+    assert sg.nodes.filter("age > 30").node_ids().to_list() == [2]
+    assert sg.nodes[sg.nodes["age"] > 30].node_ids().to_list() == [2]
+    assert sg.edge_ids().to_list() == [1, 2]
     with pytest.raises(KeyError):
         sg.nodes[[0]]
     with pytest.raises(KeyError):
@@ -436,7 +436,7 @@ def test_subgraph_basics(people):
     assert h.nodes["name"].to_list() == ["Ann", "Bob", "Cid"]
     assert h.edges["weight"].to_list() == [0.5, 2.0]
     assert _edges_of(h) == [(0, 1), (1, 2)]
-    assert repr(sg) == "Subgraph(nodes=3, edges=2)"
+    assert repr(sg).splitlines()[0] == "Subgraph(nodes=3, edges=2)"
 
 
 def test_subgraph_to_graph_renumbers(people):
@@ -499,18 +499,18 @@ def test_bfs():
     g = gg.Graph()
     g.add_nodes(6)
     g.add_edges([(0, 1), (1, 2), (2, 3), (4, 5)])
-    assert g.bfs(1).node_ids.to_list() == [0, 1, 2, 3]
-    assert g.bfs(1, max_depth=1).node_ids.to_list() == [0, 1, 2]
-    assert g.bfs(0, max_depth=0).node_ids.to_list() == [0]
-    assert g.bfs(5).node_ids.to_list() == [4, 5]
-    assert g.bfs(0).edge_ids.to_list() == [0, 1, 2]
+    assert g.bfs(1).node_ids().to_list() == [0, 1, 2, 3]
+    assert g.bfs(1, max_depth=1).node_ids().to_list() == [0, 1, 2]
+    assert g.bfs(0, max_depth=0).node_ids().to_list() == [0]
+    assert g.bfs(5).node_ids().to_list() == [4, 5]
+    assert g.bfs(0).edge_ids().to_list() == [0, 1, 2]
     with pytest.raises(ValueError):
         g.bfs(0, max_depth=-1)
     d = gg.Graph(directed=True)
     d.add_nodes(3)
     d.add_edges([(0, 1), (2, 1)])
-    assert d.bfs(0).node_ids.to_list() == [0, 1]
-    assert d.bfs(1).node_ids.to_list() == [1]
+    assert d.bfs(0).node_ids().to_list() == [0, 1]
+    assert d.bfs(1).node_ids().to_list() == [1]
 
 
 def test_connected_components_of_graph():
@@ -520,8 +520,8 @@ def test_connected_components_of_graph():
     comps = g.connected_components()
     assert isinstance(comps, gg.ComponentsArray)
     assert len(comps) == 3
-    assert [c.node_ids.to_list() for c in comps] == [[0, 1, 2], [3], [4, 5]]
-    assert [c.edge_ids.to_list() for c in comps] == [[0, 1], [], [2]]
+    assert [c.node_ids().to_list() for c in comps] == [[0, 1, 2], [3], [4, 5]]
+    assert [c.edge_ids().to_list() for c in comps] == [[0, 1], [], [2]]
 
 
 # --------------------------------------------------------------------------- networkx, matrices
@@ -636,7 +636,7 @@ def test_copy_is_independent(people):
 
 
 def test_graph_repr(people):
-    assert repr(people) == "Graph(nodes=4, edges=3, directed=False)"
+    assert repr(people).splitlines()[0] == "Graph(nodes=4, edges=3, directed=False)"
 
 
 @pytest.mark.parametrize("module,call", [

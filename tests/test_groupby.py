@@ -236,7 +236,7 @@ def people():
 def test_nodes_group_into_subgraphs(people):
     grouped = people.nodes.group_by("dept")
     assert isinstance(grouped, gg.GroupBy)
-    assert [(k, sg.node_ids.to_list()) for k, sg in grouped] == [
+    assert [(k, sg.node_ids().to_list()) for k, sg in grouped] == [
         ("eng", [0, 2, 5]), ("ops", [1, 4])]
     assert isinstance(grouped[0], gg.Subgraph) and grouped[0].edge_count() == 1
     assert isinstance(grouped.subgraphs(), gg.SubgraphArray)
@@ -248,16 +248,16 @@ def test_nodes_group_into_subgraphs(people):
     assert isinstance(grouped.tables()[1], gg.NodesTable)
     df = people.nodes.table().to_pandas()
     for (key, sg), (pkey, frame) in zip(grouped, df.groupby("dept")):
-        assert key == pkey and sg.node_ids.to_list() == frame["node_id"].tolist()
+        assert key == pkey and sg.node_ids().to_list() == frame["node_id"].tolist()
 
 
 def test_edges_and_subgraphs_group(people):
     by_type = people.edges.group_by("type")
-    assert [sg.edge_ids.to_list() for sg in by_type.to_list()] == [[0, 2, 3], [1, 4]]
+    assert [sg.edge_ids().to_list() for sg in by_type.to_list()] == [[0, 2, 3], [1, 4]]
     assert by_type.agg({"w": "sum"}).to_dict() == {"type": ["a", "b"], "w": [8.0, 7.0]}
     sub = people.nodes[[0, 1, 2, 4]]
     assert sub.group_by("dept").keys() == ["eng", "ops"]
-    assert [sg.node_ids.to_list() for sg in sub.group_by("dept", "nodes").to_list()] == [
+    assert [sg.node_ids().to_list() for sg in sub.group_by("dept", "nodes").to_list()] == [
         [0, 2], [1, 4]]
     assert sub.group_by("type", element_type="edges").size().to_dict() == {
         "type": ["a", "b"], "size": [1, 2]}

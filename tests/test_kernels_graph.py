@@ -189,13 +189,13 @@ def test_graph_methods_match_networkx(graph, directed):
     else:
         expected = nx.connected_components(G)
     comps = g.connected_components()
-    assert sorted(c.node_ids.to_list() for c in comps) == sorted(sorted(c) for c in expected)
+    assert sorted(c.node_ids().to_list() for c in comps) == sorted(sorted(c) for c in expected)
     assert sum(c.edge_count() for c in comps) == src.size
     assert comps.sizes().to_list() == [c.node_count() for c in comps]
     for v in range(n):
         assert g.neighbors(v) == sorted(G.neighbors(v))
         reached = nx.descendants(G, v) | {v} if directed else nx.node_connected_component(G, v)
-        assert g.bfs(v).node_ids.to_list() == sorted(reached)
+        assert g.bfs(v).node_ids().to_list() == sorted(reached)
     np.testing.assert_array_equal(g.adjacency_matrix().to_numpy(),
                                   nx.to_numpy_array(G, nodelist=range(n)))
 
@@ -249,7 +249,7 @@ def test_memory_mapped_graph_gives_the_same_results(tmp_path):
     assert m.degree().to_list() == g.degree().to_list()
     labels = g.connected_components().labels().to_list()
     assert m.connected_components().labels().to_list() == labels
-    assert m.bfs(0).node_ids.to_list() == g.bfs(0).node_ids.to_list()
+    assert m.bfs(0).node_ids().to_list() == g.bfs(0).node_ids().to_list()
     np.testing.assert_array_equal(m.adjacency_matrix().to_numpy(), g.adjacency_matrix().to_numpy())
     assert [m.neighbors(v) for v in range(n)] == [g.neighbors(v) for v in range(n)]
 

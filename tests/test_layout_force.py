@@ -191,7 +191,7 @@ def test_every_type_lays_out_through_viz():
     assert g.nodes[:50].viz.compute_layout("grid").node_ids.tolist() == list(range(50))
     lay = g.viz.compute_layout("circular")
     assert np.allclose(lay[5], lay.node_positions[5])
-    with pytest.raises(TypeError, match="no graph"):
+    with pytest.raises(TypeError, match="did not come from a graph"):
         gg.array([1, 2]).viz.compute_layout()
 
 

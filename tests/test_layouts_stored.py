@@ -138,7 +138,7 @@ def test_a_subgraph_sees_the_layouts_restricted_to_its_nodes():
         assert part[v].tolist() == full[v].tolist()
     comp = g.connected_components()[0]
     assert np.array_equal(comp.layouts["force_directed"].node_positions,
-                          full.node_positions[comp.node_ids.to_list()])
+                          full.node_positions[comp.node_ids().to_list()])
     with pytest.raises(TypeError, match="read-only"):
         sg.layouts["x"] = part
     with pytest.raises(TypeError, match="read-only"):

@@ -187,10 +187,10 @@ def test_the_issue_example_on_a_graph(scratch):
         h = gg.open(g.save(scratch() / "g.groggy"))
     for graph in (g, h):
         age, name = graph.nodes["age"], graph.nodes["name"]
-        assert graph.nodes[(age > 30) & (name == "Carol")].node_ids.to_list() == [2]
-        assert graph.nodes[(age > 30) | (name == "Alice")].node_ids.to_list() == [0, 1, 2, 3]
-        assert graph.nodes[name == "Carol"].node_ids.to_list() == [2]
-        assert graph.nodes[~(name == "Carol")].node_ids.to_list() == [0, 1, 3, 4]
+        assert graph.nodes[(age > 30) & (name == "Carol")].node_ids().to_list() == [2]
+        assert graph.nodes[(age > 30) | (name == "Alice")].node_ids().to_list() == [0, 1, 2, 3]
+        assert graph.nodes[name == "Carol"].node_ids().to_list() == [2]
+        assert graph.nodes[~(name == "Carol")].node_ids().to_list() == [0, 1, 3, 4]
         assert (name != "Carol").to_list() == [True, True, False, False, True]
 
 

@@ -42,9 +42,9 @@ def graphs(draw, max_nodes=12, max_edges=30):
 def _path_ok(G, sg, s, t, length, weighted):
     """The subgraph's edges form a walk from s to t of the given length."""
     g = sg._graph
-    edges = sg.edge_ids.to_list()
+    edges = sg.edge_ids().to_list()
     H = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
-    H.add_nodes_from(sg.node_ids.to_list())
+    H.add_nodes_from(sg.node_ids().to_list())
     for e in edges:
         H.add_edge(*g.edge_endpoints(e))
     assert s in H and t in H and nx.has_path(H, s, t)
@@ -86,7 +86,7 @@ def test_paths_inside_a_subgraph_use_its_edges_only(pair, data):
         assert not nx.has_path(H, s, t)
     else:
         _path_ok(H, path, s, t, nx.shortest_path_length(H, s, t, weight="w"), True)
-        assert set(path.edge_ids.to_list()) <= set(sg.edge_ids.to_list())
+        assert set(path.edge_ids().to_list()) <= set(sg.edge_ids().to_list())
     assert math.isclose(sg.density(), nx.density(H))
     assert sg.is_connected() == nx.is_weakly_connected(H) if H.is_directed() \
         else sg.is_connected() == nx.is_connected(H)
@@ -96,11 +96,11 @@ def test_shortest_path_hand_made():
     g = gg.Graph(directed=True)
     g.add_nodes(5)
     g.add_edges([0, 1, 0, 3], [1, 2, 2, 4], cost=[1.0, 1.0, 5.0, 1.0])
-    assert g.shortest_path(0, 2).edge_ids.to_list() == [2]
-    assert g.shortest_path(0, 2, weight="cost").edge_ids.to_list() == [0, 1]
-    assert g.shortest_path(0, 2, weight_attribute="cost").node_ids.to_list() == [0, 1, 2]
+    assert g.shortest_path(0, 2).edge_ids().to_list() == [2]
+    assert g.shortest_path(0, 2, weight="cost").edge_ids().to_list() == [0, 1]
+    assert g.shortest_path(0, 2, weight_attribute="cost").node_ids().to_list() == [0, 1, 2]
     assert g.shortest_path(2, 0) is None and not g.has_path(2, 0)
-    assert g.shortest_path(3, 3).node_ids.to_list() == [3]
+    assert g.shortest_path(3, 3).node_ids().to_list() == [3]
     assert type(g.shortest_path(0, 1)).__name__ == "Subgraph"
 
 
@@ -144,8 +144,8 @@ def test_bfs_and_dfs_orders(pair, data):
         assert _valid_dfs(G, d_order)
     dist = [reach[v] for v in b_order]
     assert dist == sorted(dist)
-    assert g.bfs(s, max_depth=depth).node_ids.to_list() == sorted(reach)
-    assert g.dfs(s, max_depth=depth).node_ids.to_list() == sorted(reach)
+    assert g.bfs(s, max_depth=depth).node_ids().to_list() == sorted(reach)
+    assert g.dfs(s, max_depth=depth).node_ids().to_list() == sorted(reach)
 
 
 def test_traversals_of_a_subgraph_stay_inside():
@@ -153,8 +153,8 @@ def test_traversals_of_a_subgraph_stay_inside():
     g.add_nodes(5)
     g.add_edges([(0, 1), (1, 2), (2, 3), (0, 4), (4, 3)])
     sg = g.nodes[[0, 1, 2, 3]]
-    assert sg.bfs(0).node_ids.to_list() == [0, 1, 2, 3]
-    assert sg.dfs(3, max_depth=1).node_ids.to_list() == [2, 3]
+    assert sg.bfs(0).node_ids().to_list() == [0, 1, 2, 3]
+    assert sg.dfs(3, max_depth=1).node_ids().to_list() == [2, 3]
     assert sg.shortest_path(0, 3).edge_count() == 3        # not through 4
     assert g.shortest_path(0, 3).edge_count() == 2
     with pytest.raises(KeyError, match="start 4 is not a node of this subgraph"):
@@ -191,27 +191,27 @@ def test_neighborhoods_match_ego_graphs(pair, data):
     assert len(hoods) == len(centers)
     for c, sg in zip(centers, hoods):
         ego = nx.ego_graph(G, c, radius=depth)
-        assert sg.node_ids.to_list() == sorted(ego)
+        assert sg.node_ids().to_list() == sorted(ego)
         assert sg.edge_count() == ego.number_of_edges()
     # a subgraph's neighbourhoods expand into the whole graph
     sub = g.nodes[sorted(set(centers))]
     for c, sg in zip(sorted(set(centers)), sub.neighborhood(depth=depth)):
-        assert sg.node_ids.to_list() == sorted(nx.ego_graph(G, c, radius=depth))
+        assert sg.node_ids().to_list() == sorted(nx.ego_graph(G, c, radius=depth))
     # a subgraph array's neighbourhood grows each subgraph by depth hops
     grown = g.connected_components().neighborhood(depth)
     for comp, sg in zip(g.connected_components(), grown):
         want = set()
-        for v in comp.node_ids.to_list():
+        for v in comp.node_ids().to_list():
             want |= set(nx.ego_graph(G, v, radius=depth))
-        assert sg.node_ids.to_list() == sorted(want)
+        assert sg.node_ids().to_list() == sorted(want)
 
 
 def test_neighborhood_upstream_spellings():
     g = gg.Graph()
     g.add_nodes(4)
     g.add_edges([(0, 1), (1, 2), (2, 3)])
-    assert g.neighborhood(1)[0].node_ids.to_list() == [0, 1, 2]
-    assert g.neighborhood([0], radius=2)[0].node_ids.to_list() == [0, 1, 2]
+    assert g.neighborhood(1)[0].node_ids().to_list() == [0, 1, 2]
+    assert g.neighborhood([0], radius=2)[0].node_ids().to_list() == [0, 1, 2]
     assert g.nodes[[0]].neighborhood(hops=3)[0].node_count() == 4
     assert isinstance(g.neighborhood([0, 3]), gg.SubgraphArray)
 
@@ -231,7 +231,7 @@ def test_component_labels_match_networkx(pair):
     assert {frozenset(p) for p in got.values()} == want
     firsts = [min(got[i]) for i in range(len(got))]
     assert firsts == sorted(firsts)        # numbered in order of their smallest node
-    assert [c.node_ids.to_list() for c in comps] == [sorted(got[i]) for i in range(len(got))]
+    assert [c.node_ids().to_list() for c in comps] == [sorted(got[i]) for i in range(len(got))]
     assert comps.labels().to_list() == labels
 
 
@@ -241,8 +241,8 @@ def test_subgraph_components_keep_graph_ids():
     g.add_edges([(0, 1), (1, 2), (3, 4), (4, 5)])
     sg = g.nodes[[1, 2, 4, 5]]
     comps = sg.connected_components(inplace=True, label="part")
-    assert [c.node_ids.to_list() for c in comps] == [[1, 2], [4, 5]]
-    assert [c.edge_ids.to_list() for c in comps] == [[1], [3]]
+    assert [c.node_ids().to_list() for c in comps] == [[1, 2], [4, 5]]
+    assert [c.edge_ids().to_list() for c in comps] == [[1], [3]]
     assert g.nodes["part"].to_list() == [None, 0, 0, None, 1, 1]
     assert comps.viz is not None and comps._viz_source() is sg
 
@@ -284,7 +284,7 @@ def test_collapse_matches_the_quotient_graph(pair, data):
     parts = g.subgraph(nodes=range(g.node_count()),
                        edges=[e for e, k in enumerate(kept) if k]).connected_components()
     meta = parts.collapse(node_aggs={"x": "sum"}, edge_aggs={"w": "sum"})
-    blocks = [frozenset(c.node_ids.to_list()) for c in parts]
+    blocks = [frozenset(c.node_ids().to_list()) for c in parts]
     Q = nx.quotient_graph(nx.DiGraph(G) if G.is_directed() else nx.Graph(G), blocks,
                           relabel=False)
     index = {b: i for i, b in enumerate(blocks)}
@@ -317,11 +317,11 @@ def test_subgraph_array_sample_filter_table():
     comps = g.connected_components()
     assert len(comps) == 5
     picked = comps.sample(3, seed=1)
-    assert len(picked) == 3 and len({sg.node_ids.to_list()[0] for sg in picked}) == 3
+    assert len(picked) == 3 and len({sg.node_ids().to_list()[0] for sg in picked}) == 3
     assert picked.sample(3, seed=2).agg()["size"].to_list() == picked.sizes().to_list()
     assert len(comps.sample(99)) == 5
     big = comps.filter(lambda sg: sg.node_count() > 1)
-    assert [sg.node_ids.to_list() for sg in big] == [[0, 1], [2, 3, 4], [5, 6]]
+    assert [sg.node_ids().to_list() for sg in big] == [[0, 1], [2, 3, 4], [5, 6]]
     assert big.agg({"x": "sum"})["x"].to_list() == [1, 9, 11]
     tables = comps.table()
     assert isinstance(tables, gg.TableArray) and len(tables) == 5
@@ -333,7 +333,7 @@ def test_graph_and_accessor_calls():
     g = gg.Graph()
     g.add_nodes({"age": [20, 30, 40]})
     g.add_edges([(0, 1), (1, 2)], )
-    assert g.node_ids.to_list() == [0, 1, 2] and g.edge_ids.to_list() == [0, 1]
+    assert g.node_ids().to_list() == [0, 1, 2] and g.edge_ids().to_list() == [0, 1]
     assert g["age"].to_list() == [20, 30, 40]
     assert g.contains_edge(1) and not g.contains_edge(2) and not g.contains_edge("x")
     assert g.has_edge_between(1, 0) and not g.has_edge_between(0, 2)
@@ -347,9 +347,9 @@ def test_graph_and_accessor_calls():
     assert g.edges["w"].to_list() == [1.5, 2.5]
     v = g.view()
     assert (v.node_count(), v.edge_count()) == (3, 2)
-    assert g.filter_nodes("age >= 30").node_ids.to_list() == [1, 2]
-    assert g.filter_edges("w > 2").edge_ids.to_list() == [1]
-    assert g.subgraph(nodes=[0, 1]).edge_ids.to_list() == [0]
+    assert g.filter_nodes("age >= 30").node_ids().to_list() == [1, 2]
+    assert g.filter_edges("w > 2").edge_ids().to_list() == [1]
+    assert g.subgraph(nodes=[0, 1]).edge_ids().to_list() == [0]
     assert list(g) == [0, 1, 2] and 2 in g and 3 not in g
     sub = g.nodes[[0, 1]]
     assert sub.degree(1) == 1 and sub.degree([0, 1]).to_list() == [1, 1]
@@ -403,9 +403,9 @@ def test_path_kernels_on_a_memory_mapped_graph_match_in_memory(pair, data, tmp_p
         a, b = g.shortest_path(s, t, weight=weight), h.shortest_path(s, t, weight=weight)
         assert (a is None) == (b is None)
         if a is not None:
-            assert a.edge_ids.to_list() == b.edge_ids.to_list()
-    assert g.neighborhood([s], 2)[0].node_ids.to_list() == \
-        h.neighborhood([s], 2)[0].node_ids.to_list()
+            assert a.edge_ids().to_list() == b.edge_ids().to_list()
+    assert g.neighborhood([s], 2)[0].node_ids().to_list() == \
+        h.neighborhood([s], 2)[0].node_ids().to_list()
 
 
 def test_kernel_wrappers_check_their_input():

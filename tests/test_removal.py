@@ -249,10 +249,10 @@ class RemovalMachine(RuleBasedStateMachine):
         for v in nodes[:4]:
             succ = G.successors(v) if G.is_directed() else G.neighbors(v)
             assert g.neighbors(v) == sorted(set(succ))
-            assert g.bfs(v).node_ids.to_list() == sorted(
+            assert g.bfs(v).node_ids().to_list() == sorted(
                 nx.descendants(G, v) | {v} if G.is_directed() else nx.node_connected_component(G, v))
         comps = g.connected_components()
-        assert {frozenset(c.node_ids.to_list()) for c in comps} == components_of(G)
+        assert {frozenset(c.node_ids().to_list()) for c in comps} == components_of(G)
         assert sum(c.edge_count() for c in comps) == len(edges)
         H = g.to_networkx()
         assert sorted(H.nodes) == nodes and H.number_of_edges() == len(edges)

@@ -270,8 +270,8 @@ def test_opened_graph_reads_like_the_in_memory_one(tmp_path, directed):
     h = gg.open(g.save(tmp_path / "g.groggy"))
     assert same(read_all(h), read_all(g))
     assert h.adjacency_matrix().to_numpy().tolist() == g.adjacency_matrix().to_numpy().tolist()
-    assert h.bfs(0).node_ids.to_list() == g.bfs(0).node_ids.to_list()
-    assert h.nodes.filter("age > 20").node_ids.to_list() == [0, 2, 4]
+    assert h.bfs(0).node_ids().to_list() == g.bfs(0).node_ids().to_list()
+    assert h.nodes.filter("age > 20").node_ids().to_list() == [0, 2, 4]
     assert same(h.get_node_attrs([3]), {"age": {3: -7}, "score": {3: 3.25}, "flag": {3: True},
                                         "name": {3: "Zoë 🚀"}, "rank": {3: 2}})
 

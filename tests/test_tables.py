@@ -384,7 +384,7 @@ def test_comparisons_give_masks_and_combine(values, lo, hi):
     assert t.filter(mask)["rid"].to_list() == [i for i, x in enumerate(gt) if x]
     g = gg.Graph()
     g.add_nodes({"v": values})
-    assert g.nodes[g.nodes["v"] > lo].node_ids.to_list() == [i for i, x in enumerate(gt) if x]
+    assert g.nodes[g.nodes["v"] > lo].node_ids().to_list() == [i for i, x in enumerate(gt) if x]
 
 
 def test_mask_operators_need_booleans():
@@ -445,10 +445,10 @@ def test_column_types_from_graph_tables():
     e.add_edges([(0, 1), (1, 2), (2, 0)])
     et = e.edges.table().filter("source > 0")
     assert isinstance(et, gg.EdgesTable)
-    assert et.edge_ids().to_list() == [1, 2] and et.sources.to_list() == [1, 2]
-    assert et.targets.to_list() == [2, 0]
-    assert et.edge_ids().subgraph().node_ids.to_list() == [0, 1, 2]
-    assert t.node_ids()[:1].subgraph().node_ids.to_list() == [0]
+    assert et.edge_ids().to_list() == [1, 2] and et.sources().to_list() == [1, 2]
+    assert et.targets().to_list() == [2, 0]
+    assert et.edge_ids().subgraph().node_ids().to_list() == [0, 1, 2]
+    assert t.node_ids()[:1].subgraph().node_ids().to_list() == [0]
 
 
 # --------------------------------------------------------------------------- components
@@ -468,10 +468,10 @@ def test_components_array(comps):
     assert comps.labels().to_list() == [0, 0, 0, 1, 2, 2, 2]
     sg = comps[2]
     assert isinstance(sg, gg.Subgraph)
-    assert sg.node_ids.to_list() == [4, 5, 6] and sg.edge_ids.to_list() == [2, 3, 4]
-    assert comps[-1].node_ids.to_list() == [4, 5, 6]
+    assert sg.node_ids().to_list() == [4, 5, 6] and sg.edge_ids().to_list() == [2, 3, 4]
+    assert comps[-1].node_ids().to_list() == [4, 5, 6]
     largest = comps.largest_component()
-    assert largest.node_ids.to_list() == [0, 1, 2]  # first on ties
+    assert largest.node_ids().to_list() == [0, 1, 2]  # first on ties
     assert comps.node_counts().to_list() == [3, 1, 3]
     with pytest.raises(IndexError):
         comps[3]
@@ -481,7 +481,7 @@ def test_components_views_keep_their_sizes(comps):
     tail = comps[1:]
     assert isinstance(tail, gg.ComponentsArray) and len(tail) == 2
     assert tail.sizes().to_list() == [1, 3]
-    assert tail.largest_component().node_ids.to_list() == [4, 5, 6]
+    assert tail.largest_component().node_ids().to_list() == [4, 5, 6]
 
 
 def test_subgraph_array_tables(comps):

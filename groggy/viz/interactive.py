@@ -224,7 +224,7 @@ class GraphScene:
         """The value of ``look``'s label attribute at ``row`` (None without one)."""
         if look.label is None:
             return None
-        return json_value(self.graph.attribute.row(row).get(look.label))
+        return json_value(self.graph.attribute.value(look.label, row))
 
     def attribute_names(self) -> list:
         return self.graph.attribute.names()
@@ -235,7 +235,8 @@ class GraphScene:
                   if v is not None}
         label = self.look.label if self.look else None
         return {"node": row, "id": int(self.node_ids[row]),
-                "label": None if label is None else values.get(label), "attributes": values}
+                "label": None if label is None else self.node_label(row, self.look),
+                "attributes": values}
 
 
 def legend_json(legend) -> dict | None:

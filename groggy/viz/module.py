@@ -10,8 +10,10 @@ from groggy.viz import interactive as _interactive
 from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
 
 
-def graph_input(source) -> GraphInput:
-    """The layout input of a Graph, or of a Subgraph (its nodes and its edges)."""
+def graph_input(source, colour=None) -> GraphInput:
+    """The layout input of a Graph, or of a Subgraph (its nodes and its edges).
+    ``colour`` is (what, name, values, kind) of an array drawn with it: its values read
+    as the attribute ``name`` of the nodes or edges (see groggy.origin)."""
     graph = getattr(source, "_graph", source)
     src, dst = graph._src.data, graph._dst.data
     if graph is source and graph._removed is None:
@@ -24,27 +26,44 @@ def graph_input(source) -> GraphInput:
         s = np.searchsorted(nodes, src[edges])
         t = np.searchsorted(nodes, dst[edges])
 
+    extra = {"node": {"node_id": (nodes, "int64")}, "edge": {}}
+    extra["edge"]["edge_id"] = (np.arange(graph.edge_count()) if edges is None else edges,
+                                "int64")
+    if colour is not None:
+        what, name, values, kind = colour
+        extra[what].setdefault(name, (values, kind))
     return GraphInput(int(nodes.size), np.ascontiguousarray(s, dtype=np.int64),
                       np.ascontiguousarray(t, dtype=np.int64), graph.is_directed, nodes,
-                      AttributeReader(graph._nodes, nodes),
-                      edge_attribute=AttributeReader(graph._edges, edges))
+                      AttributeReader(graph._nodes, nodes, extra["node"]),
+                      edge_attribute=AttributeReader(graph._edges, edges, extra["edge"]))
 
 
 class AttributeReader:
     """``reader(name)``: an attribute at the given rows (``None``: all of them), float64
     with NaN for nulls or an object array of str/None; ``reader.kind(name)``: its column kind (``int64``,
-    ``float64``, ``bool``, ``string``). Unknown names raise ``KeyError``."""
+    ``float64``, ``bool``, ``string``). Unknown names raise ``KeyError``.
 
-    def __init__(self, store, rows: np.ndarray | None):
+    ``extra`` holds values that are not stored columns, already at these rows, by name:
+    the ids (``node_id`` / ``edge_id``, usable as label and colour; reserved names, so no
+    stored attribute has them) and the values of the array being drawn, which stand in
+    for a stored attribute of the same name (a mask ``age > 40`` keeps the name ``age``)."""
+
+    def __init__(self, store, rows: np.ndarray | None, extra: dict | None = None):
         self._store, self._rows = store, rows
+        self._extra = dict(extra or {})
 
     def __call__(self, name: str) -> np.ndarray:
+        if name in self._extra:
+            values, kind = self._extra[name]
+            return values if kind == "string" else np.asarray(values, dtype=np.float64)
         column = self._store.column(name)
         if column.kind == "string":
             return np.array(column.to_list(self._rows), dtype=object)
         return column.numeric(self._rows)
 
     def kind(self, name: str) -> str:
+        if name in self._extra:
+            return self._extra[name][1]
         return self._store.column(name).kind
 
     def names(self) -> list:
@@ -54,6 +73,19 @@ class AttributeReader:
         """Every attribute of the ``i``-th row read here, as Python values (None: null)."""
         at = np.array([i if self._rows is None else self._rows[i]], dtype=np.int64)
         return {name: self._store.column(name).to_list(at)[0] for name in self.names()}
+
+    def value(self, name: str, i: int):
+        """Attribute ``name`` (stored, or an id or a drawn array's value) of the ``i``-th
+        row read here, as a Python value (None: null)."""
+        if name in self._extra:
+            values, kind = self._extra[name]
+            value = values[i]
+            if kind == "string":
+                return value
+            value = float(value)
+            return None if np.isnan(value) else (int(value) if kind == "int64" else value)
+        at = np.array([i if self._rows is None else self._rows[i]], dtype=np.int64)
+        return self._store.column(name).to_list(at)[0] if name in self._store else None
 
 
 class VizModule:
@@ -85,7 +117,21 @@ class VizModule:
         if source is None:
             raise TypeError(f"{type(self._owner).__name__} holds no graph to lay out; use "
                             "a graph, a subgraph, or a table or array that came from one")
-        return graph_input(source())
+        drawn = source()
+        colour = getattr(self._owner, "_viz_colour", None)
+        return graph_input(drawn, colour(drawn) if colour is not None else None)
+
+    def _coloured(self, style: dict) -> dict:
+        """``style`` with the drawn array as the node (or edge) colour unless one is
+        given: ``g.degree().viz.export(...)`` colours nodes by degree."""
+        colour = getattr(self._owner, "_viz_colour", None)
+        if colour is None:
+            return style
+        found = colour(self._owner._viz_source())
+        role = None if found is None else f"{found[0]}_color"
+        if role is None or role in style:
+            return style
+        return {**style, role: found[1]}
 
     def compute_layout(self, algorithm: str = "force_directed", store=False,
                        **params) -> Layout:
@@ -246,7 +292,7 @@ class VizModule:
         ('g.svg', b'<?xml')
         """
         return _export.export(self, path, format, layout, theme, width, height, dpi,
-                              **style)
+                              **self._coloured(style))
 
     static_viz = export
 
@@ -302,7 +348,7 @@ class VizModule:
         (True, [])
         """
         return _interactive.interactive(self, layout, theme, port, open_browser,
-                                        layout_params, host, **style)
+                                        layout_params, host, **self._coloured(style))
 
     def render(self, format: str = "png", layout="force_directed", theme: str = "light",
                width: float = 800, height: float = 600, dpi: float | None = None,
@@ -319,7 +365,8 @@ class VizModule:
         >>> g.viz.render("pdf", layout="grid")[:5]
         b'%PDF-'
         """
-        return _export.render(self, format, layout, theme, width, height, dpi, **style)
+        return _export.render(self, format, layout, theme, width, height, dpi,
+                              **self._coloured(style))
 
     def show_static(self, format: str = "png", width: float = 800, height: float = 600,
                     dpi: float | None = None, **kwargs):
