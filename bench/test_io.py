@@ -116,7 +116,7 @@ def test_parquet_read(benchmark, graph_data, parquet_setup, engine):
     if engine == "groggy":
         back = gg.from_parquet(n, e)
         assert back.edge_count() == graph_data.m
-        assert np.array_equal(back.edges.sources.to_numpy(), graph_data.src)
+        assert np.array_equal(back.edges.sources().to_numpy(), graph_data.src)
         benchlib.speedup(benchmark, "parquet_read", "pyarrow", 1 / 1.5,
                          f"Parquet read {graph_data.size()}")
 

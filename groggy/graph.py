@@ -466,7 +466,7 @@ class Graph(QueryMethods, MatrixMethods, GraphSummary, GraphUpstreamCalls):
 
     @property
     def edges(self):
-        """Accessor: ``g.edges[id]``, ``g.edges["attr"]``, ``.sources``, ``.table()``."""
+        """Accessor: ``g.edges[id]``, ``g.edges["attr"]``, ``.sources()``, ``.table()``."""
         from groggy.accessors import EdgesAccessor
         return EdgesAccessor(self, removal.live_ids(self, "edge"))
 

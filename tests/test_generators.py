@@ -13,7 +13,7 @@ gen = gg.generators
 
 
 def edge_set(g, directed=False):
-    src, dst = g.edges.sources.to_numpy(), g.edges.targets.to_numpy()
+    src, dst = g.edges.sources().to_numpy(), g.edges.targets().to_numpy()
     pairs = zip(src.tolist(), dst.tolist())
     return {(u, v) if directed else frozenset((u, v)) for u, v in pairs}
 
@@ -92,7 +92,7 @@ def test_generators_are_seeded():
 
 
 def _simple(g, directed=False):
-    src, dst = g.edges.sources.to_numpy(), g.edges.targets.to_numpy()
+    src, dst = g.edges.sources().to_numpy(), g.edges.targets().to_numpy()
     assert (src != dst).all(), "self-loop"
     assert len(edge_set(g, directed)) == g.edge_count(), "repeated edge"
 
@@ -115,7 +115,7 @@ def test_erdos_renyi_statistics():
     m = gen.erdos_renyi(10**6, m=1000, seed=3)    # a huge pair space, exactly m edges
     _simple(m)
     assert m.edge_count() == 1000
-    src, dst = m.edges.sources.to_numpy(), m.edges.targets.to_numpy()
+    src, dst = m.edges.sources().to_numpy(), m.edges.targets().to_numpy()
     assert src.max() > 9 * 10**5 and dst.max() > 9 * 10**5
 
 
@@ -155,7 +155,7 @@ def test_stochastic_block_model_statistics():
     _simple(g)
     block = g.nodes["block"].to_numpy()
     assert np.bincount(block).tolist() == sizes
-    src, dst = g.edges.sources.to_numpy(), g.edges.targets.to_numpy()
+    src, dst = g.edges.sources().to_numpy(), g.edges.targets().to_numpy()
     for r in range(3):
         for s in range(r, 3):
             pairs = sizes[r] * (sizes[r] - 1) / 2 if r == s else sizes[r] * sizes[s]

@@ -291,7 +291,7 @@ def test_collapse_matches_the_quotient_graph(pair, data):
     want = {(index[a], index[b]) for a, b in Q.edges() if a != b}
     if not G.is_directed():
         want = {(min(p), max(p)) for p in want}
-    got = list(zip(meta.edges.sources.to_list(), meta.edges.targets.to_list()))
+    got = list(zip(meta.edges.sources().to_list(), meta.edges.targets().to_list()))
     assert sorted(got) == sorted(want) and len(got) == len(set(got))
     assert meta.node_count() == len(blocks) == Q.number_of_nodes()
     assert meta.nodes["size"].to_list() == [len(b) for b in blocks]

@@ -33,7 +33,7 @@ def test_removing_a_node_takes_its_edges_and_keeps_every_other_id():
     assert g.nodes.table().node_ids().to_list() == [0, 1, 3, 4, 5]
     assert g.nodes["name"].to_list() == list("abdef")
     assert g.edges.table().edge_ids().to_list() == [0, 3, 4, 5]
-    assert g.edges.table().sources.to_list() == [0, 3, 4, 0]
+    assert g.edges.table().sources().to_list() == [0, 3, 4, 0]
     assert g.degree().to_list() == [2, 1, 1, 2, 2]
     assert g.degree(3) == 1 and g.neighbors(1) == [0]
     assert g.get_node_attr(5, "x") == 50 and g.nodes[4]["name"] == "e"
@@ -243,7 +243,7 @@ class RemovalMachine(RuleBasedStateMachine):
         et = g.edges.table()
         assert et.edge_ids().to_list() == [k for _, _, k in edges]
         ends = {k: (u, v) for u, v, k in edges}
-        for k, s, t in zip(et.edge_ids().to_list(), et.sources.to_list(), et.targets.to_list()):
+        for k, s, t in zip(et.edge_ids().to_list(), et.sources().to_list(), et.targets().to_list()):
             assert (s, t) == ends[k] or (not G.is_directed() and (t, s) == ends[k])
         assert g.degree().to_list() == [G.degree(v) for v in nodes]
         for v in nodes[:4]:
