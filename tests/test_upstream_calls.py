@@ -46,7 +46,7 @@ def test_ids_sources_targets_are_methods_on_every_type(g):
 @pytest.mark.parametrize("use", [
     lambda sg: sg.node_ids.to_list(), lambda sg: list(sg.node_ids), lambda sg: len(sg.edge_ids),
     lambda sg: np.asarray(sg.node_ids), lambda sg: sg.nodes.table().node_ids[0],
-    lambda sg: sg.edges.sources().to_list(), lambda sg: sg.edges.table().targets().to_list(),
+    lambda sg: sg.edges.sources.to_list(), lambda sg: sg.edges.table().targets.to_list(),
 ])
 def test_the_property_spelling_says_to_call_it(g, use):
     with pytest.raises(TypeError, match=r"is a method .*: call it, \w+\(\)"):
