@@ -55,8 +55,13 @@ class Scope:
             return _named(self.graph, node, what)
         i = int(np.searchsorted(self.nodes, node))
         if i >= self.nodes.size or self.nodes[i] != node:
-            raise KeyError(f"{what} {node} is not a node of this {self.what}")
+            raise KeyError(self._missing(node, what))
         return i
+
+    def _missing(self, node, what: str) -> str:
+        if self.what == "graph":     # the live ids of a graph with removals
+            return f"{what} {node}: {removal.missing(self.graph, 'node', node)}"
+        return f"{what} {node} is not a node of this {self.what}"
 
     def locals(self, nodes, what: str = "node") -> np.ndarray:
         """Local indices of an iterable of global node ids."""
@@ -73,7 +78,7 @@ class Scope:
         pos = np.minimum(np.searchsorted(self.nodes, ids), max(self.nodes.size - 1, 0))
         bad = ids[self.nodes[pos] != ids] if self.nodes.size else ids
         if bad.size:
-            raise KeyError(f"{what} {int(bad[0])} is not a node of this {self.what}")
+            raise KeyError(self._missing(int(bad[0]), what))
         return pos
 
     def global_ids(self, local: np.ndarray) -> np.ndarray:
