@@ -147,6 +147,16 @@ class Grouping:
         self.first_rows = kernels.group_first_last(codes, count)[0]
         self._order = None
 
+    @classmethod
+    def of_codes(cls, positions: np.ndarray, codes: np.ndarray, ngroups: int) -> "Grouping":
+        """Groups given as they are: item ``i`` is column row ``positions[i]``, in group
+        ``codes[i]`` (0..ngroups-1), e.g. the members of several subgraphs."""
+        self = cls.__new__(cls)
+        self.frame, self.positions, self.keys = None, positions, []
+        self.codes, self.ngroups, self._order = codes, ngroups, None
+        self.first_rows = kernels.group_first_last(codes, ngroups)[0]
+        return self
+
     def order(self) -> tuple:
         """(rows group after group, where each group starts): a counting sort, once."""
         if self._order is None:

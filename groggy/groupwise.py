@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy import kernels
+from groggy.grouping import Grouping
 
 FUNCTIONS = ("count", "sum", "mean", "min", "max", "std", "nunique", "first", "last")
-_NUMERIC_ONLY = ("sum", "mean", "min", "max", "std")
 
 
 def parse_spec(spec, what: str = "node_aggs") -> list:
@@ -49,7 +48,7 @@ def aggregate(store, owner: np.ndarray, rows: np.ndarray, k: int, spec,
     """``{output: values}``, one value per group 0..k-1, over the columns of ``store``
     (a ColumnStore) at ``rows``. Nulls and NaN are skipped (as pandas does); a group with
     no value gets null, except ``count`` / ``nunique`` (0) and ``sum`` (0). ``std`` is the
-    sample standard deviation (ddof=1, as pandas' ``groupby().std()``).
+    population standard deviation (ddof=0), as in ``group_by`` and ``NumArray.std``.
 
     Examples
     --------
@@ -73,53 +72,9 @@ def aggregate(store, owner: np.ndarray, rows: np.ndarray, k: int, spec,
 
 
 def _reduce(col, owner, rows, k, fn):
-    if col.kind == "string" and fn in _NUMERIC_ONLY:
-        raise TypeError(f"cannot take the {fn} of {col.name!r}: it holds strings")
-    valid = col.valid
-    present = np.ones(rows.size, dtype=bool) if valid is None else valid[rows].copy()
-    if col.kind == "float64":
-        present &= ~np.isnan(col.data[rows])
-    o, r = owner[present], rows[present]
-    count = np.bincount(o, minlength=k).astype(np.int64)
-    if fn == "count":
-        return count
-    if fn in ("first", "last"):
-        pick = np.full(k, -1 if fn == "last" else np.iinfo(np.int64).max, dtype=np.int64)
-        (np.maximum if fn == "last" else np.minimum).at(pick, o, r)
-        values = col.to_list(np.where(count > 0, pick, 0))
-        return [v if c else None for v, c in zip(values, count.tolist())]
-    if fn == "nunique":
-        codes = kernels.string_ranks(*col.text, r)[1] if col.kind == "string" \
-            else np.unique(col.data[r], return_inverse=True)[1].ravel()
-        span = int(codes.max()) + 1 if codes.size else 1
-        pairs = np.unique(o * span + codes)
-        return np.bincount(pairs // span, minlength=k).astype(np.int64)
-    x = col.data[r]
-    if fn in ("min", "max"):
-        fill = np.inf if fn == "min" else -np.inf
-        best = np.full(k, fill)
-        (np.minimum if fn == "min" else np.maximum).at(best, o, x.astype(np.float64))
-        return _nullable(best, count > 0, col.kind)
-    total = np.bincount(o, weights=x.astype(np.float64), minlength=k)
-    if fn == "sum":
-        return total.astype(np.int64) if col.kind == "int64" else total
-    mean = np.divide(total, count, out=np.zeros(k), where=count > 0)
-    if fn == "mean":
-        return _nullable(mean, count > 0, "float64")
-    dev = np.bincount(o, weights=(x - mean[o]) ** 2, minlength=k)
-    std = np.sqrt(np.divide(dev, count - 1, out=np.zeros(k), where=count > 1))
-    return _nullable(std, count > 1, "float64")
-
-
-def _nullable(values: np.ndarray, ok: np.ndarray, kind: str):
-    """``values`` in the column's kind, as a list with None where ``ok`` is False."""
-    if kind == "int64":
-        values = np.where(ok, values, 0).astype(np.int64)
-    elif kind == "bool":
-        values = np.where(ok, values, 0).astype(bool)
-    if ok.all():
-        return values
-    return [v if good else None for v, good in zip(values.tolist(), ok.tolist())]
+    """One value per group (None: null), by the group-by kernels (groggy.grouping)."""
+    out = Grouping.of_codes(rows, owner, k).aggregate(col, fn, col.name)
+    return out.data if out.valid is None and out.kind != "string" else out.to_list()
 
 
 def collapse(graph, owner: np.ndarray, members: np.ndarray, k: int, node_aggs=None,

@@ -262,7 +262,7 @@ def test_component_aggregates_match_pandas(pair):
     grouped = df.groupby("c")
     want = pd.DataFrame({"x": grouped["x"].mean(), "total": grouped["x"].sum(),
                          "lo": grouped["x"].min(), "hi": grouped["x"].max(),
-                         "n": grouped["x"].count(), "sd": grouped["x"].std(),
+                         "n": grouped["x"].count(), "sd": grouped["x"].std(ddof=0),
                          "kinds": grouped["tag"].nunique(), "first_tag": grouped["tag"].first(),
                          "last_x": grouped["x"].last(), "size2": grouped.size()})
     assert got["component"].to_list() == list(range(len(comps)))
