@@ -28,10 +28,27 @@ class Subgraph(QueryMethods, MatrixMethods, GraphSummary):
 
     def __init__(self, graph, nodes, edges=None):
         self._graph = graph
-        self._node_ids = np.asarray(nodes, dtype=np.int64)
+        self._ids = np.asarray(nodes, dtype=np.int64)
         self._edge_ids = None if edges is None else np.asarray(edges, dtype=np.int64)
+        self._removed = graph._removed     # the graph's removals when these ids were read
+
+    @property
+    def _node_ids(self) -> np.ndarray:
+        self._drop_removed()
+        return self._ids
+
+    def _drop_removed(self) -> None:
+        """Leave out what the graph removed since this subgraph was made (removal makes
+        a new record, so a changed one means new removals)."""
+        g = self._graph
+        if g._removed is not self._removed:
+            self._removed, self._query_scope = g._removed, None
+            self._ids = removal.live_rows(g, "node", self._ids)
+            if self._edge_ids is not None:
+                self._edge_ids = removal.live_rows(g, "edge", self._edge_ids)
 
     def _edges(self) -> np.ndarray:
+        self._drop_removed()
         if self._edge_ids is None:  # induced: every edge with both ends inside
             g = self._graph
             inside = np.zeros(g._nodes.length, dtype=bool)

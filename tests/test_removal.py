@@ -269,3 +269,17 @@ class RemovalMachine(RuleBasedStateMachine):
 RemovalMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=12,
                                             deadline=None)
 TestRemovalSequences = RemovalMachine.TestCase
+
+
+def test_a_subgraph_made_before_a_removal_leaves_the_removed_out():
+    g = small()
+    sg, by_edges = g.nodes[[0, 1, 2, 3]], g.edges[[0, 1, 2]]
+    before = (sg.node_count(), sg.edge_count(), sg.density())
+    g.remove_nodes([1])
+    g.remove_edge(2)
+    G = g.to_networkx().subgraph([0, 2, 3])
+    assert before[0] == 4
+    assert sg.node_ids().to_list() == [0, 2, 3] and 1 not in sg
+    assert sg.edge_count() == G.number_of_edges() and len(sg.nodes.table()) == 3
+    assert all(g.contains_edge(e) for e in by_edges.edge_ids().to_list())
+    assert sg.density() == pytest.approx(nx.density(G))
