@@ -139,6 +139,11 @@ class NumArray(Typed, foundation=BaseArray):
         v = self._present()
         return float(v.std(ddof=ddof)) if v.size > ddof else None
 
+    def var(self, ddof: int = 0):
+        """Variance of the values that are not null (``ddof`` as :meth:`std`)."""
+        v = self._present()
+        return float(v.var(ddof=ddof)) if v.size > ddof else None
+
     def median(self):
         v = self._present()
         return float(np.median(v)) if v.size else None
@@ -336,6 +341,12 @@ class ComponentsArray(SubgraphArray):
     def sizes(self) -> NumArray:
         """Number of nodes in each component of this array."""
         return array(self._sizes[self._components()], "size")
+
+    def sorted_by_size(self) -> "SubgraphArray":
+        """The components, largest first (ties in component order), as upstream."""
+        order = np.argsort(-self._sizes[self._components()], kind="stable")
+        return SubgraphArray._from_maker(len(order), lambda i: self[int(order[i])],
+                                         "component")
 
     def largest_component(self):
         """The subgraph of the component with the most nodes (the first, on ties)."""

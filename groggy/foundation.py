@@ -428,6 +428,19 @@ class BaseTable(_View, metaclass=ABCMeta):
             columns = [columns]
         return self._view(self._rows, self._frame.select(list(columns)))
 
+    def drop_columns(self, columns) -> "BaseTable":
+        """A view without ``columns`` (names; an unknown name is a KeyError)."""
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        names = self.column_names()
+        unknown = [c for c in columns if c not in names]
+        if unknown:
+            raise KeyError(f"no column {unknown[0]!r} to drop; columns are {names}")
+        return self.select([c for c in names if c not in columns])
+
+    def is_empty(self) -> bool:
+        """Whether the table has no rows."""
+        return self.nrows == 0
+
     def column(self, name: str) -> "BaseArray":
         """Column ``name`` as an array over this view's rows."""
         return BaseArray(self._frame.column(name), self._rows, config=self._config)

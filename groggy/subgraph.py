@@ -117,12 +117,19 @@ class Subgraph(QueryMethods, MatrixMethods, GraphSummary):
         from groggy.tables import GraphTable
         return GraphTable._for(self._graph, self._node_ids, self._edges())
 
-    def degree(self, nodes=None):
+    def degree(self, nodes=None, mode: str = "all"):
         """Degree counting only this subgraph's edges: of one node (an int), or of
-        several or all nodes (a ``NumArray``, all in node id order)."""
+        several or all nodes (a ``NumArray``, all in node id order). ``mode`` is
+        ``"all"``, ``"out"`` or ``"in"`` (the last two count edge ends by direction in
+        a directed graph, as :meth:`Graph.degree`)."""
         from groggy.arrays import graph_array
+        if mode not in ("all", "out", "in"):
+            raise ValueError(f"mode must be 'all', 'out' or 'in', got {mode!r}")
         g, e = self._graph, self._edges()
-        local = np.searchsorted(self._node_ids, np.concatenate([g._src.data[e], g._dst.data[e]]))
+        ends = [g._src.data[e], g._dst.data[e]]
+        if g.is_directed and mode != "all":
+            ends = ends[:1] if mode == "out" else ends[1:]
+        local = np.searchsorted(self._node_ids, np.concatenate(ends))
         deg = np.bincount(local, minlength=self.node_count()).astype(np.int64)
         if nodes is None:
             return graph_array(deg, "degree", g, ids=self._node_ids)
@@ -130,6 +137,16 @@ class Subgraph(QueryMethods, MatrixMethods, GraphSummary):
             return int(deg[self._scope().local(nodes)])
         local = self._scope().locals(nodes)
         return graph_array(deg[local], "degree", g, ids=self._node_ids[local])
+
+    def in_degree(self, nodes=None):
+        return self.degree(nodes, "in")
+
+    def out_degree(self, nodes=None):
+        return self.degree(nodes, "out")
+
+    def is_empty(self) -> bool:
+        """Whether this subgraph has no nodes."""
+        return self.node_count() == 0
 
     def to_graph(self):
         """A new in-memory graph of this subgraph, ids renumbered 0.. in id order."""

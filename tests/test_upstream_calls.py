@@ -105,3 +105,27 @@ def test_upstream_probe_counts_more_calls_than_before():
     failed = [line for line in out.splitlines() if line.startswith("FAIL")]
     assert not [f for f in failed if any(f.startswith(f"FAIL {c} ") for c in ours)], failed
     assert works > total // 2
+
+
+def test_upstream_small_calls_against_pandas_and_networkx():
+    import networkx as nx
+    import pandas as pd
+    g = gg.Graph(directed=True)
+    g.add_nodes({"role": ["a", "b", "c", "d", "e"], "age": [1.0, 2.0, 4.0, None, 8.0]})
+    g.add_edges([(0, 1), (1, 2), (0, 2), (2, 0), (3, 3)])
+    sub = g.nodes[[0, 1, 2, 3]]
+    H = g.to_networkx().subgraph([0, 1, 2, 3])
+    assert sub.in_degree().to_list() == [H.in_degree(v) for v in sorted(H)]
+    assert sub.out_degree().to_list() == [H.out_degree(v) for v in sorted(H)]
+    assert not sub.is_empty() and g.nodes[[]].is_empty()
+    t = g.nodes.table()
+    assert t.drop_columns(["role"]).column_names() == ["node_id", "age"]
+    assert not t.is_empty() and t.filter("age > 100").is_empty()
+    with pytest.raises(KeyError, match="no column 'nope' to drop"):
+        t.drop_columns("nope")
+    ages = pd.Series([1.0, 2.0, 4.0, None, 8.0])
+    assert g.nodes["age"].var() == pytest.approx(ages.var(ddof=0))
+    assert g.nodes["age"].var(ddof=1) == pytest.approx(ages.var())
+    comps = g.connected_components().sorted_by_size()
+    assert [c.node_count() for c in comps] == sorted(
+        (len(c) for c in nx.weakly_connected_components(g.to_networkx())), reverse=True)
