@@ -10,9 +10,7 @@ from groggy.errors import GroggyError
 
 
 def _show(g, label: str) -> None:
-    print(g)
-    print(g.nodes.table())
-    print(g.edges.table())
+    print(g)                      # the summary line, then the nodes and edges tables
     comps = g.connected_components()
     print(f"{label}: {len(comps):,} connected components; the largest has "
           f"{comps.largest_component().node_count():,} nodes")
@@ -84,7 +82,8 @@ def _serve(args) -> None:
         g = open_graph(args.path, verify=not args.no_verify)
     server = Server({"nodes": g.nodes.table(), "edges": g.edges.table()}, port=args.port,
                     host=args.host, theme=args.theme, token=args.token)
-    print(f"{g}\nserving at {server.url}\n(Ctrl+C stops)", flush=True)
+    # the summary line only: printing the tables would read (and check) columns first
+    print(f"{g._summary_line()}\nserving at {server.url}\n(Ctrl+C stops)", flush=True)
     if not args.no_browser:
         server.open_browser()
     server.run_forever()
