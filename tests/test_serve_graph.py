@@ -23,6 +23,27 @@ def graph_url(view) -> str:
     return view.url + "graph"
 
 
+def laid_out(client) -> tuple:
+    """Read a page's messages until the layout is finished: ([(done, total)] progress
+    reports, [(kind, positions)] of the GraphInit and Positions messages, [Errors])."""
+    seen, shown, errors, head, ended = [], [], [], None, False
+    while not ended:
+        msg = client.recv()
+        if isinstance(msg, tuple):                       # a frame of the last head
+            frames[msg[0]] = msg[1:]
+            if len(frames) == len(head["frames"]):
+                shown.append((head["type"], wire_oracle.decode(frames, head)["positions"]))
+                # the finished layout comes after the last progress report
+                ended = bool(seen) and seen[-1][0] == seen[-1][1]
+        elif msg["type"] == "LayoutProgress":
+            seen.append((msg["done"], msg["total"]))
+        elif msg["type"] == "Error":
+            errors.append(msg)
+        elif msg["type"] in ("GraphInit", "Positions"):
+            head, frames = msg, {}
+    return seen, shown, errors
+
+
 def test_the_graph_is_laid_out_on_first_open_with_progress():
     g = club_graph(20_000, 40_000, seed=4)
     with gg.serve(g, open_browser=False) as view:
@@ -32,20 +53,37 @@ def test_the_graph_is_laid_out_on_first_open_with_progress():
         first = client.recv()
         assert first["type"] == "LayoutProgress" and first["request_id"] == 1
         client.send({"type": "NodeInfo", "node": 0, "request_id": 2})
-        seen, busy = [], None
-        while True:
-            msg = client.recv()
-            if msg["type"] == "LayoutProgress":
-                seen.append((msg["done"], msg["total"]))
-            elif msg["type"] == "Error":
-                busy = msg
-            elif msg["type"] == "GraphInit":
-                break
-        assert busy and "still being laid out" in busy["message"]
-        assert seen and seen[-1][0] == seen[-1][1] > 0               # reached the end
+        seen, shown, errors = laid_out(client)
+        assert errors and "still being laid out" in errors[0]["message"]
+        assert seen[-1][0] == seen[-1][1] > 0                         # reached the end
         assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-        assert msg["nodes"] == 20_000 and msg["edges"] == 40_000
+        assert shown[0][0] == "GraphInit" and len(shown[0][1]) == 20_000
+        np.testing.assert_allclose(shown[-1][1], view.server.scene.positions,
+                                   atol=2e-6 * np.ptp(shown[-1][1]))
         client.close()
+
+
+def test_a_long_layout_shows_its_coarse_stages_then_refines_them(monkeypatch):
+    import groggy.web.graphview as graphview
+    monkeypatch.setattr(graphview, "PREVIEW_EVERY", 0)   # every stage, however quick
+    g = club_graph(6_000, 12_000, seed=5)
+    with gg.serve(g, open_browser=False) as view:
+        client = GraphClient(graph_url(view))
+        client.send({"type": "GraphHello", "request_id": 1})
+        seen, shown, errors = laid_out(client)
+        client.close()
+        final = view.server.scene.positions
+    assert not errors
+    kinds = [kind for kind, _ in shown]
+    assert kinds[0] == "GraphInit" and len(kinds) >= 3 and set(kinds[1:]) == {"Positions"}
+    # a stage puts every node of a cluster at one point: fewer distinct points than nodes
+    assert len(np.unique(shown[0][1], axis=0)) < 6_000 / 2
+    assert len(np.unique(final, axis=0)) == 6_000
+    # the last one is the finished layout, the one the server keeps (and a layout of
+    # this graph: the same call in Python gives the same positions)
+    np.testing.assert_allclose(shown[-1][1], final, atol=2e-6 * np.ptp(final))
+    again = g.viz.compute_layout("force_directed").node_positions
+    np.testing.assert_allclose(final, again, rtol=1e-5, atol=1e-3)
 
 
 def test_a_stored_layout_is_served_as_stored(tmp_path):
@@ -122,3 +160,34 @@ def test_selected_is_an_error_where_there_is_no_graph_selection():
     with pytest.raises(ValueError, match="selected"):
         t.filter("selected")
     assert t.filter("selected", {"selected": lambda: np.arange(20) < 3}).nrows == 3
+
+
+def test_the_page_shows_a_stage_then_moves_its_nodes_to_the_finished_layout(
+        browser, monkeypatch):
+    import groggy.web.graphview as graphview
+    monkeypatch.setattr(graphview, "PREVIEW_EVERY", 0)
+    g = club_graph(6_000, 12_000, seed=5)
+    watched = WatchedPages(browser, WAIT_MS)
+    with gg.serve(g, open_browser=False) as view:
+        page = watched.new(1000, 700)
+        # every status line the page shows, from the start
+        page.add_init_script("""window.__statuses = [];
+          new MutationObserver(() => { const el = document.querySelector('.gg-graph-status');
+            if (el) window.__statuses.push(el.textContent); })
+            .observe(document, { subtree: true, childList: true, characterData: true });""")
+        page.goto(graph_url(view))
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page.evaluate("() => window.groggy.graph.ready")
+        page.wait_for_function("() => document.querySelector('.gg-graph-status').textContent"
+                               ".startsWith('6,000 nodes') && document.querySelector("
+                               "'.gg-graph-progress').hidden", timeout=WAIT_MS)
+        assert wait_until(lambda: view.server._staged is None)
+        page.evaluate("() => window.groggy.graph.painted()")
+        page.wait_for_timeout(500)                      # the move's animation (300 ms)
+        statuses = page.evaluate("() => window.__statuses")
+        shown = np.array(page.evaluate(
+            "(n) => Array.from({length: n}, (_, i) => window.groggy.graph.position(i))", 6_000))
+        final = view.server.scene.positions
+    watched.close()
+    assert any(s.startswith("refining the layout…") for s in statuses), statuses
+    np.testing.assert_allclose(shown, final, atol=2e-6 * np.ptp(final))

@@ -128,10 +128,11 @@ class ForceDirected:
 
     name, aliases = "force_directed", ("force", "spring", "fr", "forceatlas")
     defaults = {"iterations": 10, "theta": 1.2, "gravity": 1.0, "seed": 0,
-                "initial_positions": None, "threads": 0, "progress": None}
+                "initial_positions": None, "threads": 0, "progress": None,
+                "snapshot": None}
 
     def compute(self, graph: GraphInput, iterations, theta, gravity, seed, initial_positions,
-                threads, progress) -> np.ndarray:
+                threads, progress, snapshot) -> np.ndarray:
         n = graph.n
         iterations = _check_count("iterations", iterations)
         if not (isinstance(theta, (int, float)) and 0 <= theta <= 2):
@@ -139,6 +140,8 @@ class ForceDirected:
         if not (isinstance(gravity, (int, float)) and np.isfinite(gravity) and gravity >= 0):
             raise ValueError(f"gravity must be a number >= 0, got {gravity!r}")
         threads = _check_count("threads", threads) or (os.cpu_count() or 1)
+        if snapshot is not None and not callable(snapshot):
+            raise ValueError(f"snapshot must be a callable or None, got {snapshot!r}")
         rng = np.random.default_rng(seed)
         if n == 0:
             return np.zeros((0, 2))
@@ -179,6 +182,8 @@ class ForceDirected:
             relax = _Relaxer(top, theta, gravity, threads)
             relax.run(pos, _COARSEST_ITERATIONS, 0.5 * _extent(pos), tick)
             for depth in range(len(levels) - 2, -1, -1):
+                if snapshot is not None:
+                    snapshot(_expand(pos, maps, depth + 1))
                 level = levels[depth]
                 # the nodes of a cluster start apart by a fraction of the typical edge
                 spread = _edge_scale(pos, levels[depth + 1]) * 0.1
@@ -189,6 +194,15 @@ class ForceDirected:
             relax.contract(pos, _CONTRACT)
         _rein_strays(pos)
         return pos
+
+
+def _expand(pos: np.ndarray, maps: list, depth: int) -> np.ndarray:
+    """Every fine node at the position of its cluster on level ``depth`` (a preview of
+    the layout while the finer levels are still to come)."""
+    cluster = maps[0]
+    for step in maps[1:depth]:
+        cluster = step[cluster]
+    return pos[cluster]
 
 
 def _rein_strays(pos: np.ndarray) -> None:

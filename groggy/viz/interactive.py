@@ -251,27 +251,38 @@ def legend_json(legend) -> dict | None:
 
 
 def build_scene(viz, layout, theme: str, layout_params, style: dict,
-                tiles_above: int = TILES_ABOVE, progress=None) -> GraphScene:
+                tiles_above: int = TILES_ABOVE, progress=None, preview=None) -> GraphScene:
     """Check every argument, lay the graph out and resolve its look; no server yet.
     Above ``tiles_above`` nodes the scene gets a spatial index and draws tiles;
-    ``progress(done, total)`` hears from a force layout computed here."""
+    ``progress(done, total)`` hears from a force layout computed here, and
+    ``preview(scene)`` gets a scene of each of its coarse stages (vector scenes only:
+    a tiled one would draw every stage's tiles)."""
     if not isinstance(tiles_above, int) or isinstance(tiles_above, bool) or tiles_above < 0:
         raise ValueError(f"tiles_above must be an int >= 0 (a node count), got "
                          f"{tiles_above!r}")
     get_theme(theme)
     Style.from_kwargs(style, "interactive")     # unknown keywords fail before a layout
     graph = viz.graph_input()
+    nodes, looks = _nodes_table(viz), []
+
+    def scene_at(positions) -> GraphScene:
+        check_positions(positions, graph.node_ids)
+        scene = GraphScene(graph, positions, nodes)
+        scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
+        scene.layout_name = layout if isinstance(layout, str) else layout.algorithm
+        if not looks:               # the look does not depend on the positions
+            looks.append(scene.styled(theme, **style))
+        scene.look = looks[0]
+        scene.use_tiles_above(tiles_above)
+        return scene
     params = layout_params
-    if progress is not None and _computes_force(viz, layout, layout_params):
-        params = {**(layout_params or {}), "progress": progress}
-    positions = resolve_layout(viz, layout, params, graph.node_ids)
-    check_positions(positions, graph.node_ids)
-    scene = GraphScene(graph, positions, _nodes_table(viz))
-    scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
-    scene.layout_name = layout if isinstance(layout, str) else layout.algorithm
-    scene.look = scene.styled(theme, **style)
-    scene.use_tiles_above(tiles_above)
-    return scene
+    if (progress or preview) and _computes_force(viz, layout, layout_params):
+        params = dict(layout_params or {})
+        if progress:
+            params["progress"] = progress
+        if preview and graph.n <= tiles_above:
+            params["snapshot"] = lambda stage: preview(scene_at(stage))
+    return scene_at(resolve_layout(viz, layout, params, graph.node_ids))
 
 
 def _computes_force(viz, layout, layout_params) -> bool:

@@ -140,8 +140,10 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.viz.interactive import build_scene
     from groggy.web.graphview import GraphServer
 
-    def build(progress):      # when a graph page first asks: a stored layout, or computed
-        return build_scene(graph.viz, "force_directed", theme, None, {}, progress=progress)
+    # when a graph page first asks: the stored layout, or one computed then
+    def build(progress, preview):
+        return build_scene(graph.viz, "force_directed", theme, None, {},
+                           progress=progress, preview=preview)
     server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
                          sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
     return BrowserInterface(server, open_browser)

@@ -26,6 +26,7 @@ from groggy.web.server import _COALESCE_SECONDS, Server
 _ENCODER = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-encode")
 LAYOUTS = ["force_directed", "hierarchical", "circular", "grid"]   # the page's choices
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
+PREVIEW_EVERY = 0.5    # s: a layout built for the page shows its coarse stages this often
 
 
 def _finished(value) -> concurrent.futures.Future:
@@ -224,13 +225,15 @@ class GraphServer(Server):
     graph_view = True
 
     def __init__(self, scene=None, build=None, sources=None, **kwargs):
-        """``scene``: a prepared :class:`GraphScene`; or ``build(progress)``, which makes
-        one when the first graph page asks (``progress(done, total)`` reports on a long
-        layout), for servers whose tables come first (``gg.serve``)."""
+        """``scene``: a prepared :class:`GraphScene`; or ``build(progress, preview)``,
+        which makes one when the first graph page asks (``progress(done, total)`` reports
+        on a long layout, ``preview(scene)`` shows its coarse stages), for servers whose
+        tables come first (``gg.serve``)."""
         self.scene, self._build, self._building = scene, build, None
         self.selected: list = []
         self._pending_topology = None     # set while a graph change waits to be shown
         self._progress = (0, 0)
+        self._staged = None        # layout_seq when a stage of the build was shown
         self._wire = None
         self.layout_seq = 0          # layout switches started (the newest one wins)
         if scene is not None:
@@ -279,7 +282,7 @@ class GraphServer(Server):
         """On the loop: lay the graph out (once) for the pages that wait; their answer
         is a ``LayoutProgress`` now and the ``GraphInit`` when the scene is ready."""
         if self._building is None:
-            last = [0.0]
+            last = [0.0, 0.0]     # the last progress report, the last preview
 
             def progress(done, total):      # on the encoder thread, at most 10 a second
                 now = time.monotonic()
@@ -287,17 +290,47 @@ class GraphServer(Server):
                     last[0] = now
                     self._call(self._report_progress, done, total)
 
+            started = time.monotonic()
+
+            def preview(scene):   # on the encoder thread: a coarse stage of the layout
+                now = time.monotonic()
+                if now - max(started, last[1]) >= PREVIEW_EVERY:
+                    last[1] = now
+                    wire = GraphWire(scene) if self.scene is None else None
+                    self._call(self._show_stage, scene, wire)
+
             def build():
-                scene = self._build(progress)
+                scene = self._build(progress, preview)
                 return scene, GraphWire(scene)
             self._building = _ENCODER.submit(build)
             self._building.add_done_callback(lambda f: self._call(self._show_scene, f))
         done, total = self._progress
         return {"type": "LayoutProgress", "request_id": rid, "done": done, "total": total}
 
+    def _show_stage(self, scene, wire) -> None:
+        """On the loop: a coarse stage of the layout being built. The first is shown as
+        the graph; later ones, and the finished layout, move its nodes (``Positions``),
+        unless the user switched layouts meanwhile."""
+        if self.scene is None:
+            self._staged = self.layout_seq
+            self._show_scene(_finished((scene, wire)))
+        elif self._staged == self.layout_seq:
+            self._adopt(scene)
+
+    def _adopt(self, scene) -> None:
+        """``scene`` (the same graph and look, new positions) replaces the shown one,
+        unless the graph changed since (the update laid the new graph out already)."""
+        if scene.graph is not self.scene.graph:
+            return
+        self.scene = scene
+        for conn in list(self.connections):
+            if isinstance(conn.session, GraphSession):
+                conn.session.scene = scene
+        self._push_positions(scene, scene.layout_name)
+
     def _report_progress(self, done: int, total: int) -> None:
         self._progress = (done, total)
-        if self.scene is None:   # on the loop: before the GraphInit that ends the build
+        if self.scene is None or self._staged is not None:   # before the build ends
             self._send_graph(lambda session: [{"type": "LayoutProgress", "request_id": None,
                                                "done": done, "total": total}])
 
@@ -340,8 +373,16 @@ class GraphServer(Server):
         except Exception as exc:   # the graph changed into one the view cannot show
             if self.scene is None:  # the first build failed: a reload tries again
                 self._building = None
+            if future is self._building:
+                self._staged = None
             self._send_graph(lambda session: [{"type": "Error", "request_id": None,
                                                "for": "GraphUpdate", "message": str(exc)}])
+            return
+        if self._staged is not None and future is self._building:   # the staged build ends
+            staged, self._staged = self._staged, None
+            if staged == self.layout_seq:
+                self._wire = _finished(wire)
+                self._adopt(scene)
             return
         first = self.scene is None
         self.scene, self._wire = scene, _finished(wire)
@@ -383,16 +424,16 @@ class GraphServer(Server):
         to every page as ``Positions`` (the requester's copy carries ``rid``)."""
         scene = self.scene
         scene.set_positions(positions, name)
+        self._call(self._push_positions, scene, name, requester, rid)
 
-        def push():
-            head = {"type": "Positions", "request_id": None, "layout": name,
-                    "bounds": scene.bounds, "frames": ["NPQ3"]}
-            frames = [position_frame(scene.positions, scene.bounds)]
-            for conn in list(self.connections):
-                if isinstance(conn.session, GraphSession):
-                    mine = conn.session is requester
-                    conn.send([{**head, "request_id": rid if mine else None}, *frames])
-        self._call(push)
+    def _push_positions(self, scene, name: str, requester=None, rid=None) -> None:
+        head = {"type": "Positions", "request_id": None, "layout": name,
+                "bounds": scene.bounds, "frames": ["NPQ3"]}
+        frames = [position_frame(scene.positions, scene.bounds)]
+        for conn in list(self.connections):
+            if isinstance(conn.session, GraphSession):
+                mine = conn.session is requester
+                conn.send([{**head, "request_id": rid if mine else None}, *frames])
 
     def push_selection(self, ids: list) -> None:
         rows = [self.scene.row_of(v) for v in ids]

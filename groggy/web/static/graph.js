@@ -154,14 +154,15 @@ function handle(msg, frames) {
   if (done) done(msg);
 }
 
-// the server lays the graph out before the first GraphInit (gg.serve without a stored
-// layout): say how far it is
+// the server lays the graph out (gg.serve without a stored layout): say how far it is,
+// before the first GraphInit and while the coarse stage it shows is refined
 function showProgress(done, total) {
-  if (graph) return;
-  progressEl.hidden = false;
+  const finished = total > 0 && done >= total;
+  progressEl.hidden = finished;
   progressEl.value = total ? done / total : 0;
-  statusEl.textContent = total ? `laying out the graph… ${Math.round((100 * done) / total)}%`
-    : "laying out the graph…";
+  if (finished) { updateStatus(); return; }
+  const share = total ? ` ${Math.round((100 * done) / total)}%` : "";
+  statusEl.textContent = (graph ? "refining the layout…" : "laying out the graph…") + share;
 }
 
 function showError(text) {
