@@ -165,6 +165,35 @@ def test_a_tiled_view_sends_no_arrays_and_answers_viewports(tiled):
     client.close()
 
 
+def test_neighbors_sends_the_selection_with_its_neighbours_and_their_edges(tiled):
+    g, lay, view = tiled
+    client = GraphClient(view.url)
+    client.reply({"type": "GraphHello", "request_id": 1})
+    pos = lay.node_positions
+    colors, sizes = expected_look(g)
+    for ask in ([17], [3, 250, 2999], []):
+        head, frames = client.reply({"type": "Neighbors", "nodes": ask, "request_id": 2})
+        assert head["type"] == "Neighbors" and head["of"] == ask
+        rows = np.frombuffer(frames["VROW"][1], "<u4")
+        edges = rows[np.frombuffer(frames["VEDG"][1], "<u4").reshape(-1, 2)]
+        want = set(ask) | {u for v in ask for u in g.neighbors(v)}
+        assert set(rows.tolist()) == want
+        # the edges with an asked node at an end, all of them (brute force)
+        src = np.asarray(g.edges.table()["source"].to_list())
+        dst = np.asarray(g.edges.table()["target"].to_list())
+        incident = np.isin(src, ask) | np.isin(dst, ask)
+        assert sorted(map(tuple, edges.tolist())) == \
+            sorted(zip(src[incident].tolist(), dst[incident].tolist()))
+        for v in ask:
+            assert {b if a == v else a for a, b in edges.tolist() if v in (a, b)} == \
+                set(g.neighbors(v))
+        np.testing.assert_allclose(np.frombuffer(frames["VPOS"][1], "<f4").reshape(-1, 2),
+                                   pos[rows], rtol=1e-6, atol=1e-6)
+        assert np.frombuffer(frames["VCOL"][1], np.uint8).reshape(-1, 4).tolist() == \
+            colors[rows].tolist()
+    client.close()
+
+
 def test_tiles_are_pngs_of_the_drawing_and_node_at_finds_the_node(tiled):
     g, lay, view = tiled
     client = GraphClient(view.url)
@@ -223,6 +252,9 @@ def test_tiles_are_pngs_of_the_drawing_and_node_at_finds_the_node(tiled):
     ({"type": "Viewport", "box": [0, 0, 1, 1], "zoom": 0, "fit": 1}, "Viewport.zoom must be"),
     ({"type": "NodeAt", "x": "1", "y": 0, "zoom": 1, "fit": 1}, "NodeAt.x must be a finite"),
     ({"type": "NodeAt", "x": 1e400, "y": 0, "zoom": 1, "fit": 1}, "Infinity is not a JSON value"),
+    ({"type": "Neighbors", "nodes": [N]}, f"node row {N} is out of range"),
+    ({"type": "Neighbors", "nodes": list(range(101))}, "at most 100 node rows"),
+    ({"type": "Neighbors", "nodes": [-1]}, "Neighbors.nodes must be a list"),
 ])
 def test_bad_tile_messages_get_an_error_and_the_connection_lives(tiled, bad, words):
     _, _, view = tiled
@@ -338,9 +370,32 @@ def test_tiles_are_drawn_where_the_nodes_are_and_hover_names_them(tiled, open_ti
     assert wait_until(lambda: view.selected() == [row])
     assert hook(page, "selected()") == [row]
     assert f"node {row} selected" in page.inner_text(".gg-graph-status")
+    # over the tiles, its neighbours and edges are highlighted as vectors (the rest fade)
+    neighbours = sorted(v for v in g.neighbors(row) if v != row)
+    page.wait_for_function("(n) => window.groggy.graph.highlighted().nodes.length === n",
+                           arg=len(neighbours))
+    assert sorted(hook(page, "highlighted()")["nodes"]) == neighbours
+    assert hook(page, "stats()")["mode"] == "tiles"
+    assert page.inner_text(".gg-graph-status").endswith(
+        f"node {row} selected, {len(neighbours)} neighbours")
+    page.mouse.move(2, 2)                              # the tooltip away
+    page.wait_for_selector(".gg-graph-tooltip", state="hidden")
+    hook(page, "painted()")
+    lit = pixels(page)
+    for v in neighbours:
+        q = hook(page, "screenPosition(a[0])", v)
+        assert near(lit[int(round(q["y"])), int(round(q["x"]))], colors[v, :3], 60), v
+    faded = [v for v in rows.tolist()[1:] if v not in neighbours]
+    for v in faded:
+        q = hook(page, "screenPosition(a[0])", v)
+        was, now = img[int(round(q["y"])), int(round(q["x"]))], \
+            lit[int(round(q["y"])), int(round(q["x"]))]
+        assert np.abs(now - background).sum() < np.abs(was - background).sum() / 2, v
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "graph-tiles-overview.png"))
     hook(page, "select([])")
+    page.wait_for_function("() => window.groggy.graph.stats().held === 0")
+    assert hook(page, "highlighted()")["nodes"] == []
 
 
 def far_from_edges(g, pos, wx, wy, zoom, px):

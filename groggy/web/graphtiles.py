@@ -13,9 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from groggy.viz.tiles import MAX_LEVEL
-from groggy.web.protocol import ProtocolError, _int, _shown
+from groggy.web.protocol import ProtocolError, _int, _shown, node_rows
 
 EDGE_BUDGET = 250_000       # vectors: at most this many edges
+MAX_NEIGHBORS_OF = 100      # nodes whose neighbours one Neighbors message asks for
 PAD = 0.25                  # vectors cover the view and this much of it on each side
 # tiles are drawn here, not on the IO loop: a first view asks for a dozen at once, and
 # the loop keeps answering (hover, pans) and sending each tile as soon as it is drawn
@@ -56,6 +57,7 @@ TILE_KINDS = {
                        "fit": _number(m, "fit", "Tile", True)},
     "NodeAt": lambda m: {"x": _number(m, "x", "NodeAt"), "y": _number(m, "y", "NodeAt"),
                          **_view(m, "NodeAt")},
+    "Neighbors": lambda m: {"nodes": node_rows(m, "Neighbors", MAX_NEIGHBORS_OF)},
 }
 
 
@@ -87,6 +89,8 @@ def tile_replies(session, msg: dict, frame) -> list:
     if kind == "NodeAt":
         row = maker.node_at(session.look, msg["x"], msg["y"], msg["zoom"], msg["fit"])
         return [{"type": "NodeAt", "request_id": rid, **node_brief(session, row)}]
+    if kind == "Neighbors":
+        return neighbor_replies(session, msg, frame)
     return viewport_replies(session, maker, msg, frame)
 
 
@@ -116,10 +120,36 @@ def viewport_replies(session, maker, msg, frame) -> list:
     more = maker.in_view(padded)
     if more.size <= 3 * budget:
         box, rows, head["box"] = padded, more, list(padded)
-    scene, look = session.scene, session.look
     edges = maker.edges_of_nodes_in(box)[:EDGE_BUDGET]
-    src, dst = maker.sources[edges], maker.targets[edges]
     # the nodes in view, and the far ends of the edges that leave it
+    return vector_replies(session, {**head, "mode": "vector", "count": count}, rows,
+                          edges, frame)
+
+
+def neighbor_replies(session, msg, frame) -> list:
+    """The nodes asked for with their neighbours (successors in a directed graph, as
+    ``g.neighbors``) and the edges between them, as vectors: what a tiled overview
+    draws over its tiles to highlight a selection (at most ``EDGE_BUDGET`` edges)."""
+    scene, rid = session.scene, msg["request_id"]
+    rows = np.asarray(msg["nodes"], dtype=np.int64)
+    if rows.size and rows.max() >= scene.n:
+        raise ProtocolError(f"Neighbors: node row {int(rows.max())} is out of range (the "
+                            f"view has {scene.n:,} nodes)", "Neighbors", rid)
+    indptr, _, edge_ids = scene.graph.csr()
+    edges = np.unique(np.concatenate([np.zeros(0, np.int64)] + [
+        edge_ids[indptr[r]:indptr[r + 1]] for r in rows.tolist()]).astype(np.int64))
+    if scene.graph.directed:
+        edges = edges[np.isin(scene.graph.sources[edges], rows)]
+    head = {"type": "Neighbors", "request_id": rid, "of": rows.tolist(),
+            "total_edges": int(edges.size)}
+    return vector_replies(session, head, rows, edges[:EDGE_BUDGET], frame)
+
+
+def vector_replies(session, head: dict, rows: np.ndarray, edges: np.ndarray, frame) -> list:
+    """``head`` and the frames of the nodes ``rows``, the edges ``edges`` and the nodes
+    at their ends: positions, look and, where ids are not rows, ids."""
+    scene, look = session.scene, session.look
+    src, dst = scene.graph.sources[edges], scene.graph.targets[edges]
     nodes = np.union1d(rows, np.concatenate([src, dst])).astype(np.int64)
     local = np.stack([np.searchsorted(nodes, src), np.searchsorted(nodes, dst)], -1)
     frames = [frame(b"VROW", nodes.size, nodes.astype("<u4")),
@@ -131,8 +161,7 @@ def viewport_replies(session, maker, msg, frame) -> list:
         frames.append(frame(b"VECO", edges.size, look.edge_colors[edges]))
     if not scene.ids_are_rows:
         frames.append(frame(b"VIDS", nodes.size, scene.node_ids[nodes].astype("<f8")))
-    return [{**head, "mode": "vector", "count": count,
-             "nodes": int(nodes.size), "edges": int(edges.size),
+    return [{**head, "nodes": int(nodes.size), "edges": int(edges.size),
              "frames": [f[:4].decode() for f in frames]}, *frames]
 
 

@@ -20,7 +20,7 @@ from groggy.web.graphtiles import (TILE_KINDS, draw_ahead, node_brief, tile_repl
                                    tiled_init)
 from groggy.web.graphwire import (edge_frame, frame, ids_frame, palette_frames,
                                   position_frame)
-from groggy.web.protocol import ProtocolError, _int, _theme
+from groggy.web.protocol import ProtocolError, _int, _theme, node_rows
 from groggy.web.server import _COALESCE_SECONDS, Server
 
 _ENCODER = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-encode")
@@ -85,19 +85,10 @@ def look_message(kind: str, look, frames: list, rid=None) -> dict:
             "font_size": look.font_size, "frames": [f[:4].decode() for f in frames]}
 
 
-def _rows(msg, kind):
-    nodes = msg.get("nodes")
-    if not isinstance(nodes, list) or len(nodes) > MAX_SELECT or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in nodes):
-        raise ProtocolError(f"{kind}.nodes must be a list of at most {MAX_SELECT:,} node "
-                            f"rows (ints >= 0)")
-    return nodes
-
-
 _KINDS = {
     "GraphHello": lambda m: {"theme": _theme(m, "GraphHello")},
     "NodeInfo": lambda m: {"node": _int(m, "node", "NodeInfo")},
-    "Select": lambda m: {"nodes": _rows(m, "Select")},
+    "Select": lambda m: {"nodes": node_rows(m, "Select", MAX_SELECT)},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
     **TILE_KINDS,        # large graphs: Viewport, Tile, NodeAt (graphtiles.py)

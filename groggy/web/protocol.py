@@ -40,6 +40,16 @@ def _int(msg, key, kind, low=0, high=_MAX_ID, default=None):
     return value
 
 
+def node_rows(msg, kind, limit: int) -> list:
+    """``msg["nodes"]``: a list of at most ``limit`` node rows (ints >= 0)."""
+    nodes = msg.get("nodes")
+    if not isinstance(nodes, list) or len(nodes) > limit or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in nodes):
+        raise ProtocolError(f"{kind}.nodes must be a list of at most {limit:,} node "
+                            f"rows (ints >= 0)")
+    return nodes
+
+
 def _text(msg, key, kind, default=None, limit=MAX_TEXT):
     value = msg.get(key, default)
     if not isinstance(value, str) or len(value) > limit:

@@ -6,7 +6,9 @@
 // new ones arrive, and vectors stay until the tiles that replace them are in, so a
 // switch never shows a blank frame.
 
-const KINDS = new Set(["Viewport", "Tile", "NodeAt"]);
+const KINDS = new Set(["Viewport", "Tile", "NodeAt", "Neighbors"]);
+const MAX_NEIGHBORS_OF = 100;   // selected nodes whose neighbours are asked for (server cap)
+const FADED = 0.3;             // tiles under a highlighted selection
 const MAX_INFLIGHT = 8;     // tile requests on the wire at once
 const MAX_BITMAPS = 600;    // decoded tiles kept (LRU)
 const DEBOUNCE_MS = 50;     // a moving view asks for its contents this long after moving
@@ -34,6 +36,8 @@ export class TileMode {
     this.count = 0; this.covered = null;
     this.viewId = null; this.timer = 0; this.hoverSeq = 0;
     this.sub = null;
+    this.highlighting = false;   // the held vectors are a selection's neighbourhood
+    this.neighborsKey = ""; this.neighborsId = null;
   }
 
   handles(type) { return KINDS.has(type); }
@@ -120,11 +124,13 @@ export class TileMode {
       for (let x = tx0; x <= tx1; x++) {
         const bm = this.bitmap(`${z}/${x}/${y}`, false);
         const [l, t, rw, rh] = this.screenRect(camera, z, x, y);
+        ctx.globalAlpha = this.highlighting ? FADED : 1;
         if (bm) { ctx.drawImage(bm, l, t, rw, rh); continue; }
         missing.push([x, y]);
         this.standIn(camera, z, x, y, [l, t, rw, rh]);
       }
     }
+    ctx.globalAlpha = 1;
     this.drawSelection(camera, colors);
     const cx = (tx0 + tx1) / 2, cy = (ty0 + ty1) / 2;
     missing.sort((a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy));
@@ -210,7 +216,41 @@ export class TileMode {
   handle(msg, frames) {
     if (msg.type === "Tile") this.gotTile(msg, frames.TILE);
     else if (msg.type === "Viewport" && msg.request_id === this.viewId) this.gotView(msg, frames);
+    else if (msg.type === "Neighbors" && msg.request_id === this.neighborsId) this.gotNeighbors(msg, frames);
   }
+
+  // the selection changed: over tiles, its neighbourhood is asked for and drawn as
+  // vectors (the tiles fade under it), as the vector view highlights it
+  selectionChanged(rows) {
+    const key = rows.slice(0, MAX_NEIGHBORS_OF).join(",");
+    if (key === this.neighborsKey) return;
+    this.neighborsKey = key;
+    this.neighborsId = null;
+    if (this.mode !== "tiles") return;
+    if (!rows.length) {
+      if (this.highlighting) { this.highlighting = false; this.useSub(emptyGraph(this.bounds), null); }
+      this.api.redraw();
+      return;
+    }
+    const [id] = this.api.request({ type: "Neighbors", nodes: rows.slice(0, MAX_NEIGHBORS_OF) });
+    this.neighborsId = id;
+  }
+
+  gotNeighbors(msg, frames) {
+    this.neighborsId = null;
+    if (this.mode !== "tiles") return;
+    this.highlighting = true; this.dropVectors = false;
+    this.useSub(this.vectorSub(msg, frames), this.vectorLook(frames));
+    this.api.redraw();
+  }
+
+  vectorSub(msg, frames) {
+    return { n: msg.nodes, m: msg.edges, positions: frames.VPOS, edges: frames.VEDG,
+             bounds: this.bounds, rows: frames.VROW,
+             ids: frames.VIDS || Float64Array.from(frames.VROW) };
+  }
+
+  vectorLook(frames) { return { colors: frames.VCOL, sizes: frames.VSIZ, edgeColors: frames.VECO || null }; }
 
   gotTile(msg, png) {
     const key = `${msg.z}/${msg.x}/${msg.y}`, version = this.inflight.get(key);
@@ -231,15 +271,16 @@ export class TileMode {
     this.pendingView = false;
     this.count = msg.count;
     if (msg.mode === "tiles") {
+      const was = this.mode;
       this.mode = "tiles"; this.showTiles = true; this.covered = null;
-      this.dropVectors = this.sub.n > 0;           // kept until the tiles are in
+      // vectors are kept until the tiles are in; a highlighted selection stays
+      this.dropVectors = this.sub.n > 0 && !this.highlighting;
+      if (was !== "tiles") { this.neighborsKey = ""; this.selectionChanged(this.api.selection()); }
     } else {
-      const sub = { n: msg.nodes, m: msg.edges, positions: frames.VPOS, edges: frames.VEDG,
-                    bounds: this.bounds, rows: frames.VROW,
-                    ids: frames.VIDS || Float64Array.from(frames.VROW) };
       this.mode = "vector"; this.showTiles = false; this.dropVectors = false;
+      this.highlighting = false; this.neighborsKey = null;
       this.covered = msg.box;
-      this.useSub(sub, { colors: frames.VCOL, sizes: frames.VSIZ, edgeColors: frames.VECO || null });
+      this.useSub(this.vectorSub(msg, frames), this.vectorLook(frames));
     }
     this.updateCount(this.api.camera);
     this.api.redraw();

@@ -296,6 +296,7 @@ function select(rows, add, tell) {
   const held = selection.map(localRow).filter((r) => r !== null);
   highlight = held.length ? incidence.highlight(held, graph.n) : null;
   renderer.setHighlight(highlight);
+  if (tiles) tiles.selectionChanged(selection);
   updateStatus();
   const painted = redraw();
   return tell ? Promise.all([painted, send({ type: "Select", nodes: selection.slice(0, MAX_SELECT) })]) : painted;
