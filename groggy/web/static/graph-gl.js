@@ -4,16 +4,19 @@
 // change (a layout switch, a drag); a redraw only sets the camera uniforms.
 import { rgba } from "./graph-view.js";
 
-const EDGE_VS = `#version 300 es
+// every vertex shader: the camera's uniforms, and CSS px from the view's centre to clip space
+const vertexShader = (body) => `#version 300 es
+uniform vec2 center; uniform float zoom; uniform vec2 viewport;
+vec4 clip(vec2 s) { return vec4(2.0 * s.x / viewport.x, 2.0 * s.y / viewport.y, 0.0, 1.0); }
+${body}`;
+const EDGE_VS = vertexShader(`
 layout(location=0) in vec2 pos;
 layout(location=1) in vec4 color;
-uniform vec2 center; uniform float zoom; uniform vec2 viewport;
 out vec4 vColor;
 void main() {
-  vec2 s = (pos - center) * zoom;
-  gl_Position = vec4(2.0 * s.x / viewport.x, 2.0 * s.y / viewport.y, 0.0, 1.0);
+  gl_Position = clip((pos - center) * zoom);
   vColor = color;
-}`;
+}`);
 const EDGE_FS = `#version 300 es
 precision mediump float;
 in vec4 vColor; uniform vec4 override; uniform float alpha;
@@ -23,38 +26,37 @@ void main() {
   outColor = vec4(c.rgb * c.a * alpha, c.a * alpha);
 }`;
 // edges with widths: one quad per edge, from a to b, `width` CSS px across
-const WIDE_VS = `#version 300 es
+const WIDE_VS = vertexShader(`
 layout(location=0) in vec2 corner;
 layout(location=1) in vec4 color;
 layout(location=2) in vec2 a;
 layout(location=3) in vec2 b;
 layout(location=4) in float width;
-uniform vec2 center; uniform float zoom; uniform vec2 viewport; uniform float scale;
+uniform float scale;
 out vec4 vColor;
 void main() {
   vec2 sa = (a - center) * zoom, sb = (b - center) * zoom;
   vec2 d = sb - sa;
   vec2 dir = length(d) > 0.0 ? normalize(d) : vec2(1.0, 0.0);
-  vec2 s = mix(sa, sb, corner.x) + vec2(-dir.y, dir.x) * corner.y * 0.5 * max(width * scale, 1.0);
-  gl_Position = vec4(2.0 * s.x / viewport.x, 2.0 * s.y / viewport.y, 0.0, 1.0);
+  gl_Position = clip(mix(sa, sb, corner.x) + vec2(-dir.y, dir.x) * corner.y * 0.5 * max(width * scale, 1.0));
   vColor = color;
-}`;
-const NODE_VS = `#version 300 es
+}`);
+const NODE_VS = vertexShader(`
 layout(location=0) in vec2 corner;
 layout(location=1) in vec2 pos;
 layout(location=2) in vec4 color;
 layout(location=3) in float size;
 layout(location=4) in float flag;
 layout(location=5) in float shape;
-uniform vec2 center; uniform float zoom; uniform vec2 viewport; uniform float scale;
+uniform float scale;
 out vec2 vOffset; out float vRadius; out vec4 vColor; out float vFlag; out float vShape;
 void main() {
   float r = max(max(size * 0.5 * scale, 1.0), flag > 1.5 ? 6.0 : (flag > 0.5 ? 4.5 : 0.0));
   vec2 offset = corner * (1.25 * r + 1.5);
   vec2 s = (pos - center) * zoom;
-  gl_Position = vec4(2.0 * (s.x + offset.x) / viewport.x, 2.0 * (s.y - offset.y) / viewport.y, 0.0, 1.0);
+  gl_Position = clip(vec2(s.x + offset.x, s.y - offset.y));
   vOffset = offset; vRadius = r; vColor = color; vFlag = flag; vShape = shape;
-}`;
+}`);
 // signed distance (CSS px, < 0 inside) to the export's shapes (render.py _UNIT), y down
 const NODE_FS = `#version 300 es
 precision mediump float;
