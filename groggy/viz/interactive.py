@@ -102,8 +102,6 @@ class GraphScene:
         self.graph = graph
         self.n, self.m = graph.n, int(graph.sources.shape[0])
         self.positions = np.ascontiguousarray(positions, dtype=np.float32)
-        self.edges = np.ascontiguousarray(
-            np.stack([graph.sources, graph.targets], -1), dtype=np.uint32)
         self.node_ids = np.asarray(graph.node_ids, dtype=np.int64)
         self.ids_are_rows = bool(np.array_equal(self.node_ids, np.arange(self.n)))
         self.nodes_table = nodes_table
@@ -115,6 +113,12 @@ class GraphScene:
         self.search = None            # a NodeSearch, made on the first search
         self.tiles: TileMaker | None = None    # set for a large graph (tiles_above)
         self.tiles_above = TILES_ABOVE
+
+    @functools.cached_property
+    def edges(self) -> np.ndarray:
+        """``(m, 2)`` uint32 rows, for a page sent the whole graph (a tiled scene never
+        needs them: at 5M edges, making them costs a third of a second)."""
+        return np.stack([self.graph.sources, self.graph.targets], -1).astype(np.uint32)
 
     @functools.cached_property
     def bounds(self) -> list:
@@ -204,7 +208,8 @@ class GraphScene:
         fifth of the threshold is in view: 20,000 by default)."""
         self.tiles_above = tiles_above
         self.tiles = None if self.n <= tiles_above else TileMaker(
-            self.positions, self.edges[:, 0], self.edges[:, 1], self.bounds,
+            self.positions, np.ascontiguousarray(self.graph.sources, dtype=np.uint32),
+            np.ascontiguousarray(self.graph.targets, dtype=np.uint32), self.bounds,
             min(VECTOR_BUDGET, max(tiles_above // 5, 1)))
 
     def row_of(self, node_id) -> int:
