@@ -73,7 +73,7 @@ def test_the_drawing_fills_the_page_inside_the_margin(which, fmt, karate, tree):
     else:   # the nodes' circles in the SVG, with their radii
         root = ET.fromstring(g.viz.render("svg", layout=layout, width=w, height=h))
         circles = [(float(e.get("cx")), float(e.get("cy")), float(e.get("rx")))
-                   for e in root.iter(f"{SVG}ellipse")]
+                   for e in root.iter(f"{SVG}ellipse") if e.get("fill") != "none"]
         assert len(circles) == g.node_count()
         c = np.array(circles)
         x0, y0 = (c[:, :2] - c[:, 2:]).min(0)
@@ -147,24 +147,31 @@ def test_degree_sizes_scale_from_the_default(karate):
 
 # --------------------------------------------------------------------------- outlines
 
-def on_outline(point, centre, shape: str, r: float) -> float:
-    """Distance from ``point`` to the outline of a node (brute force: the circle, or
-    the nearest side of the shape's polygon)."""
+def on_outline(point, centre, shape: str, r: float, pad: float) -> float:
+    """How far ``point`` is from the outer side of a node's outline: the shape of
+    radius ``r`` stroked ``2 * pad`` wide with mitred corners (Skia's default join).
+    A polygon stroked so is the intersection of its sides' half-planes, each moved out
+    by ``pad``: ``point`` is on its boundary when the largest signed distance to them
+    is zero."""
     if shape == "circle":
-        return abs(np.hypot(*(point - centre)) - r)
-    corners = UNIT_CORNERS[shape] * r + centre
-    best = np.inf
+        return abs(np.hypot(*(point - centre)) - (r + pad))
+    corners = UNIT_CORNERS[shape] * r
+    worst = -np.inf
     for p, q in zip(corners, np.roll(corners, -1, 0)):
-        t = np.clip(np.dot(point - p, q - p) / np.dot(q - p, q - p), 0, 1)
-        best = min(best, np.hypot(*(point - (p + t * (q - p)))))
-    return best
+        normal = np.array([q[1] - p[1], p[0] - q[0]]) / np.hypot(*(q - p))
+        if np.dot(normal, p) < 0:
+            normal = -normal                                    # pointing out
+        worst = max(worst, np.dot(point - centre, normal) - (np.dot(normal, p) + pad))
+    return abs(worst)
 
 
 def svg_paths(data: bytes) -> list:
+    """(fill, stroke, points) of every subpath of the SVG's paths."""
     root = ET.fromstring(data)
     return [(p.get("fill"), p.get("stroke"),
-             np.array(re.findall(r"-?[\d.]+(?:e-?\d+)?", p.get("d")), float).reshape(-1, 2))
-            for p in root.iter(f"{SVG}path") if p.get("d")]
+             np.array(re.findall(r"-?[\d.]+(?:e-?\d+)?", part), float).reshape(-1, 2))
+            for p in root.iter(f"{SVG}path") if p.get("d")
+            for part in p.get("d").split("M")[1:]]
 
 
 @pytest.mark.parametrize("theme", ["light", "publication"])
@@ -175,25 +182,25 @@ def test_arrowheads_and_edges_end_on_the_node_outlines(theme):
     src = np.arange(12)
     g.add_edges(src, (src + 5) % 12)
     layout = Layout(rng.random((12, 2)) * 10, np.arange(12), "fixed", {})
-    style = dict(node_color="kind", legend=False, node_size=18, edge_color="#808080")
+    style = dict(node_color="kind", legend=False, node_size=18, edge_color="#7a7a7a")
     s = scene_of(g, layout, theme, **style)
     data = g.viz.render("svg", layout=layout, theme=theme, **style)
-    radii, shapes = s.outline_radii(), s.nodes.shapes
+    radii, pads, shapes = s.nodes.sizes / 2, s.outline_pad(), s.nodes.shapes
+    assert pads.min() > 0.3                                      # outlined nodes
     tips = [pts[0] for fill, _, pts in svg_paths(data)
-            if fill and fill.upper() in ("#808080", "GRAY", "GREY") and len(pts) == 3]
+            if fill and fill.upper() == "#7A7A7A" and len(pts) == 4]
     assert len(tips) == 12
-    dst = np.arange(12)[(np.arange(12) - 5) % 12]             # target of each node's edge
-    for tip in tips:   # each tip lies on the outline of the node it is nearest to
-        k = int(np.argmin(np.hypot(*(s.xy - tip).T)))
-        assert on_outline(tip, s.xy[k], SHAPES[shapes[k]], radii[k]) < 0.05
-        assert k in dst
+    def off(point, k):
+        return on_outline(point, s.xy[k], SHAPES[shapes[k]], radii[k], pads[k])
+    for i in range(12):   # edge i -> (i + 5) % 12: its tip on the target's outline
+        j = (i + 5) % 12
+        assert min(off(tip, j) for tip in tips) < 0.05, (i, j)
     lines = [pts for fill, stroke, pts in svg_paths(data)
-             if fill == "none" and stroke and stroke.upper() in ("#808080", "GRAY")]
-    starts = np.concatenate([pts[0::2] for pts in lines])
+             if fill == "none" and stroke and stroke.upper() == "#7A7A7A"]
+    starts = np.array([pts[0] for pts in lines])
     assert len(starts) == 12
-    for start in starts:   # each line starts on its source's outline
-        k = int(np.argmin(np.hypot(*(s.xy - start).T)))
-        assert on_outline(start, s.xy[k], SHAPES[shapes[k]], radii[k]) < 0.05
+    for i in range(12):   # and its line starts on the source's outline
+        assert min(off(start, i) for start in starts) < 0.05, i
 
 
 # --------------------------------------------------------------------------- publication
@@ -226,7 +233,7 @@ def test_publication_categories_differ_by_shape_and_grey_and_stay_outlined():
     g.add_nodes({"c": [f"c{i:02d}" for i in range(20)]})
     layout = Layout(np.stack([np.arange(20) % 5, np.arange(20) // 5], 1).astype(float),
                     np.arange(20), "fixed", {})
-    s = scene_of(g, layout, "publication", node_color="c", node_size=4)
+    s = scene_of(g, layout, "publication", node_color="c", node_size=4, legend=False)
     pairs = set(zip(s.nodes.shapes.tolist(), s.nodes.colors.tolist()))
     assert len(pairs) == 20                                      # 20 distinct looks
     assert all(c & 0xFFFFFF in (0, 0xFFFFFF) or grey_only(
@@ -265,9 +272,9 @@ def test_labels_have_a_halo_in_every_theme_with_a_page(karate):
         data = g.viz.render("svg", layout=layout, theme=theme, label="node_id")
         root = ET.fromstring(data)
         texts = [t for t in root.iter(f"{SVG}text")]
-        bg = get_theme(theme)["background"].upper()
+        bg = parse_color(get_theme(theme)["background"])
         halos = [p for p in root.iter(f"{SVG}path") if p.get("fill") == "none" and
-                 (p.get("stroke") or "").upper() == bg and
+                 parse_color(p.get("stroke") or "transparent") == bg and
                  float(p.get("stroke-width", 0)) > 2]
         assert len(texts) == g.node_count() and len(halos) == len(texts), theme
         assert sorted(int("".join(t.itertext())) for t in texts) == \

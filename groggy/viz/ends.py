@@ -32,28 +32,33 @@ def _sides(corners: np.ndarray) -> tuple:
 _SIDES = {name: _sides(c) for name, c in UNIT_CORNERS.items()}
 
 
-def reach(shapes: np.ndarray, radii: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def reach(shapes: np.ndarray, radii: np.ndarray, unit: np.ndarray, pad=0.0) -> np.ndarray:
     """Distance from each node's centre to its outline along ``unit`` (``(k, 2)`` unit
     vectors, page coordinates): ``radii`` for circles, the first side of the polygon
-    the ray leaves through for the other shapes.
+    the ray leaves through for the other shapes; ``pad`` (per node or one number)
+    moves the outline out by that much (the outer half of a stroked outline).
 
     Examples
     --------
     >>> u = np.array([[1.0, 0.0], [np.sqrt(0.5), np.sqrt(0.5)], [1.0, 0.0]])
     >>> reach(np.array([0, 1, 3]), np.array([2.0, 2.0, 1.0]), u).round(3).tolist()
     [2.0, 2.828, 1.2]
+    >>> reach(np.array([0, 1]), np.array([2.0, 2.0]), u[:2], pad=0.5).round(3).tolist()
+    [2.5, 3.536]
     """
     radii = np.asarray(radii, dtype=np.float64)
-    out = radii.copy()
+    pad = np.broadcast_to(np.asarray(pad, dtype=np.float64), radii.shape)
+    out = radii + pad
     shapes = np.asarray(shapes)
     for name, (normal, offset) in _SIDES.items():
         rows = np.flatnonzero(shapes == SHAPES.index(name))
         if rows.size == 0:
             continue
         along = unit[rows] @ normal.T            # (k, sides): how fast the ray nears each
+        side = radii[rows, None] * offset + pad[rows, None]   # each side's distance
         with np.errstate(divide="ignore"):
-            t = np.where(along > 1e-12, offset / along, np.inf)
-        out[rows] = radii[rows] * t.min(1)
+            t = np.where(along > 1e-12, side / np.maximum(along, 1e-12), np.inf)
+        out[rows] = t.min(1)
     return out
 
 

@@ -282,8 +282,9 @@ class Scene:
         src, dst = self.sources[keep], self.targets[keep]
         out_a = directions(a, b if control is None else control)
         into_b = directions(a if control is None else control, b)
-        radii, shapes = self.outline_radii(), self.nodes.shapes
-        ra, rb = reach(shapes[src], radii[src], out_a), reach(shapes[dst], radii[dst], into_b)
+        radii, pad, shapes = self.nodes.sizes / 2, self.outline_pad(), self.nodes.shapes
+        ra = reach(shapes[src], radii[src], out_a, pad[src])
+        rb = reach(shapes[dst], radii[dst], -into_b, pad[dst])
         starts, ends = a + out_a * ra[:, None], b - into_b * rb[:, None]
         return starts, ends, np.hypot(*(b - a).T) > ra + rb
 
@@ -308,12 +309,16 @@ class Scene:
         stroke = parse_color(self.theme["node_stroke"])
         return bool(stroke >> 24) and stroke != self.background
 
-    def outline_radii(self) -> np.ndarray:
-        """Per node, the distance from its centre to the outer side of its outline."""
+    def outline_pad(self) -> np.ndarray:
+        """Per node, how far its outline's stroke reaches out of its shape."""
         paint, least = self.outline
-        sizes = self.nodes.sizes
         ring = paint.getStrokeWidth() / 2 if paint is not None else 0.0
-        return sizes / 2 + np.where(sizes >= least, ring, 0.0)
+        return np.where(self.nodes.sizes >= least, ring, 0.0)
+
+    def outline_radii(self) -> np.ndarray:
+        """Per node, the distance from its centre to the outer side of its outline
+        (for a circle; a polygon's sides lie :meth:`outline_pad` out of its own)."""
+        return self.nodes.sizes / 2 + self.outline_pad()
 
     def draw_halos(self, canvas: skia.Canvas, one_by_one: bool) -> None:
         """A thin ring of background colour around every node, over the edges and under
