@@ -233,7 +233,7 @@ class Scene:
         stops under its arrowhead, which :meth:`draw` draws over the halos
         (``self.arrowheads``)."""
         keep, a, b = self.visible_edges()
-        self.arrowheads = None
+        self.arrowheads = self.lines = None
         if keep.size == 0:
             return
         colors, widths = self.edges.colors[keep], self.edges.widths[keep]
@@ -253,6 +253,7 @@ class Scene:
             self.arrowheads = (tail, b, colors, widths)
             b = arrow_bases(tail, b, widths)
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
+        self.lines = (a, b, control, colors, widths)        # for the stubs over halos
         by_kernel = hairlines is not None and control is None
         if by_kernel:
             thin = widths == 0
@@ -345,6 +346,23 @@ class Scene:
                                                              skia.Paint.kRound_Cap))
                 continue
             canvas.drawPath(path, paint)
+        self.draw_stubs(canvas, halo)
+
+    def draw_stubs(self, canvas: skia.Canvas, halo: float) -> None:
+        """The first ``halo`` points of every edge at both ends again, over the halos:
+        a halo hides the edges that cross a node, not those that meet it."""
+        if self.lines is None:
+            return
+        a, b, control, colors, widths = self.lines
+        stub = np.minimum(halo + 0.5, 0.5 * np.hypot(*(b - a).T))[:, None]
+        ends = (a, b)
+        towards = (b, a) if control is None else (control, control)
+        for first, rows in _groups(colors, widths):
+            paint = _paint(colors[first], widths[first])
+            for end, toward in zip(ends, towards):
+                e = end[rows]
+                canvas.drawPath(segments_path(e, e + directions(e, toward[rows]) * stub[rows]),
+                                paint)
 
     def draw_nodes(self, canvas: skia.Canvas, one_by_one: bool) -> None:
         rows = self.visible_nodes()
