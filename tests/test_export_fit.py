@@ -17,7 +17,7 @@ import groggy as gg
 from groggy.themes import get_theme
 from groggy.viz import Layout
 from groggy.viz.ends import UNIT_CORNERS
-from groggy.viz.fit import margin
+from groggy.viz.fit import keeps_aspect, margin
 from groggy.viz.render import Scene
 from groggy.viz.style import SHAPES, Style, parse_color
 
@@ -39,9 +39,8 @@ def ink_box(img: np.ndarray, background=(255, 255, 255)) -> tuple:
 
 
 def scene_of(g, layout, theme="light", width=800.0, height=600.0, **style) -> Scene:
-    """The scene ``render`` draws (same fitting), for its geometry."""
-    from groggy.viz.fit import keeps_aspect
-    options = Style.from_kwargs(style)
+    """The scene ``render`` draws (same fitting, an array's colours), for its geometry."""
+    options = Style.from_kwargs(g.viz._coloured(style))
     if options.keep_aspect is None:
         options.keep_aspect = keeps_aspect(layout.algorithm)
     graph = g.viz.graph_input()
@@ -284,7 +283,6 @@ def test_labels_have_a_halo_in_every_theme_with_a_page(karate):
 
 def test_the_legend_never_covers_the_drawing(karate):
     g, layout = karate
-    g = g.copy() if hasattr(g, "copy") else g
     for width in (800, 400):
         s = scene_of(g, layout, width=width, height=300, node_color="club",
                      node_size="degree")
@@ -310,21 +308,20 @@ def test_node_and_edge_ids_as_labels(karate):
 
 def test_numeric_arrays_are_coloured_on_a_ramp(karate):
     g, layout = karate
-    s = scene_of(g.degree(), layout) if False else None
     deg = g.degree()
-    png = deg.viz.render(layout=layout, legend=False, dpi=144)
-    img = decode(png)
+    img = decode(deg.viz.render(layout=layout, legend=False, dpi=144))
     values = np.array(deg.to_list(), dtype=float)
     stops = [parse_color(c) for c in get_theme("light")["colormap"].split(",")]
-    g2 = g.viz.graph_input()
-    del g2
-    sc = scene_of(g, layout)
+    s = scene_of(g, layout, legend=False)
     lo, hi = int(values.argmin()), int(values.argmax())
-    for k, stop in ((lo, stops[0]), (hi, stops[-1])):
-        x, y = np.round(sc.xy[k] * 2).astype(int)
+    for k, stop in ((lo, stops[0]), (hi, stops[-1])):   # the ends of the ramp
+        x, y = np.round(s.xy[k] * 2).astype(int)
         want = [(stop >> 16) & 255, (stop >> 8) & 255, stop & 255]
         assert np.abs(img[y, x, :3].astype(int) - want).max() <= 3
-    assert s is None
+    # with a legend: a scale, not a list of categories
+    tree = gg.generators.tree(15)                       # degrees 1..3: still a ramp
+    legend = scene_of(tree.degree(), tree.viz.compute_layout("circular")).legend
+    assert legend.ramp is not None and legend.entries is None
 
 
 def test_integer_attributes_are_categories_only_when_they_are_codes():

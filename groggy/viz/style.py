@@ -112,9 +112,9 @@ def categorical_colors(k: int, palette: np.ndarray) -> np.ndarray:
 
     Examples
     --------
-    >>> colors = categorical_colors(5, color_list("#000000,#ffffff"))
+    >>> colors = categorical_colors(5, color_list("#ff0000,#0000ff"))
     >>> [hex(c) for c in colors[:2]], len(set(colors.tolist()))
-    (['0xff000000', '0xffffffff'], 5)
+    (['0xffff0000', '0xff0000ff'], 5)
     >>> [hex(c) for c in categorical_colors(3, color_list("#000000,#808080"))]
     ['0xff000000', '0xff808080', '0xff000000']
     """
@@ -176,9 +176,9 @@ def is_categorical(values: np.ndarray, kind: str | None = None) -> bool:
     if kind == "float64":
         return False
     finite = values[np.isfinite(values)]
-    return bool(np.all(finite == np.round(finite))) and \
-        np.unique(finite).size <= CATEGORICAL_MAX and \
-        (finite.size == 0 or 0 <= finite.min() and finite.max() <= CATEGORICAL_MAX)
+    return bool(np.all(finite == np.round(finite)) and
+                np.unique(finite).size <= CATEGORICAL_MAX and
+                (finite.size == 0 or 0 <= finite.min() and finite.max() <= CATEGORICAL_MAX))
 
 
 def _label(v) -> str:
