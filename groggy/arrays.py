@@ -73,7 +73,7 @@ def graph_array(values, name: str, graph, what: str = "node", ids=None):
     """An array whose rows are ``graph``'s nodes (or edges): ``ids[i]`` is row i's element
     (None: row i is element i); its ``viz`` draws them coloured by the values."""
     out = array(values, name)
-    out._origin = Origin(graph, what, ids)
+    out._origin = Origin(graph, what, ids, quantity=True)   # a measure: a colour ramp
     return out
 
 

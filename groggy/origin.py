@@ -13,12 +13,14 @@ import numpy as np
 
 class Origin:
     """The graph an array came from: ``what`` is "node" or "edge"; ``ids[p]`` is the
-    element at column position ``p`` (``ids`` None: position p is element p)."""
+    element at column position ``p`` (``ids`` None: position p is element p);
+    ``quantity``: its values are a measure of the graph (a degree), coloured on a ramp
+    even when they are few whole numbers."""
 
-    __slots__ = ("graph", "what", "ids")
+    __slots__ = ("graph", "what", "ids", "quantity")
 
-    def __init__(self, graph, what: str, ids=None):
-        self.graph, self.what = graph, what
+    def __init__(self, graph, what: str, ids=None, quantity: bool = False):
+        self.graph, self.what, self.quantity = graph, what, quantity
         self.ids = None if ids is None else np.asarray(ids, dtype=np.int64)
 
     def element_ids(self, base) -> np.ndarray:
@@ -56,7 +58,8 @@ class Origin:
             values = base.to_numpy().astype(np.float64)
             values[base.is_null()] = np.nan
             out[at] = values
-        return self.what, base.name, out, base.kind
+        kind = "float64" if self.quantity and base.kind == "int64" else base.kind
+        return self.what, base.name, out, kind
 
 
 class DrawsItsGraph:
@@ -110,7 +113,7 @@ def derived_origin(parent, result) -> None:
     elif holder is parent and array_like and base._rows is None:
         origin = parent._origin
         ids = origin.ids if pbase._rows is None else origin.element_ids(pbase)
-        result._origin = Origin(origin.graph, origin.what, ids)
+        result._origin = Origin(origin.graph, origin.what, ids, origin.quantity)
     elif holder is not None or _draws_own_graph(parent):
         result._made_from = parent
 

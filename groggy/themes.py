@@ -47,7 +47,7 @@ THEMES: dict[str, dict[str, str]] = {
         "header_fg": "#000000", "border": "#000000", "stripe": "#ffffff",
         "muted": "#444444", "accent": "#000000", "number": "#000000", "null": "#666666",
         "font": "'Times New Roman', Times, serif", "mono": "'Courier New', monospace",
-        "node": "#000000", "node_stroke": "#000000", "edge": "#000000", "label": "#000000",
+        "node": "#000000", "node_stroke": "#000000", "edge": "#666666", "label": "#000000",
         "palette": "#000000,#ffffff,#808080,#c8c8c8,#404040", "colormap": "#f2f2f2,#000000",
         "shapes": "yes",
     },

@@ -166,11 +166,11 @@ def test_node_size_by_degree_within_the_range():
     img = decode(g.viz.render(layout=layout, width=300, height=300, node_size="degree",
                               size_range=(4, 40), edge_width=0.0))
     node = rgb(THEMES["light"]["node"])
-    # margin = 20 + 8 = 28; x spans -1..1 over 28..272 (122 points per unit), y spans
-    # -1..0 around the middle, so node 0 sits at (150, 150 - 61) and node 1 at (272, 89);
-    # node 0 has a 40-point diameter, node 1 a 4-point one
+    # margin = 20 + 9 (3% of 300) = 29; x spans -1..1 over 29..271 (121 points per
+    # unit), y spans -1..0 around the middle, so node 0 sits at (150, 150 - 60.5) and
+    # node 1 at (271, 89.5); node 0 has a 40-point diameter, node 1 a 4-point one
     assert near(img[89, 150 + 16], node) and near(img[89 - 16, 150], node)
-    assert near(img[89, 272], node) and not near(img[89 - 6, 272], node)
+    assert near(img[89, 270], node) and not near(img[89 - 6, 271], node)
 
 
 def test_edge_width_from_an_attribute():

@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 from groggy.themes import get_theme
 from groggy.layouts import Layout, positions_for
+from groggy.viz.fit import keeps_aspect
 from groggy.viz.render import FORMATS, check_format, pixel_size, render_graph
 from groggy.viz.style import Style
 
@@ -20,6 +22,11 @@ def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarr
     """Positions of ``node_ids`` from ``layout``: the name of a layout stored with the
     graph (``g.layouts``; used as it is unless ``layout_params`` ask for a new one), an
     algorithm name (computed now with ``layout_params``) or a :class:`Layout`."""
+    return positions_for(layout_object(viz, layout, layout_params), node_ids)
+
+
+def layout_object(viz, layout, layout_params) -> Layout:
+    """The :class:`Layout` that ``layout`` names (see :func:`resolve_layout`)."""
     if isinstance(layout, Layout):
         if layout_params:
             raise ValueError("layout_params go with a layout name, not a computed Layout")
@@ -32,7 +39,7 @@ def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarr
     else:
         raise TypeError(f"layout must be an algorithm name or a Layout, got "
                         f"{type(layout).__name__}")
-    return positions_for(layout, node_ids)
+    return layout
 
 
 def render(viz, format: str = "png", layout="force_directed", theme: str = "light",
@@ -43,7 +50,10 @@ def render(viz, format: str = "png", layout="force_directed", theme: str = "ligh
     get_theme(theme)
     options = Style.from_kwargs(style, _where)
     graph = viz.graph_input()
-    positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
+    made = layout_object(viz, layout, layout_params)
+    if options.keep_aspect is None:       # layers fill the page; distances keep their shape
+        options.keep_aspect = keeps_aspect(made.algorithm)
+    positions = positions_for(made, graph.node_ids)
     return render_graph(graph, positions, format, theme, width, height, dpi, options)
 
 
@@ -66,7 +76,9 @@ def format_of(path: Path, format: str | None) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary sibling of ``path`` and rename it into place: on
-    any error nothing is left at ``path`` (or what was there stays).
+    any error nothing is left at ``path`` (or what was there stays). The file is
+    created as the store creates its files (``open(..., "xb")`` under a fresh name), so
+    its mode follows the umask (0644 under the usual 022), not ``mkstemp``'s 0600.
 
     Examples
     --------
@@ -76,9 +88,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     ...     target.read_bytes(), sorted(p.name for p in Path(tmp).iterdir())
     (b'data', ['a.bin'])
     """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.tmp"
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             f.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -247,21 +247,27 @@ class VizModule:
             so that one layout serves many drawings. A layout of a whole graph also
             serves its subgraphs and tables.
         theme : str
-            ``light``, ``dark``, ``sleek``, ``publication`` (black and white, categories
-            as shapes) or ``minimal`` (transparent background); see ``groggy.themes``.
+            ``light``, ``dark``, ``sleek``, ``publication`` (greys only, categories
+            by shape and grey, outlined nodes on a halo) or ``minimal`` (transparent
+            background); see ``groggy.themes``.
         width, height : float
             Page size in points (1/72 inch). A PNG is ``round(width * dpi / 72)`` x
             ``round(height * dpi / 72)`` pixels; SVG and PDF are vector, ``dpi`` aside.
+            The drawing is fitted to the page less a margin (layered layouts fill both
+            axes), and without ``node_size`` the node size is picked from how densely
+            the fitted nodes sit.
         dpi : float, optional
             PNG resolution (default 72: one pixel per point); 300 for print.
         **style
             ``node_color`` (node attribute: categories get the theme's palette and a
             legend, numbers its colour ramp; or a colour), ``node_size`` (attribute,
-            ``"degree"`` or diameter in points), ``size_range=(min, max)``,
+            ``"degree"`` or diameter in points), ``size_range=(min, max)`` (default:
+            half to twice the default size),
             ``node_shape`` (``circle``, ``square``, ``triangle``, ``diamond``),
             ``edge_width`` (edge attribute or points; 0 is a hairline),
             ``width_range``, ``edge_color`` (edge attribute or colour), ``label`` (node
-            attribute), ``show_labels``, ``font_size``, ``title``, ``legend``,
+            or edge attribute, ``node_id`` and ``edge_id`` too), ``show_labels``,
+            ``font_size``, ``title``, ``legend``, ``keep_aspect``,
             ``arrows`` (default: directed graph), ``curved``, ``viewport=(xmin, ymin,
             xmax, ymax)``, ``layout_params``. See :class:`groggy.viz.style.Style`.
 

@@ -26,11 +26,14 @@ import skia
 from groggy._core import _raster
 
 from groggy.themes import get_theme
+from groggy.viz.ends import UNIT_CORNERS, arrow_bases, arrowheads, directions, reach
+from groggy.viz.fit import fitted_node_size, margin
 from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.png import encode_png
 from groggy.viz.skia_paths import dots_path, polygons_path, quads_path, segments_path
-from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_style,
-                              parse_color, with_alpha)
+from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_sizes,
+                              node_style, parse_color, with_alpha)
+from groggy.viz.text import glyph_outline, halo_paint
 
 FORMATS = ("png", "svg", "pdf")
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
@@ -41,6 +44,7 @@ TITLE_SIZE, LEGEND_SIZE = 14.0, 9.0
 RASTER_THREADS = min(os.cpu_count() or 1, 4)  # row bands drawn at once by _raster
 OUTLINE_MIN = 6.0             # nodes smaller than this (points across) get no outline
 LEGEND_ROWS = 12              # categories listed in the legend; the rest are counted
+HALO_SHARE, HALO_MIN, HALO_MAX = 0.15, 0.4, 1.5   # node halo: share of the diameter, bounds
 
 
 @functools.lru_cache(maxsize=None)
@@ -63,17 +67,22 @@ def _font(size: float) -> skia.Font:
 class Frame:
     """Where layout coordinates land on the page: ``points(xy)`` maps ``(n, 2)`` layout
     positions (y up) into the drawing box ``(left, top, right, bottom)`` of the page (y
-    down), keeping the aspect ratio and centring; ``view`` (xmin, ymin, xmax, ymax) is
-    the part of the layout shown (default: all of it).
+    down), centred, with one scale on both axes (``keep_aspect``) or each axis filling
+    the box (layered layouts); ``view`` (xmin, ymin, xmax, ymax) is the part of the
+    layout shown (default: all of it).
 
     Examples
     --------
     >>> f = Frame(np.array([[0.0, 0.0], [2.0, 1.0]]), (10, 10, 110, 110))
     >>> f.points(np.array([[0.0, 0.0], [2.0, 1.0]])).tolist()
     [[10.0, 85.0], [110.0, 35.0]]
+    >>> f = Frame(np.array([[0.0, 0.0], [2.0, 1.0]]), (10, 10, 110, 110), keep_aspect=False)
+    >>> f.points(np.array([[0.0, 0.0], [2.0, 1.0]])).tolist()
+    [[10.0, 110.0], [110.0, 10.0]]
     """
 
-    def __init__(self, positions: np.ndarray, box: tuple, view: tuple | None = None):
+    def __init__(self, positions: np.ndarray, box: tuple, view: tuple | None = None,
+                 keep_aspect: bool = True):
         if view is None:
             lo = positions.min(0) if len(positions) else np.zeros(2)
             hi = positions.max(0) if len(positions) else np.zeros(2)
@@ -86,7 +95,9 @@ class Frame:
         span = hi - lo
         room = np.array([max(right - left, 1e-9), max(bottom - top, 1e-9)])
         fit = [room[k] / span[k] for k in range(2) if span[k] > 0]
-        self.scale = min(fit) if fit else 1.0
+        self.scale = np.full(2, min(fit) if fit else 1.0)
+        if not keep_aspect:     # each axis with a spread fills its side of the box
+            self.scale = np.where(span > 0, room / np.where(span > 0, span, 1), self.scale)
         self.mid = (lo + hi) / 2
         self.centre = np.array([(left + right) / 2, (top + bottom) / 2])
 
@@ -132,15 +143,36 @@ class Scene:
         self.ink = parse_color(theme["label"])
         self.legend = self.nodes.legend
         self.legend_box = self._legend_size() if self.legend is not None else (0.0, 0.0)
-        radius = float(self.nodes.sizes.max()) / 2 if n else 0.0
-        pad = min(radius + 8.0, 0.25 * min(width, height))
-        top = pad + (TITLE_SIZE * 1.8 if style.title else 0.0)
-        right = width - pad - (self.legend_box[0] + 8.0 if self.legend_box[0] else 0.0)
-        self.frame = Frame(positions, (pad, top, max(right, pad), height - pad),
-                           style.viewport)
+        self.frame = self._fit(graph, positions)
         self.xy = self.frame.points(positions)
         self.directed = graph.directed
         self.sources, self.targets = graph.sources, graph.targets
+
+    # -------------------------------------------------------------- fitting
+    def drawing_box(self) -> tuple:
+        """(left, top, right, bottom) the layout is fitted into: the page less the
+        margin, the title's band and the legend's column (so the legend never covers
+        the drawing); node radii come off it in :meth:`_fit`."""
+        pad = margin(self.width, self.height)
+        top = pad + (TITLE_SIZE * 1.8 if self.style.title else 0.0)
+        right = self.width - pad - (self.legend_box[0] + 8.0 if self.legend_box[0] else 0.0)
+        return pad, top, max(right, pad + 1.0), max(self.height - pad, top + 1.0)
+
+    def _fit(self, graph, positions: np.ndarray) -> Frame:
+        """The frame of the drawing. When ``node_size`` is not a number, the default
+        diameter is picked from the density of the layout fitted into the box (see
+        ``fit.py``) and the node sizes set from it; then the box loses the largest
+        radius on every side so that no node pokes out of the margin."""
+        style, box = self.style, self.drawing_box()
+        aspect = style.keep_aspect is not False
+        if style.node_size is None or isinstance(style.node_size, str):
+            xy = Frame(positions, box, style.viewport, aspect).points(positions)
+            inside = ((xy >= box[:2]) & (xy <= box[2:])).all(1)
+            self.nodes.sizes = node_sizes(graph, style, fitted_node_size(xy[inside], box))
+        radius = float(self.nodes.sizes.max()) / 2 if graph.n else 0.0
+        r = min(radius, 0.25 * min(box[2] - box[0], box[3] - box[1]))
+        return Frame(positions, (box[0] + r, box[1] + r, box[2] - r, box[3] - r),
+                     style.viewport, aspect)
 
     # -------------------------------------------------------------- geometry
     def visible_nodes(self) -> np.ndarray:
@@ -182,8 +214,11 @@ class Scene:
             canvas.drawRect(skia.Rect.MakeWH(self.width, self.height),
                             _paint(self.background))
         self.draw_edges(canvas, hairlines)
+        self.draw_halos(canvas, one_by_one)
+        if self.arrowheads is not None:
+            self.draw_arrows(canvas, *self.arrowheads)
         self.draw_nodes(canvas, one_by_one)
-        if self.nodes.labels is not None:
+        if self.nodes.labels is not None or self.edges.labels is not None:
             self.draw_labels(canvas)
         if self.legend is not None:
             self.draw_legend(canvas)
@@ -194,7 +229,11 @@ class Scene:
                               font, _paint(self.ink))
 
     def draw_edges(self, canvas: skia.Canvas, hairlines=None) -> None:
+        """The edges' lines, cut back to the nodes' outlines; with arrows, each line
+        stops under its arrowhead, which :meth:`draw` draws over the halos
+        (``self.arrowheads``)."""
         keep, a, b = self.visible_edges()
+        self.arrowheads = self.lines = None
         if keep.size == 0:
             return
         colors, widths = self.edges.colors[keep], self.edges.widths[keep]
@@ -204,8 +243,17 @@ class Scene:
                                                      / max(ink, 1e-9))))
         control = (a + b) / 2 + (b - a)[:, ::-1] * np.array([0.2, -0.2]) \
             if self.style.curved else None
+        a, b, cut = self.cut_to_outlines(keep, a, b, control)
+        keep, a, b, colors, widths = keep[cut], a[cut], b[cut], colors[cut], widths[cut]
+        control = None if control is None else control[cut]
         widths = np.round(widths * 4) / 4
+        if (self.style.arrows if self.style.arrows is not None else self.directed) and \
+                0 < keep.size <= ARROW_EDGES:
+            tail = a if control is None else control
+            self.arrowheads = (tail, b, colors, widths)
+            b = arrow_bases(tail, b, widths)
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
+        self.lines = (a, b, control, colors, widths)        # for the stubs over halos
         by_kernel = hairlines is not None and control is None
         if by_kernel:
             thin = widths == 0
@@ -218,34 +266,107 @@ class Scene:
                 part = rows[at:at + EDGES_PER_PATH]
                 canvas.drawPath(segments_path(a[part], b[part]) if control is None else
                                 quads_path(a[part], control[part], b[part]), paint)
-        if (self.style.arrows if self.style.arrows is not None else self.directed) and \
-                keep.size <= ARROW_EDGES:
-            tail = a if control is None else control
-            self.draw_arrows(canvas, tail, b, self.targets[keep], colors, widths)
 
-    def draw_arrows(self, canvas, tail, tip, targets, colors, widths) -> None:
-        d = tip - tail
-        length = np.hypot(d[:, 0], d[:, 1])
-        size = 4.0 + 2.5 * widths
-        reach = self.nodes.sizes[targets] / 2 + size
-        ok = length > reach + 1e-9
-        unit = d[ok] / length[ok, None]
-        point = tip[ok] - unit * (self.nodes.sizes[targets[ok], None] / 2)
-        base = point - unit * size[ok, None]
-        side = unit[:, ::-1] * np.array([-1.0, 1.0]) * (size[ok, None] * 0.45)
-        corners = np.stack([point, base + side, base - side], 1)
+    def draw_arrows(self, canvas, tail, tip, colors, widths) -> None:
+        """Arrowheads whose tips are ``tip`` (on the target's outline), pointing away
+        from ``tail``."""
+        corners, ok = arrowheads(tail, tip, widths)
         col = colors[ok]
         for first, rows in _groups(col):
             canvas.drawPath(polygons_path(corners[rows]), _paint(col[first]))
 
+    # -------------------------------------------------------------- outlines, halos
+    def cut_to_outlines(self, keep, a, b, control=None) -> tuple:
+        """(starts, ends, mask) of the edges ``keep`` from ``a`` to ``b``: each end
+        moved onto its node's outline (along the curve's tangent when ``control`` bends
+        it); edges between touching nodes have nothing left and are masked out."""
+        src, dst = self.sources[keep], self.targets[keep]
+        out_a = directions(a, b if control is None else control)
+        into_b = directions(a if control is None else control, b)
+        radii, pad, shapes = self.nodes.sizes / 2, self.outline_pad(), self.nodes.shapes
+        ra = reach(shapes[src], radii[src], out_a, pad[src])
+        rb = reach(shapes[dst], radii[dst], -into_b, pad[dst])
+        starts, ends = a + out_a * ra[:, None], b - into_b * rb[:, None]
+        return starts, ends, np.hypot(*(b - a).T) > ra + rb
+
+    @functools.cached_property
+    def outline(self) -> tuple:
+        """(paint or None, smallest outlined diameter) of the nodes' outlines in the
+        theme's ``node_stroke``. A stroke that stands out from the background (black
+        on white in ``publication``) outlines every node, however small: it is what
+        shows a white node at all; a stroke in the background's colour (a separating
+        ring) only nodes of at least ``OUTLINE_MIN`` points."""
+        stroke, rows = parse_color(self.theme["node_stroke"]), self.visible_nodes()
+        least = 0.0 if self.contrasting else OUTLINE_MIN
+        sizes = self.nodes.sizes[rows]
+        if not stroke >> 24 or rows.size == 0 or sizes.max() < least:
+            return None, least
+        width = float(np.clip(0.1 * np.median(sizes), 0.6 if self.contrasting else 0.5,
+                              1.5))
+        return _paint(stroke, width), least
+
+    @property
+    def contrasting(self) -> bool:
+        stroke = parse_color(self.theme["node_stroke"])
+        return bool(stroke >> 24) and stroke != self.background
+
+    def outline_pad(self) -> np.ndarray:
+        """Per node, how far its outline's stroke reaches out of its shape."""
+        paint, least = self.outline
+        ring = paint.getStrokeWidth() / 2 if paint is not None else 0.0
+        return np.where(self.nodes.sizes >= least, ring, 0.0)
+
+    def outline_radii(self) -> np.ndarray:
+        """Per node, the distance from its centre to the outer side of its outline
+        (for a circle; a polygon's sides lie :meth:`outline_pad` out of its own)."""
+        return self.nodes.sizes / 2 + self.outline_pad()
+
+    def draw_halos(self, canvas: skia.Canvas, one_by_one: bool) -> None:
+        """A thin ring of background colour around every node, over the edges and under
+        the nodes, so that a node stays readable where edges cross it; drawn where the
+        outline stands out from an opaque background (``publication``)."""
+        rows = self.visible_nodes()
+        if not self.contrasting or self.background >> 24 != 0xFF or rows.size == 0:
+            return
+        halo = float(min(HALO_MAX, HALO_SHARE * np.median(self.nodes.sizes[rows])))
+        if halo < HALO_MIN:
+            return
+        radii = np.round((self.outline_radii()[rows] + halo) * 4) / 4
+        xy, shapes, paint = self.xy[rows], self.nodes.shapes[rows], _paint(self.background)
+        for first, group in _groups(shapes, radii):
+            shape, r = SHAPES[shapes[first]], float(radii[first])
+            if shape != "circle":
+                path = polygons_path(xy[group, None, :] + UNIT_CORNERS[shape] * r)
+            elif one_by_one:          # SVG: real circles (a zero-length dot may not show)
+                path = skia.Path()
+                for x, y in xy[group].tolist():
+                    path.addCircle(x, y, r)
+            else:
+                canvas.drawPath(dots_path(xy[group]), _paint(self.background, 2 * r,
+                                                             skia.Paint.kRound_Cap))
+                continue
+            canvas.drawPath(path, paint)
+        self.draw_stubs(canvas, halo)
+
+    def draw_stubs(self, canvas: skia.Canvas, halo: float) -> None:
+        """The first ``halo`` points of every edge at both ends again, over the halos:
+        a halo hides the edges that cross a node, not those that meet it."""
+        if self.lines is None:
+            return
+        a, b, control, colors, widths = self.lines
+        stub = np.minimum(halo + 0.5, 0.5 * np.hypot(*(b - a).T))[:, None]
+        ends = (a, b)
+        towards = (b, a) if control is None else (control, control)
+        for first, rows in _groups(colors, widths):
+            paint = _paint(colors[first], widths[first])
+            for end, toward in zip(ends, towards):
+                e = end[rows]
+                canvas.drawPath(segments_path(e, e + directions(e, toward[rows]) * stub[rows]),
+                                paint)
+
     def draw_nodes(self, canvas: skia.Canvas, one_by_one: bool) -> None:
         rows = self.visible_nodes()
-        nodes = self.nodes
-        stroke = parse_color(self.theme["node_stroke"])
-        outline = None
-        if stroke >> 24 and rows.size and nodes.sizes[rows].max() >= OUTLINE_MIN:
-            width = float(np.clip(0.08 * np.median(nodes.sizes[rows]), 0.5, 1.5))
-            outline = _paint(stroke, width)
+        outline = self.outline[0]
         if one_by_one:
             self._draw_each_node(canvas, rows, outline)
         else:
@@ -261,7 +382,7 @@ class Scene:
                 fill.setColor(c)
                 current = c
             _shape(canvas, SHAPES[s], x, y, r, fill)
-            if outline is not None and 2 * r >= OUTLINE_MIN:
+            if outline is not None and 2 * r >= self.outline[1]:
                 _shape(canvas, SHAPES[s], x, y, r, outline)
 
     def _draw_node_batches(self, canvas, rows, outline) -> None:
@@ -273,7 +394,7 @@ class Scene:
         xy, colors, shapes = self.xy[rows], nodes.colors[rows], nodes.shapes[rows]
         size = np.round(nodes.sizes[rows] * 4) / 4
         ring = outline.getStrokeWidth() if outline is not None else 0.0
-        ringed = (size >= OUTLINE_MIN) & (outline is not None)
+        ringed = (size >= self.outline[1]) & (outline is not None)
         circle = shapes == SHAPES.index("circle")
         if outline is not None:
             under = np.flatnonzero(circle & ringed)
@@ -294,11 +415,26 @@ class Scene:
             if ringed[first]:
                 canvas.drawPath(path, outline)
 
+    def label_anchors(self) -> tuple:
+        """(texts, anchor points, anchor sizes, rows in placing order): the nodes', or
+        the edges' at their midpoints when ``label`` names an edge attribute."""
+        if self.nodes.labels is not None:
+            labels, xy, sizes = self.nodes.labels, self.xy, self.nodes.sizes
+            shown = self.visible_nodes()
+        else:
+            labels = self.edges.labels
+            shown, a, b = self.visible_edges()
+            xy = np.zeros((len(labels), 2))
+            xy[shown] = (a + b) / 2
+            sizes = np.zeros(len(labels))
+        return labels, xy, sizes, label_order(xy, sizes,
+                                              [i for i in shown.tolist() if labels[i]])
+
     def draw_labels(self, canvas: skia.Canvas) -> None:
-        """The labels that fit without overlapping (the rule of ``labels.py``)."""
-        labels, sizes = self.nodes.labels, self.nodes.sizes
+        """The labels that fit without overlapping (the rule of ``labels.py``), each
+        over a halo of the background's colour."""
+        labels, xy, sizes, rows = self.label_anchors()
         visible = self.visible_nodes()
-        rows = label_order(self.xy, sizes, [i for i in visible.tolist() if labels[i]])
         if rows.size == 0:
             return
         font = _font(self.style.font_size)
@@ -309,12 +445,16 @@ class Scene:
             blocked.append((0.0, 0.0, self.width, TITLE_SIZE * 1.8 - CELL))
         if self.legend is not None:                           # and of the legend
             blocked.append(self.legend_rect())
-        taken = occupancy(self.width, self.height, self.xy[visible], sizes[visible] / 2,
-                          blocked)
+        taken = occupancy(self.width, self.height, self.xy[visible],
+                          self.nodes.sizes[visible] / 2, blocked)
         widths = [font.measureText(labels[i]) for i in rows.tolist()]
         paint = _paint(self.ink)
-        for i, x0, y0 in place_labels(rows, self.xy, sizes, widths, ascent + descent,
+        halo = halo_paint(self.background, self.style.font_size) \
+            if self.background >> 24 == 0xFF else None     # none on a transparent page
+        for i, x0, y0 in place_labels(rows, xy, sizes, widths, ascent + descent,
                                       (self.width, self.height), taken):
+            if halo is not None:
+                canvas.drawPath(glyph_outline(font, labels[i], x0, y0 + ascent), halo)
             canvas.drawString(labels[i], x0, y0 + ascent, font, paint)
 
     def legend_rect(self) -> tuple:
@@ -358,10 +498,8 @@ class Scene:
         canvas.drawString(f"{lo:.4g}", text_x, bottom, font, ink)
 
 
-_UNIT = {"triangle": [(0.0, -1.15), (1.0, 0.58), (-1.0, 0.58)],
-         "diamond": [(0.0, -1.2), (1.2, 0.0), (0.0, 1.2), (-1.2, 0.0)]}
-_UNIT_ARRAYS = {"square": np.array([(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]),
-                **{k: np.array(v) for k, v in _UNIT.items()}}
+_UNIT_ARRAYS = UNIT_CORNERS     # the shapes' corners live with their outlines (ends.py)
+_UNIT = {k: v.tolist() for k, v in UNIT_CORNERS.items() if k != "square"}
 
 
 def _shape(canvas: skia.Canvas, shape: str, x: float, y: float, r: float,

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from groggy.viz.fit import relative_range
+
 SHAPES = ("circle", "square", "triangle", "diamond")
 CATEGORICAL_MAX = 12      # an integer attribute with at most this many values is a category
 LABEL_AUTO_NODES = 1000   # labels are shown by default up to this many nodes
@@ -97,18 +99,29 @@ def ramp(stops: np.ndarray, t) -> np.ndarray:
     return (a << 24) | (r << 16) | (g << 8) | b
 
 
+def is_grey(argb) -> bool:
+    """Whether every colour of ``argb`` has equal red, green and blue."""
+    ch = _channels(np.atleast_1d(argb))
+    return bool((ch[:, 1] == ch[:, 2]).all() and (ch[:, 2] == ch[:, 3]).all())
+
+
 def categorical_colors(k: int, palette: np.ndarray) -> np.ndarray:
-    """``k`` distinct colours: the palette first, then hues spread by golden-ratio
-    steps beyond it.
+    """``k`` colours: the palette first, then hues spread by golden-ratio steps beyond
+    it; a palette of greys only is repeated instead (a black-and-white theme tells
+    categories apart by shape and grey together, see :func:`node_style`).
 
     Examples
     --------
-    >>> colors = categorical_colors(5, color_list("#000000,#ffffff"))
+    >>> colors = categorical_colors(5, color_list("#ff0000,#0000ff"))
     >>> [hex(c) for c in colors[:2]], len(set(colors.tolist()))
-    (['0xff000000', '0xffffffff'], 5)
+    (['0xffff0000', '0xff0000ff'], 5)
+    >>> [hex(c) for c in categorical_colors(3, color_list("#000000,#808080"))]
+    ['0xff000000', '0xff808080', '0xff000000']
     """
     if k <= len(palette):
         return palette[:k].copy()
+    if is_grey(palette):
+        return palette[np.arange(k) % len(palette)]
     hue = (np.arange(k - len(palette)) * 0.618034) % 1.0   # golden-ratio steps
     turn = (np.array([5.0, 3.0, 1.0]) + hue[:, None] * 6) % 6
     rgb = 0.85 - 0.85 * 0.65 * np.clip(np.minimum(turn, 4 - turn), 0, 1)   # HSV to RGB
@@ -144,23 +157,28 @@ def _categories(values: np.ndarray) -> tuple:
 
 
 def is_categorical(values: np.ndarray, kind: str | None = None) -> bool:
-    """Strings and booleans are categories, floats a colour ramp, integers categories
-    when they take at most ``CATEGORICAL_MAX`` values (without a column ``kind``: whole
-    numbers count as integers).
+    """Strings and booleans are categories, floats a colour ramp; integers are
+    categories only when they look like codes (at most ``CATEGORICAL_MAX`` distinct
+    values, all in ``0..CATEGORICAL_MAX``: a block, a club number), otherwise they are
+    quantities (an age, a count) on the ramp. Without a column ``kind`` whole numbers
+    count as integers.
 
     Examples
     --------
     >>> v = np.array([1.0, 2.0, 2.0])
     >>> is_categorical(v, "int64"), is_categorical(v, "float64"), is_categorical(v)
     (True, False, True)
+    >>> is_categorical(np.array([30.0, 41.0, 77.0]), "int64")   # few, but not codes
+    False
     """
     if values.dtype == object or kind in ("string", "bool"):
         return True
     if kind == "float64":
         return False
     finite = values[np.isfinite(values)]
-    return bool(np.all(finite == np.round(finite))) and \
-        np.unique(finite).size <= CATEGORICAL_MAX
+    return bool(np.all(finite == np.round(finite)) and
+                np.unique(finite).size <= CATEGORICAL_MAX and
+                (finite.size == 0 or 0 <= finite.min() and finite.max() <= CATEGORICAL_MAX))
 
 
 def _label(v) -> str:
@@ -221,14 +239,16 @@ class Style:
     """The style arguments of ``export``/``render``, with their defaults.
 
     node_color : attribute name or colour (default: the theme's ``node``)
-    node_size : attribute name, ``"degree"`` or a diameter in points (default: from the
-        canvas area per node)
+    node_size : attribute name, ``"degree"`` or a diameter in points (default: picked
+        by the renderer from how densely the fitted drawing packs the nodes)
     size_range : (min, max) diameter in points when ``node_size`` names an attribute
+        (default: half to twice the default diameter)
     node_shape : ``circle``, ``square``, ``triangle`` or ``diamond``
     edge_width : edge attribute name or a width in points (0: hairline)
     width_range : (min, max) width in points when ``edge_width`` names an attribute
     edge_color : edge attribute name or colour (default: the theme's ``edge``)
-    label : node attribute name (default: node ids, if labels are shown)
+    label : node attribute name (default: node ids, if labels are shown), or an edge
+        attribute (``edge_id`` too): then the edges are labelled at their midpoints
     show_labels : default True when ``label`` is given and the graph has at most
         ``LABEL_AUTO_NODES`` nodes; labels that would overlap are left out
     font_size : label size in points
@@ -239,11 +259,13 @@ class Style:
     curved : draw edges as arcs
     viewport : (xmin, ymin, xmax, ymax) in layout coordinates (default: the whole
         layout); what falls outside is not drawn
+    keep_aspect : one scale on both axes (default), or False: each axis fills the page
+        (the default for layered layouts, whose layer gap means nothing)
     """
 
     node_color: object = None
     node_size: object = None
-    size_range: tuple = (4.0, 16.0)
+    size_range: tuple | None = None
     node_shape: str | None = None
     edge_width: object = None
     width_range: tuple = (0.5, 4.0)
@@ -256,6 +278,7 @@ class Style:
     arrows: bool | None = None
     curved: bool = False
     viewport: tuple | None = None
+    keep_aspect: bool | None = None
 
     @classmethod
     def from_kwargs(cls, kwargs: dict, where: str = "export") -> "Style":
@@ -270,6 +293,8 @@ class Style:
                              f"{list(SHAPES)}")
         for name in ("size_range", "width_range"):
             pair = getattr(style, name)
+            if pair is None and name == "size_range":
+                continue
             if len(pair) != 2 or not 0 <= float(pair[0]) <= float(pair[1]):
                 raise ValueError(f"{name} must be (min, max) with 0 <= min <= max, "
                                  f"got {pair!r}")
@@ -301,6 +326,7 @@ class NodeStyle:
 class EdgeStyle:
     colors: np.ndarray          # uint32 ARGB per edge
     widths: np.ndarray          # points per edge (0: hairline)
+    labels: list | None = None  # str or None per edge when ``label`` names an edge attribute
 
 
 def _no_attribute(role: str, name: str, what: str, exc: KeyError) -> ValueError:
@@ -344,8 +370,8 @@ def node_style(graph, style: Style, theme: dict, default_size: float) -> NodeSty
     >>> g = gg.Graph(); _ = g.add_nodes({"club": ["a", "b", "a"]}); _ = g.add_edge(0, 1)
     >>> s = node_style(g.viz.graph_input(), Style(node_color="club", node_size="degree"),
     ...                get_theme("publication"), 5.0)
-    >>> [hex(c) for c in s.colors], s.sizes.tolist()
-    (['0xff000000', '0xffffffff', '0xff000000'], [16.0, 16.0, 4.0])
+    >>> [hex(c) for c in s.colors], s.sizes.tolist()   # degree: 2.5 to 10 points
+    (['0xff000000', '0xffffffff', '0xff000000'], [10.0, 10.0, 2.5])
     >>> [SHAPES[k] for k in s.shapes]
     ['circle', 'square', 'circle']
     >>> [(text, shape) for text, _, shape in s.legend.entries]
@@ -364,11 +390,14 @@ def node_style(graph, style: Style, theme: dict, default_size: float) -> NodeSty
     if legend is not None and legend.entries:
         legend.entries = [(text, c, i % len(SHAPES) if by_category else shape)
                           for text, c, i in legend.entries]
-    return NodeStyle(colors, _sizes(graph, style, default_size), shapes,
+    return NodeStyle(colors, node_sizes(graph, style, default_size), shapes,
                      _labels(graph, style), None if style.legend is False else legend)
 
 
-def _sizes(graph, style: Style, default: float) -> np.ndarray:
+def node_sizes(graph, style: Style, default: float) -> np.ndarray:
+    """Per-node diameters (points): ``default`` unless ``node_size`` gives a number or
+    names an attribute (or ``"degree"``), scaled into ``size_range`` (default: half to
+    twice ``default``, so sized nodes keep the drawing's scale)."""
     size = style.node_size
     if size is None:
         return np.full(graph.n, float(default))
@@ -385,18 +414,35 @@ def _sizes(graph, style: Style, default: float) -> np.ndarray:
                   np.bincount(graph.targets, minlength=graph.n)).astype(np.float64)
     if values.dtype == object:
         raise ValueError(f"node_size={size!r} holds strings; it needs numbers")
-    return scale(values, *style.size_range)
+    return scale(values, *(style.size_range or relative_range(default)))
 
 
-def _labels(graph, style: Style) -> list | None:
+def labels_edges(graph, style: Style) -> bool:
+    """Whether ``label`` names an edge attribute (``edge_id``, an edge column) that is
+    not a node attribute: then the labels go on the edges, at their midpoints."""
+    if style.label is None or graph.edge_attribute is None:
+        return False
+    for read in (graph.attribute, graph.edge_attribute):
+        try:
+            read(style.label)
+        except KeyError:
+            continue
+        return read is graph.edge_attribute
+    return False
+
+
+def _labels(graph, style: Style, what: str = "node") -> list | None:
+    """Per-node (or per-edge) label text, or None when labels are off."""
+    count = graph.n if what == "node" else graph.sources.shape[0]
     show = style.show_labels
     if show is None:
-        show = style.label is not None and graph.n <= LABEL_AUTO_NODES
-    if not show:
+        show = style.label is not None and count <= LABEL_AUTO_NODES
+    if not show or labels_edges(graph, style) != (what == "edge"):
         return None
     if style.label is None:
         return [str(v) for v in graph.node_ids.tolist()]
-    values = _attribute(graph.attribute, style.label, "node", "label")
+    read = graph.attribute if what == "node" else graph.edge_attribute
+    values = _attribute(read, style.label, what, "label")
     return [None if v is None or v != v else _label(v) for v in values.tolist()]
 
 
@@ -435,4 +481,4 @@ def edge_style(graph, style: Style, theme: dict, default_width: float) -> EdgeSt
         if not float(width) >= 0:
             raise ValueError(f"edge_width must be >= 0 points, got {width!r}")
         widths = np.full(m, float(width))
-    return EdgeStyle(colors, widths)
+    return EdgeStyle(colors, widths, _labels(graph, style, "edge"))
