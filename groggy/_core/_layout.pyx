@@ -19,13 +19,18 @@ def tree_capacity(Py_ssize_t n):
 
 def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
                    double[::1] cx, double[::1] cy, double[::1] cm, double[::1] half,
-                   double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point):
+                   double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point,
+                   const int64_t[::1] order=None):
     """Fill the cell arrays (one row per cell; cell 0 is the root) and return the number
     of cells used, or -1 if the arrays were too small. A cell is a leaf when child[c, 0]
     is -1; point[c] is one of its points (points closer than the depth limit share a
     leaf), or -1 if it is empty or internal. mx, my, cm receive each cell's centre of
-    mass and mass."""
-    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other
+    mass and mass. ``order`` (a permutation of the points, e.g. the last spatial_order)
+    is the order of insertion: with nearby points inserted one after another, each
+    descent walks cells still in cache (the tree is the same; its cells are numbered
+    differently)."""
+    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other, j
+    cdef bint ordered = order is not None
     cdef double minx, maxx, miny, maxy, x, y, size
     if n == 0:
         return 0
@@ -42,7 +47,8 @@ def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
         child[0, 0] = child[0, 1] = child[0, 2] = child[0, 3] = NO_CHILD
         point[0] = -1
         cm[0] = 0
-        for i in range(n):
+        for j in range(n):
+            i = order[j] if ordered else j
             x = pos[i, 0]
             y = pos[i, 1]
             c = 0

@@ -126,7 +126,8 @@ class _Relaxer:
         self._allocate(_layout.tree_capacity(level.n))
         self.force = np.empty((level.n, 2))
         self.moved = np.empty(level.n)
-        self.order = np.empty(level.n, dtype=np.int64)
+        self.order = np.arange(level.n, dtype=np.int64)   # filled by each iteration
+        self.insert = None     # insertion order of the next quadtree (None: by id)
 
     def _allocate(self, cap: int) -> None:
         self.cells = [np.empty(cap) for _ in range(6)]
@@ -136,7 +137,7 @@ class _Relaxer:
     def _build(self, pos: np.ndarray) -> None:
         """The quadtree of ``pos``, growing the cell arrays when points crowd together."""
         while _layout.build_quadtree(pos, self.level.mass, *self.cells, self.child,
-                                     self.point) < 0:
+                                     self.point, self.insert) < 0:
             self._allocate(2 * self.point.size)
 
     def run(self, pos: np.ndarray, iterations: int, temperature: float, tick=None) -> None:
@@ -146,6 +147,8 @@ class _Relaxer:
             self._build(pos)
             cx, cy, cm, half, mx, my = self.cells
             _layout.spatial_order(self.child, self.point, self.order)
+            # the next tree is built in this order (the points move little)
+            self.insert = self.order
             _layout.repulsion(pos, lv.mass, cm, mx, my, half, self.child, self.theta,
                               self.strength,
                               self.threads, self.force, self.order)
@@ -245,7 +248,11 @@ class ForceDirected:
                 spread = _edge_scale(pos, levels[depth + 1]) * 0.1
                 pos = np.ascontiguousarray(pos[maps[depth]] +
                                            rng.normal(0, spread, (level.n, 2)))
+                rank = np.empty(relax.order.size, dtype=np.int64)
+                rank[relax.order] = np.arange(relax.order.size)
                 relax = _Relaxer(level, theta, gravity, threads, model)
+                # first tree: the coarse level's spatial order, spread to its nodes
+                relax.insert = np.argsort(rank[maps[depth]], kind="stable")
                 relax.run(pos, iterations, 2.0 * _edge_scale(pos, level), tick)
             if model.contract:
                 relax.contract(pos, _CONTRACT)
