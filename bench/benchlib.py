@@ -76,9 +76,10 @@ class BlockGraph:
     n: int
     m: int
     k: int
-    block: np.ndarray
+    block: np.ndarray | None
     src: np.ndarray
     dst: np.ndarray
+    truth: np.ndarray | None = None   # true (n, 2) positions (random geometric graphs)
 
     def size(self) -> str:
         return f"{self.n:,} nodes / {self.m:,} edges / {self.k} blocks"
@@ -131,6 +132,19 @@ def make_sbm(n: int, m: int, k: int = 20, intra: float = 0.8,
     lo, hi = keys // n, keys % n
     flip = rng.random(m) < 0.5
     return BlockGraph(n, m, k, block, np.where(flip, hi, lo), np.where(flip, lo, hi))
+
+
+def make_rgg(n: int, m: int, seed: int = SEED) -> BlockGraph:
+    """A random geometric graph (``gg.generators.random_geometric``): ``n`` points uniform
+    in the unit square joined when closer than the radius that gives about ``m`` edges
+    (fewer by the border's share); no blocks, the true positions in ``truth``."""
+    import groggy as gg
+    radius = float(np.sqrt(2 * m / (np.pi * n * n)))
+    g = gg.generators.random_geometric(n, radius, seed=seed)
+    gi = g.viz.graph_input()
+    truth = np.c_[g.nodes["x"].to_numpy(), g.nodes["y"].to_numpy()]
+    return BlockGraph(n, int(gi.sources.size), 0, None, gi.sources.astype(np.int64),
+                      gi.targets.astype(np.int64), truth)
 
 
 def make_layered_dag(n: int, layers: int = 40, seed: int = SEED) -> tuple:

@@ -355,3 +355,92 @@ def test_force_layout_scale(benchmark, tmp_path, label, n, engine):
                      f"cores; measured {size} on "
                      f"{report['cpus']} cores: {benchlib.fmt_time(report['seconds'])} "
                      f"({verdict[met]})")
+
+
+# ----------------------------------------------------------------- 3. force models vs peers
+# Both force models against igraph FR and DrL, ForceAtlas2 (fa2-modified) and graphviz
+# sfdp, on the 10k / 50k block model and a 10k random geometric graph of ~50k edges,
+# each engine in a fresh process (layout_probe.py) so that its first call is the first
+# of the process; "steady" is the best of the next calls.
+
+MODEL_ENGINES = {  # engine: (what, steady calls after the first)
+    "igraph_fr": ("igraph layout_fruchterman_reingold(niter=500)", 1),
+    "igraph_drl": ("igraph layout_drl()", 0),   # 25 s to minutes a call: run once
+    "fa2": ("fa2-modified ForceAtlas2().forceatlas2(A, iterations=100)", 1),
+    "sfdp": ("graphviz sfdp -Tplain (one process per call)", 1),
+    "groggy": ('groggy compute_layout("force_directed")', 3),
+    "groggy_linlog": ('groggy compute_layout("force_directed", model="linlog")', 3),
+}
+MODEL_GRAPHS = ["sbm", "rgg"]
+MODEL_RESULTS: dict = {}
+MODEL_METRICS = [("normalized_stress", "stress"), ("neighborhood_preservation", "NP"),
+                 ("block_purity", "purity"), ("truth_stress", "truth stress")]
+
+
+def _engine_available(engine: str) -> str | None:
+    """Why the engine cannot run here, or None."""
+    import importlib.util
+    import shutil
+    need = {"igraph_fr": "igraph", "igraph_drl": "igraph", "fa2": "fa2_modified"}
+    if engine == "sfdp":
+        return None if shutil.which("sfdp") else "graphviz sfdp is not on PATH"
+    if engine in need and importlib.util.find_spec(need[engine]) is None:
+        return f"python package {need[engine]} is not installed (pip install " \
+               f"{need[engine].replace('_', '-')})"
+    return None
+
+
+def run_model_probe(engine: str, graph: str, steady: int) -> dict:
+    cmd = [sys.executable, str(HERE / "layout_probe.py"), engine, str(N), str(M),
+           "--graph", graph, "--blocks", str(BLOCKS), "--quality", "--steady", str(steady)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {out.returncode}:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+MODEL_CASES = [(g, e) for g in MODEL_GRAPHS for e in MODEL_ENGINES]  # groggy last
+
+
+@pytest.mark.parametrize("graph,engine", MODEL_CASES, ids=[f"{g}-{e}" for g, e in MODEL_CASES])
+def test_force_models(benchmark, graph, engine):
+    group = f"layout-models-{graph}"
+    benchmark.group = group
+    what, steady = MODEL_ENGINES[engine]
+    why = _engine_available(engine)
+    if why:
+        benchlib.say(f"[{group}] {what}: skipped ({why})")
+        pytest.skip(why)
+    report = benchmark.pedantic(run_model_probe, args=(engine, graph, steady), rounds=1)
+    report.setdefault("steady", report["seconds"])   # run once: its only time
+    MODEL_RESULTS[graph, engine] = report
+    q = report["quality"]
+    benchmark.extra_info.update({"first_s": report["seconds"], "steady_s": report["steady"],
+                                 **{f"quality_{k}": v for k, v in q.items()}})
+    benchlib.say(f"[{group}] {what} on {graph} ({report['n']:,} nodes / {report['m']:,} "
+                 f"edges; load {report['load_before']:.1f}): first "
+                 f"{benchlib.fmt_time(report['seconds'])}, steady "
+                 f"{benchlib.fmt_time(report['steady'])} (first/steady "
+                 f"{report['seconds'] / report['steady']:.2f}); " +
+                 ", ".join(f"{label} {fmt_q(q[k])}" for k, label in MODEL_METRICS if k in q))
+    if engine == "groggy_linlog":
+        benchlib.say(model_table(graph))
+
+
+def model_table(graph: str) -> str:
+    rows = [f"[layout-models-{graph}] side by side (stress lower is better; NP, purity "
+            f"higher; ratio = peer steady time / groggy steady time)",
+            f"  {'engine':<15} {'first':>9} {'steady':>9} {'x default':>9} "
+            f"{'x linlog':>9} " + " ".join(f"{label:>12}" for _, label in MODEL_METRICS)]
+    ours = {e: MODEL_RESULTS.get((graph, e)) for e in ("groggy", "groggy_linlog")}
+    for engine in MODEL_ENGINES:
+        r = MODEL_RESULTS.get((graph, engine))
+        if r is None:
+            rows.append(f"  {engine:<15} (not measured)")
+            continue
+        ratio = [f"{r['steady'] / o['steady']:.1f}x" if o else "-" for o in ours.values()]
+        rows.append(f"  {engine:<15} {benchlib.fmt_time(r['seconds']):>9} "
+                    f"{benchlib.fmt_time(r['steady']):>9} {ratio[0]:>9} {ratio[1]:>9} " +
+                    " ".join(f"{fmt_q(r['quality'].get(k, float('nan'))):>12}"
+                             for k, _ in MODEL_METRICS))
+    return "\n".join(rows)

@@ -38,6 +38,9 @@ from groggy.io.dict import from_dict
 from groggy.io.json import from_json
 from groggy.io.pandas import from_pandas
 from groggy.io.parquet import from_parquet
+# force-layout models (issue 12): the layouts load with groggy (not the renderer), so the
+# first g.viz.compute_layout in a process costs what the next ones do
+from groggy import viz as _viz  # noqa: F401,E402
 
 __version__ = "0.1.0"
 

@@ -285,3 +285,96 @@ def test_isolated_nodes_stay_near_the_drawing():
     d = np.hypot(*(pos - np.median(pos, axis=0)).T)
     assert d.max() <= 3.0 * np.median(d) * (1 + 1e-9)
     assert np.isfinite(pos).all()
+
+
+# ----------------------------------------------------------------- force models
+# A 2,000-node block model (20 blocks of 100, 80% of the edges inside, ~5 per node)
+# like the benchmark's 10k one, and a random geometric graph whose true positions are
+# known: the community model must separate blocks, and both must keep the geometry.
+
+# calibrated at this size (measured: default purity 0.33-0.37, linlog 0.97; RGG stress
+# default 0.012, linlog 0.38, the true positions 0.0055, random positions ~0.7)
+DEFAULT_PURITY, LINLOG_PURITY = 0.3, 0.9
+DEFAULT_STRESS, LINLOG_STRESS = 0.015, 0.45
+
+
+def _block_model(seed=11):
+    inside, between = 8000 / (20 * 100 * 99 / 2), 2000 / (2000 * 1999 / 2 - 20 * 4950)
+    p = np.full((20, 20), between)
+    np.fill_diagonal(p, inside)
+    return gg.generators.stochastic_block_model([100] * 20, p, seed=seed)
+
+
+def _purity(g, pos):
+    from groggy.viz import metrics
+    return metrics.block_purity(pos, g.nodes["block"].to_numpy())
+
+
+def _rgg_stress(model):
+    from groggy.viz import metrics
+    g = gg.generators.random_geometric(2000, float(np.sqrt(10 / (np.pi * 2000))), seed=4)
+    pos = g.viz.compute_layout("force_directed", model=model).node_positions
+    truth = np.c_[g.nodes["x"].to_numpy(), g.nodes["y"].to_numpy()]
+    return (metrics.normalized_stress(g, pos, pairs=20_000),
+            metrics.normalized_stress(g, truth, pairs=20_000))
+
+
+@pytest.mark.parametrize("model, least", [("default", DEFAULT_PURITY),
+                                           ("linlog", LINLOG_PURITY)])
+def test_models_separate_the_blocks_of_a_block_model(model, least):
+    g = _block_model()
+    pos = g.viz.compute_layout("force_directed", model=model).node_positions
+    assert _purity(g, pos) >= least   # random positions give about 1/20
+
+
+@pytest.mark.parametrize("model, most", [("default", DEFAULT_STRESS),
+                                         ("linlog", LINLOG_STRESS)])
+def test_models_recover_a_random_geometric_graph(model, most):
+    stress, truth = _rgg_stress(model)
+    assert truth < stress <= most   # the true positions are the yardstick
+
+
+def test_forceatlas2_is_the_linlog_model():
+    g = _block_model()
+    a = g.viz.compute_layout("forceatlas2", seed=2)
+    b = g.viz.compute_layout("force_directed", model="linlog", seed=2)
+    assert np.array_equal(a.node_positions, b.node_positions)
+    assert a.params["model"] == "linlog"
+
+
+def test_unknown_model_names_the_choices():
+    g = _sbm(50, 100, 2)
+    with pytest.raises(ValueError, match=r"unknown force model 'fr2'.*'default', 'linlog'"):
+        g.viz.compute_layout("force_directed", model="fr2")
+
+
+def _weighted_cycle(heavy):
+    # a ring of 12 nodes; one edge weighs `heavy`, the others 1
+    g = gg.Graph()
+    g.add_nodes(12)
+    w = np.ones(12)
+    w[0] = heavy
+    g.add_edges(np.arange(12), (np.arange(12) + 1) % 12, weight=w)
+    return g
+
+
+@pytest.mark.parametrize("model", ["default", "linlog"])
+def test_a_heavy_edge_ends_shorter(model):
+    g = _weighted_cycle(20.0)
+    pos = g.viz.compute_layout("force_directed", model=model, weight="weight").node_positions
+    length = np.hypot(*(pos[np.arange(12)] - pos[(np.arange(12) + 1) % 12]).T)
+    assert length[0] < 0.5 * np.median(length[1:])
+    # unweighted, the same edge is as long as the others
+    pos = g.viz.compute_layout("force_directed", model=model).node_positions
+    length = np.hypot(*(pos[np.arange(12)] - pos[(np.arange(12) + 1) % 12]).T)
+    assert length[0] > 0.7 * np.median(length[1:])
+
+
+@pytest.mark.parametrize("weight, word", [("nope", "nope"), ("label", "numeric"),
+                                          ("bad", "positive"), (3, "name")])
+def test_bad_weights_are_named(weight, word):
+    g = _weighted_cycle(2.0)
+    g.edges["label"] = ["x"] * 12
+    g.edges["bad"] = np.r_[0.0, np.ones(11)]
+    with pytest.raises(ValueError, match=word):
+        g.viz.compute_layout("force_directed", weight=weight)

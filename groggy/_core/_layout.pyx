@@ -3,7 +3,7 @@
 # attraction and the move step. groggy.viz.force checks sizes and finiteness before any
 # kernel runs; outputs are caller-allocated.
 from cython.parallel cimport prange
-from libc.math cimport sqrt
+from libc.math cimport sqrt, pow
 from cpython.mem cimport PyMem_Calloc, PyMem_Free
 from libc.stdint cimport int64_t, uint8_t
 
@@ -19,13 +19,18 @@ def tree_capacity(Py_ssize_t n):
 
 def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
                    double[::1] cx, double[::1] cy, double[::1] cm, double[::1] half,
-                   double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point):
+                   double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point,
+                   const int64_t[::1] order=None):
     """Fill the cell arrays (one row per cell; cell 0 is the root) and return the number
     of cells used, or -1 if the arrays were too small. A cell is a leaf when child[c, 0]
     is -1; point[c] is one of its points (points closer than the depth limit share a
     leaf), or -1 if it is empty or internal. mx, my, cm receive each cell's centre of
-    mass and mass."""
-    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other
+    mass and mass. ``order`` (a permutation of the points, e.g. the last spatial_order)
+    is the order of insertion: with nearby points inserted one after another, each
+    descent walks cells still in cache (the tree is the same; its cells are numbered
+    differently)."""
+    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other, j
+    cdef bint ordered = order is not None
     cdef double minx, maxx, miny, maxy, x, y, size
     if n == 0:
         return 0
@@ -42,7 +47,8 @@ def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
         child[0, 0] = child[0, 1] = child[0, 2] = child[0, 3] = NO_CHILD
         point[0] = -1
         cm[0] = 0
-        for i in range(n):
+        for j in range(n):
+            i = order[j] if ordered else j
             x = pos[i, 0]
             y = pos[i, 1]
             c = 0
@@ -203,19 +209,30 @@ def repulsion(const double[:, ::1] pos, const double[::1] mass, const double[::1
 
 
 def attraction(const double[:, ::1] pos, const int64_t[::1] indptr, const int64_t[::1] indices,
-               const double[::1] weight, double strength, int threads, double[:, ::1] out):
-    """out[v] += strength * w * d * (p_u - p_v) over v's neighbours u at distance d: a
-    spring of rest length 0 pulling with w * d^2 (Fruchterman-Reingold's). weight is per
-    CSR entry."""
+               const double[::1] weight, double strength, int threads, double[:, ::1] out,
+               double power=2):
+    """out[v] += strength * w * d^(power - 1) * (p_u - p_v) over v's neighbours u at
+    distance d: a spring of rest length 0 pulling with w * d^power. power 2 is
+    Fruchterman-Reingold's pull, 1 a linear spring (ForceAtlas2's), 0 a pull of constant
+    size (LinLog's; coincident ends pull nothing); other powers in 0..2 go through pow.
+    weight is per CSR entry."""
     cdef Py_ssize_t v, k, n = indptr.shape[0] - 1
-    cdef double fx, fy, dx, dy, f
+    cdef double fx, fy, dx, dy, f, d
+    if not 0 <= power <= 2:
+        raise ValueError(f"power must be in 0..2, got {power}")
     for v in prange(n, nogil=True, num_threads=threads, schedule="guided"):
         fx = 0
         fy = 0
         for k in range(indptr[v], indptr[v + 1]):
             dx = pos[indices[k], 0] - pos[v, 0]
             dy = pos[indices[k], 1] - pos[v, 1]
-            f = weight[k] * sqrt(dx * dx + dy * dy)
+            if power == 2:
+                f = weight[k] * sqrt(dx * dx + dy * dy)
+            elif power == 1:
+                f = weight[k]
+            else:
+                d = sqrt(dx * dx + dy * dy)
+                f = weight[k] * pow(d, power - 1) if d > 1e-12 else 0.0
             fx = fx + f * dx
             fy = fy + f * dy
         out[v, 0] += strength * fx
@@ -282,22 +299,33 @@ def move(double[:, ::1] pos, const double[:, ::1] force, const double[::1] mass,
 
 
 def match_neighbors(const int64_t[::1] indptr, const int64_t[::1] indices,
-                    const int64_t[::1] order, const int64_t[::1] degree, int64_t[::1] match):
+                    const int64_t[::1] order, const int64_t[::1] degree, int64_t[::1] match,
+                    const double[::1] weight=None, const double[::1] mass=None):
     """Greedy matching for coarsening: visiting nodes in ``order``, pair each unmatched
-    node with its unmatched neighbour of lowest degree. match (all -1 on entry) gets each
-    node's partner or stays -1."""
+    node with an unmatched neighbour: the one of lowest degree, or, given the CSR
+    ``weight`` and node ``mass``, the one with the heaviest edge for its mass
+    (w / m_u: heavy-edge matching, which keeps tightly knit groups together), ties to the
+    lower degree. match (all -1 on entry) gets each node's partner or stays -1."""
     cdef Py_ssize_t k, i, n = order.shape[0]
     cdef int64_t v, u, best
+    cdef bint heavy = weight is not None and mass is not None
+    cdef double score, best_score
     with nogil:
         for i in range(n):
             v = order[i]
             if match[v] != -1:
                 continue
             best = -1
+            best_score = 0
             for k in range(indptr[v], indptr[v + 1]):
                 u = indices[k]
-                if u != v and match[u] == -1 and (best == -1 or degree[u] < degree[best]):
+                if u == v or match[u] != -1:
+                    continue
+                score = weight[k] / mass[u] if heavy else 0.0
+                if best == -1 or score > best_score or \
+                        (score == best_score and degree[u] < degree[best]):
                     best = u
+                    best_score = score
             if best != -1:
                 match[v] = best
                 match[best] = v

@@ -5,8 +5,6 @@ import numpy as np
 
 from groggy import removal
 from groggy.layouts import Layouts, check_name, place_unknown
-from groggy.viz import export as _export
-from groggy.viz import interactive as _interactive
 from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
 
 
@@ -297,6 +295,7 @@ class VizModule:
         ...     out.name, out.read_bytes()[:5]
         ('g.svg', b'<?xml')
         """
+        from groggy.viz import export as _export  # the renderer loads on first use
         return _export.export(self, path, format, layout, theme, width, height, dpi,
                               **self._coloured(style))
 
@@ -353,6 +352,7 @@ class VizModule:
         ...     view.url.endswith("/graph"), view.selected()
         (True, [])
         """
+        from groggy.viz import interactive as _interactive
         return _interactive.interactive(self, layout, theme, port, open_browser,
                                         layout_params, host, **self._coloured(style))
 
@@ -371,6 +371,7 @@ class VizModule:
         >>> g.viz.render("pdf", layout="grid")[:5]
         b'%PDF-'
         """
+        from groggy.viz import export as _export
         return _export.render(self, format, layout, theme, width, height, dpi,
                               **self._coloured(style))
 
@@ -386,4 +387,5 @@ class VizModule:
         >>> g.viz.show_static(layout="circular", width=120, height=90)  # doctest: +ELLIPSIS
         StaticImage(png, 120 x 90, ... bytes)
         """
+        from groggy.viz import export as _export
         return _export.show_static(self, format, width, height, dpi, **kwargs)
