@@ -33,10 +33,11 @@ class Layout:
     """
 
     def __init__(self, positions: np.ndarray, node_ids: np.ndarray, algorithm: str,
-                 params: dict):
+                 params: dict, edge_bends: "EdgeBends | None" = None):
         self.node_positions = np.ascontiguousarray(positions, dtype=np.float64)
         self.node_ids = np.asarray(node_ids, dtype=np.int64)
         self.algorithm, self.params = algorithm, dict(params)
+        self.edge_bends = edge_bends      # where edges bend (layered layouts), or None
         self._index = None
 
     def __len__(self) -> int:
@@ -68,6 +69,42 @@ class Layout:
         x0, y0, x1, y1 = self.bounds
         return (f"Layout({self.algorithm}, {len(self):,} nodes, "
                 f"bounds=({x0:.3g}, {y0:.3g})..({x1:.3g}, {y1:.3g}))")
+
+
+class EdgeBends(NamedTuple):
+    """Points that edges pass through between their ends (a layered layout routes an
+    edge spanning k layers through k - 1 of them), CSR style: edge ``edge_ids[i]`` bends
+    at ``points[offsets[i]:offsets[i + 1]]``, listed from its source to its target.
+    Edges not listed are straight.
+
+    Examples
+    --------
+    >>> bends = EdgeBends(np.array([4, 7]), np.array([0, 0, 2]),
+    ...                   np.array([[0.0, -1.0], [0.0, -2.0]]))
+    >>> offsets, points = bends.for_edges(np.array([7, 5]))
+    >>> offsets.tolist(), points.tolist()
+    ([0, 2, 2], [[0.0, -1.0], [0.0, -2.0]])
+    """
+    edge_ids: np.ndarray
+    offsets: np.ndarray
+    points: np.ndarray
+
+    def for_edges(self, edge_ids: np.ndarray) -> tuple:
+        """(offsets, points) for ``edge_ids`` in that order; unknown edges get none."""
+        ids, edge_ids = self.edge_ids, np.asarray(edge_ids, dtype=np.int64)
+        if ids.shape == edge_ids.shape and np.array_equal(ids, edge_ids):
+            return self.offsets, self.points
+        if ids.size == 0:
+            return np.zeros(edge_ids.size + 1, dtype=np.int64), self.points[:0]
+        order = np.argsort(ids, kind="stable")
+        row = order[np.minimum(np.searchsorted(ids, edge_ids, sorter=order), ids.size - 1)]
+        found = ids[row] == edge_ids
+        counts = np.where(found, self.offsets[row + 1] - self.offsets[row], 0)
+        offsets = np.zeros(edge_ids.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        take = np.repeat(self.offsets[row], counts) + \
+            (np.arange(offsets[-1]) - np.repeat(offsets[:-1], counts))
+        return offsets, self.points[take]
 
 
 def positions_for(layout: Layout, node_ids: np.ndarray) -> np.ndarray:

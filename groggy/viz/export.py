@@ -20,6 +20,11 @@ def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarr
     """Positions of ``node_ids`` from ``layout``: the name of a layout stored with the
     graph (``g.layouts``; used as it is unless ``layout_params`` ask for a new one), an
     algorithm name (computed now with ``layout_params``) or a :class:`Layout`."""
+    return positions_for(layout_object(viz, layout, layout_params), node_ids)
+
+
+def layout_object(viz, layout, layout_params) -> Layout:
+    """The :class:`Layout` that ``layout`` names (see :func:`resolve_layout`)."""
     if isinstance(layout, Layout):
         if layout_params:
             raise ValueError("layout_params go with a layout name, not a computed Layout")
@@ -32,7 +37,7 @@ def resolve_layout(viz, layout, layout_params, node_ids: np.ndarray) -> np.ndarr
     else:
         raise TypeError(f"layout must be an algorithm name or a Layout, got "
                         f"{type(layout).__name__}")
-    return positions_for(layout, node_ids)
+    return layout
 
 
 def render(viz, format: str = "png", layout="force_directed", theme: str = "light",
@@ -43,8 +48,13 @@ def render(viz, format: str = "png", layout="force_directed", theme: str = "ligh
     get_theme(theme)
     options = Style.from_kwargs(style, _where)
     graph = viz.graph_input()
-    positions = resolve_layout(viz, layout, layout_params, graph.node_ids)
-    return render_graph(graph, positions, format, theme, width, height, dpi, options)
+    chosen = layout_object(viz, layout, layout_params)
+    positions = positions_for(chosen, graph.node_ids)
+    bends = None
+    if getattr(chosen, "edge_bends", None) is not None:   # edges routed through points
+        bends = chosen.edge_bends.for_edges(graph.edge_attribute("edge_id"))
+    return render_graph(graph, positions, format, theme, width, height, dpi, options,
+                        bends=bends)
 
 
 def format_of(path: Path, format: str | None) -> str:

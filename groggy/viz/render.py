@@ -123,7 +123,7 @@ class Scene:
     """Everything to draw, in page coordinates (points), computed once per render."""
 
     def __init__(self, graph, positions: np.ndarray, theme: dict, width: float,
-                 height: float, style: Style):
+                 height: float, style: Style, bends: tuple | None = None):
         self.theme, self.width, self.height, self.style = theme, width, height, style
         n, m = graph.n, graph.sources.shape[0]
         self.nodes = node_style(graph, style, theme, default_node_size(n, width, height))
@@ -136,9 +136,13 @@ class Scene:
         pad = min(radius + 8.0, 0.25 * min(width, height))
         top = pad + (TITLE_SIZE * 1.8 if style.title else 0.0)
         right = width - pad - (self.legend_box[0] + 8.0 if self.legend_box[0] else 0.0)
-        self.frame = Frame(positions, (pad, top, max(right, pad), height - pad),
+        fit = positions if bends is None else np.vstack([positions, bends[1]])
+        self.frame = Frame(fit, (pad, top, max(right, pad), height - pad),
                            style.viewport)
         self.xy = self.frame.points(positions)
+        # edges routed through points (layered layouts): (offsets, page points), see
+        # bent_segments
+        self.bends = None if bends is None else (bends[0], self.frame.points(bends[1]))
         self.directed = graph.directed
         self.sources, self.targets = graph.sources, graph.targets
 
@@ -202,8 +206,12 @@ class Scene:
             ink = float((np.hypot(*(b - a).T) * np.maximum(widths, 0.5)).sum())
             colors = with_alpha(colors, min(1.0, max(0.08, 0.5 * self.width * self.height
                                                      / max(ink, 1e-9))))
+        targets, last = self.targets[keep], None
+        if self.bends is not None:         # polylines: one segment per leg of an edge
+            at, a, b, last = self.bent_segments(keep, a, b)
+            colors, widths, targets = colors[at], widths[at], targets[at]
         control = (a + b) / 2 + (b - a)[:, ::-1] * np.array([0.2, -0.2]) \
-            if self.style.curved else None
+            if self.style.curved and last is None else None
         widths = np.round(widths * 4) / 4
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
         by_kernel = hairlines is not None and control is None
@@ -221,7 +229,35 @@ class Scene:
         if (self.style.arrows if self.style.arrows is not None else self.directed) and \
                 keep.size <= ARROW_EDGES:
             tail = a if control is None else control
-            self.draw_arrows(canvas, tail, b, self.targets[keep], colors, widths)
+            tip = slice(None) if last is None else last      # arrowheads on last legs
+            self.draw_arrows(canvas, tail[tip], b[tip], targets[tip], colors[tip],
+                             widths[tip])
+
+    # ---------------------------------------------------------- edges with bend points
+    def bent_segments(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+        """The edges ``keep`` (from ``a`` to ``b`` on the page) as chains of segments
+        through their bend points: (edge index into ``keep`` of each segment, segment
+        starts, segment ends, whether it is the edge's last leg). Straight edges are one
+        leg."""
+        offsets, points = self.bends
+        first = offsets[keep]
+        count = offsets[keep + 1] - first                   # bends of each edge
+        size = count + 2                                    # chain: a, bends..., b
+        start = np.cumsum(size) - size
+        chain = np.empty((int(size.sum()), 2))
+        chain[start] = a
+        chain[start + size - 1] = b
+        inner = np.ones(chain.shape[0], dtype=bool)
+        inner[start] = inner[start + size - 1] = False
+        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        chain[inner] = points[np.repeat(first, count) + step]
+        legs = np.ones(chain.shape[0], dtype=bool)
+        legs[start + size - 1] = False                      # no leg starts at an edge's end
+        at = np.repeat(np.arange(keep.size), count + 1)
+        last = np.zeros(at.size, dtype=bool)
+        last[np.cumsum(count + 1) - 1] = True
+        begin = np.flatnonzero(legs)
+        return at, chain[begin], chain[begin + 1], last
 
     def draw_arrows(self, canvas, tail, tip, targets, colors, widths) -> None:
         d = tip - tail
@@ -439,9 +475,11 @@ def _pdf(scene: Scene, dpi: float | None) -> bytes:
 
 def render_graph(graph, positions: np.ndarray, format: str = "png", theme: str = "light",
                  width: float = 800, height: float = 600, dpi: float | None = None,
-                 style: Style | None = None) -> bytes:
+                 style: Style | None = None, bends: tuple | None = None) -> bytes:
     """The file bytes of ``graph`` (a ``GraphInput``) drawn at ``positions`` (``(n, 2)``,
-    row i for node i of ``graph``).
+    row i for node i of ``graph``). ``bends``, when given, is ``(offsets, points)``:
+    edge ``e`` of ``graph`` is drawn as a polyline through ``points[offsets[e]:offsets[e
+    + 1]]`` (layout coordinates).
 
     Examples
     --------
@@ -463,7 +501,8 @@ def render_graph(graph, positions: np.ndarray, format: str = "png", theme: str =
     if positions.shape != (graph.n, 2):
         raise ValueError(f"positions must be ({graph.n}, 2) for this graph, got "
                          f"{positions.shape}")
-    scene = Scene(graph, positions, palette, float(width), float(height), style or Style())
+    scene = Scene(graph, positions, palette, float(width), float(height), style or Style(),
+                  bends)
     return encode_scene(scene, format, dpi)
 
 
