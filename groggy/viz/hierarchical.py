@@ -279,10 +279,11 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
     root : int or list of int, optional
         Layer by BFS depth from these node ids instead of by edge direction.
     radial : bool
-        Rings instead of rows: layer 0 in the centre, layer ``k`` on a ring at least
-        ``layer_spacing`` outside ring ``k - 1`` and wide enough that neighbours on it
-        stay ``node_spacing`` apart; the order along a layer becomes the angle,
-        clockwise from the top. ``direction`` does not apply.
+        Rings instead of rows: layer 0 in the centre (a ring when it has several
+        nodes), layer ``k`` on the ``k``-th of evenly spaced rings, spaced
+        ``layer_spacing`` or more where a ring needs it so that neighbours on it stay
+        ``node_spacing`` apart; the order along a layer becomes the angle, clockwise
+        from the top. ``direction`` does not apply.
 
     Returns
     -------

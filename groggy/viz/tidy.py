@@ -9,8 +9,9 @@ from Walker's algorithm in the linear-time form of Buchheim, Juenger and Leipert
 kernel ``groggy/_core/_tidy.pyx``, iterative, so depth is no limit).
 
 ``radial_positions`` turns a layered drawing (x along a layer, a layer number) into
-rings around the root: layer k on a ring, the x order kept as the angle, each ring far
-enough out that no two of its nodes come closer than the node spacing.
+evenly spaced rings around the root: layer k on ring k, the x order kept as the angle,
+the rings far enough apart that no two nodes of a ring come closer than the node
+spacing.
 """
 from __future__ import annotations
 
@@ -83,10 +84,10 @@ def tidy_x(parent: np.ndarray, layer: np.ndarray, distance: float) -> np.ndarray
 def radial_positions(x: np.ndarray, layer: np.ndarray, node_spacing: float,
                      layer_spacing: float) -> np.ndarray:
     """Rings from a layered drawing: the x range (and one gap of ``node_spacing``, so the
-    ends do not meet) wraps once around the circle clockwise from the top; layer k sits
-    on ring k, at least ``layer_spacing`` outside ring k - 1 and far enough out that
-    neighbours on the ring are ``node_spacing`` apart (a lone node on layer 0 is the
-    centre).
+    ends do not meet) wraps once around the circle clockwise from the top, and layer k
+    sits on ring k of evenly spaced rings, the centre being ring 0 when layer 0 is one
+    node (else the rings start one step out). The step is ``layer_spacing``, or more
+    where a ring needs it so that neighbours on it stay ``node_spacing`` apart.
 
     Examples
     --------
@@ -100,22 +101,17 @@ def radial_positions(x: np.ndarray, layer: np.ndarray, node_spacing: float,
     span = float(x.max() - x.min()) + node_spacing
     angle = 2 * np.pi * (x - x.min()) / span
     layers = int(layer.max()) + 1
-    radius = np.zeros(layers)
+    ring = np.arange(layers) + (0 if np.count_nonzero(layer == 0) == 1 else 1)
+    step = layer_spacing
     order = np.lexsort((angle, layer))
     starts = np.searchsorted(layer[order], np.arange(layers))
     ends = np.r_[starts[1:], order.size]
     for k in range(layers):
-        ring = angle[order[starts[k]:ends[k]]]
-        inner = radius[k - 1] + layer_spacing if k else 0.0
-        if ring.size > 1:
-            gaps = np.diff(np.r_[ring, ring[0] + 2 * np.pi])
+        around = angle[order[starts[k]:ends[k]]]
+        if around.size > 1:
+            gaps = np.diff(np.r_[around, around[0] + 2 * np.pi])
             half = min(float(gaps.min()), np.pi) / 2
             if half > 0:     # equal angles happen only for nodes at one x: nothing helps
-                inner = max(inner, node_spacing / (2 * np.sin(half)) * (1 + 1e-9))
-            if k == 0:
-                inner = max(inner, layer_spacing)
-        elif ring.size == 1 and k:
-            inner = max(inner, radius[k - 1] + layer_spacing)
-        radius[k] = inner
-    r = radius[layer]
+                step = max(step, node_spacing / (2 * np.sin(half)) / ring[k] * (1 + 1e-9))
+    r = ring[layer] * step
     return np.column_stack([r * np.sin(angle), r * np.cos(angle)]) + 0.0
