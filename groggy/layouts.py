@@ -202,6 +202,7 @@ class Stored(NamedTuple):
     params: dict
     check: object = None     # the store's first-read check (CRC-32 and finiteness), or None
     origin: object = None    # (generation directory, relative file) it was mapped from
+    bends: object = None     # EdgeBends of a layered layout, or None
 
 
 class Layouts(Mapping):
@@ -239,10 +240,11 @@ class Layouts(Mapping):
         entry = self._entry(name)
         live = removal.live_ids(self._graph, "node")   # rows are kept for removed ids
         if live is not None:
-            return Layout(entry.positions[live], live, entry.algorithm, entry.params)
+            return Layout(entry.positions[live], live, entry.algorithm, entry.params,
+                          entry.bends)
         n = self._graph.node_count()
         return Layout(entry.positions, np.arange(n, dtype=np.int64), entry.algorithm,
-                      entry.params)
+                      entry.params, entry.bends)
 
     def _entry(self, name) -> Stored:
         """The entry for ``name``, checked (first read of a mapped file) and brought up
@@ -266,7 +268,8 @@ class Layouts(Mapping):
         pos[:k] = entry.positions
         indptr, indices, _ = self._graph._csr("all")
         place_unknown(pos, np.arange(n) < k, indptr, indices)
-        return Stored(pos.astype(entry.positions.dtype), entry.algorithm, entry.params)
+        return Stored(pos.astype(entry.positions.dtype), entry.algorithm, entry.params,
+                      bends=entry.bends)
 
     def __contains__(self, name) -> bool:
         return isinstance(name, str) and name in self._entries
@@ -312,9 +315,11 @@ class Layouts(Mapping):
         n = self._graph.node_count()
         live = removal.live_ids(self._graph, "node")
         ids = np.arange(n, dtype=np.int64) if live is None else live
+        bends = None
         if isinstance(value, Layout):
             positions = positions_for(value, ids)
             algorithm, params = value.algorithm, json_params(value.params)
+            bends = value.edge_bends     # keyed by edge id: valid for the graph as it is
         else:
             positions = np.asarray(value)
             if positions.dtype.kind not in "fiu":
@@ -332,7 +337,7 @@ class Layouts(Mapping):
             full[live] = positions
             positions = full
         positions.flags.writeable = False
-        return Stored(positions, algorithm, params)
+        return Stored(positions, algorithm, params, bends=bends)
 
     # ------------------------------------------------------------------ for the store
     def _load(self, name: str, stored: Stored) -> None:
@@ -347,7 +352,8 @@ class Layouts(Mapping):
         out = Layouts(graph)
         for name in self._entries:
             e = self._entry(name)
-            out._entries[name] = Stored(np.array(e.positions), e.algorithm, dict(e.params))
+            out._entries[name] = Stored(np.array(e.positions), e.algorithm, dict(e.params),
+                                        bends=e.bends)
         return out
 
 
@@ -371,7 +377,7 @@ class SubgraphLayouts(Mapping):
     def __getitem__(self, name) -> Layout:
         full = self._layouts[name]
         return Layout(positions_for(full, self._node_ids), self._node_ids, full.algorithm,
-                      full.params)
+                      full.params, full.edge_bends)
 
     def __contains__(self, name) -> bool:
         return name in self._layouts

@@ -383,3 +383,38 @@ def test_subgraph_export_with_a_whole_graph_layout_uses_its_bends():
     assert out.shape == (200, 200, 4)
     buf = io.BytesIO(g.viz.render("pdf", layout=lay))
     assert buf.getvalue()[:5] == b"%PDF-"
+
+
+# --------------------------------------------------------------------------- stored
+
+def test_bends_are_saved_and_mapped_back_with_a_stored_layout(tmp_path):
+    edges = [(0, 1), (1, 2), (2, 3), (0, 3), (0, 2)]
+    g = make_graph(4, edges)
+    lay = g.viz.compute_layout("hierarchical", store="layers")
+    g.layouts["plain"] = lay.node_positions                 # no bends: none stored
+    path = g.save(tmp_path / "g.groggy")
+    h = gg.open(path)
+    back = h.layouts["layers"]
+    assert h.layouts["plain"].edge_bends is None
+    for got, want in zip(back.edge_bends, lay.edge_bends):
+        assert np.array_equal(got, want)
+    # and they are drawn: the PNG from the stored layout is the PNG from the computed one
+    assert h.viz.render(layout="layers") == g.viz.render(layout=lay)
+    # a second save of the opened graph keeps them
+    h2 = gg.open(h.copy().save(tmp_path / "again.groggy"))
+    assert np.array_equal(h2.layouts["layers"].edge_bends.points, lay.edge_bends.points)
+    # a subgraph's view of the stored layout keeps them (keyed by edge id)
+    assert h.nodes[[0, 2, 3]].layouts["layers"].edge_bends is not None
+
+
+def test_a_flipped_byte_in_stored_bends_is_a_store_error(tmp_path):
+    g = make_graph(3, [(0, 1), (1, 2), (0, 2)])
+    g.viz.compute_layout("hierarchical", store=True)
+    path = g.save(tmp_path / "g.groggy")
+    gen = next(p for p in path.iterdir() if p.name.startswith("gen-"))
+    points = gen / "layouts" / "hierarchical.bends" / "points.npy"
+    data = bytearray(points.read_bytes())
+    data[-1] ^= 0xFF
+    points.write_bytes(bytes(data))
+    with pytest.raises(gg.StoreError, match="points.npy"):
+        gg.open(path).layouts["hierarchical"]
