@@ -118,6 +118,10 @@ def longest_path_layers(const int64_t[::1] order, const int64_t[::1] out_ptr,
 
 # ------------------------------------------------------------ crossing reduction
 
+cdef enum:
+    _TRANSPOSE_PASSES = 4     # adjacent-swap passes after each down+up sweep
+    _TRANSPOSE_DEGREE = 64    # nodes with more edges on a side are not swapped
+
 cdef int _cmp_pair(const void *a, const void *b) noexcept nogil:
     # (key, old position) pairs; old positions are distinct, so the order is total
     cdef const double *x = <const double *> a
@@ -223,20 +227,65 @@ cdef int64_t _all_crossings(const int64_t[::1] group_ptr, const int64_t[::1] nod
     return total
 
 
+cdef inline int64_t _pair_crossings(int64_t u, int64_t v, const int64_t[::1] pos,
+                                    const int64_t[::1] ptr,
+                                    const int64_t[::1] idx) noexcept nogil:
+    """Crossings between the edges of u and those of v (in ptr/idx) when u stands left
+    of v: pairs of ends with u's end strictly right of v's."""
+    cdef int64_t a, b, count = 0
+    for a in range(ptr[u], ptr[u + 1]):
+        for b in range(ptr[v], ptr[v + 1]):
+            if pos[idx[a]] > pos[idx[b]]:
+                count += 1
+    return count
+
+
+cdef bint _transpose(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[::1] pos,
+                     const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
+                     const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
+                     int64_t max_degree) noexcept nogil:
+    """One pass of adjacent swaps (Gansner et al.'s transpose): swap two neighbours of a
+    group when that removes crossings between their own edges, the only ones a swap
+    changes. Nodes with more than max_degree edges on a side are left alone (the count
+    is quadratic in degree). Returns whether anything moved."""
+    cdef Py_ssize_t g, i, groups = group_ptr.shape[0] - 1
+    cdef int64_t u, v, here, there
+    cdef bint moved = False
+    for g in range(groups):
+        for i in range(group_ptr[g], group_ptr[g + 1] - 1):
+            u = nodes[i]
+            v = nodes[i + 1]
+            if up_ptr[u + 1] - up_ptr[u] > max_degree or up_ptr[v + 1] - up_ptr[v] > max_degree \
+                    or down_ptr[u + 1] - down_ptr[u] > max_degree \
+                    or down_ptr[v + 1] - down_ptr[v] > max_degree:
+                continue
+            here = _pair_crossings(u, v, pos, up_ptr, up_idx) + \
+                _pair_crossings(u, v, pos, down_ptr, down_idx)
+            there = _pair_crossings(v, u, pos, up_ptr, up_idx) + \
+                _pair_crossings(v, u, pos, down_ptr, down_idx)
+            if there < here:
+                nodes[i] = v
+                nodes[i + 1] = u
+                pos[v] -= 1
+                pos[u] += 1
+                moved = True
+    return moved
+
+
 def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[::1] pos,
                       const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
                       const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
                       Py_ssize_t sweeps, double[::1] pairs, int64_t[::1] tree,
                       int64_t[::1] best):
     """``sweeps`` rounds of a down sweep (each group ordered by its upper neighbours)
-    then an up sweep (by lower neighbours); the ordering with the fewest crossings seen
-    is kept. A round that changes nothing ends the sweeps early (the next would repeat
+    then an up sweep (by lower neighbours) then passes of adjacent swaps that remove
+    crossings (transpose); the ordering with the fewest crossings seen is kept. A round that changes nothing ends the sweeps early (the next would repeat
     it). Groups are numbered so that a node's upper neighbours are in the group just
     before its own and its lower ones in the group just after. nodes lists every group's
     nodes in order; pos[v] is v's index within its group. Scratch: pairs holds 2 *
     (largest group) doubles, tree (largest group) + 1 ints, best one int per node.
     Returns the number of crossings of the result."""
-    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, total = nodes.shape[0], s, g, i
+    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, total = nodes.shape[0], s, g, i, k
     cdef int64_t fewest, now
     cdef bint changed
     with nogil:
@@ -260,6 +309,11 @@ def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[
                 if _sort_group(group_ptr[g], group_ptr[g + 1], nodes, pos, down_ptr, down_idx,
                                pairs):
                     changed = True
+            for k in range(_TRANSPOSE_PASSES):
+                if not _transpose(group_ptr, nodes, pos, up_ptr, up_idx, down_ptr, down_idx,
+                                  _TRANSPOSE_DEGREE):
+                    break
+                changed = True
             if not changed:
                 break
             now = _all_crossings(group_ptr, nodes, pos, down_ptr, down_idx, tree)
