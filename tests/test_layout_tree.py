@@ -21,17 +21,10 @@ from groggy.viz.hierarchical import assign_layers, hierarchical_drawing
 from groggy.viz.render import Scene
 from groggy.viz.style import Style
 from groggy.viz.tidy import forest_parents, radial_positions, tidy_x
+from test_layout_hierarchical import make_graph
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
 EPS = 1e-9
-
-
-def make_graph(n, edges, directed=True) -> gg.Graph:
-    g = gg.Graph(directed=directed)
-    g.add_nodes(n)
-    if len(edges):
-        g.add_edges([(int(a), int(b)) for a, b in edges])
-    return g
 
 
 @st.composite
