@@ -42,7 +42,7 @@ def forest_parents(layer: np.ndarray, src: np.ndarray, dst: np.ndarray,
     upper = np.where(layer[a] <= layer[b], a, b)
     lower = np.where(layer[a] <= layer[b], b, a)
     pairs = np.sort(upper * np.int64(n) + lower)     # np.unique hashes: 100x slower here
-    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if pairs.size else pairs
     upper, lower = pairs // n, pairs % n
     if (layer[lower] - layer[upper] != 1).any():
         return None                                   # an edge within or across layers
