@@ -1,10 +1,12 @@
 """Hierarchical (layered, Sugiyama-style) layout.
 
 Steps: break cycles (reverse a greedy feedback arc set), assign layers (longest path from
-the sources, or BFS depth from roots), split long edges with dummy nodes, reduce
-crossings with barycenter sweeps, then place each layer's nodes ``node_spacing`` apart
-and as close as they can get to the mean of their neighbours. The hot loops are Cython
-kernels in ``groggy/_core/_hier.pyx``; everything here is validation and NumPy.
+the sources, or BFS depth from roots); a forest in those layers is drawn tidily
+(``tidy.py``); otherwise split long edges with dummy nodes (where the edges bend),
+reduce crossings with barycenter sweeps and adjacent swaps, then place each layer's
+nodes ``node_spacing`` apart and as close as they can get to the weighted mean of their
+neighbours. The hot loops are Cython kernels in ``groggy/_core/_hier.pyx``; everything
+here is validation and NumPy.
 """
 from __future__ import annotations
 
