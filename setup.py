@@ -25,7 +25,7 @@ DIRECTIVES = {
 }
 
 KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster", "_wire",
-           "_group", "_paths"]
+           "_group", "_paths", "_tidy"]
 PARALLEL = {"_layout", "_raster"}  # kernels with prange loops
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from groggy import kernels, removal, storage, store
 from groggy.errors import ReadOnlyError, require
-from groggy.layouts import Layouts, Stored
+from groggy.layouts import EdgeBends, Layouts, Stored
 from groggy.matrices import MatrixMethods
 from groggy.queries import Scope
 from groggy.query_methods import QueryMethods
@@ -687,8 +687,9 @@ def open_graph(path, verify: bool = False, progress: bool | None = None) -> Grap
     g._origin = (opened.location, opened.manifest)
     if opened.removed:
         g._removed = removal.Removed(**opened.removed)
-    for name, (positions, entry, check) in opened.layouts.items():
+    for name, (positions, entry, check, bends) in opened.layouts.items():
         g._layouts._load(name, Stored(positions, entry["algorithm"], entry["params"],
                                       check.run, (opened.location, opened.manifest,
-                                                  entry["file"])))
+                                                  entry["file"]),
+                                      None if bends is None else EdgeBends(*bends)))
     return g

@@ -33,10 +33,11 @@ class Layout:
     """
 
     def __init__(self, positions: np.ndarray, node_ids: np.ndarray, algorithm: str,
-                 params: dict):
+                 params: dict, edge_bends: "EdgeBends | None" = None):
         self.node_positions = np.ascontiguousarray(positions, dtype=np.float64)
         self.node_ids = np.asarray(node_ids, dtype=np.int64)
         self.algorithm, self.params = algorithm, dict(params)
+        self.edge_bends = edge_bends      # where edges bend (layered layouts), or None
         self._index = None
 
     def __len__(self) -> int:
@@ -68,6 +69,42 @@ class Layout:
         x0, y0, x1, y1 = self.bounds
         return (f"Layout({self.algorithm}, {len(self):,} nodes, "
                 f"bounds=({x0:.3g}, {y0:.3g})..({x1:.3g}, {y1:.3g}))")
+
+
+class EdgeBends(NamedTuple):
+    """Points that edges pass through between their ends (a layered layout routes an
+    edge spanning k layers through k - 1 of them), CSR style: edge ``edge_ids[i]`` bends
+    at ``points[offsets[i]:offsets[i + 1]]``, listed from its source to its target.
+    Edges not listed are straight.
+
+    Examples
+    --------
+    >>> bends = EdgeBends(np.array([4, 7]), np.array([0, 0, 2]),
+    ...                   np.array([[0.0, -1.0], [0.0, -2.0]]))
+    >>> offsets, points = bends.for_edges(np.array([7, 5]))
+    >>> offsets.tolist(), points.tolist()
+    ([0, 2, 2], [[0.0, -1.0], [0.0, -2.0]])
+    """
+    edge_ids: np.ndarray
+    offsets: np.ndarray
+    points: np.ndarray
+
+    def for_edges(self, edge_ids: np.ndarray) -> tuple:
+        """(offsets, points) for ``edge_ids`` in that order; unknown edges get none."""
+        ids, edge_ids = self.edge_ids, np.asarray(edge_ids, dtype=np.int64)
+        if ids.shape == edge_ids.shape and np.array_equal(ids, edge_ids):
+            return self.offsets, self.points
+        if ids.size == 0:
+            return np.zeros(edge_ids.size + 1, dtype=np.int64), self.points[:0]
+        order = np.argsort(ids, kind="stable")
+        row = order[np.minimum(np.searchsorted(ids, edge_ids, sorter=order), ids.size - 1)]
+        found = ids[row] == edge_ids
+        counts = np.where(found, self.offsets[row + 1] - self.offsets[row], 0)
+        offsets = np.zeros(edge_ids.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        take = np.repeat(self.offsets[row], counts) + \
+            (np.arange(offsets[-1]) - np.repeat(offsets[:-1], counts))
+        return offsets, self.points[take]
 
 
 def positions_for(layout: Layout, node_ids: np.ndarray) -> np.ndarray:
@@ -165,6 +202,7 @@ class Stored(NamedTuple):
     params: dict
     check: object = None     # the store's first-read check (CRC-32 and finiteness), or None
     origin: object = None    # (generation directory, relative file) it was mapped from
+    bends: object = None     # EdgeBends of a layered layout, or None
 
 
 class Layouts(Mapping):
@@ -202,10 +240,11 @@ class Layouts(Mapping):
         entry = self._entry(name)
         live = removal.live_ids(self._graph, "node")   # rows are kept for removed ids
         if live is not None:
-            return Layout(entry.positions[live], live, entry.algorithm, entry.params)
+            return Layout(entry.positions[live], live, entry.algorithm, entry.params,
+                          entry.bends)
         n = self._graph.node_count()
         return Layout(entry.positions, np.arange(n, dtype=np.int64), entry.algorithm,
-                      entry.params)
+                      entry.params, entry.bends)
 
     def _entry(self, name) -> Stored:
         """The entry for ``name``, checked (first read of a mapped file) and brought up
@@ -229,7 +268,8 @@ class Layouts(Mapping):
         pos[:k] = entry.positions
         indptr, indices, _ = self._graph._csr("all")
         place_unknown(pos, np.arange(n) < k, indptr, indices)
-        return Stored(pos.astype(entry.positions.dtype), entry.algorithm, entry.params)
+        return Stored(pos.astype(entry.positions.dtype), entry.algorithm, entry.params,
+                      bends=entry.bends)
 
     def __contains__(self, name) -> bool:
         return isinstance(name, str) and name in self._entries
@@ -275,9 +315,11 @@ class Layouts(Mapping):
         n = self._graph.node_count()
         live = removal.live_ids(self._graph, "node")
         ids = np.arange(n, dtype=np.int64) if live is None else live
+        bends = None
         if isinstance(value, Layout):
             positions = positions_for(value, ids)
             algorithm, params = value.algorithm, json_params(value.params)
+            bends = value.edge_bends     # keyed by edge id: valid for the graph as it is
         else:
             positions = np.asarray(value)
             if positions.dtype.kind not in "fiu":
@@ -295,7 +337,7 @@ class Layouts(Mapping):
             full[live] = positions
             positions = full
         positions.flags.writeable = False
-        return Stored(positions, algorithm, params)
+        return Stored(positions, algorithm, params, bends=bends)
 
     # ------------------------------------------------------------------ for the store
     def _load(self, name: str, stored: Stored) -> None:
@@ -310,7 +352,8 @@ class Layouts(Mapping):
         out = Layouts(graph)
         for name in self._entries:
             e = self._entry(name)
-            out._entries[name] = Stored(np.array(e.positions), e.algorithm, dict(e.params))
+            out._entries[name] = Stored(np.array(e.positions), e.algorithm, dict(e.params),
+                                        bends=e.bends)
         return out
 
 
@@ -334,7 +377,7 @@ class SubgraphLayouts(Mapping):
     def __getitem__(self, name) -> Layout:
         full = self._layouts[name]
         return Layout(positions_for(full, self._node_ids), self._node_ids, full.algorithm,
-                      full.params)
+                      full.params, full.edge_bends)
 
     def __contains__(self, name) -> bool:
         return name in self._layouts

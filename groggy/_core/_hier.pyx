@@ -118,6 +118,10 @@ def longest_path_layers(const int64_t[::1] order, const int64_t[::1] out_ptr,
 
 # ------------------------------------------------------------ crossing reduction
 
+cdef enum:
+    _TRANSPOSE_PASSES = 4     # adjacent-swap passes after each down+up sweep
+    _TRANSPOSE_DEGREE = 64    # nodes with more edges on a side are not swapped
+
 cdef int _cmp_pair(const void *a, const void *b) noexcept nogil:
     # (key, old position) pairs; old positions are distinct, so the order is total
     cdef const double *x = <const double *> a
@@ -223,20 +227,65 @@ cdef int64_t _all_crossings(const int64_t[::1] group_ptr, const int64_t[::1] nod
     return total
 
 
+cdef inline int64_t _pair_crossings(int64_t u, int64_t v, const int64_t[::1] pos,
+                                    const int64_t[::1] ptr,
+                                    const int64_t[::1] idx) noexcept nogil:
+    """Crossings between the edges of u and those of v (in ptr/idx) when u stands left
+    of v: pairs of ends with u's end strictly right of v's."""
+    cdef int64_t a, b, count = 0
+    for a in range(ptr[u], ptr[u + 1]):
+        for b in range(ptr[v], ptr[v + 1]):
+            if pos[idx[a]] > pos[idx[b]]:
+                count += 1
+    return count
+
+
+cdef bint _transpose(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[::1] pos,
+                     const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
+                     const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
+                     int64_t max_degree) noexcept nogil:
+    """One pass of adjacent swaps (Gansner et al.'s transpose): swap two neighbours of a
+    group when that removes crossings between their own edges, the only ones a swap
+    changes. Nodes with more than max_degree edges on a side are left alone (the count
+    is quadratic in degree). Returns whether anything moved."""
+    cdef Py_ssize_t g, i, groups = group_ptr.shape[0] - 1
+    cdef int64_t u, v, here, there
+    cdef bint moved = False
+    for g in range(groups):
+        for i in range(group_ptr[g], group_ptr[g + 1] - 1):
+            u = nodes[i]
+            v = nodes[i + 1]
+            if up_ptr[u + 1] - up_ptr[u] > max_degree or up_ptr[v + 1] - up_ptr[v] > max_degree \
+                    or down_ptr[u + 1] - down_ptr[u] > max_degree \
+                    or down_ptr[v + 1] - down_ptr[v] > max_degree:
+                continue
+            here = _pair_crossings(u, v, pos, up_ptr, up_idx) + \
+                _pair_crossings(u, v, pos, down_ptr, down_idx)
+            there = _pair_crossings(v, u, pos, up_ptr, up_idx) + \
+                _pair_crossings(v, u, pos, down_ptr, down_idx)
+            if there < here:
+                nodes[i] = v
+                nodes[i + 1] = u
+                pos[v] -= 1
+                pos[u] += 1
+                moved = True
+    return moved
+
+
 def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[::1] pos,
                       const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
                       const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
                       Py_ssize_t sweeps, double[::1] pairs, int64_t[::1] tree,
                       int64_t[::1] best):
     """``sweeps`` rounds of a down sweep (each group ordered by its upper neighbours)
-    then an up sweep (by lower neighbours); the ordering with the fewest crossings seen
-    is kept. A round that changes nothing ends the sweeps early (the next would repeat
+    then an up sweep (by lower neighbours) then passes of adjacent swaps that remove
+    crossings (transpose); the ordering with the fewest crossings seen is kept. A round that changes nothing ends the sweeps early (the next would repeat
     it). Groups are numbered so that a node's upper neighbours are in the group just
     before its own and its lower ones in the group just after. nodes lists every group's
     nodes in order; pos[v] is v's index within its group. Scratch: pairs holds 2 *
     (largest group) doubles, tree (largest group) + 1 ints, best one int per node.
     Returns the number of crossings of the result."""
-    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, total = nodes.shape[0], s, g, i
+    cdef Py_ssize_t groups = group_ptr.shape[0] - 1, total = nodes.shape[0], s, g, i, k
     cdef int64_t fewest, now
     cdef bint changed
     with nogil:
@@ -260,6 +309,11 @@ def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[
                 if _sort_group(group_ptr[g], group_ptr[g + 1], nodes, pos, down_ptr, down_idx,
                                pairs):
                     changed = True
+            for k in range(_TRANSPOSE_PASSES):
+                if not _transpose(group_ptr, nodes, pos, up_ptr, up_idx, down_ptr, down_idx,
+                                  _TRANSPOSE_DEGREE):
+                    break
+                changed = True
             if not changed:
                 break
             now = _all_crossings(group_ptr, nodes, pos, down_ptr, down_idx, tree)
@@ -276,53 +330,74 @@ def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[
 
 # ------------------------------------------------------------ x placement
 
+cdef inline double _omega(int64_t v, int64_t u, int64_t n_real) noexcept nogil:
+    # how hard an edge pulls its ends into line (Gansner et al.): 1 between two nodes,
+    # 2 from a node to a dummy, 8 between dummies, so long edges run straight
+    if v < n_real and u < n_real:
+        return 1.0
+    if v < n_real or u < n_real:
+        return 2.0
+    return 8.0
+
+
 cdef void _place_group(Py_ssize_t start, Py_ssize_t stop, const int64_t[::1] nodes,
                        const int64_t[::1] ptr, const int64_t[::1] idx, double spacing,
-                       double[::1] x, double[::1] want, double[::1] bsum,
+                       int64_t n_real, double[::1] x, double[::1] bsum, double[::1] bweight,
                        int64_t[::1] bcount) noexcept nogil:
-    """Move one group's nodes as close as they can get (least squares) to the mean x of
-    their neighbours in ptr/idx, keeping their order and ``spacing`` apart. With
-    y_i = x_i - i * spacing the constraint is y non-decreasing: isotonic regression,
-    solved exactly by pooling adjacent violators."""
+    """Move one group's nodes as close as they can get (weighted least squares) to the
+    weighted mean x of their neighbours in ptr/idx, keeping their order and ``spacing``
+    apart. With y_i = x_i - i * spacing the constraint is y non-decreasing: weighted
+    isotonic regression, solved exactly by pooling adjacent violators. A node's weight
+    is the total pull of its edges (1 for a node without neighbours there)."""
     cdef Py_ssize_t i, k, size = stop - start, top = -1, j = 0
-    cdef int64_t v
-    cdef double total
+    cdef int64_t v, u
+    cdef double total, w, pull, mean
     for i in range(size):
         v = nodes[start + i]
-        if ptr[v + 1] > ptr[v]:
-            want[i] = _neighbour_mean(v, ptr, idx, x) - i * spacing
+        total = 0
+        pull = 0
+        for k in range(ptr[v], ptr[v + 1]):
+            u = idx[k]
+            w = _omega(v, u, n_real)
+            total += w * x[u]
+            pull += w
+        if pull > 0:
+            mean = total / pull
         else:
-            want[i] = x[v] - i * spacing
-    for i in range(size):
+            mean = x[v]
+            pull = 1.0
         top += 1
-        bsum[top] = want[i]
+        bsum[top] = (mean - i * spacing) * pull
+        bweight[top] = pull
         bcount[top] = 1
         # pool while the block before has a larger mean than this one
-        while top > 0 and bsum[top - 1] * bcount[top] > bsum[top] * bcount[top - 1]:
+        while top > 0 and bsum[top - 1] * bweight[top] > bsum[top] * bweight[top - 1]:
             bsum[top - 1] += bsum[top]
+            bweight[top - 1] += bweight[top]
             bcount[top - 1] += bcount[top]
             top -= 1
     for k in range(top + 1):
-        total = bsum[k] / bcount[k]
+        mean = bsum[k] / bweight[k]
         for i in range(bcount[k]):
-            x[nodes[start + j]] = total + j * spacing
+            x[nodes[start + j]] = mean + j * spacing
             j += 1
 
 
 def place_x(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
             const int64_t[::1] up_ptr, const int64_t[::1] up_idx,
             const int64_t[::1] down_ptr, const int64_t[::1] down_idx,
-            Py_ssize_t rounds, double spacing, double[::1] x, double[::1] want,
-            double[::1] bsum, int64_t[::1] bcount):
+            Py_ssize_t rounds, double spacing, int64_t n_real, double[::1] x,
+            double[::1] bsum, double[::1] bweight, int64_t[::1] bcount):
     """``rounds`` of a down pass (each group centred under its upper neighbours) then an
-    up pass (over its lower neighbours). x holds a start placement and receives the
-    result; want, bsum and bcount are scratch of the largest group's size."""
+    up pass (over its lower neighbours). Nodes numbered from n_real on are dummies. x
+    holds a start placement and receives the result; bsum, bweight and bcount are
+    scratch of the largest group's size."""
     cdef Py_ssize_t groups = group_ptr.shape[0] - 1, r, g
     with nogil:
         for r in range(rounds):
             for g in range(groups):
                 _place_group(group_ptr[g], group_ptr[g + 1], nodes, up_ptr, up_idx, spacing,
-                             x, want, bsum, bcount)
+                             n_real, x, bsum, bweight, bcount)
             for g in range(groups - 1, -1, -1):
                 _place_group(group_ptr[g], group_ptr[g + 1], nodes, down_ptr, down_idx,
-                             spacing, x, want, bsum, bcount)
+                             spacing, n_real, x, bsum, bweight, bcount)

@@ -26,6 +26,13 @@ POINTER_RE = re.compile(r"(gen-[1-9][0-9]*)\n?")
 # a stored layout's name, which names its file layouts/<name>.npy: no separators, not
 # hidden, short enough for any file system
 LAYOUT_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+BEND_PARTS = ("edge_ids", "offsets", "points")   # files of a layout's bends
+
+
+def bends_dir(name: str) -> str:
+    """The folder holding a stored layout's bend points: ``layouts/<name>.bends`` (a
+    directory, so no layout name can collide with its files)."""
+    return f"layouts/{name}.bends"
 
 
 def gen_name(n: int) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from groggy.errors import StoreError
 from groggy.storage import KINDS
-from groggy.store.layout import LAYOUT_NAME_RE
+from groggy.store.layout import BEND_PARTS, LAYOUT_NAME_RE, bends_dir
 
 FORMAT_NAME = "groggy"
 FORMAT_VERSION = 2       # version 1: flat, no manifest checksum; still read
@@ -185,6 +185,18 @@ def _check_layouts(mf: Path, entries, n: int, checksums: dict) -> None:
                 entry.get("params"), dict):
             raise StoreError(f"{mf}: layout {name!r} needs an algorithm name and a params "
                              "object")
+        if "bends" in entry:          # absent in stores written before layouts bent edges
+            _check_bends(mf, name, entry["bends"], checksums)
+
+
+def _check_bends(mf: Path, name: str, bends, checksums: dict) -> None:
+    counts = [bends.get(k) for k in ("edges", "points")] if isinstance(bends, dict) else []
+    if len(counts) != 2 or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0
+                                   for c in counts):
+        raise StoreError(f"{mf}: layout {name!r} has bends {bends!r}; expected "
+                         "{'edges': count, 'points': count}")
+    for part in BEND_PARTS:
+        _check_path(mf, f"{bends_dir(name)}/{part}.npy", checksums)
 
 
 def listed_files(manifest: dict) -> list:

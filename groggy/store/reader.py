@@ -62,7 +62,7 @@ class Opened(NamedTuple):
     location: Path         # the generation directory (the store itself for version 1)
     manifest: dict
     checks: list
-    layouts: dict = {}     # name -> (positions (n, 2) mapped, manifest entry, check)
+    layouts: dict = {}     # name -> (positions (n, 2) mapped, manifest entry, check, bends)
     removed: dict = {}     # "nodes"/"edges" -> sorted removed ids (absent: none removed)
 
 
@@ -242,10 +242,33 @@ def _finite(file: _File, positions: np.ndarray) -> None:
 
 
 def _open_layout(base: Path, entry: dict, n: int, checksums: dict):
-    """Map one stored layout (its manifest entry already checked): (positions, check)."""
+    """Map one stored layout (its manifest entry already checked): (positions, check,
+    bends: (edge_ids, offsets, points) or None)."""
     f = _map(base, entry["file"], checksums)
     positions = _npy(f, np.dtype(entry["dtype"]), n, 2)
-    return positions, _check(f"layout {entry['name']!r}", [f], lambda: _finite(f, positions))
+    if "bends" not in entry:
+        return positions, _check(f"layout {entry['name']!r}", [f],
+                                 lambda: _finite(f, positions)), None
+    folder, counts = layout.bends_dir(entry["name"]), entry["bends"]
+    files = {part: _map(base, f"{folder}/{part}.npy", checksums) for part in layout.BEND_PARTS}
+    bends = (_npy(files["edge_ids"], np.dtype(np.int64), counts["edges"]),
+             _npy(files["offsets"], np.dtype(np.int64), counts["edges"] + 1),
+             _npy(files["points"], np.dtype(np.float64), counts["points"], 2))
+
+    def structure():
+        _finite(f, positions)
+        _bends_fit(files["offsets"], bends)
+    return positions, _check(f"layout {entry['name']!r}", [f, *files.values()],
+                             structure), bends
+
+
+def _bends_fit(file: _File, bends: tuple) -> None:
+    _, offsets, points = bends
+    if offsets[0] != 0 or offsets[-1] != points.shape[0] or (np.diff(offsets) < 0).any():
+        raise StoreError(f"{file.path}: bend offsets must rise from 0 to the number of "
+                         f"points ({points.shape[0]})")
+    if not np.isfinite(points).all():
+        raise StoreError(f"{file.path}: a bend point is not a finite number")
 
 
 def _open_removed(base: Path, entries: dict, counts: dict, checksums: dict):
@@ -291,8 +314,8 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
         checks.append(check)
     layouts = {}
     for entry in manifest.get("layouts", []):
-        positions, check = _open_layout(base, entry, n, checksums)
-        layouts[entry["name"]] = (positions, entry, check)
+        positions, check, bends = _open_layout(base, entry, n, checksums)
+        layouts[entry["name"]] = (positions, entry, check, bends)
         checks.append(check)
     return Opened(manifest["directed"], nodes, edges, ends[0], ends[1], base, manifest, checks,
                   layouts, _open_removed(base, manifest.get("removed", {}),

@@ -132,10 +132,28 @@ def _write_layouts(gen: Path, layouts: dict, checksums: dict) -> list:
             checksums[rel] = dict(manifest["checksums"][old_rel])
         else:
             _write_file(gen, rel, stored.positions, False, checksums)
-        entries.append({"name": name, "file": rel, "dtype": str(stored.positions.dtype),
-                        "length": int(stored.positions.shape[0]),
-                        "algorithm": stored.algorithm, "params": stored.params})
+        entry = {"name": name, "file": rel, "dtype": str(stored.positions.dtype),
+                 "length": int(stored.positions.shape[0]),
+                 "algorithm": stored.algorithm, "params": stored.params}
+        if stored.bends is not None:    # absent otherwise, as older groggy wrote it
+            entry["bends"] = _write_bends(gen, name, stored.bends, checksums)
+        entries.append(entry)
     return entries
+
+
+def _write_bends(gen: Path, name: str, bends, checksums: dict) -> dict:
+    """``layouts/<name>.bends/{edge_ids,offsets,points}.npy``: where a layered layout's
+    edges bend (``groggy.layouts.EdgeBends``); returns the manifest entry."""
+    folder = layout.bends_dir(name)
+    _step(f"mkdir {folder}")
+    (gen / folder).mkdir()
+    parts = {"edge_ids": np.asarray(bends.edge_ids, dtype=np.int64),
+             "offsets": np.asarray(bends.offsets, dtype=np.int64),
+             "points": np.asarray(bends.points, dtype=np.float64)}
+    for part, arr in parts.items():
+        _write_file(gen, f"{folder}/{part}.npy", arr, False, checksums)
+    _fsync_dir(gen / folder)
+    return {"edges": int(parts["edge_ids"].size), "points": int(parts["points"].shape[0])}
 
 
 def _fsync_dir(path: Path) -> None:

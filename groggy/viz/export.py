@@ -54,7 +54,11 @@ def render(viz, format: str = "png", layout="force_directed", theme: str = "ligh
     if options.keep_aspect is None:       # layers fill the page; distances keep their shape
         options.keep_aspect = keeps_aspect(made.algorithm)
     positions = positions_for(made, graph.node_ids)
-    return render_graph(graph, positions, format, theme, width, height, dpi, options)
+    bends = None
+    if getattr(made, "edge_bends", None) is not None:     # edges routed through points
+        bends = made.edge_bends.for_edges(graph.edge_attribute("edge_id"))
+    return render_graph(graph, positions, format, theme, width, height, dpi, options,
+                        bends=bends)
 
 
 def format_of(path: Path, format: str | None) -> str:

@@ -1,10 +1,12 @@
 """Hierarchical (layered, Sugiyama-style) layout.
 
 Steps: break cycles (reverse a greedy feedback arc set), assign layers (longest path from
-the sources, or BFS depth from roots), split long edges with dummy nodes, reduce
-crossings with barycenter sweeps, then place each layer's nodes ``node_spacing`` apart
-and as close as they can get to the mean of their neighbours. The hot loops are Cython
-kernels in ``groggy/_core/_hier.pyx``; everything here is validation and NumPy.
+the sources, or BFS depth from roots); a forest in those layers is drawn tidily
+(``tidy.py``); otherwise split long edges with dummy nodes (where the edges bend),
+reduce crossings with barycenter sweeps and adjacent swaps, then place each layer's
+nodes ``node_spacing`` apart and as close as they can get to the weighted mean of their
+neighbours. The hot loops are Cython kernels in ``groggy/_core/_hier.pyx``; everything
+here is validation and NumPy.
 """
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ import numpy as np
 
 from groggy import kernels
 from groggy._core import _hier
-from groggy.viz.layout import GraphInput, register
+from groggy.viz import tidy
+from groggy.viz.layout import Drawing, GraphInput, register
 
-__all__ = ["feedback_arcs", "assign_layers", "hierarchical_layout", "DIRECTIONS"]
+__all__ = ["feedback_arcs", "assign_layers", "hierarchical_layout", "hierarchical_drawing",
+           "DIRECTIONS"]
 
 DIRECTIONS = ("top-down", "left-right", "bottom-up", "right-left")
 _PLACEMENT_ROUNDS = 4     # down+up passes of pulling nodes toward their neighbours
@@ -222,20 +226,46 @@ def _proper(layer: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int) -> tupl
     first_dummy = np.cumsum(extra) - extra
     step = np.arange(dummies) - np.repeat(first_dummy, extra)   # 0, 1, ... along a chain
     full_layer = np.concatenate([layer, layer[owner] + 1 + step])
-    return full_layer, upper, lower, owner
+    chains = (a * n + b, first_dummy, extra)     # sorted keys: which pair owns which dummies
+    return full_layer, upper, lower, owner, chains
+
+
+def _bends(layer: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int, chains: tuple,
+           points: np.ndarray) -> tuple:
+    """(offsets, points) CSR over the edges: each edge whose chain has dummies bends at
+    their positions (``points`` holds one row per dummy), listed from source to target."""
+    keys, first_dummy, extra = chains
+    down = layer[src] <= layer[dst]
+    key = np.where(down, src, dst) * n + np.where(down, dst, src)
+    at = np.minimum(np.searchsorted(keys, key), max(keys.size - 1, 0))
+    found = (keys[at] == key) if keys.size else np.zeros(key.size, bool)
+    counts = np.where(found & (src != dst), extra[at] if keys.size else 0, 0)
+    offsets = np.zeros(src.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    step = np.arange(offsets[-1]) - np.repeat(offsets[:-1], counts)
+    step = np.where(np.repeat(down, counts), step, np.repeat(counts, counts) - 1 - step)
+    return offsets, points[np.repeat(first_dummy[at], counts) + step]
 
 
 def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
                         layer_spacing: float = 1.0, node_spacing: float = 1.0,
-                        sweeps: int = 8, root=None) -> np.ndarray:
+                        sweeps: int = 8, root=None, radial: bool = False) -> np.ndarray:
     """Layered drawing: every node on a layer, edges pointing down the layers.
 
-    Layers come from :func:`assign_layers`. Edges spanning several layers go through
-    dummy nodes so that ``sweeps`` rounds of barycenter ordering (down, then up) can
-    untangle them; each layer's nodes are then ``node_spacing`` apart and as close as
-    possible (least squares) to the mean position of their neighbours. Components sit
-    side by side, ``2 * node_spacing`` apart. Self-loops and same-layer edges do not
-    affect the drawing; multi-edges count once.
+    Layers come from :func:`assign_layers`. When they make the graph a forest (every
+    edge joins a node to its one parent on the layer above: a tree drawn from its root,
+    an undirected tree, or a directed out-tree), the trees are drawn tidily
+    (Reingold-Tilford, by Walker's algorithm in Buchheim, Juenger and Leipert's linear
+    time): each parent centred over its children, subtrees never overlapping, identical
+    subtrees drawn identically, siblings in node order.
+
+    Otherwise edges spanning several layers go through dummy nodes so that ``sweeps``
+    rounds of barycenter ordering (down, then up) can untangle them; each layer's nodes
+    are then ``node_spacing`` apart and as close as possible (least squares) to the
+    mean position of their neighbours, long edges pulled straight hardest. The dummy
+    positions are where those edges bend (:func:`hierarchical_drawing` returns them).
+    Components sit side by side, ``2 * node_spacing`` apart. Self-loops and same-layer
+    edges do not affect the drawing; multi-edges count once.
 
     Parameters
     ----------
@@ -250,6 +280,12 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
         seen is kept, and a round that changes nothing ends them early.
     root : int or list of int, optional
         Layer by BFS depth from these node ids instead of by edge direction.
+    radial : bool
+        Rings instead of rows: layer 0 in the centre (a ring when it has several
+        nodes), layer ``k`` on the ``k``-th of evenly spaced rings, spaced
+        ``layer_spacing`` or more where a ring needs it so that neighbours on it stay
+        ``node_spacing`` apart; the order along a layer becomes the angle, clockwise
+        from the top. ``direction`` does not apply.
 
     Returns
     -------
@@ -263,20 +299,72 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
     >>> hierarchical_layout(g.viz.graph_input()).tolist()
     [[0.5, 0.0], [0.0, -1.0], [1.0, -1.0]]
     """
+    return hierarchical_drawing(graph, direction, layer_spacing, node_spacing, sweeps, root,
+                                radial).positions
+
+
+def hierarchical_drawing(graph: GraphInput, direction: str = "top-down",
+                         layer_spacing: float = 1.0, node_spacing: float = 1.0,
+                         sweeps: int = 8, root=None, radial: bool = False) -> Drawing:
+    """:func:`hierarchical_layout` with the points where edges bend: an edge spanning
+    ``k`` layers (of a drawing that is not a tidy forest) passes through ``k - 1``
+    points, one on each layer between its ends, listed from source to target.
+
+    Returns
+    -------
+    Drawing
+        ``positions``, and ``bend_offsets`` / ``bend_points``: edge ``e`` (in
+        ``graph``'s edge order) bends at ``bend_points[bend_offsets[e]:bend_offsets[e +
+        1]]``.
+
+    Examples
+    --------
+    >>> import groggy as gg
+    >>> g = gg.Graph(directed=True); _ = g.add_nodes(3)
+    >>> _ = g.add_edges([(0, 1), (1, 2), (0, 2)])
+    >>> d = hierarchical_drawing(g.viz.graph_input())
+    >>> d.bend_offsets.tolist(), d.bend_points[:, 1].tolist()   # 0 -> 2 bends on layer 1
+    ([0, 0, 0, 1], [-1.0])
+    """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {list(DIRECTIONS)}, got {direction!r}")
     layer_spacing = _positive("layer_spacing", layer_spacing)
     node_spacing = _positive("node_spacing", node_spacing)
     if isinstance(sweeps, bool) or not isinstance(sweeps, numbers.Integral) or sweeps < 0:
         raise ValueError(f"sweeps must be an int >= 0, got {sweeps!r}")
+    if not isinstance(radial, (bool, np.bool_)):
+        raise ValueError(f"radial must be True or False, got {radial!r}")
     n = graph.n
     layer = assign_layers(graph, root)
-    if n == 0:
-        return np.zeros((0, 2))
     src, dst = _edges(graph.sources, graph.targets, n)
-    full_layer, upper, lower, owner = _proper(layer, src, dst, n)
-    total = full_layer.size
+    no_bends = np.zeros(src.size + 1, dtype=np.int64)
+    if n == 0:
+        return Drawing(np.zeros((0, 2)), no_bends, np.zeros((0, 2)))
     comp, _ = kernels.component_labels(src, dst, n)
+    parent = tidy.forest_parents(layer, src, dst, n)
+    if parent is not None:
+        x = tidy.tidy_x(parent, layer, node_spacing)
+        full_layer, full_comp, offsets, chains = layer, comp, no_bends, None
+    else:
+        x, full_layer, full_comp, chains = _layered_x(layer, src, dst, n, comp, sweeps,
+                                                      node_spacing)
+    x = _side_by_side(x, full_comp, node_spacing)
+    if radial:
+        xy = tidy.radial_positions(x, full_layer, node_spacing, layer_spacing)
+    else:
+        xy = _turn(x, -full_layer * layer_spacing, direction)
+    if chains is not None:
+        offsets, points = _bends(layer, src, dst, n, chains, xy[n:])
+    else:
+        points = np.zeros((0, 2))
+    return Drawing(xy[:n], offsets, points)
+
+
+def _layered_x(layer, src, dst, n, comp, sweeps, node_spacing) -> tuple:
+    """Sugiyama's middle steps: dummies, crossing reduction, x placement. Returns x of
+    every node and dummy, their layers and components, and the dummy chains."""
+    full_layer, upper, lower, owner, chains = _proper(layer, src, dst, n)
+    total = full_layer.size
     full_comp = np.concatenate([comp, comp[owner]])
 
     # groups: one per (component, layer), numbered so that upper layers come first
@@ -300,19 +388,25 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
                             np.empty(widest + 1, dtype=np.int64), np.empty(total, np.int64))
     x = pos.astype(np.float64) * node_spacing
     _hier.place_x(group_ptr, nodes, up_ptr, up_idx, down_ptr, down_idx, _PLACEMENT_ROUNDS,
-                  node_spacing, x, np.empty(widest), np.empty(widest),
+                  node_spacing, n, x, np.empty(widest), np.empty(widest),
                   np.empty(widest, dtype=np.int64))
+    return x, full_layer, full_comp, chains
 
-    # components side by side: shift each to start where the previous one ended
-    by_comp = np.argsort(full_comp, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(full_comp[by_comp]) != 0])
+
+def _side_by_side(x: np.ndarray, comp: np.ndarray, node_spacing: float) -> np.ndarray:
+    """x with each component shifted to start ``2 * node_spacing`` after the previous
+    one ends (components in label order)."""
+    by_comp = np.argsort(comp, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(comp[by_comp]) != 0])
     lo = np.minimum.reduceat(x[by_comp], starts)
     hi = np.maximum.reduceat(x[by_comp], starts)
     width = hi - lo + 2 * node_spacing
     offset = np.cumsum(width) - width - lo
-    x = x[:n] + offset[comp]
-    y = -layer * layer_spacing
+    return x + offset[np.searchsorted(comp[by_comp][starts], comp)]
 
+
+def _turn(x: np.ndarray, y: np.ndarray, direction: str) -> np.ndarray:
+    """The top-down drawing (x, y) turned so that layer 0 is where ``direction`` says."""
     if direction == "top-down":
         out = (x, y)
     elif direction == "left-right":
@@ -329,10 +423,10 @@ class Hierarchical:
 
     name, aliases = "hierarchical", ("sugiyama", "layered", "tree")
     defaults = {"direction": "top-down", "layer_spacing": 1.0, "node_spacing": 1.0,
-                "sweeps": 8, "root": None}
+                "sweeps": 8, "root": None, "radial": False}
 
-    def compute(self, graph: GraphInput, **params) -> np.ndarray:
-        return hierarchical_layout(graph, **params)
+    def compute(self, graph: GraphInput, **params) -> Drawing:
+        return hierarchical_drawing(graph, **params)
 
 
 register(Hierarchical())

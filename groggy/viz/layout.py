@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, NamedTuple, Protocol
 
 import numpy as np
 
@@ -34,15 +34,27 @@ class GraphInput:
         return self._csr
 
 
+class Drawing(NamedTuple):
+    """What ``compute`` may return instead of bare positions: the ``(n, 2)`` positions
+    and the points edges bend through, CSR style over the edges of the GraphInput in its
+    order: edge ``e`` passes through ``bend_points[bend_offsets[e]:bend_offsets[e + 1]]``
+    from its source to its target (``bend_offsets`` has ``m + 1`` entries)."""
+
+    positions: np.ndarray
+    bend_offsets: np.ndarray
+    bend_points: np.ndarray
+
+
 class LayoutAlgorithm(Protocol):
-    """A layout: ``name``, ``aliases`` and ``compute(graph, **params) -> (n, 2) array``.
-    ``defaults`` lists the parameters it takes, with their default values."""
+    """A layout: ``name``, ``aliases`` and ``compute(graph, **params) -> (n, 2) array``
+    (or a :class:`Drawing`, when edges bend). ``defaults`` lists the parameters it
+    takes, with their default values."""
 
     name: str
     aliases: tuple
     defaults: dict
 
-    def compute(self, graph: GraphInput, **params) -> np.ndarray: ...
+    def compute(self, graph: GraphInput, **params) -> np.ndarray | Drawing: ...
 
 
 _REGISTRY: dict = {}

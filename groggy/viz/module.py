@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from groggy import removal
-from groggy.layouts import Layouts, check_name, place_unknown
-from groggy.viz.layout import GraphInput, Layout, check_params, get_algorithm
+from groggy.layouts import EdgeBends, Layouts, check_name, place_unknown
+from groggy.viz.layout import Drawing, GraphInput, Layout, check_params, get_algorithm
 
 
 def graph_input(source, colour=None) -> GraphInput:
@@ -34,6 +34,15 @@ def graph_input(source, colour=None) -> GraphInput:
                       np.ascontiguousarray(t, dtype=np.int64), graph.is_directed, nodes,
                       AttributeReader(graph._nodes, nodes, extra["node"]),
                       edge_attribute=AttributeReader(graph._edges, edges, extra["edge"]))
+
+
+def _edge_bends(graph: GraphInput, drawing: Drawing) -> EdgeBends | None:
+    """A drawing's bend points keyed by edge id (None when no edge bends)."""
+    if drawing.bend_points.shape[0] == 0:
+        return None
+    edge_ids = graph.edge_attribute("edge_id").astype(np.int64)
+    return EdgeBends(edge_ids, np.asarray(drawing.bend_offsets, dtype=np.int64),
+                     np.asarray(drawing.bend_points, dtype=np.float64))
 
 
 class AttributeReader:
@@ -164,13 +173,17 @@ class VizModule:
         full = check_params(algo, params)
         target = self._store_target(store, algo.name)
         graph = self.graph_input()
-        positions = np.asarray(algo.compute(graph, **full), dtype=np.float64)
+        result = algo.compute(graph, **full)
+        bends = _edge_bends(graph, result) if isinstance(result, Drawing) else None
+        if isinstance(result, Drawing):
+            result = result.positions
+        positions = np.asarray(result, dtype=np.float64)
         if positions.shape != (graph.n, 2) or not np.isfinite(positions).all():
             raise RuntimeError(f"{algo.name} produced invalid positions "
                                f"(shape {positions.shape}); this is a groggy bug")
         shown = {k: v for k, v in full.items() if not callable(v) and
                  not isinstance(v, np.ndarray)}
-        layout = Layout(positions, graph.node_ids, algo.name, shown)
+        layout = Layout(positions, graph.node_ids, algo.name, shown, bends)
         if target is not None:
             target[0][target[1]] = layout
         return layout

@@ -134,7 +134,7 @@ class Scene:
     """Everything to draw, in page coordinates (points), computed once per render."""
 
     def __init__(self, graph, positions: np.ndarray, theme: dict, width: float,
-                 height: float, style: Style):
+                 height: float, style: Style, bends: tuple | None = None):
         self.theme, self.width, self.height, self.style = theme, width, height, style
         n, m = graph.n, graph.sources.shape[0]
         self.nodes = node_style(graph, style, theme, default_node_size(n, width, height))
@@ -143,8 +143,12 @@ class Scene:
         self.ink = parse_color(theme["label"])
         self.legend = self.nodes.legend
         self.legend_box = self._legend_size() if self.legend is not None else (0.0, 0.0)
-        self.frame = self._fit(graph, positions)
+        # bend points are part of the drawing: the frame fits them too
+        self.frame = self._fit(graph, positions, None if bends is None else bends[1])
         self.xy = self.frame.points(positions)
+        # edges routed through points (layered layouts): (offsets, page points), see
+        # bent_segments
+        self.bends = None if bends is None else (bends[0], self.frame.points(bends[1]))
         self.directed = graph.directed
         self.sources, self.targets = graph.sources, graph.targets
 
@@ -158,20 +162,21 @@ class Scene:
         right = self.width - pad - (self.legend_box[0] + 8.0 if self.legend_box[0] else 0.0)
         return pad, top, max(right, pad + 1.0), max(self.height - pad, top + 1.0)
 
-    def _fit(self, graph, positions: np.ndarray) -> Frame:
+    def _fit(self, graph, positions: np.ndarray, bend_points=None) -> Frame:
         """The frame of the drawing. When ``node_size`` is not a number, the default
         diameter is picked from the density of the layout fitted into the box (see
         ``fit.py``) and the node sizes set from it; then the box loses the largest
         radius on every side so that no node pokes out of the margin."""
         style, box = self.style, self.drawing_box()
         aspect = style.keep_aspect is not False
+        spread = positions if bend_points is None else np.vstack([positions, bend_points])
         if style.node_size is None or isinstance(style.node_size, str):
-            xy = Frame(positions, box, style.viewport, aspect).points(positions)
+            xy = Frame(spread, box, style.viewport, aspect).points(positions)
             inside = ((xy >= box[:2]) & (xy <= box[2:])).all(1)
             self.nodes.sizes = node_sizes(graph, style, fitted_node_size(xy[inside], box))
         radius = float(self.nodes.sizes.max()) / 2 if graph.n else 0.0
         r = min(radius, 0.25 * min(box[2] - box[0], box[3] - box[1]))
-        return Frame(positions, (box[0] + r, box[1] + r, box[2] - r, box[3] - r),
+        return Frame(spread, (box[0] + r, box[1] + r, box[2] - r, box[3] - r),
                      style.viewport, aspect)
 
     # -------------------------------------------------------------- geometry
@@ -242,16 +247,23 @@ class Scene:
             colors = with_alpha(colors, min(1.0, max(0.08, 0.5 * self.width * self.height
                                                      / max(ink, 1e-9))))
         control = (a + b) / 2 + (b - a)[:, ::-1] * np.array([0.2, -0.2]) \
-            if self.style.curved else None
-        a, b, cut = self.cut_to_outlines(keep, a, b, control)
-        keep, a, b, colors, widths = keep[cut], a[cut], b[cut], colors[cut], widths[cut]
-        control = None if control is None else control[cut]
+            if self.style.curved and self.bends is None else None
+        last = None
+        if self.bends is None:
+            a, b, cut = self.cut_to_outlines(keep, a, b, control)
+            keep, a, b, colors, widths = keep[cut], a[cut], b[cut], colors[cut], widths[cut]
+            control = None if control is None else control[cut]
+        else:                              # polylines: one segment per leg of an edge
+            at, a, b, last = self.bent_legs(keep, a, b)
+            keep, colors, widths = keep[at], colors[at], widths[at]
         widths = np.round(widths * 4) / 4
         if (self.style.arrows if self.style.arrows is not None else self.directed) and \
                 0 < keep.size <= ARROW_EDGES:
             tail = a if control is None else control
-            self.arrowheads = (tail, b, colors, widths)
-            b = arrow_bases(tail, b, widths)
+            tip = slice(None) if last is None else last      # arrowheads on last legs
+            self.arrowheads = (tail[tip], b[tip], colors[tip], widths[tip])
+            b = b.copy()
+            b[tip] = arrow_bases(tail[tip], b[tip], widths[tip])
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
         self.lines = (a, b, control, colors, widths)        # for the stubs over halos
         by_kernel = hairlines is not None and control is None
@@ -266,6 +278,42 @@ class Scene:
                 part = rows[at:at + EDGES_PER_PATH]
                 canvas.drawPath(segments_path(a[part], b[part]) if control is None else
                                 quads_path(a[part], control[part], b[part]), paint)
+
+    # ---------------------------------------------------------- edges with bend points
+    def bent_segments(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+        """The edges ``keep`` (from ``a`` to ``b`` on the page) as chains of segments
+        through their bend points: (edge index into ``keep`` of each segment, segment
+        starts, segment ends, whether it is the edge's last leg). Straight edges are one
+        leg."""
+        offsets, points = self.bends
+        first = offsets[keep]
+        count = offsets[keep + 1] - first                   # bends of each edge
+        size = count + 2                                    # chain: a, bends..., b
+        start = np.cumsum(size) - size
+        chain = np.empty((int(size.sum()), 2))
+        chain[start] = a
+        chain[start + size - 1] = b
+        inner = np.ones(chain.shape[0], dtype=bool)
+        inner[start] = inner[start + size - 1] = False
+        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        chain[inner] = points[np.repeat(first, count) + step]
+        legs = np.ones(chain.shape[0], dtype=bool)
+        legs[start + size - 1] = False                      # no leg starts at an edge's end
+        at = np.repeat(np.arange(keep.size), count + 1)
+        last = np.zeros(at.size, dtype=bool)
+        last[np.cumsum(count + 1) - 1] = True
+        begin = np.flatnonzero(legs)
+        return at, chain[begin], chain[begin + 1], last
+
+    def bent_legs(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
+        """:meth:`bent_segments`, with each edge's first leg starting on its source's
+        outline and its last leg ending on its target's (the inner ends are bends)."""
+        at, sa, sb, last = self.bent_segments(keep, a, b)
+        first = np.ones(at.size, dtype=bool)
+        first[1:] = at[1:] != at[:-1]
+        starts, ends, _ = self.cut_to_outlines(keep[at], sa, sb)
+        return (at, np.where(first[:, None], starts, sa), np.where(last[:, None], ends, sb),
+                last)
 
     def draw_arrows(self, canvas, tail, tip, colors, widths) -> None:
         """Arrowheads whose tips are ``tip`` (on the target's outline), pointing away
@@ -577,9 +625,11 @@ def _pdf(scene: Scene, dpi: float | None) -> bytes:
 
 def render_graph(graph, positions: np.ndarray, format: str = "png", theme: str = "light",
                  width: float = 800, height: float = 600, dpi: float | None = None,
-                 style: Style | None = None) -> bytes:
+                 style: Style | None = None, bends: tuple | None = None) -> bytes:
     """The file bytes of ``graph`` (a ``GraphInput``) drawn at ``positions`` (``(n, 2)``,
-    row i for node i of ``graph``).
+    row i for node i of ``graph``). ``bends``, when given, is ``(offsets, points)``:
+    edge ``e`` of ``graph`` is drawn as a polyline through ``points[offsets[e]:offsets[e
+    + 1]]`` (layout coordinates).
 
     Examples
     --------
@@ -601,7 +651,8 @@ def render_graph(graph, positions: np.ndarray, format: str = "png", theme: str =
     if positions.shape != (graph.n, 2):
         raise ValueError(f"positions must be ({graph.n}, 2) for this graph, got "
                          f"{positions.shape}")
-    scene = Scene(graph, positions, palette, float(width), float(height), style or Style())
+    scene = Scene(graph, positions, palette, float(width), float(height), style or Style(),
+                  bends)
     return encode_scene(scene, format, dpi)
 
 
