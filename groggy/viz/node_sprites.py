@@ -53,11 +53,12 @@ class _Atlas(NamedTuple):
 class NodeStamper:
     """Draws ``NodePass``es into ``pixels`` ((h, w) uint32 premultiplied BGRA, the
     Skia surface's own memory) for a canvas scaled by ``scale`` (pixels per point in x
-    and y), stamping where it can and calling ``draw_pass(canvas, p, xy)`` (Skia)
-    where it cannot. Both write the same pixels at once, so the order holds."""
+    and y), stamping where it can (on ``threads`` threads) and calling
+    ``draw_pass(canvas, p, xy)`` (Skia) where it cannot. Both write the same pixels at
+    once, so the order holds."""
 
-    def __init__(self, pixels: np.ndarray, scale, draw_pass: Callable):
-        self.pixels, self.draw_pass = pixels, draw_pass
+    def __init__(self, pixels: np.ndarray, scale, draw_pass: Callable, threads: int = 1):
+        self.pixels, self.draw_pass, self.threads = pixels, draw_pass, threads
         self.scale = np.asarray(scale, dtype=np.float64)
         self.atlases: dict = {}
         self.masks: list = []
@@ -67,8 +68,7 @@ class NodeStamper:
         return (p.color >> 24) == 255 and self._side(p.reach)[0] <= MAX_SIDE
 
     def _side(self, reach: float) -> tuple:
-        centre = math.ceil(reach * float(self.scale.max())) + 2   # + phase + antialiasing
-        return 2 * centre + 1, centre
+        return mask_side(reach * float(self.scale.max()))
 
     def draw(self, canvas: skia.Canvas, passes: list, xy: np.ndarray) -> None:
         """Draw ``passes`` of nodes at ``xy`` (page points, all nodes) in order."""
@@ -110,7 +110,15 @@ class NodeStamper:
         self.masks = [masks]
         offsets, sides, lefts, tops, colors = (np.ascontiguousarray(np.concatenate(c))
                                                for c in zip(*pending))
-        _raster.stamp(self.pixels, masks, offsets, sides, lefts, tops, colors)
+        _raster.stamp(self.pixels, masks, offsets, sides, lefts, tops, colors, self.threads)
+
+
+def mask_side(reach_px: float) -> tuple:
+    """(side, centre) of the cells for a shape reaching ``reach_px`` pixels from its
+    centre: a centre at ``centre + phase`` (phase < 1) leaves the ink inside the cell,
+    with 1/4 pixel to spare for Skia's edge snapping."""
+    centre = math.ceil(reach_px + 0.25)
+    return 2 * centre + 2, centre
 
 
 def render_cells(p: NodePass, side: int, centre: int, scale: np.ndarray,

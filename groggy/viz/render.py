@@ -430,8 +430,8 @@ def _png(scene: Scene, dpi: float | None, stamped: bool = True) -> bytes:
     def hairlines(starts, ends, colors):
         _raster.hairlines(pixels.view(np.uint32)[..., 0], starts * scale, ends * scale,
                           np.ascontiguousarray(colors, dtype=np.uint32), RASTER_THREADS)
-    stamps = NodeStamper(pixels.view(np.uint32)[..., 0], scale, draw_pass) if stamped \
-        else None
+    stamps = NodeStamper(pixels.view(np.uint32)[..., 0], scale, draw_pass,
+                         RASTER_THREADS) if stamped else None
     scene.draw(canvas, hairlines=hairlines, stamps=stamps)
     rgba = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                alphaType=skia.kUnpremul_AlphaType)
