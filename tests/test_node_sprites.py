@@ -16,6 +16,7 @@ import groggy as gg  # noqa: E402
 from groggy._core import _raster  # noqa: E402
 from groggy.themes import get_theme  # noqa: E402
 from groggy.viz import render  # noqa: E402
+import groggy.viz.node_sprites as node_sprites  # noqa: E402
 from groggy.viz.node_sprites import (MAX_SIDE, PHASES, NodePass, mask_side,  # noqa: E402
                                      render_cells)
 from groggy.viz.style import SHAPES, Style  # noqa: E402
@@ -131,6 +132,12 @@ def test_any_thread_count_stamps_the_same_pixels(stamps, threads):
 
 # --------------------------------------------------------------------------- drawings
 
+@pytest.fixture
+def stamp_all(monkeypatch):
+    """Stamp every pass that fits, however few its nodes (small scenes below)."""
+    monkeypatch.setattr(node_sprites, "MIN_NODES", 1)
+
+
 def scene_of(n, seed, width=220, height=160, theme="light", size=None, positions=None,
              colors=None, shapes=None, edges=False):
     rng = np.random.default_rng(seed)
@@ -177,6 +184,7 @@ def assert_close(scene, dpi=None):
     snapping moves, a node's centre not at all."""
     ours, old, exact = compare(scene, dpi)
     assert ours.shape == old.shape == exact.shape
+    assert (ours != old).any()                          # stamped: not Skia's pixels
     err_ours, err_old = np.abs(ours - exact), np.abs(old - exact)
     assert err_ours.mean() <= 1.1 * err_old.mean() + 0.02, (err_ours.mean(), err_old.mean())
     assert err_ours.max() <= max(err_old.max(), 48) + 8, (err_ours.max(), err_old.max())
@@ -197,7 +205,7 @@ def assert_close(scene, dpi=None):
 
 @pytest.mark.parametrize("theme", ["light", "dark", "publication", "minimal"])
 @pytest.mark.parametrize("dpi", [None, 180])
-def test_stamped_nodes_look_like_skia_nodes(theme, dpi):
+def test_stamped_nodes_look_like_skia_nodes(stamp_all, theme, dpi):
     """Per-node colours, sizes and all four shapes, outlined (sizes >= 6) and not."""
     n = 60
     rng = np.random.default_rng(5)
@@ -208,13 +216,13 @@ def test_stamped_nodes_look_like_skia_nodes(theme, dpi):
     assert assert_close(scene, dpi)[2] >= 5        # centres of lone nodes compared
 
 
-def test_default_style_dense_drawing_matches():
+def test_default_style_dense_drawing_matches(stamp_all):
     """Many small outlined discs of one colour, overlapping, as the default style
     draws a 2,000-node graph on a 400 x 300 page."""
     assert_close(scene_of(2000, 2, width=400, height=300))
 
 
-def test_node_partly_off_the_page_is_clipped_like_skia():
+def test_node_partly_off_the_page_is_clipped_like_skia(stamp_all):
     # the frame fits the layout to the page, so a viewport puts nodes across its edges
     pos = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.5, 0.5]])
     scene = scene_of(5, 0, width=100, height=80, size=14.0, positions=pos)
@@ -224,14 +232,14 @@ def test_node_partly_off_the_page_is_clipped_like_skia():
     assert ours[0, 0, 3] > 0 and ours[-1, -1, 3] > 0           # the corner nodes, cut
 
 
-def test_huge_nodes_are_left_to_skia_and_drawn_exactly_as_before():
+def test_huge_nodes_are_left_to_skia_and_drawn_exactly_as_before(stamp_all):
     scene = scene_of(4, 3, width=300, height=300, size=120.0)
     assert 120 > MAX_SIDE                                        # wider than any mask
     ours, old, _ = compare(scene)
     assert np.array_equal(ours, old)
 
 
-def test_translucent_fills_are_left_to_skia():
+def test_translucent_fills_are_left_to_skia(stamp_all):
     scene = scene_of(50, 4, size=10.0, colors=np.full(50, 0x80D62728, np.uint32),
                      theme="minimal")                            # no outline
     ours, old, _ = compare(scene)
@@ -239,29 +247,35 @@ def test_translucent_fills_are_left_to_skia():
     assert_close(scene_of(50, 4, size=10.0, colors=np.full(50, 0x80D62728, np.uint32)))
 
 
-def test_zero_and_tiny_sizes():
+def test_zero_and_tiny_sizes(stamp_all):
     ours, old, _ = compare(scene_of(30, 6, size=0.0))
     assert np.array_equal(ours, old)
     assert_close(scene_of(30, 6, size=0.3))
 
 
-def test_nan_positions_are_not_drawn_and_do_not_crash():
+def test_nan_positions_are_not_drawn_and_do_not_crash(stamp_all):
     scene = scene_of(20, 8, size=8.0)
     scene.xy[3] = np.nan                          # a node whose position is unknown
     scene.xy[7, 0] = np.inf
     assert_close(scene)
 
 
+def test_few_nodes_are_drawn_by_skia_alone():
+    """An atlas costs ~1,000 nodes' worth of Skia drawing: a small graph skips it."""
+    ours, old, _ = compare(scene_of(50, 9, size=10.0))
+    assert np.array_equal(ours, old)
+
+
 def test_public_render_uses_the_stamps():
     """g.viz.render's PNG is the stamped drawing (edges and all), not Skia's."""
     g = gg.Graph()
-    g.add_nodes({"kind": [i % 3 for i in range(300)]})
-    g.add_edges(list(range(299)), list(range(1, 300)))
+    g.add_nodes({"kind": [i % 3 for i in range(900)]})     # 300 nodes of each colour
+    g.add_edges(list(range(899)), list(range(1, 900)))
     layout = g.viz.compute_layout("circular")
-    png = g.viz.render("png", layout=layout, width=300, height=300, node_color="kind",
+    png = g.viz.render("png", layout=layout, width=600, height=600, node_color="kind",
                        node_size=7, legend=False)
     scene = render.Scene(g.viz.graph_input(), layout.node_positions, get_theme("light"),
-                         300.0, 300.0, Style(node_color="kind", node_size=7, legend=False))
+                         600.0, 600.0, Style(node_color="kind", node_size=7, legend=False))
     assert np.array_equal(premultiplied(png), premultiplied(render._png(scene, None)))
     old = premultiplied(render._png(scene, None, stamped=False))
     assert 0 < np.abs(premultiplied(png) - old).max() <= 100

@@ -10,10 +10,11 @@ the cell of each node's rounded position into the pixels in the pass's colour, i
 passes' order. A mask serves every colour, so an atlas is built once per shape, size and
 outline width in a render; a node is displaced by at most 1/(2 * ``PHASES``) pixel.
 
-Passes that would not look the same stamped are left to Skia, in their turn: translucent
-colours (Skia blends the union of a pass's overlapping shapes once; stamps blend each) and
-masks wider than ``MAX_SIDE`` pixels (few such nodes fit on a page, and their atlas would
-cost more than drawing them).
+Passes that would not look the same stamped, or would not be faster, are left to Skia, in
+their turn: translucent colours (Skia blends the union of a pass's overlapping shapes
+once; stamps blend each), masks wider than ``MAX_SIDE`` pixels (few such nodes fit on a
+page, and their atlas would cost more than drawing them) and atlases fewer than
+``MIN_NODES`` nodes would use (a small graph: drawing it is cheaper than the atlas).
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from groggy._core import _raster
 PHASES = 8          # sub-pixel offsets per axis; positions are rounded to 1/8 pixel
 MAX_SIDE = 64       # masks wider than this many pixels are drawn by Skia instead
 SUPERSAMPLE = 4     # masks are drawn this many times finer, then averaged
+MIN_NODES = 200     # an atlas (PHASES**2 shapes drawn 16x finer: ~1,000 nodes' worth of
+                    # Skia's pixels) is made for at least this many nodes, else Skia draws
 
 
 class NodePass(NamedTuple):
@@ -42,6 +45,11 @@ class NodePass(NamedTuple):
     color: int
     rows: np.ndarray
     reach: float
+
+
+def _key(p: NodePass) -> tuple:
+    """What an atlas depends on: every colour of a shape and size shares one."""
+    return p.kind, p.shape, p.width, p.ring
 
 
 class _Atlas(NamedTuple):
@@ -64,7 +72,7 @@ class NodeStamper:
         self.masks: list = []
         self.mask_bytes = 0
 
-    def stampable(self, p: NodePass) -> bool:
+    def fits(self, p: NodePass) -> bool:
         return (p.color >> 24) == 255 and self._side(p.reach)[0] <= MAX_SIDE
 
     def _side(self, reach: float) -> tuple:
@@ -72,9 +80,13 @@ class NodeStamper:
 
     def draw(self, canvas: skia.Canvas, passes: list, xy: np.ndarray) -> None:
         """Draw ``passes`` of nodes at ``xy`` (page points, all nodes) in order."""
+        uses: dict = {}                     # nodes that would share each atlas
+        for p in passes:
+            if self.fits(p):
+                uses[_key(p)] = uses.get(_key(p), 0) + len(p.rows)
         pending = []
         for p in passes:
-            if self.stampable(p):
+            if uses.get(_key(p), 0) >= MIN_NODES:
                 pending.append(self._stamps(p, xy[p.rows]))
                 continue
             self._flush(pending)
@@ -83,7 +95,7 @@ class NodeStamper:
         self._flush(pending)
 
     def _atlas(self, p: NodePass) -> _Atlas:
-        key = (p.kind, p.shape, p.width, p.ring)
+        key = _key(p)
         atlas = self.atlases.get(key)
         if atlas is None:
             side, centre = self._side(p.reach)

@@ -106,6 +106,20 @@ def _paint(argb: int, stroke: float | None = None, cap=skia.Paint.kButt_Cap) -> 
     return paint
 
 
+def _median(values: np.ndarray) -> float:
+    """The median of a non-empty array. ``np.median`` imports ``numpy.ma`` on its first
+    call, 60-100 ms that a process's first export would pay.
+
+    Examples
+    --------
+    >>> _median(np.array([3.0, 1.0, 2.0])), _median(np.array([4.0, 1.0, 2.0, 3.0]))
+    (2.0, 2.5)
+    """
+    k = values.size // 2
+    part = np.partition(values, [k - 1, k] if values.size % 2 == 0 else [k])
+    return float(part[k]) if values.size % 2 else float((part[k - 1] + part[k]) / 2)
+
+
 def _groups(*keys: np.ndarray):
     """(first index of each group, indices of each group) for rows equal in all keys."""
     if keys[0].size == 0:
@@ -250,7 +264,7 @@ class Scene:
         stroke = parse_color(self.theme["node_stroke"])
         outline = None
         if stroke >> 24 and rows.size and nodes.sizes[rows].max() >= OUTLINE_MIN:
-            width = float(np.clip(0.08 * np.median(nodes.sizes[rows]), 0.5, 1.5))
+            width = float(np.clip(0.08 * _median(nodes.sizes[rows]), 0.5, 1.5))
             outline = _paint(stroke, width)
         if one_by_one:
             self._draw_each_node(canvas, rows, outline)
