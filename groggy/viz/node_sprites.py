@@ -128,7 +128,13 @@ class NodeStamper:
 def mask_side(reach_px: float) -> tuple:
     """(side, centre) of the cells for a shape reaching ``reach_px`` pixels from its
     centre: a centre at ``centre + phase`` (phase < 1) leaves the ink inside the cell,
-    with 1/4 pixel to spare for Skia's edge snapping."""
+    with 1/4 pixel to spare for Skia's edge snapping.
+
+    Examples
+    --------
+    >>> mask_side(4.15)            # an 8.3-pixel disc: 12 x 12 cells, centre at pixel 5
+    (12, 5)
+    """
     centre = math.ceil(reach_px + 0.25)
     return 2 * centre + 2, centre
 
@@ -142,7 +148,16 @@ def render_cells(p: NodePass, side: int, centre: int, scale: np.ndarray,
 
     Drawn ``SUPERSAMPLE`` times finer and averaged: Skia's antialiasing puts edges on a
     1/4-pixel grid (a disc drawn directly is off the true coverage by up to ~70/255 at
-    some edge pixels, depending on where it sits); averaged, the masks are within ~20."""
+    some edge pixels, depending on where it sits); averaged, the masks are within ~20.
+
+    Examples
+    --------
+    >>> from groggy.viz.render import draw_pass
+    >>> p = NodePass("dot", "circle", 4.0, 0.0, 0xFF000000, np.arange(1), 2.0)
+    >>> cells = render_cells(p, 6, 2, np.array([1.0, 1.0]), draw_pass).reshape(8, 8, 6, 6)
+    >>> cells[0, 0, 2, 2], cells[0, 0, 5, 5]     # phase 0: covered centre, empty corner
+    (np.uint8(255), np.uint8(0))
+    """
     k = SUPERSAMPLE
     grid = np.zeros((PHASES * side * k, PHASES * side * k), dtype=np.uint8)
     surface = skia.Surface(grid, colorType=skia.kAlpha_8_ColorType,
