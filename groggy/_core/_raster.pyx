@@ -29,6 +29,35 @@ cdef inline void _blend(uint32_t* px, uint32_t c8, uint32_t src_rb, uint32_t src
     px[0] = rb | (ag << 8)
 
 
+def _bands(Py_ssize_t n, Py_ssize_t h, Py_ssize_t w):
+    """(rows per band, bands, first band, last band) for n items drawn on an h x w
+    image: ~256 KB of pixels per band; every item in no band until it is given some."""
+    band_rows = max(4, (256 * 1024) // (4 * w))
+    return (band_rows, (h + band_rows - 1) // band_rows, np.zeros(n, dtype=np.int64),
+            np.full(n, -1, dtype=np.int64))
+
+
+def _by_band(const int64_t[::1] b0, const int64_t[::1] b1, Py_ssize_t bands):
+    """(first, listed): item k listed, in order, under each band b0[k]..b1[k] (none if
+    b1[k] < b0[k]); band b's items are listed[first[b]:first[b + 1]]."""
+    cdef Py_ssize_t n = b0.shape[0], k, b
+    start = np.zeros(bands + 1, dtype=np.int64)
+    cdef int64_t[::1] first = start
+    for k in range(n):                                    # count, then list, per band
+        for b in range(b0[k], b1[k] + 1):
+            first[b + 1] += 1
+    for b in range(bands):
+        first[b + 1] += first[b]
+    listed = np.empty(first[bands], dtype=np.int64)
+    cdef int64_t[::1] items = listed
+    cdef int64_t[::1] fill = start[:bands].copy()
+    for k in range(n):
+        for b in range(b0[k], b1[k] + 1):
+            items[fill[b]] = k
+            fill[b] += 1
+    return start, listed
+
+
 cdef void _stamp_rows(uint32_t[:, ::1] img, const uint8_t* mask, Py_ssize_t side,
                       Py_ssize_t left, Py_ssize_t top, uint32_t color, Py_ssize_t ya,
                       Py_ssize_t yb) noexcept nogil:
@@ -80,28 +109,15 @@ def stamp(uint32_t[:, ::1] img, const uint8_t[::1] masks, const int64_t[::1] off
             raise ValueError(f"stamp {k}: its mask is outside the mask buffer")
     if n == 0 or h == 0 or w == 0:
         return
-    band_rows = max(4, (256 * 1024) // (4 * w))          # ~256 KB of pixels per band
-    bands = (h + band_rows - 1) // band_rows
-    start = np.zeros(bands + 1, dtype=np.int64)
-    cdef int64_t[::1] first = start
-    for k in range(n):                                    # count, then list, per band
+    band_rows, bands, lo, hi = _bands(n, h, w)
+    cdef int64_t[::1] b0 = lo, b1 = hi
+    for k in range(n):                                    # the bands each stamp meets
         if sides[k] > 0 and tops[k] < h and tops[k] + sides[k] > 0 and lefts[k] < w \
                 and lefts[k] + sides[k] > 0:
-            for b in range(max(tops[k], 0) // band_rows,
-                           (min(tops[k] + sides[k], h) - 1) // band_rows + 1):
-                first[b + 1] += 1
-    for b in range(bands):
-        first[b + 1] += first[b]
-    listed = np.empty(first[bands], dtype=np.int64)
-    cdef int64_t[::1] order = listed
-    cdef int64_t[::1] fill = start[:bands].copy()
-    for k in range(n):
-        if sides[k] > 0 and tops[k] < h and tops[k] + sides[k] > 0 and lefts[k] < w \
-                and lefts[k] + sides[k] > 0:
-            for b in range(max(tops[k], 0) // band_rows,
-                           (min(tops[k] + sides[k], h) - 1) // band_rows + 1):
-                order[fill[b]] = k
-                fill[b] += 1
+            b0[k] = max(tops[k], 0) // band_rows
+            b1[k] = (min(tops[k] + sides[k], h) - 1) // band_rows
+    start, listed = _by_band(lo, hi, bands)
+    cdef int64_t[::1] first = start, order = listed
     for band in prange(bands, nogil=True, num_threads=max(1, threads), schedule="dynamic"):
         for j in range(first[band], first[band + 1]):
             k = order[j]
@@ -196,24 +212,13 @@ def hairlines(uint32_t[:, ::1] img, const double[:, ::1] starts,
         raise ValueError("hairlines takes (m, 2) starts and ends and m colours")
     if m == 0 or h == 0 or w == 0:
         return
-    band_rows = max(4, (256 * 1024) // (4 * w))          # ~256 KB of pixels per band
-    bands = (h + band_rows - 1) // band_rows
-    start = np.zeros(bands + 1, dtype=np.int64)
-    cdef int64_t[::1] first = start
-    for k in range(m):                                    # count, then list, per band
+    band_rows, bands, lo, hi = _bands(m, h, w)
+    cdef int64_t[::1] lo_band = lo, hi_band = hi
+    for k in range(m):                                    # the bands each segment meets
         if _rows(starts[k, 1], ends[k, 1], band_rows, bands, &b0, &b1):
-            for b in range(b0, b1 + 1):
-                first[b + 1] += 1
-    for b in range(bands):
-        first[b + 1] += first[b]
-    listed = np.empty(first[bands], dtype=np.int64)
-    cdef int64_t[::1] edge = listed
-    cdef int64_t[::1] fill = start[:bands].copy()
-    for k in range(m):
-        if _rows(starts[k, 1], ends[k, 1], band_rows, bands, &b0, &b1):
-            for b in range(b0, b1 + 1):
-                edge[fill[b]] = k
-                fill[b] += 1
+            lo_band[k], hi_band[k] = b0, b1
+    start, listed = _by_band(lo, hi, bands)
+    cdef int64_t[::1] first = start, edge = listed
     for band in prange(bands, nogil=True, num_threads=max(1, threads), schedule="dynamic"):
         for j in range(first[band], first[band + 1]):
             k = edge[j]
