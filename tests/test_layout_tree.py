@@ -347,7 +347,8 @@ def test_exported_edges_pass_through_their_bends():
     offsets, points = lay.edge_bends.for_edges(np.array([3]))
     assert points.shape == (2, 2)
     w, h = 400, 300
-    style = Style(node_size=4, edge_width=2, arrows=False)
+    # as the export draws it: a layered layout fills the page (no aspect kept)
+    style = Style(node_size=4, edge_width=2, arrows=False, keep_aspect=False)
     inp = g.viz.graph_input()
     bends = lay.edge_bends.for_edges(np.arange(len(edges)))
     scene = Scene(inp, lay.node_positions, get_theme("light"), w, h, style, bends)
