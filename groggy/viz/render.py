@@ -27,7 +27,7 @@ from groggy._core import _raster
 
 from groggy.themes import get_theme
 from groggy.viz.ends import UNIT_CORNERS, arrow_bases, arrowheads, directions, reach
-from groggy.viz.fit import fitted_node_size, margin
+from groggy.viz.fit import fitted_node_size, margin, median
 from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.node_sprites import NodePass, NodeStamper
 from groggy.viz.png import encode_png
@@ -115,20 +115,6 @@ def _paint(argb: int, stroke: float | None = None, cap=skia.Paint.kButt_Cap) -> 
         paint.setStrokeWidth(float(stroke))
         paint.setStrokeCap(cap)
     return paint
-
-
-def _median(values: np.ndarray) -> float:
-    """The median of a non-empty array. ``np.median`` imports ``numpy.ma`` on its first
-    call, 60-100 ms that a process's first export would pay.
-
-    Examples
-    --------
-    >>> _median(np.array([3.0, 1.0, 2.0])), _median(np.array([4.0, 1.0, 2.0, 3.0]))
-    (2.0, 2.5)
-    """
-    k = values.size // 2
-    part = np.partition(values, [k - 1, k] if values.size % 2 == 0 else [k])
-    return float(part[k]) if values.size % 2 else float((part[k - 1] + part[k]) / 2)
 
 
 def _groups(*keys: np.ndarray):
@@ -366,7 +352,7 @@ class Scene:
         sizes = self.nodes.sizes[rows]
         if not stroke >> 24 or rows.size == 0 or sizes.max() < least:
             return None, least
-        width = float(np.clip(0.1 * _median(sizes), 0.6 if self.contrasting else 0.5,
+        width = float(np.clip(0.1 * median(sizes), 0.6 if self.contrasting else 0.5,
                               1.5))
         return _paint(stroke, width), least
 
@@ -393,7 +379,7 @@ class Scene:
         rows = self.visible_nodes()
         if not self.contrasting or self.background >> 24 != 0xFF or rows.size == 0:
             return
-        halo = float(min(HALO_MAX, HALO_SHARE * _median(self.nodes.sizes[rows])))
+        halo = float(min(HALO_MAX, HALO_SHARE * median(self.nodes.sizes[rows])))
         if halo < HALO_MIN:
             return
         radii = np.round((self.outline_radii()[rows] + halo) * 4) / 4
