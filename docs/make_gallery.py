@@ -79,6 +79,16 @@ GRAPHS = {
 NOTES: dict[str, str] = {}
 
 
+def shrink(path: Path) -> Path:
+    """Re-save a PNG with a 256-colour palette (a third of the bytes; the gallery's
+    drawings have few colours), so that the whole gallery stays small."""
+    from PIL import Image
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(256)
+    small.save(path, optimize=True)
+    return path
+
+
 def draw_groggy(name, g, layout, style) -> dict:
     lay = g.viz.compute_layout(layout)
     files = {}
@@ -87,7 +97,7 @@ def draw_groggy(name, g, layout, style) -> dict:
         style = {k: v for k, v in style.items()
                  if k != "node_color" or v in g.nodes.attribute_names()}
         g.viz.export(path, layout=lay, theme=theme, width=W, height=H, **style)
-        files[theme] = path
+        files[theme] = shrink(path)
     return files
 
 
@@ -123,7 +133,7 @@ def draw_networkx(name, g, layout) -> tuple:
     path = OUT / f"{name}-networkx.png"
     fig.savefig(path)
     plt.close(fig)
-    return path, None
+    return shrink(path), None
 
 
 def draw_graphviz(name, g, program) -> tuple:
@@ -143,7 +153,7 @@ def draw_graphviz(name, g, program) -> tuple:
                           text=True, capture_output=True, timeout=600)
     if done.returncode:
         return None, f"{program} failed: {done.stderr[-200:]}"
-    return path, None
+    return shrink(path), None
 
 
 def page(results: dict) -> str:
