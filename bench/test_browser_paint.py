@@ -36,7 +36,8 @@ import benchlib
 import groggy as gg
 from groggy.web import Server
 
-JUMPS = 200
+# GROGGY_BENCH_JUMPS shortens a run (a diagnostic); the recorded figures use 200
+JUMPS = int(os.environ.get("GROGGY_BENCH_JUMPS", "200"))
 CHUNK = 25   # jumps in a row on one page before switching to the other
 BLOCK = 200
 VIEWPORT = {"width": 1280, "height": 800}
