@@ -332,14 +332,17 @@ export class VirtualTable {
     this.paint();
   }
 
-  // While the request for the rows on screen has been out less than PLACEHOLDER_AFTER_MS,
-  // the rows shown stay as they are (the jump's rows usually arrive within a frame or
-  // two): painting placeholders first would make the browser lay out and draw a frame the
-  // rows then replace, and the answer would wait behind that frame. Returns the ms to wait.
+  // After a jump (no row painted last is still on screen), while the request for the
+  // rows on screen has been out less than PLACEHOLDER_AFTER_MS, the rows shown stay as
+  // they are (the jump's rows usually arrive within a frame or two): painting
+  // placeholders first would make the browser lay out and draw a frame the rows then
+  // replace, and the answer would wait behind that frame. A scroll by small steps keeps
+  // moving, with placeholders for the rows still on their way. Returns the ms to wait.
   holdFor(first) {
     const total = this.feed.totalRows;
     const last = Math.min(total - 1, first + this.pool.length - 1);
     if (last < first || this.pool.every((r) => r.off)) return 0;
+    if (this.first <= last && this.last >= first) return 0;
     let missing = -1;
     for (let r = first; r <= last; r++) {
       if (!this.feed.chunkAt(r)) { missing = r; break; }
