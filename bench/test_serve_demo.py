@@ -26,6 +26,32 @@ ROUNDS = 5
 SEED = 7  # cached_demo's default
 
 
+# the page's .js resources, timed from the arrival of its HTML; `levels` is the longest
+# chain of modules each requested only after the one before it had arrived (1: no
+# waterfall, every module asked for at once)
+MODULES_JS = """
+() => {
+  const html = performance.getEntriesByType("navigation")[0].responseEnd;
+  const js = performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".js"));
+  const level = new Map();
+  const sorted = [...js].sort((a, b) => a.startTime - b.startTime);
+  for (const e of sorted) {
+    let l = 1;
+    for (const d of sorted) {
+      if (d !== e && d.responseEnd <= e.startTime) l = Math.max(l, level.get(d) + 1);
+    }
+    level.set(e, l);
+  }
+  return {
+    count: js.length,
+    levels: Math.max(0, ...level.values()),
+    last_sent_ms: Math.max(...js.map((e) => e.startTime)) - html,
+    last_loaded_ms: Math.max(...js.map((e) => e.responseEnd)) - html,
+  };
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def demo_path():
     start = time.perf_counter()
@@ -42,7 +68,7 @@ def test_serve_demo(benchmark, chromium, demo_path, case):
     benchmark.group = "serve-demo"
     graph = gg.open(demo_path) if case == "opened" else None
     target = graph if case == "opened" else demo_path
-    state, rounds = {}, []
+    state, rounds, modules = {}, [], []
 
     def setup():
         _teardown(state)
@@ -62,6 +88,7 @@ def test_serve_demo(benchmark, chromium, demo_path, case):
         rounds.append({"serve()": t1 - t0, "page loaded": t2 - t1, "rows painted": t3 - t2,
                        "total": t3 - t0})
         state["rows"] = page.evaluate("() => window.groggy.visibleRows()")
+        modules.append(page.evaluate(MODULES_JS))
 
     try:
         benchmark.pedantic(run, setup=setup, rounds=ROUNDS)
@@ -86,6 +113,15 @@ def test_serve_demo(benchmark, chromium, demo_path, case):
         f"rows painted in Chromium: best {benchlib.fmt_time(best['total'])} | p50 "
         f"{benchlib.fmt_time(float(np.median(totals)))} ({ROUNDS} rounds); best round: "
         + " | ".join(f"{k} {benchlib.fmt_time(v)}" for k, v in best.items() if k != "total"))
+    # the module loading, from the page's resource timing (less sensitive to the machine's
+    # load than the total): how many levels of imports were fetched one after the other
+    med = {k: float(np.median([m[k] for m in modules])) for k in modules[0]}
+    benchmark.extra_info.update({f"modules_p50[{k}]": v for k, v in med.items()})
+    benchlib.say(
+        f"[serve-demo] {call}: {modules[0]['count']} modules, fetched in {med['levels']:.0f} "
+        f"level(s) one after the other; p50 over the rounds, from the HTML's arrival: last "
+        f"module request sent {med['last_sent_ms']:.1f} ms, last module loaded "
+        f"{med['last_loaded_ms']:.1f} ms")
 
 
 def _teardown(state):

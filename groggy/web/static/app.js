@@ -151,7 +151,7 @@ function showView(info) {
 }
 
 feed.on.view = showView;
-feed.on.data = () => table.redraw();
+feed.on.data = (chunk) => table.dataArrived(chunk);
 feed.on.busy = (busy) => {
   toolbar.setBusy(busy);
   table.scroller.setAttribute("aria-busy", String(busy));

@@ -205,6 +205,14 @@ export class Feed {
     return true;
   }
 
+  // When the request in flight asks for view rows a..b (those not held yet), the time
+  // it was sent; else null.
+  requestedSince(a, b) {
+    const f = this.inflight;
+    if (!f || f.type !== "Scroll" || !f.range) return null;
+    return f.range[0] <= a && f.range[1] >= Math.min(b, this.totalRows - 1) ? f.t : null;
+  }
+
   touch(chunk) {
     if (this.chunks.has(chunk.id)) {
       this.chunks.delete(chunk.id);

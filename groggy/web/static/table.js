@@ -24,6 +24,7 @@ export const HEADER_H = 44;
 const MAX_SPACER = 8_000_000;
 const MIN_COL_W = 44;
 const MAX_AUTO_W = 380;
+const PLACEHOLDER_AFTER_MS = 60;
 
 const el = (tag, cls, attrs) => {
   const e = document.createElement(tag);
@@ -319,6 +320,38 @@ export class VirtualTable {
     if (!this.raf) this.raf = requestAnimationFrame(() => this.paint());
   }
 
+  // Rows have arrived. When they belong on screen (a jump waits for them), paint now
+  // instead of at the next animation frame, which can be up to a frame away: the rows are
+  // in the DOM before that frame is drawn. Not during an eased wheel step, which paint()
+  // advances.
+  dataArrived(chunk) {
+    const first = Math.floor(this.pos / ROW_H);
+    const onScreen = chunk.offset <= first + this.pool.length - 1 && chunk.offset + chunk.count > first;
+    if (!onScreen || this.anim || this.layoutDirty) return this.redraw();
+    if (this.raf) cancelAnimationFrame(this.raf);
+    this.paint();
+  }
+
+  // After a jump (no row painted last is still on screen), while the request for the
+  // rows on screen has been out less than PLACEHOLDER_AFTER_MS, the rows shown stay as
+  // they are (the jump's rows usually arrive within a frame or two): painting
+  // placeholders first would make the browser lay out and draw a frame the rows then
+  // replace, and the answer would wait behind that frame. A scroll by small steps keeps
+  // moving, with placeholders for the rows still on their way. Returns the ms to wait.
+  holdFor(first) {
+    const total = this.feed.totalRows;
+    const last = Math.min(total - 1, first + this.pool.length - 1);
+    if (last < first || this.pool.every((r) => r.off)) return 0;
+    if (this.first <= last && this.last >= first) return 0;
+    let missing = -1;
+    for (let r = first; r <= last; r++) {
+      if (!this.feed.chunkAt(r)) { missing = r; break; }
+    }
+    if (missing < 0) return 0;
+    const since = this.feed.requestedSince(missing, last);
+    return since === null ? 0 : Math.max(0, PLACEHOLDER_AFTER_MS - (performance.now() - since));
+  }
+
   paint() {
     this.raf = 0;
     if (this.layoutDirty) this.layout();
@@ -340,6 +373,12 @@ export class VirtualTable {
     if (!this.autoSized && ncols && feed.chunkAt(0)) this.autoSized = this.autoSize();
 
     const first = Math.floor(this.pos / ROW_H);
+    const hold = this.holdFor(first);
+    if (hold > 0) {
+      clearTimeout(this.holdTimer);
+      this.holdTimer = setTimeout(() => this.redraw(), hold + 1);
+      return;
+    }
     const frac = this.pos - first * ROW_H;
     this.rowsLayer.style.transform = `translate3d(0,${-frac}px,0)`;
     const opts = { grouping: this.grouping };
