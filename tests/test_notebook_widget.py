@@ -63,7 +63,7 @@ def write_notebook(path: Path, cells=CELLS) -> Path:
 
 def test_bundle_holds_every_module_the_page_imports():
     page = (STATIC / "graph.html").read_text()
-    src = bundle("graph.js", "widget.js")
+    src = bundle("graph.js", "graph.html", "widget.js")
     order = module_order("graph.js")
     # every module the page preloads is in the bundle, each after its imports
     for name in re.findall(r'modulepreload" href="static/([\w.-]+)"', page):
@@ -135,51 +135,96 @@ def browser():
     yield from launch_chromium(ARGS)
 
 
-def test_widget_in_jupyterlab_draws_the_graph_and_answers(jupyterlab, browser):
-    root, base, token = jupyterlab
-    write_notebook(root / "view.ipynb", CELLS + ["view.select([0]); view.selected()"])
+def run_notebook_in_lab(browser, base, token, name):
+    """A page of JupyterLab with notebook ``name`` open and all its cells run."""
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(WAIT_MS)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a workspace of its own: JupyterLab would otherwise reopen the last test's notebook
+    page.goto(f"{base}/lab/workspaces/{name.split('.')[0]}/tree/{name}?reset&token={token}")
+    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')")
+    # this notebook is the current one, and its kernel is up, before the cells run
+    page.wait_for_function("(name) => { const w = window.jupyterapp.shell.currentWidget;"
+                           " return w && w.context && w.context.path === name &&"
+                           " w.sessionContext && w.sessionContext.session &&"
+                           " w.sessionContext.session.kernel &&"
+                           " w.sessionContext.session.kernel.connectionStatus === 'connected'; }",
+                           arg=name)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    return page, errors
+
+
+def screenshot(locator) -> np.ndarray:
+    from PIL import Image
+    import io
+    shot = locator.screenshot()
+    ARTIFACTS.mkdir(exist_ok=True)
+    return shot, np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+HOOK = "document.querySelector('.gg-widget').groggy"
+
+
+def test_graph_widget_in_jupyterlab_draws_and_answers(jupyterlab, browser):
+    root, base, token = jupyterlab
+    write_notebook(root / "graph.ipynb", CELLS + ["view.select([0]); view.selected()"])
+    page, errors = run_notebook_in_lab(browser, base, token, "graph.ipynb")
     try:
-        page.goto(f"{base}/lab/tree/view.ipynb?token={token}")
-        page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')")
-        # the kernel is up before the cells run
-        page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget;"
-                               " return w && w.sessionContext && w.sessionContext.session &&"
-                               " w.sessionContext.session.kernel &&"
-                               " w.sessionContext.session.kernel.connectionStatus === 'connected'; }")
-        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         page.wait_for_selector(".gg-widget canvas.gg-graph-canvas")
-        page.wait_for_function("() => window.groggy && window.groggy.graph")
-        page.evaluate("() => window.groggy.graph.ready")
-        stats = page.evaluate("() => window.groggy.graph.stats()")
+        page.wait_for_function(f"() => {HOOK} && {HOOK}.graph")
+        page.evaluate(f"() => {HOOK}.graph.ready")
+        stats = page.evaluate(f"() => {HOOK}.graph.stats()")
         assert (stats["nodes"], stats["edges"]) == (34, 78), stats
         widget = page.locator(".gg-widget")
         widget.scroll_into_view_if_needed()
-        page.evaluate("() => window.groggy.graph.painted()")
+        page.evaluate(f"() => {HOOK}.graph.painted()")
         # drawn pixels where the page puts nodes, the theme's background far from them
-        shot = widget.screenshot()
-        from PIL import Image
-        import io
-        img = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+        shot, img = screenshot(widget)
         box = widget.bounding_box()
         bg = img[-5, 5]
         drawn = 0
         for node in range(34):
-            at = page.evaluate("(id) => window.groggy.graph.screenPosition(id)", node)
+            at = page.evaluate(f"(id) => {HOOK}.graph.screenPosition(id)", node)
             assert at is not None, node
             x, y = int(at["x"] - box["x"]), int(at["y"] - box["y"])
             drawn += np.abs(img[y, x] - bg).sum() > 60
-            got = page.evaluate("([x, y]) => window.groggy.graph.nodeAt(x, y)",
-                                [at["x"], at["y"]])
+            # hover and click go to the server and back over the comm
+            got = page.evaluate(f"([x, y]) => {HOOK}.graph.nodeAt(x, y)", [at["x"], at["y"]])
             assert got == node
         assert drawn >= 30, drawn
         # the third cell selected node 0 from Python: the page highlights it
-        page.wait_for_function("() => window.groggy.graph.selected().includes(0)")
-        Path(ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
-        (ROOT / "tests" / "artifacts" / "notebook-widget.png").write_bytes(shot)
+        page.wait_for_function(f"() => {HOOK}.graph.selected().includes(0)")
+        (ARTIFACTS / "notebook-graph-widget.png").write_bytes(shot)
+        # not the notebook's page: the widget's theme class sits on its own element
+        assert page.evaluate("() => document.body.className.includes('gg-theme')") is False
+        assert not errors, errors
+    finally:
+        page.close()
+
+
+def test_table_widget_in_jupyterlab_streams_rows(jupyterlab, browser):
+    root, base, token = jupyterlab
+    write_notebook(root / "table.ipynb", [
+        "import numpy as np, groggy as gg\n"
+        "t = gg.table({'x': np.arange(1_000_000), 'half': np.arange(1_000_000) / 2})\n"
+        "view = t.interactive()",
+        "view",
+    ])
+    page, errors = run_notebook_in_lab(browser, base, token, "table.ipynb")
+    try:
+        page.wait_for_selector(".gg-widget .gg-app")
+        page.wait_for_function(f"() => {HOOK} && {HOOK}.ready")
+        page.evaluate(f"() => {HOOK}.ready")
+        assert page.evaluate(f"() => {HOOK}.state().totalRows") == 1_000_000
+        rows = page.evaluate(f"() => {HOOK}.scrollToRow(765432).then(() => {HOOK}.visibleRows())")
+        first = rows[0]
+        assert first[0] == 765432 and first[1:3] == ["765432", "382716.0"], first
+        widget = page.locator(".gg-widget")
+        widget.scroll_into_view_if_needed()
+        shot, _ = screenshot(widget)
+        (ARTIFACTS / "notebook-table-widget.png").write_bytes(shot)
         assert not errors, errors
     finally:
         page.close()

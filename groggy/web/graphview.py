@@ -450,22 +450,7 @@ class VizHandle(BrowserInterface):
     [2]
     """
 
-    use_widget = True     # a notebook shows the widget; False: the page in an iframe
-    _widget = None
-
-    def widget(self):
-        """The view as a notebook widget: the page's own front end over the kernel's
-        comm (anywidget, ``pip install 'groggy[jupyter]'``), so it works where the
-        kernel runs on another machine (JupyterHub, Colab, VS Code remote)."""
-        if self._widget is None:
-            from groggy.web.widget import graph_widget
-            self._widget = graph_widget(self._server, self._server.theme)
-        return self._widget
-
-    def _repr_mimebundle_(self, **kwargs):
-        if self.use_widget and in_kernel() and widget_installed():
-            return self.widget()._repr_mimebundle_(**kwargs)
-        return {"text/html": self._repr_html_(), "text/plain": repr(self)}
+    widget_view = "graph"     # in a notebook: the graph view's widget
 
     def set_style(self, **style) -> None:
         """Change style keywords (those of ``export``; None restores a default)."""
@@ -513,14 +498,3 @@ def serve_scene(scene, port: int = 0, host: str = "127.0.0.1", open_browser: boo
     handle.use_widget = widget
     return handle
 
-
-def in_kernel() -> bool:
-    """Whether this is a Jupyter kernel (a notebook can show widgets), not a terminal."""
-    import sys
-    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
-    return shell is not None and hasattr(shell, "kernel")
-
-
-def widget_installed() -> bool:
-    import importlib.util
-    return importlib.util.find_spec("anywidget") is not None

@@ -17,6 +17,7 @@ import threading
 
 from groggy.web.app import STATIC, respond, themes_css
 from groggy.web.graphview import GraphSession
+from groggy.web.session import Session
 
 # the module syntax the page's modules use (a test bundles every one of them)
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+)";[ \t]*$', re.M)
@@ -45,9 +46,9 @@ def module_order(entry: str) -> list:
     return order
 
 
-def bundle(entry: str, tail: str) -> str:
-    """One ES module: ``entry`` and its imports as ``__groggyView(host)``, the page's
-    markup as ``__GROGGY_BODY__``, then ``tail`` (which exports the widget)."""
+def bundle(entry: str, page: str, tail: str) -> str:
+    """One ES module: ``entry`` and its imports as ``__groggyView(host)``, the markup of
+    ``page`` as ``__GROGGY_BODY__``, then ``tail`` (which exports the widget)."""
     parts = ["function __groggyView(__GROGGY_HOST__) {"]
     for name in module_order(entry):
         src = (STATIC / name).read_text(encoding="utf-8")
@@ -57,24 +58,32 @@ def bundle(entry: str, tail: str) -> str:
         parts.append(f"// ---- {name}\nconst {_module_var(name)} = (() => {{\n{body}\n"
                      f"return {{ {', '.join(names)} }};\n}})();")
     parts.append("}")
-    page = (STATIC / entry.replace(".js", ".html")).read_text(encoding="utf-8")
-    parts.append(f"const __GROGGY_BODY__ = {json.dumps(_BODY.search(page).group(1).strip())};")
+    markup = (STATIC / page).read_text(encoding="utf-8")
+    parts.append(f"const __GROGGY_BODY__ = {json.dumps(_BODY.search(markup).group(1).strip())};")
     parts.append((STATIC / tail).read_text(encoding="utf-8"))
     return "\n".join(parts)
 
 
-@functools.lru_cache(maxsize=1)
-def _front_end() -> tuple:
-    return bundle("graph.js", "widget.js"), (STATIC / "graph.css").read_text() + themes_css()
+# the two views a notebook shows: entry module, page (for its markup), style sheet
+VIEWS = {"graph": ("graph.js", "graph.html", "graph.css"),
+         "table": ("app.js", "index.html", "groggy.css")}
+
+
+@functools.lru_cache(maxsize=None)
+def front_end(view: str) -> tuple:
+    """(ES module, CSS) of the widget of ``view``."""
+    entry, page, css = VIEWS[view]
+    return (bundle(entry, page, "widget.js"),
+            (STATIC / css).read_text(encoding="utf-8") + themes_css())
 
 
 class CommConnection:
     """One rendered output of a widget, as the server sees a page: its own session; its
     replies go back over the comm, tagged with the output's ``view``."""
 
-    def __init__(self, widget: "GraphWidget", view: str):
+    def __init__(self, widget, view: str):
         self.widget, self.view = widget, view
-        self.session = GraphSession(widget.server)
+        self.session = widget.session_class(widget.server)
 
     def send(self, replies, supersede=None) -> None:   # on the server's loop
         with self.widget._sending:      # one reply's messages stay together
@@ -85,22 +94,22 @@ class CommConnection:
                     self.widget.send({"view": self.view, "text": json.dumps(reply)})
 
 
-def graph_widget(server, theme: str = "light"):
-    """The anywidget showing ``server``'s graph view (a started GraphServer)."""
-    return _widget_class()(server, theme=theme)
+def view_widget(view: str, server):
+    """The anywidget showing ``server``'s ``view`` ("graph" or "table"), in its theme."""
+    return _widget_classes()[view](server, theme=server.theme)
 
 
 @functools.lru_cache(maxsize=1)
-def _widget_class():
+def _widget_classes() -> dict:
     try:
         import anywidget
         import traitlets
     except ImportError as exc:
         raise ImportError("the notebook widget needs anywidget: pip install 'groggy[jupyter]' "
-                          "(or show the view in a page: interactive(widget=False))") from exc
+                          "(or show the view in a page: widget=False)") from exc
 
-    class GraphWidget(anywidget.AnyWidget):
-        _esm, _css = _front_end()
+    class ViewWidget(anywidget.AnyWidget):
+        """A groggy view whose page talks over this widget's comm."""
         theme = traitlets.Unicode("light").tag(sync=True)
 
         def __init__(self, server, **kwargs):
@@ -121,4 +130,12 @@ def _widget_class():
                 self.server._call(self.server.connections.add, conn)
             self.server._call(respond, conn, self.server, content.get("text", ""))
 
-    return GraphWidget
+    class GraphWidget(ViewWidget):
+        _esm, _css = front_end("graph")
+        session_class = GraphSession
+
+    class TableWidget(ViewWidget):
+        _esm, _css = front_end("table")
+        session_class = Session
+
+    return {"graph": GraphWidget, "table": TableWidget}

@@ -597,7 +597,7 @@ attachSearch($(".gg-graph-search"), $(".gg-graph-results"),
              (text) => send({ type: "FindNode", text }),
              (m) => flyTo(m.id).then(() => select([m.node], false, true)));
 themeSelect.addEventListener("change", () => send({ type: "ThemeChange", theme: themeSelect.value }));
-HOST.keys.addEventListener("keydown", (ev) => {
+HOST.events.addEventListener("keydown", (ev) => {
   if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLInputElement || !graph) return;
   const step = 60, k = ev.key;
   if (k === "f" || k === "F") fit();
@@ -618,8 +618,8 @@ new ResizeObserver(() => { resize(); redraw(); }).observe(stage);
 // ------------------------------------------------------------------ test hook
 function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null; }
 
-window.groggy = window.groggy || {};
-window.groggy.graph = {
+HOST.hooks.groggy = HOST.hooks.groggy || {};
+HOST.hooks.groggy.graph = {
   ready,
   stats: () => (tiles ? { nodes: tiles.n, edges: tiles.m, mode: tiles.mode, held: graph.n,
                           renderer: renderer.kind }

@@ -7,9 +7,10 @@ function pageHost() {
   return {
     page: true,                       // page-only features: links, #node=ID, exports by URL
     root: document,                   // where the view's elements are looked up
-    themed: document.body,            // carries the gg-theme-NAME class
-    keys: window,                     // keyboard shortcuts listen here
+    themed: document.body,            // carries the gg-theme-NAME class; menus go in it
+    events: document,                 // keys, copy and outside clicks are heard here
     params: new URLSearchParams(location.search),
+    hooks: window,                    // carries the test hook, .groggy
     socket: (url, options) => new GroggySocket(url, options),
   };
 }

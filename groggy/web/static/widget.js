@@ -7,7 +7,7 @@
 // The GroggySocket interface (socket.js) over model.send / "msg:custom": JSON goes as
 // {text}, binary frames come back as {frame: 1} with one buffer.
 class CommSocket {
-  constructor(model, { hello, onHello, onMessage, onFrame, onStatus, helloType }) {
+  constructor(model, { hello, onHello, onMessage, onFrame, onStatus, helloType = "Hello" }) {
     Object.assign(this, { model, hello, onHello, onMessage, onFrame, onStatus, helloType });
     this.nextId = 1;
     this.open = false;
@@ -56,7 +56,8 @@ function render({ model, el }) {
     page: false,
     root: el,
     themed: el,
-    keys: el,
+    events: el,
+    hooks: el,            // el.groggy: one output's test hook (a page has window.groggy)
     params: new URLSearchParams(),
     socket: (_url, options) => (socket = new CommSocket(model, options)),
   });
