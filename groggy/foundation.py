@@ -191,7 +191,7 @@ class _View:
         return VizModule(self._owner_or_self())
 
     def interactive(self, port: int = 0, theme: str = "sleek", open_browser: bool = False,
-                    host: str = "127.0.0.1"):
+                    host: str = "127.0.0.1", widget: bool = True):
         """Open this table or array in the browser: a virtually scrolled view streamed
         from a server in a background thread (sort, filter and search run there).
 
@@ -203,6 +203,10 @@ class _View:
             ``sleek``, ``light``, ``dark``, ``publication`` or ``minimal``.
         open_browser : bool
             Open the page in the default browser; otherwise use the returned ``url``.
+        widget : bool
+            In a Jupyter notebook the handle displays as a widget that streams the rows
+            over the kernel's own channel (``pip install 'groggy[jupyter]'``; works with
+            remote kernels); False shows the page in an iframe instead.
 
         Returns
         -------
@@ -223,8 +227,10 @@ class _View:
         # an object made of several tables (GraphTable) names them: one tab each
         served = getattr(source, "_served_tables", None)
         sources = served() if served is not None else {"table": source}
-        return BrowserInterface(Server(sources, port=port, host=host, theme=theme),
+        view = BrowserInterface(Server(sources, port=port, host=host, theme=theme),
                                 open_browser)
+        view.use_widget = widget
+        return view
 
     def _repr_html_(self) -> str:
         return render_html(self, self._effective_config())

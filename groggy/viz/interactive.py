@@ -307,10 +307,11 @@ def _nodes_table(viz):
 
 def interactive(viz, layout="force_directed", theme: str = "light", port: int = 0,
                 open_browser: bool = False, layout_params: dict | None = None,
-                host: str = "127.0.0.1", tiles_above: int = TILES_ABOVE, **style):
+                host: str = "127.0.0.1", tiles_above: int = TILES_ABOVE, widget: bool = True,
+                **style):
     """Serve the graph view (see ``VizModule.interactive``)."""
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an int in 0..65535, got {port!r}")
     scene = build_scene(viz, layout, theme, layout_params, style, tiles_above)
     from groggy.web.graphview import serve_scene   # the declared seam up into web
-    return serve_scene(scene, port=port, host=host, open_browser=open_browser)
+    return serve_scene(scene, port=port, host=host, open_browser=open_browser, widget=widget)

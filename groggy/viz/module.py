@@ -316,7 +316,7 @@ class VizModule:
 
     def interactive(self, layout="force_directed", theme: str = "light", port: int = 0,
                     open_browser: bool = False, layout_params: dict | None = None,
-                    host: str = "127.0.0.1", **style):
+                    host: str = "127.0.0.1", widget: bool = True, **style):
         """Open the graph in the browser: a WebGL drawing (Canvas 2D where WebGL2 is
         missing) that zooms, pans, shows a node's attributes on hover and its
         neighbours on click, served from a background thread.
@@ -334,6 +334,11 @@ class VizModule:
             0 (default) picks a free port.
         open_browser : bool
             Open the page in the default browser; otherwise use the handle's ``url``.
+        widget : bool
+            In a Jupyter notebook, the handle displays as a widget that talks over the
+            kernel's own channel (``pip install 'groggy[jupyter]'``; works with remote
+            kernels: JupyterHub, Colab, VS Code); False shows the page in an iframe
+            instead, which needs the browser to reach this machine's port.
         tiles_above : int
             Graphs with more nodes than this (default 100,000) are shown as a map: raster
             tiles drawn by the server where many nodes are in view, the nodes and their
@@ -367,7 +372,8 @@ class VizModule:
         """
         from groggy.viz import interactive as _interactive
         return _interactive.interactive(self, layout, theme, port, open_browser,
-                                        layout_params, host, **self._coloured(style))
+                                        layout_params, host, widget=widget,
+                                        **self._coloured(style))
 
     def render(self, format: str = "png", layout="force_directed", theme: str = "light",
                width: float = 800, height: float = 600, dpi: float | None = None,

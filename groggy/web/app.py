@@ -233,42 +233,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         server.connections.add(self)
 
     def on_message(self, raw):
-        msg = None
-        try:
-            msg = parse(raw, getattr(self.session, "kinds", None))
-            replies = self.session.handle(msg)
-        except Exception as exc:
-            replies = self._refusal(exc, raw, msg)
-        if isinstance(replies, concurrent.futures.Future):
-            # worked out off the loop (a graph tile): sent when done, others go on meanwhile
-            tornado.ioloop.IOLoop.current().add_future(
-                replies, lambda done: self.send(self._result(done, raw, msg)))
-            return
-        # a newer scroll position supersedes the answer to an older one not yet sent
-        self.send(replies, "scroll" if msg and msg["type"] == "ScrollRequest" else None)
-
-    def _result(self, future, raw, msg) -> list:
-        try:
-            return future.result()
-        except Exception as exc:
-            return self._refusal(exc, raw, msg)
-
-    def _refusal(self, exc: Exception, raw, msg) -> list:
-        """The Error reply to a message that could not be answered."""
-        if isinstance(exc, ProtocolError):
-            return [error_reply(str(exc), exc.kind or (msg and msg["type"]),
-                                exc.request_id if exc.request_id is not None
-                                else msg and msg["request_id"])]
-        if isinstance(exc, GroggyError):  # e.g. a damaged store found on first read
-            log.warning("refused %s: %s", msg and msg.get("type"), exc)
-            return [error_reply(str(exc), msg and msg.get("type"), msg and msg.get("request_id"))]
-        # a bug of ours: say so, keep the connection
-        shown = raw[:200] if isinstance(raw, str) else raw[:20]
-        if isinstance(shown, str):  # a client may quote the URL: no token in the log
-            shown = shown.replace(self.settings["groggy"].token, "TOKEN")
-        log.error("error handling %r", shown, exc_info=exc)
-        return [error_reply(f"internal error: {exc}", msg and msg.get("type"),
-                            msg and msg.get("request_id"))]
+        respond(self, self.settings["groggy"], raw)
 
     def send(self, replies, supersede: str | None = None) -> None:
         """Queue one reply (its messages in order); ``supersede``: see Outbox.put."""
@@ -281,6 +246,50 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
     def on_close(self):
         self.outbox.shut()
         self.settings["groggy"].connections.discard(self)
+
+
+def respond(conn, server, raw) -> None:
+    """Answer one message of a page, on the server's loop, whatever carried it (this
+    WebSocket, or a notebook's comm: groggy/web/widget.py). ``conn`` has the page's
+    ``session`` and ``send(replies, supersede)``; a bad message gets an Error reply."""
+    msg = None
+    try:
+        msg = parse(raw, getattr(conn.session, "kinds", None))
+        replies = conn.session.handle(msg)
+    except Exception as exc:
+        replies = _refusal(server, exc, raw, msg)
+    if isinstance(replies, concurrent.futures.Future):
+        # worked out off the loop (a graph tile): sent when done, others go on meanwhile
+        tornado.ioloop.IOLoop.current().add_future(
+            replies, lambda done: conn.send(_result(server, done, raw, msg)))
+        return
+    # a newer scroll position supersedes the answer to an older one not yet sent
+    conn.send(replies, "scroll" if msg and msg["type"] == "ScrollRequest" else None)
+
+
+def _result(server, future, raw, msg) -> list:
+    try:
+        return future.result()
+    except Exception as exc:
+        return _refusal(server, exc, raw, msg)
+
+
+def _refusal(server, exc: Exception, raw, msg) -> list:
+    """The Error reply to a message that could not be answered."""
+    if isinstance(exc, ProtocolError):
+        return [error_reply(str(exc), exc.kind or (msg and msg["type"]),
+                            exc.request_id if exc.request_id is not None
+                            else msg and msg["request_id"])]
+    if isinstance(exc, GroggyError):  # e.g. a damaged store found on first read
+        log.warning("refused %s: %s", msg and msg.get("type"), exc)
+        return [error_reply(str(exc), msg and msg.get("type"), msg and msg.get("request_id"))]
+    # a bug of ours: say so, keep the connection
+    shown = raw[:200] if isinstance(raw, str) else raw[:20]
+    if isinstance(shown, str):  # a client may quote the URL: no token in the log
+        shown = shown.replace(server.token, "TOKEN")
+    log.error("error handling %r", shown, exc_info=exc)
+    return [error_reply(f"internal error: {exc}", msg and msg.get("type"),
+                        msg and msg.get("request_id"))]
 
 
 def error_reply(message: str, kind, request_id) -> dict:

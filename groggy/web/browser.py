@@ -84,12 +84,42 @@ class BrowserInterface:
         state = "running" if self.is_running() else "stopped"
         return f"BrowserInterface({self.url!r}, {state})"
 
+    use_widget = True      # in a notebook: the widget; False: the page in an iframe
+    widget_view = "table"  # which view the widget shows (groggy/web/widget.py)
+    _widget = None
+
+    def widget(self):
+        """The view as a notebook widget: the page's own front end talking over the
+        kernel's comm (anywidget, ``pip install 'groggy[jupyter]'``), so it works where
+        the kernel runs on another machine (JupyterHub, Colab, VS Code remote)."""
+        if self._widget is None:
+            from groggy.web.widget import view_widget
+            self._widget = view_widget(self.widget_view, self._server)
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        if self.use_widget and in_kernel() and widget_installed():
+            return self.widget()._repr_mimebundle_(**kwargs)
+        return {"text/html": self._repr_html_(), "text/plain": repr(self)}
+
     def _repr_html_(self) -> str:
-        # in a notebook: the page inline
+        # in a notebook without the widget: the page inline
         return (f'<iframe src="{escape(self.url)}" style="width:100%;height:520px;'
                 f'border:1px solid #ddd;border-radius:4px"></iframe>'
                 f'<div style="font-size:11px"><a href="{escape(self.url)}" target="_blank">'
                 f"open in a new tab</a></div>")
+
+
+def in_kernel() -> bool:
+    """Whether this is a Jupyter kernel (a notebook shows widgets), not a terminal."""
+    import sys
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def widget_installed() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("anywidget") is not None
 
 
 def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = "sleek",

@@ -450,6 +450,8 @@ class VizHandle(BrowserInterface):
     [2]
     """
 
+    widget_view = "graph"     # in a notebook: the graph view's widget
+
     def set_style(self, **style) -> None:
         """Change style keywords (those of ``export``; None restores a default)."""
         scene = self._server.scene
@@ -489,7 +491,10 @@ class VizHandle(BrowserInterface):
         return f"VizHandle({self.url!r}, {scene.n:,} nodes, {scene.m:,} edges, {state})"
 
 
-def serve_scene(scene, port: int = 0, host: str = "127.0.0.1",
-                open_browser: bool = False) -> VizHandle:
+def serve_scene(scene, port: int = 0, host: str = "127.0.0.1", open_browser: bool = False,
+                widget: bool = True) -> VizHandle:
     """Start a graph server for a prepared scene (``groggy.viz.interactive``)."""
-    return VizHandle(GraphServer(scene, port=port, host=host), open_browser)
+    handle = VizHandle(GraphServer(scene, port=port, host=host), open_browser)
+    handle.use_widget = widget
+    return handle
+

@@ -2,7 +2,7 @@
 // actions go back to the feed. Also the read-only window.groggy hook for tests and
 // benchmarks.
 
-import { GroggySocket } from "./socket.js";
+import { HOST } from "./host.js";
 import { Feed, sortKeysEqual } from "./feed.js";
 import { VirtualTable } from "./table.js";
 import { Toolbar } from "./toolbar.js";
@@ -11,15 +11,17 @@ import { ThemePicker, applyTheme } from "./theme.js";
 import { selectionTSV, MAX_COPY_ROWS } from "./selection.js";
 import { formatCount } from "./format.js";
 
-// Every URL is relative to the page, whose path starts with the server's token.
-const base = new URL(location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`, location.href);
-const wsUrl = new URL("ws", base);
-wsUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-const params = new URLSearchParams(location.search);
+// Every URL is relative to the page, whose path starts with the server's token (a
+// notebook widget has none: it talks over the kernel's comm, host.js)
+const base = HOST.page ? new URL(location.pathname.endsWith("/") ? location.pathname : `${location.pathname}/`, location.href) : null;
+const wsUrl = HOST.page ? new URL("ws", base) : null;
+if (wsUrl) wsUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+const params = HOST.params;
+const $ = (sel) => HOST.root.querySelector(sel);
 
 // ?source=nodes&filter=selected is how the graph page links to its selected rows
 const feed = new Feed({ source: params.get("source") || null, filter: params.get("filter") || "" });
-const app = document.querySelector(".gg-app");
+const app = $(".gg-app");
 let themeChosen = null;   // the theme to restore on reconnect: the server's or the user's
 
 // the next click on a header: ascending, descending, none; shift adds a secondary key
@@ -50,7 +52,9 @@ const toolbar = new Toolbar(app, {
   onGrouping: (on) => table.setGrouping(on),
 });
 
-const table = new VirtualTable(document.querySelector(".gg-main"), feed, {
+if (!HOST.page) toolbar.exportLink.style.display = "none";
+
+const table = new VirtualTable($(".gg-main"), feed, {
   onSort: (col, additive) => {
     const name = table.columns[col].name;
     const keys = cycleSort(feed.want.sort, name, additive);
@@ -78,7 +82,7 @@ const table = new VirtualTable(document.querySelector(".gg-main"), feed, {
 
 const searcher = new Searcher(feed, table, toolbar);
 
-const themes = new ThemePicker(document.querySelector(".gg-theme-select"), (name) => {
+const themes = new ThemePicker($(".gg-theme-select"), (name) => {
   themeChosen = name;
   applyTheme(name);
   feed.sendTheme(name);
@@ -137,10 +141,11 @@ function showView(info) {
   }
   table.sel.clamp(feed.totalRows, table.columns.length);
   table.showSort(feed.want.sort, !sortKeysEqual(feed.want.sort, feed.sort));
-  toolbar.setSources(feed.sources, feed.source, feed.graphView);
+  // (a notebook widget has no graph page to link to, nor a CSV address)
+  toolbar.setSources(feed.sources, feed.source, feed.graphView && HOST.page);
   toolbar.setExport(feed.source, feed.sort, feed.filter);
   themes.setThemes(feed.themes, feed.theme);
-  if (feed.source) {
+  if (feed.source && HOST.page) {
     const q = new URLSearchParams(location.search);
     if (q.get("source") !== feed.source && (feed.sources.length > 1 || q.has("source"))) {
       q.set("source", feed.source);
@@ -180,7 +185,7 @@ feed.on.error = ({ message, for: what, type }) => {
 // a node row's context menu, when the server also serves the graph view: show the node
 // there (the graph page flies to #node=ID and selects it)
 const nodeMenu = Object.assign(document.createElement("div"), { className: "gg-context-menu", hidden: true });
-document.body.append(nodeMenu);
+HOST.themed.append(nodeMenu);
 const closeNodeMenu = () => { nodeMenu.hidden = true; };
 table.rowsLayer.addEventListener("contextmenu", (e) => {
   const at = table.cellAt(e.target);
@@ -198,10 +203,10 @@ table.rowsLayer.addEventListener("contextmenu", (e) => {
   nodeMenu.hidden = false;
   link.focus();
 });
-document.addEventListener("pointerdown", (e) => { if (!nodeMenu.contains(e.target)) closeNodeMenu(); });
-document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeNodeMenu(); });
+HOST.events.addEventListener("pointerdown", (e) => { if (!nodeMenu.contains(e.target)) closeNodeMenu(); });
+HOST.events.addEventListener("keydown", (e) => { if (e.key === "Escape") closeNodeMenu(); });
 
-const socket = new GroggySocket(wsUrl.href, {
+const socket = HOST.socket(wsUrl && wsUrl.href, {
   hello: () => {
     const extra = {
       offset: table.first,
@@ -216,17 +221,17 @@ const socket = new GroggySocket(wsUrl.href, {
   onFrame: (buf) => feed.handleFrame(buf),
   onStatus: (status) => {
     toolbar.setStatus(status);
-    document.body.classList.toggle("gg-offline", status.state !== "connected");
+    HOST.themed.classList.toggle("gg-offline", status.state !== "connected");
   },
   onClose: () => feed.connectionLost(),
-  pageUrl: base.href,
+  pageUrl: base && base.href,
 });
 feed.attach(socket);
 socket.connect();
 
 // ---- the read-only hook for tests and benchmarks ------------------------------------
 
-window.groggy = Object.freeze({
+HOST.hooks.groggy = Object.freeze({
   // resolves after the first rows are painted
   ready: table.ready,
   state: () => ({

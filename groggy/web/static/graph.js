@@ -7,12 +7,12 @@ import { GLRenderer } from "./graph-gl.js";
 import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
-import { GroggySocket } from "./socket.js";
+import { HOST } from "./host.js";
 import { TileMode } from "./graph-tiles.js";
 import { LabelLayer } from "./graph-labels.js";
 import { attachSearch } from "./graph-search.js";
 
-const $ = (sel) => document.querySelector(sel);
+const $ = (sel) => HOST.root.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
 const statusEl = $(".gg-graph-status"), tooltip = $(".gg-graph-tooltip");
 const legendEl = $(".gg-graph-legend"), errorEl = $(".gg-graph-error");
@@ -21,6 +21,9 @@ const layoutSelect = $(".gg-graph-layout"), exportSelect = $(".gg-graph-export")
 const labelsButton = $(".gg-graph-labels-toggle"), rectEl = $(".gg-graph-rect");
 const labelLayer = new LabelLayer($(".gg-graph-label-layer"));
 const fmt = new Intl.NumberFormat("en-US");
+if (!HOST.page) {   // a notebook widget: no table page to link to, no export address
+  for (const el of HOST.root.querySelectorAll(".gg-graph-link, .gg-graph-export")) el.hidden = true;
+}
 
 const camera = new Camera();
 let renderer = null, graph = null, look = null, grid = null, incidence = null;
@@ -40,7 +43,7 @@ const ready = new Promise((r) => { resolveReady = r; });
 
 // ------------------------------------------------------------------ renderer
 function makeRenderer() {
-  const want = new URLSearchParams(location.search).get("renderer");
+  const want = HOST.params.get("renderer");
   if (want !== "canvas") {
     try { return new GLRenderer(canvas); } catch (err) { console.warn("groggy: " + err.message + "; drawing with Canvas 2D"); }
   }
@@ -92,9 +95,9 @@ function request(msg) {
 
 function connect() {
   mark("connecting");
-  socket = new GroggySocket(wsUrl(), {
+  socket = HOST.socket(HOST.page ? wsUrl() : null, {
     helloType: "GraphHello",
-    pageUrl: location.href,
+    pageUrl: HOST.page ? location.href : null,
     // a reconnect keeps this page's theme; the server kept the style and selection
     hello: () => ({ theme: look ? look.theme : null }),
     onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
@@ -594,7 +597,7 @@ attachSearch($(".gg-graph-search"), $(".gg-graph-results"),
              (text) => send({ type: "FindNode", text }),
              (m) => flyTo(m.id).then(() => select([m.node], false, true)));
 themeSelect.addEventListener("change", () => send({ type: "ThemeChange", theme: themeSelect.value }));
-window.addEventListener("keydown", (ev) => {
+HOST.events.addEventListener("keydown", (ev) => {
   if (ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLInputElement || !graph) return;
   const step = 60, k = ev.key;
   if (k === "f" || k === "F") fit();
@@ -615,8 +618,8 @@ new ResizeObserver(() => { resize(); redraw(); }).observe(stage);
 // ------------------------------------------------------------------ test hook
 function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null; }
 
-window.groggy = window.groggy || {};
-window.groggy.graph = {
+HOST.hooks.groggy = HOST.hooks.groggy || {};
+HOST.hooks.groggy.graph = {
   ready,
   stats: () => (tiles ? { nodes: tiles.n, edges: tiles.m, mode: tiles.mode, held: graph.n,
                           renderer: renderer.kind }
@@ -681,8 +684,10 @@ function showHashNode() {
   const id = Number(decodeURIComponent(m[1]));
   flyTo(id).then(() => window.groggy.graph.select([id]), (err) => showError(err.message));
 }
-window.addEventListener("hashchange", showHashNode);
-ready.then(showHashNode);
+if (HOST.page) {
+  window.addEventListener("hashchange", showHashNode);
+  ready.then(showHashNode);
+}
 
 resize();
 connect();

@@ -18,6 +18,7 @@ import {
   formatValue, cellClass, KIND_LABELS, isNumericKind, formatCount, rawText, decimalsOf, padDecimals,
 } from "./format.js";
 import { Selection } from "./selection.js";
+import { HOST } from "./host.js";
 
 export const ROW_H = 27;
 export const HEADER_H = 44;
@@ -577,7 +578,7 @@ export class VirtualTable {
       this.autoSize(c);
       this.rememberWidths();
     });
-    document.addEventListener("copy", (e) => this.copy(e));
+    HOST.events.addEventListener("copy", (e) => this.copy(e));
   }
 
   wheel(e) {
@@ -775,7 +776,7 @@ function guessWidth(c) {
 let canvas = null;
 let measurer = null, measurerKey = "";
 function measureContext(scroller) {
-  const key = document.body.className;
+  const key = HOST.themed.className;
   if (measurer && key === measurerKey) return measurer;
   measurerKey = key;
   measurer = makeMeasurer(scroller);

@@ -2,10 +2,12 @@
 // groggy/themes.py) gives each class its --gg-* variables, groggy.css styles everything
 // from those variables.
 
+import { HOST } from "./host.js";
+
 const PREFIX = "gg-theme-";
 
 export function currentTheme() {
-  for (const cls of document.body.classList) {
+  for (const cls of HOST.themed.classList) {
     if (cls.startsWith(PREFIX)) return cls.slice(PREFIX.length);
   }
   return null;
@@ -13,18 +15,18 @@ export function currentTheme() {
 
 export function applyTheme(name) {
   if (!name || !/^[\w-]+$/.test(name)) return;
-  const body = document.body;
+  const body = HOST.themed;
   for (const cls of [...body.classList]) {
     if (cls.startsWith(PREFIX) && cls !== PREFIX + name) body.classList.remove(cls);
   }
   body.classList.add(PREFIX + name);
   // native scrollbars and form controls follow the theme's lightness
-  document.documentElement.style.colorScheme = isDark() ? "dark" : "light";
+  (HOST.page ? document.documentElement : body).style.colorScheme = isDark() ? "dark" : "light";
 }
 
 // is the page background dark? (a theme with a transparent background is not)
 function isDark() {
-  const bg = getComputedStyle(document.body).backgroundColor;
+  const bg = getComputedStyle(HOST.themed).backgroundColor;
   const m = bg.match(/rgba?\(([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)(?:[ ,/]+([\d.]+))?/);
   if (!m) return false;
   if (m[4] !== undefined && Number(m[4]) < 0.5) return false;
