@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from groggy.bench.browser import chromium
 from groggy.bench.peers import PeerMissing, load
 from groggy.bench.results import Cell
 from groggy.bench.sizes import Size, label
@@ -17,12 +18,27 @@ class Context:
     size: Size
     tmp: Path
     _cache: dict = field(default_factory=dict)
+    _closers: list = field(default_factory=list)
 
     def once(self, key, make):
         """``make()``'s value, made on the first call with this key and kept for the run."""
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
+
+    def browser(self):
+        """Headless Chromium with WebGL2 (SwiftShader), started on first use and shared
+        by the run's browser benchmarks; PeerMissing when there is none."""
+        if "browser" not in self._cache:
+            manager = chromium(webgl=True)
+            self._cache["browser"] = manager.__enter__()
+            self._closers.append(lambda: manager.__exit__(None, None, None))
+        return self._cache["browser"]
+
+    def close(self) -> None:
+        """Stop what the run started (the browser)."""
+        while self._closers:
+            self._closers.pop()()
 
     def forget(self, prefix) -> None:
         """Drop what ``once`` kept under keys starting with ``prefix`` (free memory)."""

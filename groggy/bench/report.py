@@ -39,7 +39,7 @@ def _target(row, peer) -> str:
         return ""
     met = row.met(peer)
     state = "not measured" if met is None else ("MET" if met else "NOT MET")
-    return f"{peer} >= {need:.2g}x: {state}"
+    return f"{peer} >= {need:.3g}x: {state}"
 
 
 def _peers(rows) -> list:

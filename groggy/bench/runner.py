@@ -51,17 +51,20 @@ def run(size: str = "small", only=None, out="bench-report", progress_stream=None
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="groggy-bench-") as tmp:
         ctx = Context(cfg, Path(tmp))
-        for name, label, fn in cases:
-            bar.advance(f"{name}: {label}")
-            try:
-                row = fn(ctx)
-            except AnswerMismatch as exc:
-                result.wrong.append((name, label, str(exc)))
-            except Exception as exc:   # noqa: BLE001 - reported, and the run fails
-                result.errors.append((name, label, f"{type(exc).__name__}: {exc}\n"
-                                      + traceback.format_exc(limit=4)))
-            else:
-                result.rows.append(row)
+        try:
+            for name, label, fn in cases:
+                bar.advance(f"{name}: {label}")
+                try:
+                    row = fn(ctx)
+                except AnswerMismatch as exc:
+                    result.wrong.append((name, label, str(exc)))
+                except Exception as exc:   # noqa: BLE001 - reported, and the run fails
+                    result.errors.append((name, label, f"{type(exc).__name__}: {exc}\n"
+                                          + traceback.format_exc(limit=4)))
+                else:
+                    result.rows.append(row)
+        finally:
+            ctx.close()
     bar.close()
     result.seconds = time.perf_counter() - start
     result.machine["load_end"] = machine.load_average()

@@ -16,11 +16,14 @@ class Size:
     requests: int         # round trips timed in the streaming area
     caps: dict = field(default_factory=dict)   # peer -> the largest graph it runs on
     budget: float = 2.0   # seconds of steady-state repeats per case
+    pages: int = 4        # page loads timed in the browser benchmarks
+    windows: int = 1_000  # windows served per call in the window benchmarks
 
 
 SIZES = {
-    "tiny": Size("tiny", (1_000,), (1_000,), (1_000,), 20_000, 1_000, 100,
-                 budget=0.3),
+    # networkx's spring_layout switches to a slower optimiser from 500 nodes on
+    "tiny": Size("tiny", (1_000,), (400,), (400,), 20_000, 1_000, 100, budget=0.3,
+                 pages=2, windows=100),
     "small": Size("small", (1_000, 10_000, 100_000), (1_000, 10_000), (1_000, 10_000),
                   1_000_000, 10_000, 300, caps={"networkx-layout": 1_000}, budget=1.0),
     "medium": Size("medium", (1_000, 10_000, 100_000, 1_000_000), (1_000, 10_000, 100_000),

@@ -30,14 +30,17 @@ class Timing:
 
 def measure(fn, rounds: int = 5, budget: float = 2.0, per: int = 1):
     """(Timing, the first call's result): ``fn()`` once, then up to ``rounds`` more calls
-    while their total stays under ``budget`` seconds. ``per``: operations in one call
-    (times are per operation)."""
+    while their total stays under ``budget`` seconds (at least one when the first took
+    under a second, so that steady never holds a first call's imports). ``per``:
+    operations in one call (times are per operation)."""
     t0 = time.perf_counter()
     out = fn()
     first = time.perf_counter() - t0
     times = []
     spent = 0.0
-    while len(times) < rounds and spent + (times[-1] if times else first) <= budget:
+    while len(times) < rounds:
+        if times and spent + times[-1] > budget or not times and first > max(budget, 1.0):
+            break
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)

@@ -21,7 +21,6 @@ SIGMA = "compared in bench/test_graph_view.py (installs sigma.js from npm on fir
 
 
 def first_paint(ctx):
-    from groggy.bench.browser import chromium
     from groggy.web.graphview import GraphSession
     n = ctx.size.view
     data = _data(ctx, n)
@@ -30,24 +29,24 @@ def first_paint(ctx):
     samples, stats, sent = [], None, 0
     name = "interactive() to the first painted frame (p50)"
     try:
-        with chromium(webgl=True) as browser:
-            tab_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-            for _ in range(3):
-                tab = tab_ctx.new_page()
-                t0 = time.perf_counter()
-                view = g.viz.interactive(layout=layout, node_color="age")
-                try:
-                    tab.goto(view.url)
-                    tab.wait_for_function("() => window.groggy && window.groggy.graph")
-                    tab.evaluate("() => window.groggy.graph.ready")
-                    samples.append(time.perf_counter() - t0)
-                    stats = tab.evaluate("() => window.groggy.graph.stats()")
-                    sent = sum(len(r) if isinstance(r, bytes) else len(json.dumps(r))
-                               for r in GraphSession(view.server).initial())
-                finally:
-                    view.close()
-                    tab.close()
-            tab_ctx.close()
+        browser = ctx.browser()
+        tab_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+        for _ in range(ctx.size.pages):
+            tab = tab_ctx.new_page()
+            t0 = time.perf_counter()
+            view = g.viz.interactive(layout=layout, node_color="age")
+            try:
+                tab.goto(view.url)
+                tab.wait_for_function("() => window.groggy && window.groggy.graph")
+                tab.evaluate("() => window.groggy.graph.ready")
+                samples.append(time.perf_counter() - t0)
+                stats = tab.evaluate("() => window.groggy.graph.stats()")
+                sent = sum(len(r) if isinstance(r, bytes) else len(json.dumps(r))
+                           for r in GraphSession(view.server).initial())
+            finally:
+                view.close()
+                tab.close()
+        tab_ctx.close()
     except PeerMissing as exc:
         return Row("graphview", name, data.size(), n, Cell(skipped=str(exc)),
                    {"sigma.js": Cell(skipped=SIGMA)}, {}, "not run")

@@ -35,7 +35,8 @@ def window(ctx, sorted_: bool):
     from groggy.streaming import WindowEncoder, decode_frame
     columns, opened = table(ctx)
     n = ctx.size.rows
-    offsets = np.random.default_rng(SEED + 1).integers(0, n - WINDOW + 1, 1_000).tolist()
+    offsets = np.random.default_rng(SEED + 1).integers(0, n - WINDOW + 1,
+                                                        ctx.size.windows).tolist()
     view = opened.sort_by("score") if sorted_ else opened
     order = np.argsort(columns["score"], kind="stable") if sorted_ else None
     encode = WindowEncoder(view).encode
