@@ -70,6 +70,7 @@ class Context:
         return Cell(timing), out
 
     def groggy(self, fn, rounds: int = 5, per: int = 1):
-        """(Cell, groggy's first answer)."""
-        timing, out = measure(fn, rounds=rounds, budget=self.size.budget, per=per)
+        """(Cell, groggy's first answer); steady is at least one call after the first."""
+        timing, out = measure(fn, rounds=rounds, budget=self.size.budget, per=per,
+                              at_least=1)
         return Cell(timing), out

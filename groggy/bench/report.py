@@ -1,5 +1,6 @@
 """Writes a Run as ``report.md``, ``report.html`` (the same tables, and the plots),
-``report.json`` (every figure, for scripts) and ``plot-<name>.png`` (time against size)."""
+``report.json`` (every figure, for scripts), ``summary.md`` (one line per benchmark, the
+README's table) and ``plot-<name>.png`` (time against size)."""
 from __future__ import annotations
 
 import html
@@ -129,6 +130,20 @@ def markdown(run, plots: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def summary(run) -> str:
+    """The short table (one line per benchmark: groggy's steady time, each measured
+    peer's and the speed-up) that the README carries."""
+    lines = ["| area | benchmark | size | groggy | peers (speed-up) |", "|---|---|---|---|---|"]
+    for row in run.rows:
+        if row.groggy.timing is None:
+            continue
+        peers = ", ".join(f"{p} {fmt_time(c.timing.steady)} ({row.ratio(p):.1f}x)"
+                          for p, c in row.peers.items() if c.timing is not None)
+        lines.append(f"| {row.area} | {row.name} | {row.size} | "
+                     f"{fmt_time(row.groggy.timing.steady)} | {peers or '-'} |")
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- HTML
 
 CSS = """
@@ -201,10 +216,11 @@ def write(run, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     plots = draw(run.rows, out, PLOTS)
     (out / "report.md").write_text(markdown(run, plots))
+    (out / "summary.md").write_text(summary(run))
     (out / "report.html").write_text(page(run, plots))
     (out / "report.json").write_text(json.dumps({
         "size": run.size, "areas": run.areas, "seconds": run.seconds, "ok": run.ok,
         "wrong": run.wrong, "errors": run.errors, "machine": run.machine,
         "rows": [r.as_dict() for r in run.rows]}, indent=1, default=str))
-    return {"md": out / "report.md", "html": out / "report.html",
-            "json": out / "report.json", **plots}
+    return {"md": out / "report.md", "summary": out / "summary.md",
+            "html": out / "report.html", "json": out / "report.json", **plots}

@@ -28,18 +28,19 @@ class Timing:
                 "runs": self.runs, "label": self.label}
 
 
-def measure(fn, rounds: int = 5, budget: float = 2.0, per: int = 1):
+def measure(fn, rounds: int = 5, budget: float = 2.0, per: int = 1, at_least: int = 0):
     """(Timing, the first call's result): ``fn()`` once, then up to ``rounds`` more calls
     while their total stays under ``budget`` seconds (at least one when the first took
-    under a second, so that steady never holds a first call's imports). ``per``:
-    operations in one call (times are per operation)."""
+    under a second, and ``at_least`` in any case, so that steady never holds a first
+    call's imports). ``per``: operations in one call (times are per operation)."""
     t0 = time.perf_counter()
     out = fn()
     first = time.perf_counter() - t0
     times = []
     spent = 0.0
     while len(times) < rounds:
-        if times and spent + times[-1] > budget or not times and first > max(budget, 1.0):
+        if len(times) >= at_least and (times and spent + times[-1] > budget
+                                       or not times and first > max(budget, 1.0)):
             break
         t0 = time.perf_counter()
         fn()
@@ -51,10 +52,11 @@ def measure(fn, rounds: int = 5, budget: float = 2.0, per: int = 1):
 
 
 def latency(samples, first: float | None = None) -> Timing:
-    """A Timing over per-request latencies (seconds): steady is their median (p50)."""
-    s = sorted(samples)
-    p50 = statistics.median(s)
-    return Timing(s[0] if first is None else first, p50, p50, len(s), label="p50")
+    """A Timing over per-request latencies (seconds, in the order they were made):
+    first is the first request (or ``first``), steady their median (p50)."""
+    p50 = statistics.median(samples)
+    return Timing(samples[0] if first is None else first, p50, p50, len(samples),
+                  label="p50")
 
 
 def percentile(samples, q: float) -> float:

@@ -85,7 +85,7 @@ def components(ctx, n):
         peers[peer], theirs = ctx.peer(peer, setup, n, rounds=3)
         if theirs is not None:
             answers[peer] = theirs
-    check = agree(f"{count:,} components", answers)
+    check = agree(f"{count:,} component" + ("s" if count != 1 else ""), answers)
     return Row("graph", "connected components (opened graph)", data.size(), n, mine, peers,
                {"networkx": 10, "igraph": 0.5}, check, plot="components")
 

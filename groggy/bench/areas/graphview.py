@@ -20,8 +20,31 @@ TITLE = "The graph view"
 SIGMA = "compared in bench/test_graph_view.py (installs sigma.js from npm on first use)"
 
 
-def first_paint(ctx):
+def open_view(ctx, g, layout):
+    """(page, view, seconds): a new ``interactive(layout=...)`` opened in a new page of
+    the browser context ``ctx`` to its first painted frame."""
+    page = ctx.new_page()
+    start = time.perf_counter()
+    view = g.viz.interactive(layout=layout, node_color="age")
+    try:
+        page.goto(view.url)
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page.evaluate("() => window.groggy.graph.ready")
+    except BaseException:
+        view.close()
+        page.close()
+        raise
+    return page, view, time.perf_counter() - start
+
+
+def first_view_bytes(view) -> int:
+    """Bytes the first view of ``view`` sends (JSON replies and binary frames)."""
     from groggy.web.graphview import GraphSession
+    replies = GraphSession(view.server).initial()
+    return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies)
+
+
+def first_paint(ctx):
     n = ctx.size.view
     data = _data(ctx, n)
     g = build_groggy(data)
@@ -32,17 +55,11 @@ def first_paint(ctx):
         browser = ctx.browser()
         tab_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
         for _ in range(ctx.size.pages):
-            tab = tab_ctx.new_page()
-            t0 = time.perf_counter()
-            view = g.viz.interactive(layout=layout, node_color="age")
+            tab, view, seconds = open_view(tab_ctx, g, layout)
             try:
-                tab.goto(view.url)
-                tab.wait_for_function("() => window.groggy && window.groggy.graph")
-                tab.evaluate("() => window.groggy.graph.ready")
-                samples.append(time.perf_counter() - t0)
+                samples.append(seconds)
                 stats = tab.evaluate("() => window.groggy.graph.stats()")
-                sent = sum(len(r) if isinstance(r, bytes) else len(json.dumps(r))
-                           for r in GraphSession(view.server).initial())
+                sent = first_view_bytes(view)
             finally:
                 view.close()
                 tab.close()
