@@ -28,7 +28,17 @@ def groggy_answer(check: str, value):
 
 def agree(check: str, answers: dict, close: bool = False) -> str:
     """Raise AnswerMismatch unless every engine's answer equals groggy's; ``close``:
-    floats (arrays) within 1e-9 relative. Returns the check's line for the report."""
+    floats (arrays) within 1e-9 relative. Returns the check's line for the report.
+
+    Examples
+    --------
+    >>> agree("components", {"groggy": 3, "networkx": 3})
+    'components: same answer as networkx'
+    >>> agree("components", {"groggy": 3, "networkx": 4})
+    Traceback (most recent call last):
+    ...
+    groggy.bench.checks.AnswerMismatch: components: groggy and networkx disagree: 3 != 4
+    """
     ours = answers["groggy"]
     for engine, theirs in answers.items():
         if engine != "groggy" and not _same(ours, theirs, close):

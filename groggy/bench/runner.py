@@ -38,7 +38,16 @@ class Run:
 def run(size: str = "small", only=None, out="bench-report", progress_stream=None,
         command: str = "") -> Run:
     """Run the benchmarks of ``only`` (area names; default all) at ``size`` and write
-    ``out``/report.md, report.html, report.json and the plots. Returns the Run."""
+    ``out``/report.md, report.html, report.json and the plots. Returns the Run.
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> done = run("tiny", only=["graph"], out=tempfile.mkdtemp(),
+    ...            progress_stream=io.StringIO())
+    >>> done.ok, sorted({row.area for row in done.rows})
+    (True, ['graph'])
+    """
     from groggy.bench.report import write
     if size not in SIZES:
         raise ValueError(f"--size must be one of {', '.join(SIZES)}, got {size!r}")

@@ -39,7 +39,13 @@ SIZES = {
 
 
 def label(n: int) -> str:
-    """1000 -> '1k', 1000000 -> '1M'."""
+    """A size as the report writes it.
+
+    Examples
+    --------
+    >>> label(1_000), label(1_000_000), label(2_500)
+    ('1k', '1M', '2,500')
+    """
     if n >= 1_000_000 and n % 1_000_000 == 0:
         return f"{n // 1_000_000}M"
     if n >= 1_000 and n % 1_000 == 0:
