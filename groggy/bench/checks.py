@@ -10,6 +10,8 @@ import os
 
 import numpy as np
 
+from groggy.bench.data import rows_equal
+
 
 class AnswerMismatch(AssertionError):
     """Engines gave different answers to the same question."""
@@ -23,6 +25,8 @@ def groggy_answer(check: str, value):
         return value + 1
     if isinstance(value, np.ndarray):
         return value + 1 if value.dtype.kind in "iuf" else value[::-1]
+    if isinstance(value, list) and len(value) > 1:
+        return value[::-1]
     return ("wrong", value)
 
 
@@ -53,6 +57,14 @@ def expect(check: str, got, want) -> str:
     if not _same(got, want, False):
         raise AnswerMismatch(f"{check}: groggy gave {_short(got)}, expected {_short(want)}")
     return f"{check}: correct"
+
+
+def same_rows(check: str, got, want, atol: float = 0.0) -> None:
+    """Raise AnswerMismatch unless the served rows ``got`` are the stored rows ``want``
+    (floats within ``atol``)."""
+    if not rows_equal(got, want, atol):
+        raise AnswerMismatch(f"{check}: served rows differ from the stored rows "
+                             f"(first row {_short(got[:1])}, stored {_short(want[:1])})")
 
 
 def _same(a, b, close: bool) -> bool:

@@ -12,20 +12,21 @@ from groggy.bench.sizes import label
 TITLE = "Store and graph building"
 
 
-def _data(ctx, n):
+def graph_data(ctx, n):
+    """The benchmark graph of ``n`` nodes and 5n edges as arrays, made once per run."""
     return ctx.once(("graph", n), lambda: make_graph_data(n, 5 * n))
 
 
 def _stored(ctx, n):
     def save():
         path = ctx.tmp / f"graph-{n}.groggy"
-        build_groggy(_data(ctx, n)).save(path)
+        build_groggy(graph_data(ctx, n)).save(path)
         return path
     return ctx.once(("graph-store", n), save)
 
 
 def build(ctx, n):
-    data = _data(ctx, n)
+    data = graph_data(ctx, n)
     mine, g = ctx.groggy(lambda: build_groggy(data), rounds=3)
     answers = {"groggy": groggy_answer("build", (g.node_count(), g.edge_count()))}
     peers = {}
@@ -44,7 +45,7 @@ def build(ctx, n):
 def store(ctx, n):
     """Open the saved graph against pandas reading the same columns from CSV."""
     import groggy as gg
-    data = _data(ctx, n)
+    data = graph_data(ctx, n)
     path = _stored(ctx, n)
     mine, g = ctx.groggy(lambda: gg.open(path))
     answers = {"groggy": groggy_answer("open", (g.node_count(), g.edge_count(),
@@ -67,7 +68,7 @@ def store(ctx, n):
 
 def components(ctx, n):
     import groggy as gg
-    data = _data(ctx, n)
+    data = graph_data(ctx, n)
     g = gg.open(_stored(ctx, n))
     mine, count = ctx.groggy(lambda: len(g.connected_components()))
     answers = {"groggy": groggy_answer("components", count)}

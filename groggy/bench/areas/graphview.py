@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import time
 
-from groggy.bench.areas.graph import _data
+from groggy.bench.areas.graph import graph_data
 from groggy.bench.checks import expect, groggy_answer
 from groggy.bench.data import build_groggy
 from groggy.bench.peers import PeerMissing
@@ -46,7 +46,7 @@ def first_view_bytes(view) -> int:
 
 def first_paint(ctx):
     n = ctx.size.view
-    data = _data(ctx, n)
+    data = graph_data(ctx, n)
     g = build_groggy(data)
     layout = g.viz.compute_layout("force_directed")
     samples, stats, sent = [], None, 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from groggy.bench.areas.graph import _data
+from groggy.bench.areas.graph import graph_data
 from groggy.bench.checks import agree, groggy_answer
 from groggy.bench.data import SEED, build_groggy
 from groggy.bench.results import Row
@@ -74,7 +74,7 @@ def _io_n(ctx) -> int:
 def parquet(ctx, write: bool):
     import groggy as gg
     n = _io_n(ctx)
-    data = _data(ctx, n)
+    data = graph_data(ctx, n)
     g = ctx.once(("io-graph", n), lambda: build_groggy(data))
     d = ctx.tmp / "parquet"
     d.mkdir(exist_ok=True)

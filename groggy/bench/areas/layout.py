@@ -39,15 +39,16 @@ def force(ctx, n):
     sbm, g = sbm_graph(ctx, n)
     gi = g.viz.graph_input()
 
-    def score(cell, positions):
+    def score(cell, positions, engine):
         positions = np.asarray(positions, dtype=float)
-        ok = positions.shape == (n, 2) and bool(np.isfinite(positions).all())
-        expect("positions finite, one per node", ok, True)
+        got = (positions.shape, bool(np.isfinite(positions).all()))
+        expect(f"{engine}: one finite position per node",
+               groggy_answer("layout", got) if engine == "groggy" else got, ((n, 2), True))
         q = metrics.quality(gi, positions, sbm.block, pairs=2000, sample=min(n, 2000))
         cell.figures = {QUALITY[k]: round(float(v), 3) for k, v in q.items() if k in QUALITY}
 
     mine, layout = ctx.groggy(lambda: g.viz.compute_layout("force_directed"), rounds=3)
-    score(mine, groggy_answer("layout", layout.node_positions))
+    score(mine, layout.node_positions, "groggy")
 
     def networkx(nx):
         G = nx.Graph()
@@ -67,7 +68,7 @@ def force(ctx, n):
     for peer, setup in (("networkx", networkx), ("igraph", igraph)):
         peers[peer], positions = ctx.peer(peer, setup, n, cap=f"{peer}-layout", rounds=1)
         if positions is not None:
-            score(peers[peer], positions)
+            score(peers[peer], positions, peer)
     return Row("layout", "force layout (SBM, 20 blocks)", sbm.size(), n, mine, peers,
                {"igraph": 10}, "positions: finite, one per node; quality scored alike",
                plot="layout")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 
 from groggy.bench.areas.tables import table
-from groggy.bench.checks import expect, groggy_answer
-from groggy.bench.data import SEED, expected_rows, fresh_offsets, rows_equal
+from groggy.bench.checks import expect, groggy_answer, same_rows
+from groggy.bench.data import SEED, expected_rows, fresh_offsets
 from groggy.bench.peers import PeerMissing, load
 from groggy.bench.results import Cell, Row
 from groggy.bench.timing import latency, percentile
@@ -48,9 +48,8 @@ def roundtrip(ctx):
     for a, frames in answers:
         rows = [r for f in frames for r in decode_frame(f)["rows"]]
         first = decode_frame(frames[0])["offset"]
-        rows = groggy_answer("roundtrip", rows)
-        if not rows_equal(rows, expected_rows(columns, None, first, len(rows))):
-            expect(f"rows served at {a}", "other rows", "the stored rows")
+        same_rows(f"rows served at {a}", groggy_answer("roundtrip", rows),
+                  expected_rows(columns, None, first, len(rows)))
     mine = Cell(latency(samples), figures=_p95(samples))
     peer = _perspective(ctx, columns, offsets)
     return Row("streaming", f"ScrollRequest round trip, cache miss (window {WINDOW}, p50)",

@@ -8,8 +8,8 @@ import json
 
 import numpy as np
 
-from groggy.bench.checks import expect, groggy_answer
-from groggy.bench.data import SEED, expected_rows, make_table_data, rows_equal, table_columns
+from groggy.bench.checks import expect, groggy_answer, same_rows
+from groggy.bench.data import SEED, expected_rows, make_table_data, table_columns
 from groggy.bench.results import Row
 from groggy.bench.sizes import label
 
@@ -42,20 +42,19 @@ def window(ctx, sorted_: bool):
     encode = WindowEncoder(view).encode
     mine, _ = ctx.groggy(lambda: [encode(a, WINDOW) for a in offsets], rounds=5,
                          per=len(offsets))
-    got = [decode_frame(encode(a, WINDOW))["rows"] for a in offsets[:20]]
-    got = groggy_answer("window", got)
+    got = groggy_answer("window", [decode_frame(encode(a, WINDOW))["rows"]
+                                   for a in offsets[:20]])
     for a, rows in zip(offsets, got):
-        if not rows_equal(rows, expected_rows(columns, order, a, WINDOW)):
-            expect(f"window at {a}", rows, expected_rows(columns, order, a, WINDOW))
+        same_rows(f"groggy's window at {a}", rows, expected_rows(columns, order, a, WINDOW))
 
     def pandas(pd):
         df = pd.DataFrame(columns)
         if sorted_:
             df = df.sort_values("score", kind="stable").reset_index(drop=True)
         for a in offsets[:5]:   # pandas serves the same rows (10 decimals in its JSON)
-            if not rows_equal(json.loads(df.iloc[a:a + WINDOW].to_json(orient="values")),
-                              expected_rows(columns, order, a, WINDOW), 1e-10):
-                expect(f"pandas window at {a}", "pandas rows", "the stored rows")
+            same_rows(f"pandas' window at {a}",
+                      json.loads(df.iloc[a:a + WINDOW].to_json(orient="values")),
+                      expected_rows(columns, order, a, WINDOW), 1e-10)
         return lambda: [df.iloc[a:a + WINDOW].to_json(orient="values") for a in offsets]
 
     cell, _ = ctx.peer("pandas", pandas, rounds=3, per=len(offsets))
@@ -70,11 +69,11 @@ def sort(ctx, dtype: str):
     name = SORTS[dtype]
     values = columns[name]
     mine, view = ctx.groggy(lambda: opened.sort_by(name), rounds=3)
-    order = groggy_answer("sort", view["node_id"].to_numpy())
+    order = view["node_id"].to_numpy()
     cell, theirs = ctx.peer("numpy", lambda np_: lambda: np_.argsort(values), rounds=3)
     # a stable sort's order is unique; numpy's default sort is not stable: compare values
-    check = expect(f"sorted {name}", values[order], values[theirs if theirs is not None
-                                                              else np.argsort(values)])
+    check = expect(f"sorted {name}", groggy_answer("sort", values[order]),
+                   values[theirs if theirs is not None else np.argsort(values)])
     return Row("tables", f"sort by {name} ({dtype}): table.sort_by vs numpy.argsort",
                f"{ctx.size.rows:,} rows", ctx.size.rows, mine, {"numpy": cell},
                {"numpy": 0.5}, check)
