@@ -11,17 +11,25 @@ from __future__ import annotations
 import json
 import os
 import signal
-import struct
 import subprocess
 import sys
-from dataclasses import dataclass
 
 import numpy as np
+
+# the data, builders, clients and browser set-up live in the package, shared with
+# `python -m groggy bench`
+from groggy.bench.browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_WEBGL_ARGS  # noqa: F401
+from groggy.bench.data import (CITIES, SEED, BlockGraph, GraphData,  # noqa: F401
+                               build_groggy, build_igraph, build_networkx, make_graph_data,
+                               make_sbm, make_table_data, table_columns,
+                               expected_rows, fresh_offsets, rows_equal)
+from groggy.bench.timing import fmt_time  # noqa: F401
+from groggy.bench.wsclient import (HEADER, GroggyClient, PerspectiveServer,  # noqa: F401
+                                   frame_header, perspective_client, ws_url)
 
 SCALE = float(os.environ.get("GROGGY_BENCH_SCALE", "1.0"))
 N_NODES = max(100, round(1_000_000 * SCALE))
 N_EDGES = max(500, round(5_000_000 * SCALE))
-SEED = 20240601
 
 # best time in seconds per group and case name, and the report lines, for this session
 TIMES: dict[str, dict[str, float]] = {}
@@ -29,110 +37,7 @@ LINES: list[str] = []
 
 
 # --------------------------------------------------------------------------- data
-
-@dataclass
-class GraphData:
-    """An undirected simple graph as NumPy arrays: no self-loops, no repeated pairs."""
-
-    n: int
-    m: int
-    nodes: dict   # age int64, score float64, label str (NumPy unicode array)
-    src: np.ndarray
-    dst: np.ndarray
-    edges: dict   # weight float64, kind int64
-
-    def size(self) -> str:
-        return f"{self.n:,} nodes / {self.m:,} edges"
-
-
-def make_graph_data(n: int, m: int, seed: int = SEED) -> GraphData:
-    """A uniform random simple graph with attribute columns, the same for every seed."""
-    rng = np.random.default_rng(seed)
-    if m > n * (n - 1) // 2:
-        raise ValueError(f"{m} edges do not fit in a simple graph of {n} nodes")
-    keys = np.empty(0, dtype=np.int64)
-    while keys.size < m:  # draw pairs, drop self-loops and repeats, until there are enough
-        u = rng.integers(0, n, size=m + m // 10 + 100)
-        v = rng.integers(0, n, size=u.size)
-        lo, hi = np.minimum(u, v), np.maximum(u, v)
-        keep = lo != hi
-        keys = np.unique(np.concatenate([keys, lo[keep] * n + hi[keep]]))
-    keys = rng.permutation(keys)[:m]  # random edge order, not sorted
-    lo, hi = keys // n, keys % n
-    flip = rng.random(m) < 0.5
-    src, dst = np.where(flip, hi, lo), np.where(flip, lo, hi)
-    nodes = {"age": rng.integers(0, 100, size=n),
-             "score": rng.random(n),
-             "label": np.char.add("node-", np.arange(n).astype(str))}
-    edges = {"weight": rng.random(m), "kind": rng.integers(0, 5, size=m)}
-    return GraphData(n, m, nodes, src, dst, edges)
-
-
-@dataclass
-class BlockGraph:
-    """A stochastic block model graph as NumPy arrays: ``block[i]`` is node i's block;
-    undirected, simple (no self-loops, no repeated pairs), edges in random order."""
-
-    n: int
-    m: int
-    k: int
-    block: np.ndarray | None
-    src: np.ndarray
-    dst: np.ndarray
-    truth: np.ndarray | None = None   # true (n, 2) positions (random geometric graphs)
-
-    def size(self) -> str:
-        return f"{self.n:,} nodes / {self.m:,} edges / {self.k} blocks"
-
-    def intra_share(self) -> float:
-        return float((self.block[self.src] == self.block[self.dst]).mean())
-
-
-def make_sbm(n: int, m: int, k: int = 20, intra: float = 0.8,
-             seed: int = SEED) -> BlockGraph:
-    """A stochastic block model graph with ``k`` blocks of (nearly) equal size, nodes
-    assigned to blocks at random (a node's id says nothing about its block), exactly
-    ``round(intra * m)`` edges inside blocks (both ends drawn uniformly in one block,
-    the block uniformly) and the rest between blocks (two uniform nodes of different
-    blocks). The same graph for the same arguments."""
-    rng = np.random.default_rng(seed)
-    size = n // k
-    if size < 2 or (n - 1) * n // 2 < m:
-        raise ValueError(f"an SBM of {n} nodes in {k} blocks cannot hold {m} edges")
-    block = rng.permutation(np.arange(n, dtype=np.int64) % k)
-    members = np.argsort(block, kind="stable")          # nodes grouped by block
-    start = np.searchsorted(block[members], np.arange(k + 1))
-    count = np.diff(start)
-    m_in = round(intra * m)
-    if m_in > (count * (count - 1) // 2).sum():
-        raise ValueError(f"{m_in} edges do not fit inside {k} blocks of {n} nodes")
-
-    def fill(want: int, draw) -> np.ndarray:
-        keys = np.empty(0, dtype=np.int64)
-        while keys.size < want:  # draw pairs, drop self-loops and repeats, until enough
-            u, v = draw(want - keys.size + (want - keys.size) // 10 + 100)
-            lo, hi = np.minimum(u, v), np.maximum(u, v)
-            keep = lo != hi
-            keys = np.unique(np.concatenate([keys, lo[keep] * n + hi[keep]]))
-        return rng.permutation(keys)[:want]
-
-    def inside(size_: int):
-        b = rng.integers(0, k, size=size_)
-        u = members[start[b] + rng.integers(0, count[b])]
-        v = members[start[b] + rng.integers(0, count[b])]
-        return u, v
-
-    def between(size_: int):
-        u = rng.integers(0, n, size=size_)
-        v = rng.integers(0, n, size=size_)
-        other = block[u] != block[v]
-        return u[other], v[other]
-
-    keys = rng.permutation(np.concatenate([fill(m_in, inside), fill(m - m_in, between)]))
-    lo, hi = keys // n, keys % n
-    flip = rng.random(m) < 0.5
-    return BlockGraph(n, m, k, block, np.where(flip, hi, lo), np.where(flip, lo, hi))
-
+# (the graph and block-model generators are in groggy.bench.data)
 
 def make_rgg(n: int, m: int, seed: int = SEED) -> BlockGraph:
     """A random geometric graph (``gg.generators.random_geometric``): ``n`` points uniform
@@ -184,139 +89,7 @@ def make_random_tree(n: int, seed: int = SEED) -> tuple:
     return ids[parent][order], ids[j][order], int(ids[0])
 
 
-# --------------------------------------------------------------------------- tables
-# The streaming benchmarks (test_window, test_roundtrip, test_browser_paint, test_sort)
-# serve one table of N_NODES rows and 10 columns: ``node_id`` (the row position, which
-# every nodes table starts with) and the 9 attribute columns below, stored by groggy as
-# the node columns of an edgeless graph and opened memory-mapped.
-
-CITIES = np.array(["Lisbon", "Osaka", "Lagos", "Quito", "Oslo", "Pune", "Tucson", "Graz"])
-
-
-def make_table_data(n: int, seed: int = SEED) -> dict:
-    """The 9 attribute columns: 2 int64, 3 float64, 2 str, 2 bool (10 with node_id)."""
-    rng = np.random.default_rng(seed)
-    return {
-        "age": rng.integers(0, 100, size=n),                       # int64, many ties
-        "visits": rng.integers(0, 1_000_000_000, size=n),          # int64, wide range
-        "score": rng.random(n),                                     # float64 in [0, 1)
-        "ratio": rng.normal(size=n),                                # float64, signed
-        "balance": np.round(rng.gamma(2.0, 100.0, size=n), 2),     # float64, 2 decimals
-        "label": _compact(np.char.add("user-", rng.permutation(n).astype(str))),  # unique
-        "city": CITIES[rng.integers(0, CITIES.size, size=n)],      # str, 8 values
-        "active": rng.random(n) < 0.5,                              # bool
-        "verified": rng.random(n) < 0.1,                            # bool
-    }
-
-
-def _compact(strings: np.ndarray) -> np.ndarray:
-    """The same strings in the narrowest NumPy unicode dtype (what ``np.array(list)``
-    gives; a wider one would slow NumPy's string sort down for nothing)."""
-    return strings.astype(f"<U{max(1, int(np.char.str_len(strings).max()))}")
-
-
-def table_columns(data: dict) -> dict:
-    """The 10 columns of the benchmark table in order: node_id, then ``data``."""
-    n = next(iter(data.values())).size
-    return {"node_id": np.arange(n, dtype=np.int64), **data}
-
-
-def expected_rows(columns: dict, order, start: int, count: int) -> list:
-    """Rows ``[start, start + count)`` of the table viewed in ``order`` (None: stored
-    order), as lists of Python values: what every engine must serve."""
-    n = next(iter(columns.values())).size
-    idx = np.arange(start, min(start + count, n))
-    if order is not None:
-        idx = order[idx]
-    return [list(r) for r in zip(*(c[idx].tolist() for c in columns.values()))]
-
-
-def rows_equal(got, want, atol: float = 0.0) -> bool:
-    """Rows of Python values equal; floats within ``atol`` (absolute) when atol > 0."""
-    if len(got) != len(want):
-        return False
-    for g, w in zip(got, want):
-        if len(g) != len(w):
-            return False
-        for a, b in zip(g, w):
-            if isinstance(b, float) and not isinstance(b, bool):
-                if not (a == b or abs(a - b) <= atol):
-                    return False
-            elif a != b:
-                return False
-    return True
-
-
-def fresh_offsets(n_rows: int, count: int, block: int, window: int, seed: int,
-                  gap: int = 0) -> list:
-    """Up to ``count`` random offsets whose window ``[o, o + window)`` lies inside one
-    ``block``-row block that no other offset touches, nor its ``gap`` neighbours on each
-    side (so every request is a cache miss for a server and a page that cache blocks).
-    Fewer when the table has too few blocks."""
-    rng = np.random.default_rng(seed)
-    nblocks = n_rows // block
-    used = np.zeros(nblocks, dtype=bool)
-    used[:1 + gap] = True  # block 0 (and its neighbours) is what a page first shows
-    out = []
-    for b in rng.permutation(nblocks).tolist():
-        lo, hi = max(0, b - gap), min(nblocks, b + gap + 1)
-        if used[lo:hi].any():
-            continue
-        used[lo:hi] = True
-        out.append(b * block + int(rng.integers(0, block - window + 1)))
-        if len(out) == count:
-            break
-    return out
-
-
-# --------------------------------------------------------------------------- builders
-# Each takes the NumPy arrays and returns a graph with every attribute column, using the
-# input form that engine takes fastest (measured: see README.md).
-
-def build_groggy(data: GraphData):
-    import groggy as gg
-    g = gg.Graph()
-    g.add_nodes(data.nodes)
-    g.add_edges(data.src, data.dst, **data.edges)
-    return g
-
-
-def build_igraph(data: GraphData, attrs: bool = True):
-    import igraph
-    # a list of tuples is ~2.5x faster for igraph than an (m, 2) NumPy array
-    g = igraph.Graph(data.n, list(zip(data.src.tolist(), data.dst.tolist())))
-    if attrs:
-        for name, values in data.nodes.items():
-            g.vs[name] = values.tolist()
-        for name, values in data.edges.items():
-            g.es[name] = values.tolist()
-    return g
-
-
-def build_networkx(data: GraphData, attrs: bool = True):
-    import networkx as nx
-    g = nx.Graph()
-    if not attrs:
-        g.add_nodes_from(range(data.n))
-        g.add_edges_from(zip(data.src.tolist(), data.dst.tolist()))
-        return g
-    names, cols = list(data.nodes), [c.tolist() for c in data.nodes.values()]
-    g.add_nodes_from((i, dict(zip(names, row))) for i, row in enumerate(zip(*cols)))
-    names, cols = list(data.edges), [c.tolist() for c in data.edges.values()]
-    g.add_edges_from((u, v, dict(zip(names, row)))
-                     for u, v, *row in zip(data.src.tolist(), data.dst.tolist(), *cols))
-    return g
-
-
 # --------------------------------------------------------------------------- reporting
-
-def fmt_time(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.1f} us"
-
 
 def say(line: str) -> None:
     print("\n" + line, flush=True)
@@ -369,6 +142,7 @@ def speedup(benchmark, group: str, peer: str, need: float | None, what: str,
 
 
 # --------------------------------------------------------------------------- memory
+
 def status_bytes(field: str) -> int | None:
     """A memory figure of this process from /proc/self/status (``VmRSS``, ``VmHWM``)."""
     try:
@@ -440,88 +214,6 @@ def report_latency(benchmark, group: str, case: str, what: str, samples,
 
 # --------------------------------------------------------------------------- servers
 
-HEADER = struct.Struct("<4sIqqqqq")  # the binary DataUpdate header (docs/protocol.md)
-
-
-def frame_header(frame: bytes) -> dict:
-    magic, ncols, request_id, offset, count, total, version = HEADER.unpack_from(frame, 0)
-    if magic != b"GGW1":
-        raise ValueError(f"not a groggy window frame (magic {magic!r})")
-    return {"request_id": request_id, "offset": offset, "count": count, "total_rows": total}
-
-
-def ws_url(page_url: str) -> str:
-    """The WebSocket address of a server's page URL (``http://127.0.0.1:P/TOKEN/``)."""
-    return "ws" + page_url[len("http"):] + "ws"
-
-
-class GroggyClient:
-    """One websocket-client connection to a groggy server (docs/protocol.md), sending a
-    message and reading exactly the replies that answer it: the JSON reply, if any, then
-    the binary frames covering the rows it asked for. No Origin header (a non-browser
-    client), like any script would connect.
-    """
-
-    def __init__(self, page_url: str, timeout: float = 60):
-        import websocket
-        self.ws = websocket.create_connection(ws_url(page_url), timeout=timeout,
-                                              suppress_origin=True)
-        self._rid = 0
-        self.total_rows = 0
-        self.window_size = 50
-
-    def close(self) -> None:
-        self.ws.close()
-
-    def _recv(self):
-        import websocket
-        opcode, data = self.ws.recv_data()
-        if opcode == websocket.ABNF.OPCODE_BINARY:
-            return data
-        msg = json.loads(data)
-        if msg.get("type") == "Error":
-            raise RuntimeError(f"server answered Error: {msg}")
-        return msg
-
-    def call(self, msg: dict) -> tuple:
-        """Send ``msg``; (JSON replies, frames) that answer it."""
-        self._rid += 1
-        rid = self._rid
-        kind = msg["type"]
-        self.ws.send(json.dumps({**msg, "request_id": rid}))
-        replies, frames = [], []
-        if kind == "Ping":
-            while True:
-                r = self._recv()
-                if isinstance(r, dict) and r.get("type") == "Pong" and r["request_id"] == rid:
-                    return [r], []
-        if kind in ("Hello", "Open", "Sort", "Filter"):
-            while True:  # the JSON reply first, then the frames at the view's offset
-                r = self._recv()
-                if isinstance(r, dict) and r.get("request_id") == rid:
-                    replies.append(r)
-                    break
-            self.total_rows = replies[0]["total_rows"]
-            if kind == "Hello":
-                self.window_size = msg.get("window_size", 50)
-            start, size = replies[0].get("offset", 0), self.window_size
-        elif kind == "ScrollRequest":
-            start, size = msg["offset"], msg.get("window_size", 50)
-        else:
-            raise ValueError(f"GroggyClient.call does not know how {kind} is answered")
-        end = min(start + size, self.total_rows)
-        covered = start
-        while covered < end:
-            r = self._recv()
-            if isinstance(r, (bytes, bytearray)):
-                h = frame_header(r)
-                if h["request_id"] != rid:
-                    continue  # an older answer or a push: not ours
-                frames.append(r)
-                covered = max(covered, h["offset"] + h["count"])
-        return replies, frames
-
-
 class ServerProcess:
     """A groggy server in a subprocess started by ``command``, which prints
     ``serving at URL``: its own interpreter (no GIL shared with the benchmark), its own
@@ -569,82 +261,6 @@ class CliServer(ServerProcess):
 
     def __init__(self, path):
         super().__init__([sys.executable, "-m", "groggy", "serve", str(path), "--no-browser"])
-
-
-# --------------------------------------------------------------------------- browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-# WebGL2 without a GPU: ANGLE on SwiftShader (the graph view draws with WebGL2)
-CHROMIUM_WEBGL_ARGS = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + \
-    ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-
-
-# --------------------------------------------------------------------------- Perspective
-
-class PerspectiveServer:
-    """perspective-python's own Tornado WebSocket handler (``/ws``) serving one table
-    named ``bench`` made from ``columns``, in a background thread like groggy's server.
-    ``routes``: more Tornado routes (the viewer page and its assets)."""
-
-    def __init__(self, columns: dict, routes=()):
-        import asyncio
-        import threading
-
-        import perspective
-        import pyarrow as pa
-        import tornado.httpserver
-        import tornado.netutil
-        import tornado.web
-        from perspective.handlers.tornado import PerspectiveTornadoHandler
-
-        self.server = perspective.Server()
-        self.table = self.server.new_local_client().table(pa.table(columns), name="bench")
-        app = tornado.web.Application(
-            [(r"/ws", PerspectiveTornadoHandler, {"perspective_server": self.server}),
-             *routes], websocket_max_message_size=64 << 20)
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/"
-        ready = threading.Event()
-
-        def run():
-            self.loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self.loop)
-            self.http = tornado.httpserver.HTTPServer(app, max_buffer_size=64 << 20)
-            self.http.add_sockets(sockets)
-            ready.set()
-            self.loop.run_forever()
-            self.loop.close()
-
-        self.thread = threading.Thread(target=run, name="perspective-server", daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def stop(self) -> None:
-        def halt():
-            self.http.stop()
-            self.loop.stop()
-        self.loop.call_soon_threadsafe(halt)
-        self.thread.join(10)
-
-
-def perspective_client(page_url: str, timeout: float = 60):
-    """A synchronous perspective-python ``Client`` speaking to a ``PerspectiveServer``
-    over WebSocket (websocket-client): every request is sent and its one reply read
-    before the call returns. Returns (client, the websocket to close)."""
-    import perspective
-    import websocket
-    ws = websocket.create_connection(ws_url(page_url), timeout=timeout, suppress_origin=True)
-
-    def send(msg):
-        ws.send_binary(bytes(msg))
-        client.handle_response(ws.recv())
-
-    client = perspective.Client(send)
-    return client, ws
 
 
 def cell_matches(text: str, value, tolerance: float) -> bool:

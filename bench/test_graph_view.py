@@ -24,7 +24,6 @@ No target is asserted; the figures are printed.
 """
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
@@ -32,7 +31,7 @@ import pytest
 
 import benchlib
 import sigma_peer
-from groggy.web.graphview import GraphSession
+from groggy.bench.areas.graphview import first_view_bytes, open_view
 
 SIZES = [(10_000, 50_000), (100_000, 500_000)]
 ROUNDS = 3
@@ -53,28 +52,6 @@ def graph_and_layout(n, m):
                      f"not in first-paint)")
         LAYOUTS[n, m] = g, layout
     return LAYOUTS[n, m]
-
-
-def open_view(ctx, g, layout):
-    """(page, view, seconds): a new ``interactive(layout=...)`` opened in a new page of
-    ``ctx`` to its first painted frame."""
-    page = ctx.new_page()
-    start = time.perf_counter()
-    view = g.viz.interactive(layout=layout, node_color="age")
-    try:
-        page.goto(view.url)
-        page.wait_for_function("() => window.groggy && window.groggy.graph")
-        page.evaluate("() => window.groggy.graph.ready")
-    except BaseException:
-        view.close()
-        page.close()
-        raise
-    return page, view, time.perf_counter() - start
-
-
-def first_view_bytes(view) -> int:
-    replies = GraphSession(view.server).initial()
-    return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies)
 
 
 @pytest.mark.parametrize("n, m", SIZES, ids=[f"{n // 1000}k" for n, _ in SIZES])

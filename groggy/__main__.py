@@ -1,5 +1,6 @@
 """Command line: ``python -m groggy serve PATH | --demo``, ``demo``, ``info PATH``,
-``verify [--repair] PATH``, ``render PATH OUT.png|svg|pdf`` and ``layout PATH``."""
+``verify [--repair] PATH``, ``render PATH OUT.png|svg|pdf``, ``layout PATH`` and
+``bench [--size tiny|small|medium|large] [--only AREA ...] [--out DIR]``."""
 from __future__ import annotations
 
 import argparse
@@ -204,6 +205,8 @@ def main(argv=None) -> int:
     lay.add_argument("--layout-param", action="append", default=[], metavar="NAME=VALUE",
                      help="a layout parameter, e.g. --layout-param seed=1 (repeatable)")
     lay.set_defaults(run=_layout)
+    from groggy.bench.cli import add_parser as add_bench   # the report sits above all
+    add_bench(sub)
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0

@@ -1,0 +1,35 @@
+"""Headless Chromium for the browser benchmarks (Playwright driving /usr/bin/chromium),
+or PeerMissing saying why there is none: the report then lists those rows as skipped."""
+from __future__ import annotations
+
+import contextlib
+import os
+
+from groggy.bench.peers import PeerMissing
+
+CHROMIUM = os.environ.get("GROGGY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+# WebGL2 without a GPU: ANGLE on SwiftShader (the graph view draws with WebGL2)
+CHROMIUM_WEBGL_ARGS = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"] + \
+    ["--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+
+
+@contextlib.contextmanager
+def chromium(webgl: bool = False):
+    """A Playwright browser; PeerMissing when Playwright or Chromium is not there."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise PeerMissing(f"playwright is not installed ({exc})") from None
+    if not os.path.exists(CHROMIUM):
+        raise PeerMissing(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
+                          "GROGGY_CHROMIUM)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=CHROMIUM_WEBGL_ARGS if webgl else CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
