@@ -8,6 +8,7 @@ from hypothesis.extra.numpy import arrays
 
 import groggy as gg
 from groggy._core import _layout
+from groggy.viz import force
 
 
 def _tree(pos, mass):
@@ -246,7 +247,7 @@ def test_coarse_graph_sums_the_edges_between_clusters(case):
     assert out_ptr[nc] == nnz and np.allclose(got, want)
 
 
-def test_attraction_and_contraction_against_numpy():
+def test_attraction_against_numpy():
     rng = np.random.default_rng(5)
     n = 50
     edges = [tuple(e) for e in rng.integers(0, n, (120, 2)) if e[0] != e[1]]
@@ -255,23 +256,24 @@ def test_attraction_and_contraction_against_numpy():
     rows = np.repeat(np.arange(n), np.diff(indptr))
     delta = pos[indices] - pos[rows]
     d = np.hypot(*delta.T)
-    for kernel, factor in ((lambda out: _layout.attraction(pos, indptr, indices, w, 1.0, 2,
-                                                           out), w * d),
-                           (lambda out: _layout.contraction(pos, indptr, indices, w, 4.0, 2,
-                                                            out),
-                            w * np.maximum(d - 4.0, 0) / d)):
+    # each edge pulls with 3 * w * d^power: FR's, linear springs, the gathering's constant
+    for power, factor in ((2, w * d), (1, w), (0, w / d)):
         out = np.zeros((n, 2))
-        kernel(out)
+        _layout.attraction(pos, indptr, indices, w, 3.0, 2, out, power)
         want = np.zeros((n, 2))
-        np.add.at(want, rows, factor[:, None] * delta)
+        np.add.at(want, rows, 3.0 * factor[:, None] * delta)
         assert np.allclose(out, want)
 
 
-def test_edge_lengths_are_more_even_than_with_linear_springs():
-    g = _sbm(2000, 10000, 8)
+def test_edge_lengths_of_a_mesh_stay_even():
+    # a random geometric graph: edge-length CV 0.36 at the true positions, 0.67 with the
+    # defaults (0.48 without the gathering iterations, 0.67 with linear springs
+    # throughout). Between blocks of a block model edges grow long by design (the
+    # benchmark prints the CV of the edges inside blocks beside it).
     from groggy.viz import metrics
+    g = gg.generators.random_geometric(2000, float(np.sqrt(10 / (np.pi * 2000))), seed=4)
     pos = g.viz.compute_layout("force_directed").node_positions
-    assert metrics.edge_length_cv(g, pos) < 0.65   # 0.58 with the defaults
+    assert metrics.edge_length_cv(g, pos) < 0.75
 
 
 def test_isolated_nodes_stay_near_the_drawing():
@@ -292,10 +294,13 @@ def test_isolated_nodes_stay_near_the_drawing():
 # like the benchmark's 10k one, and a random geometric graph whose true positions are
 # known: the community model must separate blocks, and both must keep the geometry.
 
-# calibrated at this size (measured: default purity 0.33-0.37, linlog 0.97; RGG stress
-# default 0.012, linlog 0.38, the true positions 0.0055, random positions ~0.7)
-DEFAULT_PURITY, LINLOG_PURITY = 0.3, 0.9
-DEFAULT_STRESS, LINLOG_STRESS = 0.015, 0.45
+# calibrated at this size (measured: default purity 0.68-0.69, linlog 0.97; RGG stress
+# default 0.015, linlog 0.38, the true positions 0.0055, random positions ~0.7). The
+# default's gathering iterations cost stress most on small meshes (their rim is a larger
+# share): at 2k its stress went from 0.012 to 0.015, at the benchmark's 10k from 0.0077
+# to 0.0084, which the 10k test below holds to 0.01.
+DEFAULT_PURITY, LINLOG_PURITY = 0.5, 0.9
+DEFAULT_STRESS, LINLOG_STRESS = 0.018, 0.45
 
 
 def _block_model(seed=11):
@@ -310,9 +315,11 @@ def _purity(g, pos):
     return metrics.block_purity(pos, g.nodes["block"].to_numpy())
 
 
-def _rgg_stress(model):
+def _rgg_stress(model, n=2000, seed=4):
+    """Normalized stress of the model's layout of an RGG with ~5 edges per node, and
+    that of its true positions."""
     from groggy.viz import metrics
-    g = gg.generators.random_geometric(2000, float(np.sqrt(10 / (np.pi * 2000))), seed=4)
+    g = gg.generators.random_geometric(n, float(np.sqrt(10 / (np.pi * n))), seed=seed)
     pos = g.viz.compute_layout("force_directed", model=model).node_positions
     truth = np.c_[g.nodes["x"].to_numpy(), g.nodes["y"].to_numpy()]
     return (metrics.normalized_stress(g, pos, pairs=20_000),
@@ -332,6 +339,23 @@ def test_models_separate_the_blocks_of_a_block_model(model, least):
 def test_models_recover_a_random_geometric_graph(model, most):
     stress, truth = _rgg_stress(model)
     assert truth < stress <= most   # the true positions are the yardstick
+
+
+def test_default_model_recovers_the_benchmark_geometric_graph():
+    # bench/benchlib.make_rgg(10_000, 50_000): measured 0.0084 (0.0077 before the
+    # gathering iterations), the true positions 0.0023
+    stress, truth = _rgg_stress("default", n=10_000, seed=20240601)
+    assert truth < stress <= 0.01
+
+
+def test_gathering_separates_the_blocks_the_springs_alone_mix(monkeypatch):
+    # the same layout without its gathering iterations (all at FR's springs) mixes the
+    # blocks: the gain is the gathering's (measured 0.34 without, 0.68 with)
+    g = _block_model()
+    gathered = _purity(g, g.viz.compute_layout("force_directed").node_positions)
+    monkeypatch.setattr(force, "_GATHER", 0)
+    plain = _purity(g, g.viz.compute_layout("force_directed").node_positions)
+    assert plain < 0.45 and gathered >= plain + 0.2
 
 
 def test_forceatlas2_is_the_linlog_model():

@@ -239,27 +239,6 @@ def attraction(const double[:, ::1] pos, const int64_t[::1] indptr, const int64_
         out[v, 1] += strength * fy
 
 
-def contraction(const double[:, ::1] pos, const int64_t[::1] indptr,
-                const int64_t[::1] indices, const double[::1] weight, double rest,
-                int threads, double[:, ::1] out):
-    """out[v] += w * (d - rest) / d * (p_u - p_v) over v's neighbours u at distance
-    d > rest: pulls in only the edges longer than ``rest``, leaves shorter ones alone."""
-    cdef Py_ssize_t v, k, n = indptr.shape[0] - 1
-    cdef double fx, fy, dx, dy, d
-    for v in prange(n, nogil=True, num_threads=threads, schedule="static"):
-        fx = 0
-        fy = 0
-        for k in range(indptr[v], indptr[v + 1]):
-            dx = pos[indices[k], 0] - pos[v, 0]
-            dy = pos[indices[k], 1] - pos[v, 1]
-            d = sqrt(dx * dx + dy * dy)
-            if d > rest:
-                fx = fx + weight[k] * (d - rest) / d * dx
-                fy = fy + weight[k] * (d - rest) / d * dy
-        out[v, 0] += fx
-        out[v, 1] += fy
-
-
 def gravity(const double[:, ::1] pos, const double[::1] mass, double strength,
             double[:, ::1] out):
     """out[i] -= strength * m_i toward the centre of mass (a pull of constant size)."""
