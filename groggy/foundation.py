@@ -236,20 +236,6 @@ class _View:
         return render_html(self, self._effective_config())
 
 
-def _stable_argsort(values: np.ndarray) -> np.ndarray:
-    """A stable argsort that is as fast as NumPy's default one for floats: sort without
-    stability, then put any runs of equal values back in their original order."""
-    if values.dtype.kind != "f":
-        return np.argsort(values, kind="stable")  # radix/timsort: already fast for ints
-    order = np.argsort(values)
-    ordered = values[order]
-    tie = ordered[1:] == ordered[:-1]
-    if tie.any():
-        run = np.concatenate([[0], np.cumsum(~tie)])
-        order = order[np.lexsort((order, run))]
-    return order
-
-
 def _sort_key(column, positions, ascending: bool) -> np.ndarray:
     """Integer sort codes of a column, descending if asked, nulls always last."""
     if column.kind == "string":  # ranked on the UTF-8 bytes, nothing decoded
@@ -487,24 +473,19 @@ class BaseTable(_View, metaclass=ABCMeta):
             raise ValueError(f"ascending has {len(orders)} entries for {len(names)} columns")
         positions = self._all_positions()
         first = self._frame.column(names[0])
-        values = None
         if len(names) == 1 and first.kind in ("int64", "float64", "bool") and not first.has_nulls:
+            # one plain number key: a radix sort of the values, NaN last both ways
             values = first.data if positions is None else first.data[positions]
-            if first.kind == "float64" and np.isnan(values).any():
-                values = None  # NaN must go last both ways: the ranking path does that
-        if values is not None:
-            # one plain numeric key: sort the values themselves, no ranking pass
-            if orders[0]:
-                order = _stable_argsort(values)
-            else:  # stable descending: ascending over the reversed values, mapped back
-                order = values.shape[0] - 1 - _stable_argsort(values[::-1])[::-1]
+            wide = np.float64 if first.kind == "float64" else np.int64
+            order = kernels.stable_argsort(values.astype(wide, copy=False),
+                                           descending=not orders[0])
         elif len(names) == 1 and first.kind == "string" and not first.has_nulls and orders[0]:
             rows = np.arange(len(first)) if positions is None else positions
             order, _ = kernels.string_ranks(*first.text, rows)
         else:
             keys = [_sort_key(self._frame.column(n), positions, asc)
                     for n, asc in zip(names, orders)]
-            order = np.lexsort(keys[::-1]) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
+            order = np.lexsort(keys[::-1]) if len(keys) > 1 else kernels.stable_argsort(keys[0])
         return self._view(order if positions is None else positions[order])
 
     def _column_values(self, name: str):

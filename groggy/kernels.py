@@ -11,7 +11,7 @@ from groggy._core import _graph, _group, _paths, _sort, _strings, _wire
 
 __all__ = ["degree", "build_csr", "component_labels", "bfs", "gather_strings", "decode_strings",
            "strings_contain", "strings_equal", "strings_compare", "strings_affix",
-           "string_ranks", "factorize_int64", "factorize_strings", "group_count", "group_sum",
+           "string_ranks", "stable_argsort", "factorize_int64", "factorize_strings", "group_count", "group_sum",
            "group_min_max", "group_first_last", "group_sq_dev", "group_order",
            "group_nunique", "Adjacency", "path_hops", "path_weighted", "dfs", "reach"]
 
@@ -303,6 +303,31 @@ def strings_affix(offsets, data, rows, text: str, at_end: bool = False) -> np.nd
     _strings.affix_rows(offsets, data, rows, np.frombuffer(text.encode("utf-8"), np.uint8),
                         at_end, out.view(np.uint8))
     return out
+
+
+def stable_argsort(values, descending: bool = False) -> np.ndarray:
+    """Stable argsort of int64 or float64 values (a radix sort: as fast as NumPy's
+    default, unstable argsort, where NumPy's stable one is a timsort for 64-bit numbers).
+
+    Equal values keep their order in both directions; -0.0 equals 0.0; NaN goes last in
+    both directions (as pandas puts it).
+
+    Examples
+    --------
+    >>> stable_argsort(np.array([3, 1, 3, 2])).tolist()
+    [1, 3, 0, 2]
+    >>> stable_argsort(np.array([0.5, np.nan, -1.0, 0.5]), descending=True).tolist()
+    [0, 3, 2, 1]
+    """
+    values = np.ascontiguousarray(values)
+    if values.ndim != 1 or values.dtype not in (np.int64, np.float64):
+        raise TypeError(f"stable_argsort takes a 1-d int64 or float64 array, "
+                        f"got {values.ndim}-d {values.dtype}")
+    n = values.size
+    order = np.empty(n, dtype=np.int64)
+    _sort.argsort_numbers(values, bool(descending), order, np.empty(n, dtype=np.uint64),
+                          np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.int64))
+    return order
 
 
 _FIXED_SORT_BYTES = 256 << 20  # beyond this a fixed-width copy costs too much memory

@@ -7,10 +7,13 @@ Frames follow docs/protocol.md.
 from __future__ import annotations
 
 import struct
+import threading
+import weakref
 
 import numpy as np
 from cachetools import LRUCache
 
+from groggy import ordered
 from groggy._core._window import WindowPlan
 from groggy.frame import RangeColumn
 from groggy.storage import Column
@@ -49,31 +52,50 @@ def _window_column(column, positions: np.ndarray) -> Column:
     return col
 
 
-def _plan(columns, rows, nrows: int) -> WindowPlan:
-    plan = WindowPlan(len(columns), nrows)
+def _buffers(column) -> tuple:
+    """(kind, data, valid, length) of a column as the kernel reads it: kind "position"
+    for the row's own position, "string" with data (offsets, text), or a fixed kind."""
+    if isinstance(column, RangeColumn):
+        return "position", None, None, len(column)
+    valid = column.valid
+    valid = None if valid is None else np.ascontiguousarray(valid, dtype=bool)
+    if column.kind == "string":
+        offsets, text = column.text
+        return ("string", (np.ascontiguousarray(offsets), np.ascontiguousarray(text)),
+                valid, len(column))
+    return column.kind, np.ascontiguousarray(column.data), valid, len(column)
+
+
+def _plan(buffers, rows, nrows: int) -> WindowPlan:
+    plan = WindowPlan(len(buffers), nrows)
     if rows is not None:
         rows = np.ascontiguousarray(rows, dtype=np.int64)
-        if rows.size and (rows.min() < 0 or rows.max() >= min(len(c) for c in columns)):
+        if rows.size and (rows.min() < 0 or rows.max() >= min(b[3] for b in buffers)):
             raise IndexError("the view's row index points outside its columns")
         plan.set_rows(rows)
-    for j, col in enumerate(columns):
-        if isinstance(col, RangeColumn):
+    for j, (kind, data, valid, _length) in enumerate(buffers):
+        if kind == "position":
             plan.set_position(j)
             continue
-        if col.kind == "string":
-            offsets, text = col.text
-            plan.set_string(j, np.ascontiguousarray(offsets), np.ascontiguousarray(text))
+        if kind == "string":
+            plan.set_string(j, *data)
         else:
-            data = np.ascontiguousarray(col.data)
-            plan.set_fixed(j, WIRE_KINDS[col.kind], data.view(np.uint8))
-        valid = col.valid
+            plan.set_fixed(j, WIRE_KINDS[kind], data.view(np.uint8))
         if valid is not None:
-            plan.set_valid(j, np.ascontiguousarray(valid, dtype=bool).view(np.uint8))
+            plan.set_valid(j, valid.view(np.uint8))
     return plan
 
 
 class WindowEncoder:
     """Encodes windows of one view of a source into binary frames.
+
+    Parameters
+    ----------
+    source : table or array
+    copy_after : int or None
+        For a view with a row index (sorted, filtered): after this many windows, copy
+        the view's rows in order in the background and read later windows from the
+        copy (``groggy.ordered``); None keeps reading through the row index.
 
     Examples
     --------
@@ -84,12 +106,54 @@ class WindowEncoder:
     [[2, 3], [None, 'c']]
     """
 
-    def __init__(self, source):
+    def __init__(self, source, copy_after: int | None = ordered.SERVED_LONG):
+        if copy_after is not None and (not isinstance(copy_after, int) or copy_after < 1):
+            raise ValueError(f"copy_after must be None or an int >= 1, got {copy_after!r}")
         self.columns, self.rows, self.nrows = _parts(source)
         self.names = [c.name for c in self.columns]
         self.kinds = [c.kind for c in self.columns]
         self._direct = all(_is_direct(c) for c in self.columns)
-        self._plan = _plan(self.columns, self.rows, self.nrows) if self._direct else None
+        self._buffers = [_buffers(c) for c in self.columns] if self._direct else None
+        self._plan = _plan(self._buffers, self.rows, self.nrows) if self._direct else None
+        # a view with a row index served long reads from an ordered copy (groggy.ordered)
+        has_index = self._direct and self.rows is not None and len(self.rows) > 0
+        self._copy_after = copy_after if has_index else None
+        self._served = 0
+        self._copy_lock = threading.Lock()
+        self._copy_thread = None
+        self._copied = False
+
+    def _start_copy(self) -> None:
+        with self._copy_lock:  # once, whichever threads encode
+            if self._copy_after is None:
+                return
+            self._copy_after = None
+            self._copy_thread = threading.Thread(target=self._copy_in_order, daemon=True,
+                                                 name="groggy-ordered-copy")
+        self._copy_thread.start()
+
+    def _copy_in_order(self) -> None:
+        """Gather the view's rows of every column in view order (a background thread),
+        then serve windows from the copy; the plan swaps in one assignment."""
+        rows = np.ascontiguousarray(self.rows, dtype=np.int64)
+        nbytes = ordered.copy_bytes(self._buffers, rows)
+        if not ordered.reserve(nbytes):
+            return
+        try:
+            plan = _plan(ordered.gather(self._buffers, rows), None, self.nrows)
+        except BaseException:
+            ordered.release(nbytes)
+            raise
+        weakref.finalize(self, ordered.release, nbytes)
+        self._plan = plan
+        self._copied = True
+
+    def wait_copied(self, timeout: float | None = None) -> bool:
+        """Whether windows come from an ordered copy of the view's rows (waiting up to
+        ``timeout`` seconds for one being made; False at once when none is)."""
+        if self._copy_thread is not None:
+            self._copy_thread.join(timeout)
+        return self._copied
 
     def encode(self, start: int, count: int, request_id: int = -1, version: int = 0) -> bytes:
         """The frame of view rows ``[start, start + count)`` (clipped to the view)."""
@@ -100,10 +164,14 @@ class WindowEncoder:
         start = min(int(start), self.nrows)
         count = min(int(count), self.nrows - start)
         plan, first = self._plan, start
+        if self._copy_after is not None:
+            self._served += 1
+            if self._served >= self._copy_after:
+                self._start_copy()
         if plan is None:  # computed columns: make this window's cells, then encode them
             idx = np.arange(start, start + count, dtype=np.int64)
             positions = idx if self.rows is None else self.rows[idx]
-            plan, first = _plan([_window_column(c, positions) for c in self.columns],
+            plan, first = _plan([_buffers(_window_column(c, positions)) for c in self.columns],
                                 None, count), 0
         frame = plan.frame(first, count, request_id, self.nrows, version)
         if first != start:  # the window's own plan starts at 0: write the view offset

@@ -158,6 +158,48 @@ def test_decode_frame_refuses_foreign_bytes():
         decode_frame(b"XXXX" + bytes(44))
 
 
+# --------------------------------------------------------------------------- ordered copy
+
+@given(views(), st.integers(0, 50), st.integers(0, 50))
+def test_ordered_copy_serves_the_same_frames(view, start, count):
+    """After copy_after windows, a view with a row index is read from a copy of its rows
+    in view order (groggy.ordered): every frame equals the row-index frame."""
+    copied, through_index = WindowEncoder(view, copy_after=1), WindowEncoder(view, None)
+    first = copied.encode(start, count, 3, 4)
+    rows = view._base._rows
+    assert copied.wait_copied(30) == (rows is not None and len(rows) > 0 and copied._direct)
+    assert first == through_index.encode(start, count, 3, 4)
+    for a in range(0, view.total_rows() + 2, 3):
+        frame = copied.encode(a, count)
+        assert frame == through_index.encode(a, count)
+        check_frame(frame, view, a, count)
+
+
+def test_ordered_copy_of_a_mapped_view_and_its_budget(scratch, monkeypatch):
+    from groggy import ordered
+    g = gg.Graph()
+    g.add_nodes({"x": [5, 3, None, 3, 1] * 20, "s": ["b", "a", None, "é", ""] * 20})
+    with no_fsync():
+        path = g.save(scratch() / "g.groggy")
+    view = gg.open(path).nodes.table().sort_by("x", False)
+    want = [WindowEncoder(view, None).encode(a, 7) for a in range(0, 100, 7)]
+    enc = WindowEncoder(view, copy_after=2)
+    assert not enc.wait_copied(0)                   # nothing served yet: no copy started
+    enc.encode(0, 1)
+    assert not enc.wait_copied(0)                   # one window: still none asked for
+    enc.encode(0, 1)
+    assert enc.wait_copied(30)
+    assert [enc.encode(a, 7) for a in range(0, 100, 7)] == want
+    monkeypatch.setattr(ordered, "BUDGET_BYTES", 0)   # no room: the row index stays
+    tight = WindowEncoder(view, copy_after=1)
+    tight.encode(0, 1)
+    assert not tight.wait_copied(30)
+    assert [tight.encode(a, 7) for a in range(0, 100, 7)] == want
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="copy_after"):
+            WindowEncoder(view, copy_after=bad)
+
+
 # --------------------------------------------------------------------------- computed
 
 def small_graph():
