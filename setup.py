@@ -2,16 +2,30 @@
 
 One directives dict for every kernel. GROGGY_BOUNDSCHECK=1 rebuilds them with bounds
 and wraparound checks on; the test suite must pass in both builds.
+
+Builds are incremental: each build flavour (the directives, compile flags, numpy and
+Python it is built for) has its own directory ``build/kernels-<flavour>/`` in the source
+tree, holding its generated C and its compiled kernels. A kernel is re-cythonized and
+recompiled only when its .pyx (or what it cimports) is newer than that flavour's copy,
+so switching flavour never reuses the other flavour's objects, and a re-install with
+nothing changed (pip's editable install builds in a fresh temporary directory each time)
+copies the kept kernels instead of compiling them again. Kernels compile in parallel,
+one per core. ``rm -rf build`` forces a full rebuild.
 """
+import hashlib
+import json
 import os
 import shlex
+import shutil
 import subprocess
 import sysconfig
 import tempfile
+import threading
 
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 CHECKED = os.environ.get("GROGGY_BOUNDSCHECK", "0") == "1"
 
@@ -27,6 +41,7 @@ DIRECTIVES = {
 KERNELS = ["_graph", "_strings", "_window", "_sort", "_layout", "_hier", "_raster", "_wire",
            "_group", "_paths", "_tidy"]
 PARALLEL = {"_layout", "_raster"}  # kernels with prange loops
+JOBS = os.cpu_count() or 1
 
 
 def openmp_flags() -> list:
@@ -48,6 +63,19 @@ def openmp_flags() -> list:
 
 
 OPENMP = openmp_flags()
+COMPILE_ARGS = ["-O3"]
+
+
+def flavour_dir() -> str:
+    """``build/kernels-<checked|fast>-<hash>``: the hash covers everything that changes
+    the compiled kernels but not their sources' timestamps."""
+    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, numpy.__version__,
+                      sysconfig.get_config_var("EXT_SUFFIX")], sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+    return os.path.join("build", f"kernels-{'checked' if CHECKED else 'fast'}-{digest}")
+
+
+FLAVOUR = flavour_dir()
 
 extensions = [
     Extension(
@@ -55,12 +83,46 @@ extensions = [
         [f"groggy/_core/{name}.pyx"],
         include_dirs=[numpy.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
-        extra_compile_args=["-O3"] + (OPENMP if name in PARALLEL else []),
+        extra_compile_args=COMPILE_ARGS + (OPENMP if name in PARALLEL else []),
         extra_link_args=OPENMP if name in PARALLEL else [],
         language="c++" if name == "_sort" else "c",
     )
     for name in KERNELS
 ]
 
-# force: the directives change with GROGGY_BOUNDSCHECK, which timestamps cannot see.
-setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES, force=True))
+
+class KeptBuild(build_ext):
+    """build_ext that compiles each kernel into the flavour's directory (skipped when that
+    copy is newer than its sources) and then copies it to wherever this build wants it."""
+
+    _local = threading.local()  # which thread is compiling into the kept directory
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.parallel = self.parallel or JOBS
+        self.build_temp = os.path.join(FLAVOUR, "temp")
+
+    def kept_path(self, name: str) -> str:
+        return os.path.join(FLAVOUR, "lib", self.get_ext_filename(name))
+
+    def get_ext_fullpath(self, ext_name: str) -> str:
+        if getattr(self._local, "keeping", False):
+            return os.path.abspath(self.kept_path(ext_name))
+        return super().get_ext_fullpath(ext_name)
+
+    def build_extension(self, ext) -> None:
+        self._local.keeping = True
+        try:
+            super().build_extension(ext)  # skips the compile when the kept copy is current
+        finally:
+            self._local.keeping = False
+        target = self.get_ext_fullpath(ext.name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        # a copy stamped now: the editable install then copies it over an in-tree
+        # kernel of the other flavour even when that one is newer than the kept copy
+        shutil.copy(self.kept_path(ext.name), target)
+
+
+setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES, nthreads=JOBS,
+                            build_dir=os.path.join(FLAVOUR, "c")),
+      cmdclass={"build_ext": KeptBuild})
