@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from groggy.web.chromium import find_chromium
+
 SCALE = float(os.environ.get("GROGGY_BENCH_SCALE", "1.0"))
 N_NODES = max(100, round(1_000_000 * SCALE))
 N_EDGES = max(500, round(5_000_000 * SCALE))
@@ -573,7 +575,7 @@ class CliServer(ServerProcess):
 
 # --------------------------------------------------------------------------- browser
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium()   # /usr/bin/chromium, or found on the PATH (None: absent)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
