@@ -3,15 +3,19 @@
 One directives dict for every kernel. GROGGY_BOUNDSCHECK=1 rebuilds them with bounds
 and wraparound checks on; the test suite must pass in both builds.
 
-Builds are incremental: each build flavour (the directives, compile flags, numpy and
-Python it is built for) has its own directory ``build/kernels-<flavour>/`` in the source
-tree, holding its generated C and its compiled kernels. A kernel is re-cythonized and
-recompiled only when its .pyx (or what it cimports) is newer than that flavour's copy,
-so switching flavour never reuses the other flavour's objects, and a re-install with
-nothing changed (pip's editable install builds in a fresh temporary directory each time)
-copies the kept kernels instead of compiling them again. Kernels compile in parallel,
-one per core. ``rm -rf build`` forces a full rebuild.
+Builds are incremental: each build flavour (the directives, compile flags, and the
+Cython, numpy and Python it is built with) has its own directory
+``build/kernels-<flavour>/`` in the source tree, holding its generated C and its compiled
+kernels. A kernel is re-cythonized and recompiled only when its source (its .pyx and the
+.pxd/.pxi/.h files beside it) changed in content since that flavour last built it: content,
+not timestamps, because pip's build isolation installs Cython afresh for every build and
+its bundled .pxd files (libc, cpython) would look newer each time. Switching flavour never
+reuses the other flavour's objects, and a re-install with nothing changed (pip's editable
+install builds in a fresh temporary directory each time) copies the kept kernels instead
+of compiling them again. Kernels compile in parallel, one per core. ``rm -rf build``
+forces a full rebuild.
 """
+import glob
 import hashlib
 import json
 import os
@@ -22,6 +26,7 @@ import sysconfig
 import tempfile
 import threading
 
+import Cython
 import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
@@ -69,8 +74,9 @@ COMPILE_ARGS = ["-O3"]
 def flavour_dir() -> str:
     """``build/kernels-<checked|fast>-<hash>``: the hash covers everything that changes
     the compiled kernels but not their sources' timestamps."""
-    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, numpy.__version__,
-                      sysconfig.get_config_var("EXT_SUFFIX")], sort_keys=True)
+    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, Cython.__version__,
+                      numpy.__version__, sysconfig.get_config_var("EXT_SUFFIX")],
+                     sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:10]
     return os.path.join("build", f"kernels-{'checked' if CHECKED else 'fast'}-{digest}")
 
@@ -123,6 +129,45 @@ class KeptBuild(build_ext):
         shutil.copy(self.kept_path(ext.name), target)
 
 
-setup(ext_modules=cythonize(extensions, compiler_directives=DIRECTIVES, nthreads=JOBS,
-                            build_dir=os.path.join(FLAVOUR, "c")),
-      cmdclass={"build_ext": KeptBuild})
+def fingerprint(ext) -> str:
+    """A digest of what the kernel's C is generated from: its .pyx and every .pxd, .pxi
+    and .h beside it (the flavour is the directory's name)."""
+    pyx = ext.sources[0]
+    beside = [p for pattern in ("*.pxd", "*.pxi", "*.h")
+              for p in glob.glob(os.path.join(os.path.dirname(pyx), pattern))]
+    digest = hashlib.sha256()
+    for path in [pyx] + sorted(beside):
+        with open(path, "rb") as fh:
+            digest.update(path.encode() + b"\0" + fh.read() + b"\0")
+    return digest.hexdigest()
+
+
+def generated(ext) -> str:
+    """Where cythonize writes the kernel's C (or C++) in this flavour's directory."""
+    stem = os.path.splitext(ext.sources[0])[0]
+    return os.path.join(FLAVOUR, "c", stem + (".cpp" if ext.language == "c++" else ".c"))
+
+
+def cythonize_changed(exts: list) -> list:
+    """The extensions with C sources: kernels whose fingerprint matches the one kept
+    beside their C reuse it untouched (so the compiled kernel stays newer than it); the
+    others are cythonized again."""
+    stale = []
+    for ext in exts:
+        kept = generated(ext) + ".sha256"
+        fresh = os.path.exists(generated(ext)) and os.path.exists(kept) and \
+            open(kept).read() == fingerprint(ext)
+        if not fresh:
+            stale.append((ext, fingerprint(ext)))
+    if stale:
+        cythonize([ext for ext, _ in stale], compiler_directives=DIRECTIVES, force=True,
+                  nthreads=JOBS, build_dir=os.path.join(FLAVOUR, "c"))
+        for ext, digest in stale:
+            with open(generated(ext) + ".sha256", "w") as fh:
+                fh.write(digest)
+    for ext in exts:
+        ext.sources = [generated(ext)]
+    return exts
+
+
+setup(ext_modules=cythonize_changed(extensions), cmdclass={"build_ext": KeptBuild})
