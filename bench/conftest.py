@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import benchlib
+from groggy.web.chromium import MISSING
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +59,8 @@ def _launch(args):
     """Headless Chromium through Playwright (skips when either is missing)."""
     import os
     sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(benchlib.CHROMIUM):
-        pytest.skip(f"no Chromium at {benchlib.CHROMIUM}")
+    if not benchlib.CHROMIUM:
+        pytest.skip(MISSING)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=benchlib.CHROMIUM, args=args)
         yield browser

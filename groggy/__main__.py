@@ -20,7 +20,7 @@ def _show(g, label: str) -> None:
 def _demo(args) -> None:
     from groggy.demo import cache_dir, cached_demo
     start = time.perf_counter()
-    g = cached_demo(args.nodes, args.edges)
+    g = cached_demo(args.nodes, args.edges, progress=True)  # plain lines when piped
     print(f"demo graph ready in {time.perf_counter() - start:.2f}s, memory-mapped from "
           f"{cache_dir()}")
     _show(g, "demo")
@@ -77,7 +77,7 @@ def _serve(args) -> None:
         raise ValueError("give a stored graph PATH or --demo (one of the two)")
     if args.demo:
         from groggy.demo import cached_demo
-        g = cached_demo(args.nodes, args.edges)
+        g = cached_demo(args.nodes, args.edges, progress=True)  # plain lines when piped
     else:
         from groggy.graph import open_graph
         g = open_graph(args.path, verify=not args.no_verify)

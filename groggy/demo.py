@@ -32,14 +32,17 @@ def demo_graph(nodes: int = 1_000_000, edges: int = 5_000_000, seed: int = 7,
     rng = np.random.default_rng(seed)
     communities = max(1, nodes // 5000)
     g = Graph()
-    with Progress("building demo graph", total=4, enabled=progress) as bar:
+    # the bar's stages in proportion to their time: microseconds per node or edge of
+    # the names, the node columns, picking the edges and adding them (at 400k / 2M)
+    work = [round(2 * nodes), round(18 * nodes), round(1.5 * edges), round(1.2 * edges)]
+    with Progress("building demo graph", total=sum(work), enabled=progress) as bar:
         community = rng.integers(0, communities, nodes)
         names = [f"person-{i}" for i in range(nodes)]
-        bar.advance(note="names")
+        bar.advance(work[0], note="names")
         g.add_nodes({"name": names, "age": rng.integers(16, 90, nodes),
                      "score": np.round(rng.gamma(2.0, 10.0, nodes), 3),
                      "community": community, "city": _CITIES[community % len(_CITIES)]})
-        bar.advance(note="nodes")
+        bar.advance(work[1], note="nodes")
         # most edges stay inside a community: pick a source, then a target among the
         # nodes of the same community by sampling from the sorted community order
         src = rng.integers(0, nodes, edges)
@@ -49,10 +52,10 @@ def demo_graph(nodes: int = 1_000_000, edges: int = 5_000_000, seed: int = 7,
         c = community[src]
         local = starts[c] + (rng.random(edges) * sizes[c]).astype(np.int64)
         dst = np.where(rng.random(edges) < 0.8, order[local], rng.integers(0, nodes, edges))
-        bar.advance(note="edges")
+        bar.advance(work[2], note="edges")
         g.add_edges(src, dst, weight=np.round(rng.random(edges), 4),
                     since=rng.integers(2000, 2027, edges))
-        bar.advance(note="done")
+        bar.advance(work[3], note="done")
     return g
 
 

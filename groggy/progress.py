@@ -1,13 +1,32 @@
-"""A small progress bar on stderr for long work (building, saving), silent when not a TTY
-unless forced, so logs and tests stay clean."""
+"""Progress for long work (building, laying out, verifying, saving): a tqdm bar on a
+terminal, tqdm's widget in a notebook, plain lines when the output is piped to a file or
+another program (so logs show how far a long run got), and nothing unless asked or on a
+terminal, so scripts and tests stay quiet.
+
+A bar counts units of work, not steps: callers give each stage its estimated cost, so
+that the bar moves in proportion to the time the work takes.
+"""
 from __future__ import annotations
 
 import sys
 import time
 
+from tqdm.auto import tqdm
+
+# tqdm.auto picks its notebook widget inside a Jupyter kernel
+NOTEBOOK = any(cls.__name__ == "tqdm_notebook" for cls in tqdm.__mro__)
+LINE_EVERY = 1.0       # seconds between plain progress lines
+LINE_STEP = 10         # ... or every this many percent, whichever comes first
+# the units are estimates of work, not items: no count or rate
+FORMAT = "{l_bar}{bar}| [{elapsed}<{remaining}{postfix}]"
+
 
 class Progress:
     """``with Progress("Building", total=5) as p: ...; p.advance()``.
+
+    ``enabled``: True shows progress on ``stream`` (stderr), as a bar on a terminal or in a
+    notebook and as plain lines otherwise; None shows it only on a terminal or in a
+    notebook; False never.
 
     Examples
     --------
@@ -15,33 +34,73 @@ class Progress:
     ...     p.advance(2)
     >>> p.done
     2
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with Progress("work", total=4, enabled=True, stream=out) as p:
+    ...     p.advance(1, note="first"); p.advance(3)
+    >>> print(out.getvalue().splitlines()[-1])  # doctest: +ELLIPSIS
+    work: 100%|...| [...]
     """
 
     def __init__(self, label: str, total: int, enabled: bool | None = None, stream=None):
         self.label, self.total, self.done = label, max(int(total), 1), 0
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self._start = time.perf_counter()
+        own_stream = stream is None
+        self.stream = sys.stderr if own_stream else stream
+        terminal = _isatty(self.stream) or (own_stream and NOTEBOOK)
+        self.enabled = terminal if enabled is None else bool(enabled)
+        self._bar = None
+        self._lines = self.enabled and not terminal   # piped: plain lines
+        self._start = self._last_line = time.perf_counter()
+        self._last_percent, self._ended = -1, False
 
     def __enter__(self) -> "Progress":
-        self._draw()
+        if self.enabled and not self._lines:
+            self._bar = tqdm(total=self.total, desc=self.label, file=self.stream,
+                             bar_format=FORMAT, leave=True, dynamic_ncols=True)
+        self._line("")
         return self
 
     def advance(self, steps: int = 1, note: str = "") -> None:
-        self.done = min(self.total, self.done + steps)
-        self._draw(note)
+        steps = max(0, min(int(steps), self.total - self.done))
+        self.done += steps
+        if self._bar is not None:
+            if note:
+                self._bar.set_postfix_str(note, refresh=False)
+            self._bar.update(steps)
+        self._line(note)
 
-    def _draw(self, note: str = "") -> None:
-        if not self.enabled:
+    def advance_to(self, done: int, note: str = "") -> None:
+        """Move to ``done`` units (never backwards): the end of a stage whose own ticks
+        fell short of its estimate."""
+        self.advance(int(done) - self.done, note)
+
+    def _line(self, note: str) -> None:
+        """A plain line when piped: at the start, every ``LINE_STEP`` percent or
+        ``LINE_EVERY`` seconds, and at 100%."""
+        if not self._lines:
             return
-        width = 30
-        filled = int(width * self.done / self.total)
-        elapsed = time.perf_counter() - self._start
-        self.stream.write(f"\r{self.label:<22} [{'#' * filled}{'.' * (width - filled)}] "
-                          f"{100 * self.done // self.total:3d}% {elapsed:6.1f}s {note:<28}")
+        now = time.perf_counter()
+        percent = 100 * self.done // self.total
+        final = self.done >= self.total
+        due = final or self._last_percent < 0 or percent >= self._last_percent + LINE_STEP \
+            or (percent > self._last_percent and now - self._last_line >= LINE_EVERY)
+        if self._ended or not due:
+            return
+        self._ended = final
+        self._last_line, self._last_percent = now, percent
+        meter = tqdm.format_meter(self.done, self.total, now - self._start, ncols=80,
+                                  prefix=self.label, ascii=True, bar_format=FORMAT,
+                                  postfix=note or None)
+        self.stream.write(meter + "\n")
         self.stream.flush()
 
     def __exit__(self, *exc) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):   # no isatty, or a closed stream
+        return False

@@ -26,10 +26,11 @@ from groggy.foundation import BaseArray, BaseTable
 from groggy.themes import THEMES
 from groggy.viz import Layout
 from groggy.viz.export import StaticImage
+from groggy.web.chromium import MISSING, find_chromium
 
 GOLDEN = Path(__file__).with_name("golden")
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -276,7 +277,7 @@ def test_pdf_opens_with_its_labels_as_text(square):
 
 def test_svg_opens_in_chromium(square, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
-    assert Path(CHROMIUM).is_file(), f"this test needs Chromium at {CHROMIUM}"
+    assert CHROMIUM, MISSING
     g, layout = square
     path = g.viz.export(tmp_path / "g.svg", layout=layout, width=200, height=200,
                         node_size=20, label="name", legend=False)

@@ -12,20 +12,17 @@ import websocket
 
 import groggy as gg
 from groggy.streaming import decode_frame
+from groggy.web.chromium import MISSING, find_chromium
 
 TIMEOUT = 30  # seconds any single reply may take; generous, it never decides a pass
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium()   # /usr/bin/chromium, or found on the PATH
 
 
 def launch_chromium(args):
-    """Yield Debian's Chromium launched through Playwright with ``args``; closes it after.
+    """Yield Chromium launched through Playwright with ``args``; closes it after.
     Without Chromium the browser tests fail (CI installs it)."""
-    import os
-    from pathlib import Path
-
     from playwright.sync_api import sync_playwright
-    assert Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK), \
-        f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    assert CHROMIUM, MISSING
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         yield browser

@@ -6,8 +6,10 @@ import contextlib
 import os
 
 from groggy.bench.peers import PeerMissing
+from groggy.web.chromium import MISSING, find_chromium
 
-CHROMIUM = os.environ.get("GROGGY_CHROMIUM", "/usr/bin/chromium")
+# $GROGGY_CHROMIUM, else /usr/bin/chromium, else one on the PATH (None: there is none)
+CHROMIUM = find_chromium(os.environ.get("GROGGY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -23,9 +25,8 @@ def chromium(webgl: bool = False):
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         raise PeerMissing(f"playwright is not installed ({exc})") from None
-    if not os.path.exists(CHROMIUM):
-        raise PeerMissing(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
-                          "GROGGY_CHROMIUM)")
+    if CHROMIUM is None:
+        raise PeerMissing(MISSING + " (or set GROGGY_CHROMIUM)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=CHROMIUM_WEBGL_ARGS if webgl else CHROMIUM_ARGS)

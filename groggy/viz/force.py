@@ -40,6 +40,7 @@ _GATHER = 3             # the finest level's last iterations (at most half) gath
 _GATHER_REACH = 0.7     # the first gathering move: at most this many edge lengths
 
 
+
 class _Model:
     """What a force model changes: the attraction's power of the distance, whether a
     node's mass (its repulsion and inertia) is its degree + 1, the matching that builds
@@ -242,12 +243,29 @@ class ForceDirected:
             pos = _initial(initial_positions, n).copy()
             if (np.ptp(pos, axis=0) == 0).all():  # all on one spot: spread a little
                 pos += rng.normal(0, 1e-3, pos.shape)
-            with _bar(progress, n, iterations) as tick:
+            with _Work(progress, n) as work:
+                cost = _cost(fine)
                 # moves on the scale of an edge: a refinement, not a new layout
                 relax = _Relaxer(fine, theta, gravity, threads, model)
-                relax.run(pos, iterations - final, 2.0 * _edge_scale(pos, fine), tick)
-                relax.gather(pos, final, _GATHER_REACH, tick)
+                work.stage(1.0, iterations * cost)
+                relax.run(pos, iterations - final, 2.0 * _edge_scale(pos, fine),
+                          lambda: work.tick(cost))
+                relax.gather(pos, final, _GATHER_REACH, lambda: work.tick(cost))
             return pos
+        with _Work(progress, n) as work:
+            pos = self._multilevel(fine, work, model, iterations, final, theta, gravity,
+                                   threads, rng, snapshot)
+        _rein_strays(pos)
+        return pos
+
+    @staticmethod
+    def _multilevel(fine: _Level, work: "_Work", model: _Model, iterations: int, final: int,
+                    theta: float, gravity: float, threads: int, rng, snapshot) -> np.ndarray:
+        # the bar's first share is the coarsening's (about one fine iteration's work),
+        # against an estimate of the rest: each coarser level has ~1/4 of the nodes
+        coarsening = _cost(fine)
+        estimate = coarsening + iterations * _cost(fine) * 4 / 3
+        work.stage(coarsening / estimate, 1)
         levels, maps = [fine], []
         while levels[-1].n > _COARSEST:
             coarse, mapping = levels[-1], None
@@ -262,33 +280,37 @@ class ForceDirected:
             maps.append(mapping)
             if coarse.n > _MIN_SHRINK ** _ROUNDS * levels[-2].n:
                 break
+        work.tick(1)
         top = levels[-1]
         pos = rng.uniform(-1, 1, (top.n, 2)) * np.sqrt(top.mass.sum())
         # every level but the coarsest gets `iterations`: the coarse levels settle the
         # large-scale shape, the fine ones only adjust it
-        total = _COARSEST_ITERATIONS + iterations * (len(levels) - 1) + \
-            (final if len(levels) == 1 else 0)   # a lone level gathers on top
-        with _bar(progress, n, total) as tick:
-            relax = _Relaxer(top, theta, gravity, threads, model)
-            relax.run(pos, _COARSEST_ITERATIONS, 0.5 * _extent(pos), tick)
-            for depth in range(len(levels) - 2, -1, -1):
-                if snapshot is not None:
-                    snapshot(_expand(pos, maps, depth + 1))
-                level = levels[depth]
-                # the nodes of a cluster start apart by a fraction of the typical edge
-                spread = _edge_scale(pos, levels[depth + 1]) * 0.1
-                pos = np.ascontiguousarray(pos[maps[depth]] +
-                                           rng.normal(0, spread, (level.n, 2)))
-                rank = np.empty(relax.order.size, dtype=np.int64)
-                rank[relax.order] = np.arange(relax.order.size)
-                relax = _Relaxer(level, theta, gravity, threads, model)
-                # first tree: the coarse level's spatial order, spread to its nodes
-                relax.insert = np.argsort(rank[maps[depth]], kind="stable")
-                # the finest level ends with the gathering iterations
-                last = final if depth == 0 else 0
-                relax.run(pos, iterations - last, 2.0 * _edge_scale(pos, level), tick)
-            relax.gather(pos, final, _GATHER_REACH, tick)
-        _rein_strays(pos)
+        relaxing = _COARSEST_ITERATIONS * _cost(top) + \
+            iterations * sum(_cost(level) for level in levels[:-1]) + \
+            (final * _cost(top) if len(levels) == 1 else 0)   # a lone level gathers on top
+        work.stage(1.0, relaxing)
+        relax = _Relaxer(top, theta, gravity, threads, model)
+        relax.run(pos, _COARSEST_ITERATIONS, 0.5 * _extent(pos),
+                  lambda: work.tick(_cost(top)))
+        for depth in range(len(levels) - 2, -1, -1):
+            if snapshot is not None:
+                snapshot(_expand(pos, maps, depth + 1))
+            level = levels[depth]
+            # the nodes of a cluster start apart by a fraction of the typical edge
+            spread = _edge_scale(pos, levels[depth + 1]) * 0.1
+            pos = np.ascontiguousarray(pos[maps[depth]] +
+                                       rng.normal(0, spread, (level.n, 2)))
+            rank = np.empty(relax.order.size, dtype=np.int64)
+            rank[relax.order] = np.arange(relax.order.size)
+            relax = _Relaxer(level, theta, gravity, threads, model)
+            # first tree: the coarse level's spatial order, spread to its nodes
+            relax.insert = np.argsort(rank[maps[depth]], kind="stable")
+            cost = _cost(level)
+            # the finest level ends with the gathering iterations
+            last = final if depth == 0 else 0
+            relax.run(pos, iterations - last, 2.0 * _edge_scale(pos, level),
+                      lambda: work.tick(cost))
+        relax.gather(pos, final, _GATHER_REACH, lambda: work.tick(_cost(fine)))
         return pos
 
 
@@ -370,27 +392,56 @@ def _edge_scale(pos: np.ndarray, level: _Level) -> float:
     return float(np.median(d)) + 1e-9
 
 
-class _bar:
-    """Progress for long layouts: a callback(done, total), True/False, or None (a bar
-    on a terminal for large graphs)."""
+def _cost(level: _Level) -> int:
+    """One iteration's work on ``level``, in the units the progress counts: the quadtree
+    repulsion (n log n) dominates; an edge's pull costs about a sixteenth of a node's
+    tree walk (per-level times of a 200k-node layout)."""
+    return int(level.n * np.log2(level.n + 1)) + level.indices.size // 16 + 1
 
-    def __init__(self, progress, n: int, total: int):
+
+class _Work:
+    """A layout's progress in proportion to its work, reported to a callback(done,
+    total) or a bar (``progress``: a callable, True/False, or None: a bar on a terminal
+    or in a notebook for graphs of 100k nodes or more). The layout runs in stages
+    (coarsening, then relaxing the levels, the finest ending with gathering); each takes
+    its ``share`` of what is left of the bar and is split over its own ``work`` units, so
+    the bar moves about as fast as time passes."""
+
+    UNITS = 10_000   # the bar's length: fine enough for every stage's share
+
+    def __init__(self, progress, n: int):
         self.callback = progress if callable(progress) else None
-        show = (n >= 100_000) if progress is None else (progress is True)
-        self.bar = Progress("force layout", total, enabled=None if show else False)
-        self.total, self.done = total, 0
+        # True: always (plain lines when piped); None: on a terminal, for large graphs
+        enabled = progress is True or (None if progress is None and n >= 100_000 else False)
+        self.bar = Progress("force layout", self.UNITS, enabled=enabled)
+        self.start = self.end = self.done = 0
+        self.scale = self.inside = 0.0
 
-    def __enter__(self):
+    def __enter__(self) -> "_Work":
         self.bar.__enter__()
+        return self
 
-        def tick():
-            self.done += 1
-            self.bar.advance()
-            if self.callback:
-                self.callback(self.done, self.total)
-        return tick
+    def stage(self, share: float, work: float) -> None:
+        """The next stage: ``share`` (0..1) of the rest of the bar, over ``work`` units."""
+        self.start = self.end
+        self.end = self.start + round(min(max(share, 0.0), 1.0) * (self.UNITS - self.start))
+        self.scale, self.inside = (self.end - self.start) / max(work, 1e-9), 0.0
 
-    def __exit__(self, *exc):
+    def tick(self, work: float = 1.0) -> None:
+        self.inside += work
+        self._report(min(self.end, self.start + int(self.inside * self.scale)))
+
+    def _report(self, done: int) -> None:
+        if done <= self.done:
+            return
+        self.done = done
+        self.bar.advance_to(done)
+        if self.callback:
+            self.callback(done, self.UNITS)
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self._report(self.UNITS)   # the last stage's rounding
         self.bar.__exit__(*exc)
 
 
