@@ -341,8 +341,8 @@ def png_pixels(data: bytes) -> np.ndarray:
 def test_exported_edges_pass_through_their_bends():
     # 0 -> 1 -> 2 -> 3 and 0 -> 3 beside it: the long edge is drawn through its bends,
     # not as the straight line from 0 to 3 (which would run over the chain)
-    edges = [(0, 1), (1, 2), (2, 3), (0, 3), (0, 4), (4, 5), (5, 3)]
-    g = make_graph(6, edges)
+    edges = [(0, 1), (1, 2), (2, 3), (0, 3)]
+    g = make_graph(4, edges)
     lay = g.viz.compute_layout("hierarchical")
     offsets, points = lay.edge_bends.for_edges(np.array([3]))
     assert points.shape == (2, 2)

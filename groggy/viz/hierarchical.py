@@ -16,14 +16,13 @@ import numpy as np
 
 from groggy import kernels
 from groggy._core import _hier
-from groggy.viz import tidy
+from groggy.viz import coordinates, tidy
 from groggy.viz.layout import Drawing, GraphInput, register
 
 __all__ = ["feedback_arcs", "assign_layers", "hierarchical_layout", "hierarchical_drawing",
            "DIRECTIONS"]
 
 DIRECTIONS = ("top-down", "left-right", "bottom-up", "right-left")
-_PLACEMENT_ROUNDS = 4     # down+up passes of pulling nodes toward their neighbours
 _DUMMY_BUDGET = 8         # at most this many dummy nodes per node and edge (see _proper)
 
 
@@ -386,10 +385,9 @@ def _layered_x(layer, src, dst, n, comp, sweeps, node_spacing) -> tuple:
     _hier.barycenter_sweeps(group_ptr, nodes, pos, up_ptr, up_idx, down_ptr, down_idx,
                             int(sweeps), np.empty(2 * widest),
                             np.empty(widest + 1, dtype=np.int64), np.empty(total, np.int64))
-    x = pos.astype(np.float64) * node_spacing
-    _hier.place_x(group_ptr, nodes, up_ptr, up_idx, down_ptr, down_idx, _PLACEMENT_ROUNDS,
-                  node_spacing, n, x, np.empty(widest), np.empty(widest),
-                  np.empty(widest, dtype=np.int64))
+    chain_ptr = n + np.r_[0, np.cumsum(chains[2])].astype(np.int64)
+    x = coordinates.layered_x(group_ptr, nodes, pos, upper, lower, n, full_comp, chain_ptr,
+                              node_spacing)
     return x, full_layer, full_comp, chains
 
 
