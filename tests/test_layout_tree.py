@@ -293,6 +293,88 @@ def test_long_edges_run_straight():
     assert points.shape == (3, 2) and np.ptp(points[:, 0]) < 1e-9
 
 
+def inner_segments(pos, offsets, points, edges):
+    """Dummy-to-dummy pieces of every long edge, once per node pair: ((x_up, y_up),
+    (x_down, y_down)) rows."""
+    seen, rows = set(), []
+    for e, (a, b) in enumerate(edges):
+        here = points[offsets[e]:offsets[e + 1]]
+        if here.shape[0] < 2 or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        if here[0, 1] < here[-1, 1]:
+            here = here[::-1]
+        rows.extend(np.hstack([here[:-1], here[1:]]))
+    return np.array(rows).reshape(-1, 4)
+
+
+@SETTINGS
+@given(digraphs(max_nodes=24, max_edges=50), st.floats(0.5, 3))
+def test_brandes_koepf_runs_long_edges_straight(data, spacing):
+    # Brandes and Koepf align every inner segment (bend to bend) that no other inner
+    # segment crosses, in all four passes, so it is vertical in the balanced drawing
+    n, edges = data
+    g = make_graph(n, edges)
+    lay = g.viz.compute_layout("hierarchical", placement="brandes-koepf",
+                               node_spacing=spacing)
+    pos = lay.node_positions
+    offsets, points = check_bends(g, lay, 1.0)
+    inp = g.viz.graph_input()
+    seg = inner_segments(pos, offsets, points,
+                         list(zip(inp.sources.tolist(), inp.targets.tolist())))
+    for i, (x0, y0, x1, y1) in enumerate(seg):
+        same = (np.abs(seg[:, 1] - y0) < EPS) & (np.arange(len(seg)) != i)
+        crossed = ((seg[same, 0] - x0) * (seg[same, 2] - x1) < -EPS).any()
+        if not crossed:
+            assert abs(x1 - x0) < 1e-9, (x0, y0, x1, y1)
+    # order and spacing survive the balancing: nodes and bends of a layer stay apart
+    every = np.vstack([pos, np.unique(points, axis=0)])
+    for y in np.unique(every[:, 1]):
+        xs = np.sort(every[np.abs(every[:, 1] - y) < 1e-9, 0])
+        assert (np.diff(xs) >= spacing - 1e-9).all()
+
+
+def layered_dag(seed, n=300, layers=12):
+    """A random layered DAG (fixed seed): each node below the top layer gets 1-3
+    parents, most on the layer just above, some 2-4 layers up (long edges)."""
+    rng = np.random.default_rng(seed)
+    layer = np.sort(rng.integers(0, layers, n))
+    edges = []
+    for v in range(n):
+        for _ in range(int(rng.integers(1, 4)) if layer[v] else 0):
+            up = layer[v] - (1 if rng.random() < 0.7 else int(rng.integers(2, 5)))
+            above = np.flatnonzero(layer == max(up, 0))
+            if above.size and layer[above[0]] < layer[v]:
+                edges.append((int(rng.choice(above)), v))
+    return make_graph(n, edges)
+
+
+def width(g, placement):
+    pos = g.viz.compute_layout("hierarchical", placement=placement).node_positions
+    return np.ptp(pos[:, 0])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_default_placement_is_never_wider_than_the_old_least_squares_one(seed):
+    # the old placement (least squares, before Brandes-Koepf) is still "least-squares";
+    # the default takes Brandes-Koepf per component only where it is no wider
+    g = layered_dag(seed)
+    auto, old, bk = (width(g, p) for p in ("auto", "least-squares", "brandes-koepf"))
+    assert auto <= old + 1e-9 and auto <= max(bk, old) + 1e-9
+
+
+def test_default_placement_takes_brandes_koepf_where_it_is_narrower():
+    # 0 -> 3 -> 4 -> 6 with 3 -> 6 beside it, 0 and 1 -> 5: Brandes-Koepf packs this
+    # one narrower than least squares, so the default draws it
+    g = make_graph(7, [(0, 3), (0, 5), (1, 5), (3, 4), (3, 6), (4, 6)])
+    assert width(g, "brandes-koepf") < width(g, "least-squares")
+    auto = g.viz.compute_layout("hierarchical").node_positions
+    bk = g.viz.compute_layout("hierarchical", placement="brandes-koepf").node_positions
+    assert np.allclose(auto, bk)
+    with pytest.raises(ValueError, match="placement must be one of"):
+        g.viz.compute_layout("hierarchical", placement="dot")
+
+
 def test_bends_turn_with_the_direction_and_follow_edge_ids():
     edges = [(3, 4), (0, 1), (1, 2), (0, 2)]
     g = make_graph(5, edges)

@@ -17,20 +17,29 @@ import numpy as np
 from groggy import kernels
 from groggy._core import _hier
 
-__all__ = ["layered_x", "brandes_koepf_x", "least_squares_x"]
+__all__ = ["layered_x", "brandes_koepf_x", "least_squares_x", "PLACEMENTS"]
 
 _PLACEMENT_ROUNDS = 4     # down+up passes of pulling nodes toward their neighbours
 _STRAIGHTEN_ROUNDS = 2    # passes over the long edges (one straightened makes room)
 
 
+PLACEMENTS = ("auto", "brandes-koepf", "least-squares")
+
+
 def layered_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
               upper: np.ndarray, lower: np.ndarray, n_real: int, comp: np.ndarray,
-              chain_ptr: np.ndarray, spacing: float) -> np.ndarray:
-    """x of every node and dummy: per component, Brandes-Koepf's drawing
-    (:func:`brandes_koepf_x`) where it is no wider than the least-squares one
-    (:func:`least_squares_x`), else the latter. Arguments as for those two."""
-    bk = brandes_koepf_x(group_ptr, nodes, pos, upper, lower, n_real, comp, spacing)
+              chain_ptr: np.ndarray, spacing: float, placement: str = "auto") -> np.ndarray:
+    """x of every node and dummy by ``placement``: "auto" takes, per component,
+    Brandes-Koepf's drawing (:func:`brandes_koepf_x`) where it is no wider than the
+    least-squares one (:func:`least_squares_x`), else the latter. Arguments as for those
+    two."""
+    if placement != "least-squares":
+        bk = brandes_koepf_x(group_ptr, nodes, pos, upper, lower, n_real, comp, spacing)
+        if placement == "brandes-koepf":
+            return bk
     ls = least_squares_x(group_ptr, nodes, pos, upper, lower, n_real, chain_ptr, spacing)
+    if placement == "least-squares":
+        return ls
     labels, which = np.unique(comp, return_inverse=True)
     keep_bk = _extent(bk, which, labels.size) <= _extent(ls, which, labels.size) + 1e-9
     return np.where(keep_bk[which], bk, ls)
