@@ -283,14 +283,38 @@ def test_cyclic_graphs_bend_from_source_to_target(data):
     check_bends(g, g.viz.compute_layout("hierarchical"), 1.0)
 
 
-def test_long_edges_run_straight():
+@pytest.mark.parametrize("placement", ["auto", "brandes-koepf", "least-squares"])
+def test_long_edges_run_straight(placement):
     # 0 -> 1 -> 2 -> 3 -> 4 and 0 -> 4: the chain and the long edge side by side, the
-    # long edge's bends in one vertical line
+    # long edge's bends in one vertical line (least squares straightens it afterwards)
     edges = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 4), (0, 5), (5, 4)]
-    lay = make_graph(6, edges).viz.compute_layout("hierarchical")
+    lay = make_graph(6, edges).viz.compute_layout("hierarchical", placement=placement)
     bends = lay.edge_bends
     offsets, points = bends.for_edges(np.array([4]))
     assert points.shape == (3, 2) and np.ptp(points[:, 0]) < 1e-9
+
+
+def test_least_squares_straightens_the_runs_that_have_room():
+    # a long edge 0 -> 6 beside a chain, with four nodes hanging from 2 and pulling the
+    # lower bends aside: the least-squares pulls leave them off the line of the upper
+    # ones (5, 5, 5, 4.34, 4.34); the layers have room, so all five end on one line
+    edges = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (0, 6),
+             (2, 7), (2, 8), (2, 9), (2, 10), (7, 4), (10, 4)]
+    g = make_graph(11, edges)
+    lay = g.viz.compute_layout("hierarchical", placement="least-squares")
+    pos = lay.node_positions
+    check_no_overlap_layers(pos, lay)
+    offsets, points = lay.edge_bends.for_edges(np.array([6]))
+    assert points.shape == (5, 2)
+    assert np.ptp(points[:, 0]) < 1e-9
+
+
+def check_no_overlap_layers(pos, lay):
+    points = lay.edge_bends.points
+    every = np.vstack([pos, np.unique(points, axis=0)])
+    for y in np.unique(every[:, 1]):
+        xs = np.sort(every[np.abs(every[:, 1] - y) < 1e-9, 0])
+        assert (np.diff(xs) >= 1 - 1e-9).all()
 
 
 def inner_segments(pos, offsets, points, edges):

@@ -589,35 +589,41 @@ def place_x(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
                              spacing, n_real, x, bsum, bweight, bcount)
 
 
+cdef inline void _line_up(Py_ssize_t first, Py_ssize_t stop, double total, double lo,
+                          double hi, double[::1] x) noexcept nogil:
+    """Dummies first..stop-1 onto x = their mean, clamped to [lo, hi]."""
+    cdef Py_ssize_t d
+    cdef double at = min(max(total / (stop - first), lo), hi)
+    for d in range(first, stop):
+        x[d] = at
+
+
 def straighten_chains(const int64_t[::1] chain_ptr, const int64_t[::1] left,
                       const int64_t[::1] right, double spacing, double lo_bound,
                       double hi_bound, double[::1] x):
     """Put the dummies of each long edge (chain c: nodes chain_ptr[c] to
-    chain_ptr[c + 1] - 1) on one vertical line where their layers leave room: the line
-    nearest their mean x that keeps every dummy ``spacing`` from its neighbours on its
-    layer (left[v] / right[v], -1 at the ends) and inside [lo_bound, hi_bound]. Chains
-    without such room keep their bends. Returns the number of chains straightened."""
-    cdef Py_ssize_t c, chains = chain_ptr.shape[0] - 1
-    cdef int64_t d, moved = 0
-    cdef double lo, hi, mean
+    chain_ptr[c + 1] - 1, top down) on vertical lines where their layers leave room:
+    the chain is cut, top down, into the longest runs whose dummies can share one x
+    while each stays ``spacing`` from its neighbours on its layer (left[v] / right[v],
+    -1 at the ends) and inside [lo_bound, hi_bound]; each run goes to the x nearest its
+    mean. Returns the number of runs of two or more dummies."""
+    cdef Py_ssize_t c, chains = chain_ptr.shape[0] - 1, d, first
+    cdef int64_t runs = 0
+    cdef double lo, hi, total, a, b
     with nogil:
         for c in range(chains):
-            if chain_ptr[c + 1] - chain_ptr[c] < 2:
-                continue
-            lo = lo_bound
-            hi = hi_bound
-            mean = 0
+            first = chain_ptr[c]
+            lo, hi, total = lo_bound, hi_bound, 0.0
             for d in range(chain_ptr[c], chain_ptr[c + 1]):
-                mean += x[d]
-                if left[d] >= 0 and x[left[d]] + spacing > lo:
-                    lo = x[left[d]] + spacing
-                if right[d] >= 0 and x[right[d]] - spacing < hi:
-                    hi = x[right[d]] - spacing
-            if lo > hi:
-                continue
-            mean = mean / (chain_ptr[c + 1] - chain_ptr[c])
-            mean = min(max(mean, lo), hi)
-            for d in range(chain_ptr[c], chain_ptr[c + 1]):
-                x[d] = mean
-            moved += 1
-    return moved
+                a = x[left[d]] + spacing if left[d] >= 0 else lo_bound
+                b = x[right[d]] - spacing if right[d] >= 0 else hi_bound
+                if max(lo, a) > min(hi, b):          # d cannot join the run: close it
+                    if d - first > 1:
+                        _line_up(first, d, total, lo, hi, x)
+                        runs += 1
+                    first, lo, hi, total = d, lo_bound, hi_bound, 0.0
+                lo, hi, total = max(lo, a), min(hi, b), total + x[d]
+            if chain_ptr[c + 1] - first > 1:
+                _line_up(first, chain_ptr[c + 1], total, lo, hi, x)
+                runs += 1
+    return runs
