@@ -1,14 +1,16 @@
-"""x coordinates of a layered drawing by Brandes and Koepf's method.
+"""x coordinates of a layered drawing: Brandes and Koepf's, or least squares.
 
-"Fast and Simple Horizontal Coordinate Assignment" (Brandes and Koepf, 2001): four
-passes each align every node with a median neighbour on the layer above (top-down
-passes) or below (bottom-up), scanning each layer left to right or right to left, so
-that vertical runs of aligned nodes (blocks) form, and inner segments of long edges
-(dummy to dummy) win every conflict: long edges run straight. Each pass packs its
-blocks ``spacing`` apart; the final x of a node is the mean of the two medians of its
-four candidates, after the passes are moved to share the narrowest one's left edge
-(left-to-right passes) or right edge (right-to-left passes). The order of each layer and
-the spacing survive every step. Kernels: ``groggy/_core/_hier.pyx``.
+Brandes-Koepf ("Fast and Simple Horizontal Coordinate Assignment", 2001): four passes
+each align every node with a median neighbour on the layer above (top-down passes) or
+below (bottom-up), scanning each layer left to right or right to left, so that vertical
+runs of aligned nodes (blocks) form, and inner segments of long edges (dummy to dummy)
+win every conflict: long edges run straight. Each pass packs its blocks ``spacing``
+apart; the final x of a node is the mean of the two medians of its four candidates,
+after the passes are moved to share the narrowest one's left edge (left-to-right
+passes) or right edge (right-to-left passes). Least squares: each layer packed, then
+pulled toward neighbours, then long edges straightened where there is room; narrower
+on graphs with many crossings. The order of each layer and the spacing survive every
+step of both. Kernels: ``groggy/_core/_hier.pyx``.
 """
 from __future__ import annotations
 
@@ -46,10 +48,16 @@ def layered_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
 
 
 def _extent(x: np.ndarray, which: np.ndarray, k: int) -> np.ndarray:
+    lo, hi = _ends(x, which, k)
+    return hi - lo
+
+
+def _ends(x: np.ndarray, which: np.ndarray, k: int) -> tuple:
+    """(least, largest) x of each of the ``k`` groups that ``which`` numbers."""
     lo, hi = np.full(k, np.inf), np.full(k, -np.inf)
     np.minimum.at(lo, which, x)
     np.maximum.at(hi, which, x)
-    return hi - lo
+    return lo, hi
 
 
 def least_squares_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
@@ -161,11 +169,7 @@ def _balance(candidates: np.ndarray, comp: np.ndarray) -> np.ndarray:
     right edge (1 and 3)."""
     labels, comp = np.unique(comp, return_inverse=True)
     k = labels.size
-    lo = np.full((4, k), np.inf)
-    hi = np.full((4, k), -np.inf)
-    for c in range(4):
-        np.minimum.at(lo[c], comp, candidates[c])
-        np.maximum.at(hi[c], comp, candidates[c])
+    lo, hi = np.array([_ends(candidates[c], comp, k) for c in range(4)]).transpose(1, 0, 2)
     narrowest = np.argmin(hi - lo, axis=0)
     cols = np.arange(k)
     target_lo, target_hi = lo[narrowest, cols], hi[narrowest, cols]
