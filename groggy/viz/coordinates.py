@@ -34,7 +34,16 @@ def layered_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
     """x of every node and dummy by ``placement``: "auto" takes, per component,
     Brandes-Koepf's drawing (:func:`brandes_koepf_x`) where it is no wider than the
     least-squares one (:func:`least_squares_x`), else the latter. Arguments as for those
-    two."""
+    two.
+
+    Examples
+    --------
+    >>> import numpy as np     # 0 over 2 and 3, 1 over 4; edges 0-2, 0-3, 1-4
+    >>> layers, order, slot = np.array([0, 2, 5]), np.arange(5), np.array([0, 1, 0, 1, 2])
+    >>> ups, downs, one = np.array([0, 0, 1]), np.array([2, 3, 4]), np.zeros(5, np.int64)
+    >>> layered_x(layers, order, slot, ups, downs, 5, one, np.array([5]), 1.0).tolist()
+    [0.5, 2.0, 0.0, 1.0, 2.0]
+    """
     if placement != "least-squares":
         bk = brandes_koepf_x(group_ptr, nodes, pos, upper, lower, n_real, comp, spacing)
         if placement == "brandes-koepf":
@@ -68,7 +77,17 @@ def least_squares_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
     kept) to the mean x of their neighbours, long edges pulled hardest; last, the
     dummies of each long edge (chain c: nodes ``chain_ptr[c]`` to ``chain_ptr[c + 1] -
     1``) go onto one vertical line where their layers leave room, within the drawing's
-    extent."""
+    extent.
+
+    Examples
+    --------
+    >>> import numpy as np     # 0 over 2 and 3, 1 over 4; edges 0-2, 0-3, 1-4
+    >>> layers, order, slot = np.array([0, 2, 5]), np.arange(5), np.array([0, 1, 0, 1, 2])
+    >>> ups, downs, one = np.array([0, 0, 1]), np.array([2, 3, 4]), np.zeros(5, np.int64)
+    >>> x = least_squares_x(layers, order, slot, ups, downs, 5, np.array([5]), 1.0)
+    >>> np.round(x, 2).tolist()
+    [-0.17, 1.33, -0.67, 0.33, 1.33]
+    """
     total = pos.size
     up_ptr, up_idx, _ = kernels.build_csr(lower, upper, total, both_ways=False)
     down_ptr, down_idx, _ = kernels.build_csr(upper, lower, total, both_ways=False)
@@ -98,6 +117,14 @@ def brandes_koepf_x(group_ptr: np.ndarray, nodes: np.ndarray, pos: np.ndarray,
     group_ptr/nodes list each group's (one layer of one component) nodes left to right,
     groups of a component top to bottom; pos[v] is v's index in its group; edges
     (upper[e], lower[e]) join consecutive groups; comp[v] is v's component.
+
+    Examples
+    --------
+    >>> import numpy as np     # 0 over 2 and 3, 1 over 4; edges 0-2, 0-3, 1-4
+    >>> layers, order, slot = np.array([0, 2, 5]), np.arange(5), np.array([0, 1, 0, 1, 2])
+    >>> ups, downs, one = np.array([0, 0, 1]), np.array([2, 3, 4]), np.zeros(5, np.int64)
+    >>> brandes_koepf_x(layers, order, slot, ups, downs, 5, one, 1.0).tolist()
+    [0.5, 2.0, 0.0, 1.0, 2.0]
     """
     total = pos.size
     sizes = np.diff(group_ptr)
