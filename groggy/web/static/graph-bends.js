@@ -27,7 +27,12 @@ export class EdgePaths {
     to(p[2 * b], p[2 * b + 1], false);
   }
 
-  count(k) { return this.bent(k) ? this.bends.offsets[this.slot[k] + 1] - this.bends.offsets[this.slot[k]] + 1 : 1; }
+  // segments of edge k's polyline: its bends + 1
+  count(k) {
+    if (!this.bent(k)) return 1;
+    const o = this.bends.offsets, j = this.slot[k];
+    return o[j + 1] - o[j] + 1;
+  }
 
   // the segments of `list` (edge numbers; every edge when null): their ends (x0, y0, x1,
   // y1 each) and the edge each belongs to
@@ -60,5 +65,5 @@ export class EdgePaths {
   }
 
   // the segments of the bent edges only
-  bentSegments() { return this.bends ? this.segments(this.bends.edges) : { ends: new Float32Array(0), edge: new Uint32Array(0), count: 0 }; }
+  bentSegments() { return this.segments(this.bends ? this.bends.edges : []); }
 }

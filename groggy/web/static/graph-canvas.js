@@ -51,7 +51,10 @@ export class CanvasRenderer {
     ctx.lineWidth = 1;
     ctx.globalAlpha = hl ? 0.2 : 1;
     // an edge with bend points: the polyline through them
-    const through = (x, y, first) => { const [u, v] = camera.toScreen(x, y); (first ? ctx.moveTo : ctx.lineTo).call(ctx, u, v); };
+    const through = (x, y, first) => {
+      const [u, v] = camera.toScreen(x, y);
+      if (first) ctx.moveTo(u, v); else ctx.lineTo(u, v);
+    };
     const line = (k) => {
       if (this.paths.bent(k)) { this.paths.trace(k, through); return; }
       ctx.moveTo(sx[e[2 * k]], sy[e[2 * k]]); ctx.lineTo(sx[e[2 * k + 1]], sy[e[2 * k + 1]]);

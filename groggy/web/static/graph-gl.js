@@ -250,7 +250,11 @@ export class GLRenderer {
     if (this.highlight) this.setHighlight(this.highlight);   // its nodes' colours and sizes
     this._edgeEnds();
     const segs = this.segs, of = this.segEdge;
-    if (look.edgeWidths) this._upload("edgeWidth", Float32Array.from({ length: segs }, (_, s) => look.edgeWidths[of[s]]));
+    if (look.edgeWidths) {
+      const wd = new Float32Array(segs);
+      for (let k = 0; k < segs; k++) wd[k] = look.edgeWidths[of[k]];
+      this._upload("edgeWidth", wd);
+    }
     // no ECOL: a blank colour per segment (the quads read it; the override colour wins)
     if (!look.edgeColors) { this._upload("edgeColor", new Uint8Array(8 * Math.max(segs, 1))); return; }
     const ec = new Uint8Array(8 * segs);
