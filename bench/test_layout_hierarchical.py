@@ -5,7 +5,8 @@ Graphs (seed fixed, ids shuffled, edges parent -> child): ``benchlib.make_random
 (a random recursive tree) and ``benchlib.make_layered_dag`` (40 layers, 1-3 parents
 per node, ~2 edges per node, 30% of edges spanning 2-4 layers).
 
-Engines: groggy ``compute_layout("hierarchical")`` (tidy tree / Sugiyama with bends);
+Engines: groggy ``compute_layout("hierarchical")`` (tidy tree / Sugiyama with bends;
+its default x placement, and ``placement="brandes-koepf"`` forced, which a tree ignores);
 igraph ``layout_reingold_tilford(mode="out", root=[root])`` for the tree and
 ``layout_sugiyama()`` for the DAG (igraph 1.0 returns no dummy vertices, so its long
 edges are straight lines, as igraph draws them); graphviz ``dot -Tplain`` run as a subprocess (its time includes writing the
@@ -127,13 +128,13 @@ def layered_figures(pos: np.ndarray, src: np.ndarray, dst: np.ndarray,
 
 # --------------------------------------------------------------------------- engines
 
-def run_groggy(kind, n, src, dst, root):
+def run_groggy(kind, n, src, dst, root, **params):
     g = gg.Graph(directed=True)
     g.add_nodes(n)
     g.add_edges(src, dst)
 
     def run():
-        lay = g.viz.compute_layout("hierarchical")
+        lay = g.viz.compute_layout("hierarchical", **params)
         pos = lay.node_positions
         if lay.edge_bends is None:
             return pos, [np.array([pos[a], pos[b]]) for a, b in zip(src, dst)]
@@ -187,8 +188,15 @@ def run_dot(kind, n, src, dst, root):
     return run
 
 
-ENGINES = {"dot": run_dot, "igraph": run_igraph, "groggy": run_groggy}
-NAMES = {"dot": "graphviz dot -Tplain", "igraph": "igraph", "groggy": "groggy"}
+def run_groggy_bk(kind, n, src, dst, root):
+    return run_groggy(kind, n, src, dst, root, placement="brandes-koepf")
+
+
+ENGINES = {"dot": run_dot, "igraph": run_igraph, "groggy-bk": run_groggy_bk,
+           "groggy": run_groggy}
+NAMES = {"dot": "graphviz dot -Tplain", "igraph": "igraph",
+         "groggy-bk": "groggy placement='brandes-koepf'", "groggy": "groggy"}
+ROUNDS["groggy-bk"] = ROUNDS["groggy"]
 
 
 @pytest.mark.parametrize("engine", list(ENGINES))  # groggy last: it reports the ratios
@@ -228,7 +236,7 @@ def test_hierarchical_layout(benchmark, kind, engine, size):
                      f"area {figures['width']:,.0f} x {figures['height']:,.0f} = "
                      f"{figures['area']:,.0f} (units of its node and layer spacing)")
     if engine == "groggy":
-        for peer in ("igraph", "dot"):
+        for peer in ("igraph", "dot", "groggy-bk"):
             benchlib.speedup(benchmark, group, peer, None,
                              f"hierarchical layout of a random {kind} of {size:,} nodes")
             theirs = RESULTS[group].get(peer)

@@ -283,14 +283,120 @@ def test_cyclic_graphs_bend_from_source_to_target(data):
     check_bends(g, g.viz.compute_layout("hierarchical"), 1.0)
 
 
-def test_long_edges_run_straight():
+@pytest.mark.parametrize("placement", ["auto", "brandes-koepf", "least-squares"])
+def test_long_edges_run_straight(placement):
     # 0 -> 1 -> 2 -> 3 -> 4 and 0 -> 4: the chain and the long edge side by side, the
-    # long edge's bends in one vertical line
+    # long edge's bends in one vertical line (least squares straightens it afterwards)
     edges = [(0, 1), (1, 2), (2, 3), (3, 4), (0, 4), (0, 5), (5, 4)]
-    lay = make_graph(6, edges).viz.compute_layout("hierarchical")
+    lay = make_graph(6, edges).viz.compute_layout("hierarchical", placement=placement)
     bends = lay.edge_bends
     offsets, points = bends.for_edges(np.array([4]))
     assert points.shape == (3, 2) and np.ptp(points[:, 0]) < 1e-9
+
+
+def test_least_squares_straightens_the_runs_that_have_room():
+    # a long edge 0 -> 6 beside a chain, with four nodes hanging from 2 and pulling the
+    # lower bends aside: the least-squares pulls leave them off the line of the upper
+    # ones (5, 5, 5, 4.34, 4.34); the layers have room, so all five end on one line
+    edges = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (0, 6),
+             (2, 7), (2, 8), (2, 9), (2, 10), (7, 4), (10, 4)]
+    g = make_graph(11, edges)
+    lay = g.viz.compute_layout("hierarchical", placement="least-squares")
+    pos = lay.node_positions
+    check_no_overlap_layers(pos, lay)
+    offsets, points = lay.edge_bends.for_edges(np.array([6]))
+    assert points.shape == (5, 2)
+    assert np.ptp(points[:, 0]) < 1e-9
+
+
+def check_no_overlap_layers(pos, lay):
+    points = lay.edge_bends.points
+    every = np.vstack([pos, np.unique(points, axis=0)])
+    for y in np.unique(every[:, 1]):
+        xs = np.sort(every[np.abs(every[:, 1] - y) < 1e-9, 0])
+        assert (np.diff(xs) >= 1 - 1e-9).all()
+
+
+def inner_segments(pos, offsets, points, edges):
+    """Dummy-to-dummy pieces of every long edge, once per node pair: ((x_up, y_up),
+    (x_down, y_down)) rows."""
+    seen, rows = set(), []
+    for e, (a, b) in enumerate(edges):
+        here = points[offsets[e]:offsets[e + 1]]
+        if here.shape[0] < 2 or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        if here[0, 1] < here[-1, 1]:
+            here = here[::-1]
+        rows.extend(np.hstack([here[:-1], here[1:]]))
+    return np.array(rows).reshape(-1, 4)
+
+
+@SETTINGS
+@given(digraphs(max_nodes=24, max_edges=50), st.floats(0.5, 3))
+def test_brandes_koepf_runs_long_edges_straight(data, spacing):
+    # Brandes and Koepf align every inner segment (bend to bend) that no other inner
+    # segment crosses, in all four passes, so it is vertical in the balanced drawing
+    n, edges = data
+    g = make_graph(n, edges)
+    lay = g.viz.compute_layout("hierarchical", placement="brandes-koepf",
+                               node_spacing=spacing)
+    pos = lay.node_positions
+    offsets, points = check_bends(g, lay, 1.0)
+    inp = g.viz.graph_input()
+    seg = inner_segments(pos, offsets, points,
+                         list(zip(inp.sources.tolist(), inp.targets.tolist())))
+    for i, (x0, y0, x1, y1) in enumerate(seg):
+        same = (np.abs(seg[:, 1] - y0) < EPS) & (np.arange(len(seg)) != i)
+        crossed = ((seg[same, 0] - x0) * (seg[same, 2] - x1) < -EPS).any()
+        if not crossed:
+            assert abs(x1 - x0) < 1e-9, (x0, y0, x1, y1)
+    # order and spacing survive the balancing: nodes and bends of a layer stay apart
+    every = np.vstack([pos, np.unique(points, axis=0)])
+    for y in np.unique(every[:, 1]):
+        xs = np.sort(every[np.abs(every[:, 1] - y) < 1e-9, 0])
+        assert (np.diff(xs) >= spacing - 1e-9).all()
+
+
+def layered_dag(seed, n=300, layers=12):
+    """A random layered DAG (fixed seed): each node below the top layer gets 1-3
+    parents, most on the layer just above, some 2-4 layers up (long edges)."""
+    rng = np.random.default_rng(seed)
+    layer = np.sort(rng.integers(0, layers, n))
+    edges = []
+    for v in range(n):
+        for _ in range(int(rng.integers(1, 4)) if layer[v] else 0):
+            up = layer[v] - (1 if rng.random() < 0.7 else int(rng.integers(2, 5)))
+            above = np.flatnonzero(layer == max(up, 0))
+            if above.size and layer[above[0]] < layer[v]:
+                edges.append((int(rng.choice(above)), v))
+    return make_graph(n, edges)
+
+
+def width(g, placement):
+    pos = g.viz.compute_layout("hierarchical", placement=placement).node_positions
+    return np.ptp(pos[:, 0])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_default_placement_is_never_wider_than_the_old_least_squares_one(seed):
+    # the old placement (least squares, before Brandes-Koepf) is still "least-squares";
+    # the default takes Brandes-Koepf per component only where it is no wider
+    g = layered_dag(seed)
+    auto, old, bk = (width(g, p) for p in ("auto", "least-squares", "brandes-koepf"))
+    assert auto <= old + 1e-9 and auto <= max(bk, old) + 1e-9
+
+
+def test_default_placement_takes_brandes_koepf_where_it_is_narrower():
+    # 0 -> 3 -> 4 -> 6 with 3 -> 6 beside it, 0 and 1 -> 5: Brandes-Koepf packs this
+    # one narrower than least squares, so the default draws it
+    g = make_graph(7, [(0, 3), (0, 5), (1, 5), (3, 4), (3, 6), (4, 6)])
+    assert width(g, "brandes-koepf") < width(g, "least-squares")
+    auto = g.viz.compute_layout("hierarchical").node_positions
+    bk = g.viz.compute_layout("hierarchical", placement="brandes-koepf").node_positions
+    assert np.allclose(auto, bk)
+    with pytest.raises(ValueError, match="placement must be one of"):
+        g.viz.compute_layout("hierarchical", placement="dot")
 
 
 def test_bends_turn_with_the_direction_and_follow_edge_ids():
@@ -341,8 +447,8 @@ def png_pixels(data: bytes) -> np.ndarray:
 def test_exported_edges_pass_through_their_bends():
     # 0 -> 1 -> 2 -> 3 and 0 -> 3 beside it: the long edge is drawn through its bends,
     # not as the straight line from 0 to 3 (which would run over the chain)
-    edges = [(0, 1), (1, 2), (2, 3), (0, 3), (0, 4), (4, 5), (5, 3)]
-    g = make_graph(6, edges)
+    edges = [(0, 1), (1, 2), (2, 3), (0, 3)]
+    g = make_graph(4, edges)
     lay = g.viz.compute_layout("hierarchical")
     offsets, points = lay.edge_bends.for_edges(np.array([3]))
     assert points.shape == (2, 2)

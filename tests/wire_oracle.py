@@ -26,15 +26,29 @@ def rice_decode(data: bytes, count: int, k: int) -> list:
     return out
 
 
+def points24(body: bytes, count: int, bounds) -> np.ndarray:
+    """``count`` points of 3-byte x and y steps within ``bounds``."""
+    b = np.frombuffer(body, np.uint8, 6 * count).reshape(count, 2, 3).astype(np.int64)
+    steps = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16)
+    x0, y0, x1, y1 = bounds
+    return np.array([x0, y0]) + steps / STEPS * np.array([x1 - x0, y1 - y0])
+
+
 def decode(frames: dict, head: dict) -> dict:
     """``frames``: tag -> (count, body) -> arrays by meaning (positions, edges, ...)."""
     out = {}
     if "NPQ3" in frames:
         count, body = frames["NPQ3"]
-        b = np.frombuffer(body, np.uint8).reshape(count, 2, 3).astype(np.int64)
-        steps = b[..., 0] | (b[..., 1] << 8) | (b[..., 2] << 16)
-        x0, y0, x1, y1 = head["bounds"]
-        out["positions"] = np.array([x0, y0]) + steps / STEPS * np.array([x1 - x0, y1 - y0])
+        out["positions"] = points24(body, count, head["bounds"])
+    if "EBND" in frames:      # bent edges: (page edge number, its bends source first)
+        count, body = frames["EBND"]
+        length = int.from_bytes(body[:4], "little")
+        codes = rice_decode(body[5:4 + length], 2 * count, body[4])
+        edges = np.cumsum(np.array(codes[0::2], dtype=np.int64) + 1) - 1
+        many = np.array(codes[1::2], dtype=np.int64) + 1
+        pts = points24(body[4 + length:], int(many.sum()), head["bounds"])
+        ends = np.cumsum(many)
+        out["bends"] = {int(e): pts[end - k:end] for e, k, end in zip(edges, many, ends)}
     if "EDGR" in frames:
         count, body = frames["EDGR"]
         n, key, pairs = head["nodes"], 0, []

@@ -2,7 +2,7 @@
 # layering, barycenter crossing reduction and x placement. groggy.viz.hierarchical
 # validates every array (CSR bounds, lengths, scratch sizes) before a kernel runs; the
 # outputs and the scratch arrays are caller-allocated.
-from libc.stdint cimport int64_t
+from libc.stdint cimport int64_t, uint8_t
 from libc.stdlib cimport qsort
 
 
@@ -328,7 +328,193 @@ def barycenter_sweeps(const int64_t[::1] group_ptr, int64_t[::1] nodes, int64_t[
     return fewest
 
 
-# ------------------------------------------------------------ x placement
+# ------------------------------------------------------------ x placement (Brandes-Koepf)
+#
+# Brandes and Koepf, "Fast and Simple Horizontal Coordinate Assignment" (2001): each of
+# four passes aligns every node with a median neighbour on the layer before it (a block
+# is a vertical run of aligned nodes) and packs the blocks as close as their order
+# allows; groggy.viz.coordinates runs the passes on mirrored inputs (layers bottom-up,
+# each layer right to left) and balances the four results.
+
+def mark_conflicts(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
+                   const int64_t[::1] pos, const int64_t[::1] up_ptr,
+                   const int64_t[::1] up_idx, int64_t n_real, uint8_t[::1] marked):
+    """Type 1 conflicts: marked[k] = 1 for each slot k of up_idx whose segment (upper
+    neighbour, node) is not inner (not dummy to dummy) and crosses an inner segment, so
+    that no alignment lets it bend a long edge. One scan per layer: between two inner
+    segments of the lower layer, a segment must end on the upper layer between theirs.
+    marked is zeros on entry."""
+    cdef Py_ssize_t g, groups = group_ptr.shape[0] - 1, l, l1, size, start
+    cdef int64_t v, w, u, k, k0, k1, inner, upper_size
+    with nogil:
+        for g in range(1, groups):
+            start = group_ptr[g]
+            size = group_ptr[g + 1] - start
+            upper_size = group_ptr[g] - group_ptr[g - 1]
+            k0 = 0
+            l = 0
+            for l1 in range(size):
+                v = nodes[start + l1]
+                inner = -1
+                if v >= n_real:
+                    for k in range(up_ptr[v], up_ptr[v + 1]):
+                        if up_idx[k] >= n_real:
+                            inner = up_idx[k]
+                if l1 != size - 1 and inner < 0:
+                    continue
+                k1 = pos[inner] if inner >= 0 else upper_size - 1
+                while l <= l1:
+                    w = nodes[start + l]
+                    for k in range(up_ptr[w], up_ptr[w + 1]):
+                        u = up_idx[k]
+                        if (pos[u] < k0 or pos[u] > k1) and not (w >= n_real and u >= n_real):
+                            marked[k] = 1
+                    l += 1
+                k0 = k1
+
+
+def align_blocks(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
+                 const int64_t[::1] pos, bint backwards, const int64_t[::1] ptr,
+                 const int64_t[::1] idx, const uint8_t[::1] marked, int64_t[::1] root,
+                 int64_t[::1] align):
+    """Vertical alignment: groups taken in order (or ``backwards``), each group's nodes
+    left to right as ``nodes`` lists them; a node joins the block of its lower median
+    neighbour in ptr/idx (its neighbours on the previous group, sorted by ``pos``), else
+    of its upper median, unless that segment is marked or crosses one aligned before.
+    root[v] is the top of v's block; align[v] the next node down it (cyclically: the
+    last points back to the root)."""
+    cdef Py_ssize_t gi, g, i, groups = group_ptr.shape[0] - 1, total = root.shape[0]
+    cdef int64_t v, u, k, d, m, r
+    with nogil:
+        for v in range(total):
+            root[v] = v
+            align[v] = v
+        for gi in range(groups):
+            g = groups - 1 - gi if backwards else gi
+            r = -1
+            for i in range(group_ptr[g], group_ptr[g + 1]):
+                v = nodes[i]
+                d = ptr[v + 1] - ptr[v]
+                for m in range((d - 1) // 2, d // 2 + 1):
+                    if d == 0 or align[v] != v:
+                        break
+                    k = ptr[v] + m
+                    u = idx[k]
+                    if not marked[k] and r < pos[u]:
+                        align[u] = v
+                        root[v] = root[u]
+                        align[v] = root[v]
+                        r = pos[u]
+
+
+def compact_blocks(const int64_t[::1] root, const int64_t[::1] align,
+                   const int64_t[::1] left, const int64_t[::1] right, double spacing,
+                   bint classes, double[::1] x, int64_t[::1] sink, double[::1] shift,
+                   int64_t[::1] count, int64_t[::1] queue, int64_t[::1] edge_ptr,
+                   int64_t[::1] edge_from, double[::1] edge_gap):
+    """Horizontal compaction: x of every node, each block as far left as the blocks left
+    of it (left[v] / right[v]: v's neighbours on its layer, -1 at the ends) allow,
+    ``spacing`` apart. With ``classes``, as Brandes and Koepf pack them: a block joins
+    the class of the first block left of it (top down), is packed within its class, and
+    each class then moves as far right as the classes right of it allow (the shifts
+    taken in order of that class graph, as their erratum of 2020 requires); without,
+    every block is packed from one left edge. Returns False, leaving x unfinished, if
+    the class graph has a cycle. Scratch: count, queue, edge_from, edge_gap (one per
+    node), edge_ptr (one more); shift one per node."""
+    cdef Py_ssize_t total = root.shape[0], head = 0, tail = 0, done = 0, wanted = 0
+    cdef int64_t v, w, u, b, c, k
+    cdef double gap
+    cdef bint ok = True
+    with nogil:
+        # blocks in an order where every block comes after the blocks left of it
+        for v in range(total):
+            count[v] = 0
+        for v in range(total):
+            if left[v] >= 0:
+                count[root[v]] += 1
+        for v in range(total):
+            if root[v] == v and count[v] == 0:
+                queue[tail] = v
+                tail += 1
+        while head < tail:
+            b = queue[head]
+            head += 1
+            sink[b] = b
+            x[b] = 0.0
+            w = b
+            while True:
+                if left[w] >= 0:
+                    u = root[left[w]]
+                    if sink[b] == b and classes:
+                        sink[b] = sink[u]
+                    if sink[b] == sink[u] or not classes:
+                        x[b] = max(x[b], x[u] + spacing)
+                if right[w] >= 0:
+                    c = root[right[w]]
+                    count[c] -= 1
+                    if count[c] == 0:
+                        queue[tail] = c
+                        tail += 1
+                w = align[w]
+                if w == b:
+                    break
+        if classes:
+            # class edges right -> left, grouped by the right class (a counting sort)
+            for v in range(total + 1):
+                edge_ptr[v] = 0
+            for v in range(total):
+                count[v] = 0                 # now: classes right of v's class, unshifted
+                shift[v] = 1e300
+            for w in range(total):
+                if left[w] >= 0 and sink[root[left[w]]] != sink[root[w]]:
+                    edge_ptr[sink[root[w]] + 1] += 1
+                    count[sink[root[left[w]]]] += 1
+            for v in range(total):
+                edge_ptr[v + 1] += edge_ptr[v]
+                queue[v] = edge_ptr[v]       # fill cursor
+            for w in range(total):
+                if left[w] >= 0 and sink[root[left[w]]] != sink[root[w]]:
+                    c = sink[root[w]]
+                    edge_from[queue[c]] = left[w]
+                    edge_gap[queue[c]] = x[root[w]] - x[root[left[w]]] - spacing
+                    queue[c] += 1
+            head = 0
+            tail = 0
+            for v in range(total):
+                if root[v] == v and sink[v] == v:
+                    wanted += 1
+                    if count[v] == 0:
+                        shift[v] = 0.0
+                        queue[tail] = v
+                        tail += 1
+            while head < tail:
+                c = queue[head]
+                head += 1
+                done += 1
+                for k in range(edge_ptr[c], edge_ptr[c + 1]):
+                    u = sink[root[edge_from[k]]]
+                    gap = shift[c] + edge_gap[k]
+                    if gap < shift[u]:
+                        shift[u] = gap
+                    count[u] -= 1
+                    if count[u] == 0:
+                        queue[tail] = u
+                        tail += 1
+            ok = done == wanted
+        # members first: a root's own x changes last
+        for v in range(total):
+            if root[v] != v:
+                x[v] = x[root[v]] + (shift[sink[root[v]]] if classes else 0.0)
+        for v in range(total):
+            if root[v] == v and classes:
+                x[v] += shift[sink[v]]
+    return ok
+
+
+# ------------------------------------------------------------ x placement (least squares)
+#
+# The narrow alternative to Brandes-Koepf: groggy.viz.coordinates keeps whichever of the
+# two is narrower for each component.
 
 cdef inline double _omega(int64_t v, int64_t u, int64_t n_real) noexcept nogil:
     # how hard an edge pulls its ends into line (Gansner et al.): 1 between two nodes,
@@ -401,3 +587,43 @@ def place_x(const int64_t[::1] group_ptr, const int64_t[::1] nodes,
             for g in range(groups - 1, -1, -1):
                 _place_group(group_ptr[g], group_ptr[g + 1], nodes, down_ptr, down_idx,
                              spacing, n_real, x, bsum, bweight, bcount)
+
+
+cdef inline void _line_up(Py_ssize_t first, Py_ssize_t stop, double total, double lo,
+                          double hi, double[::1] x) noexcept nogil:
+    """Dummies first..stop-1 onto x = their mean, clamped to [lo, hi]."""
+    cdef Py_ssize_t d
+    cdef double at = min(max(total / (stop - first), lo), hi)
+    for d in range(first, stop):
+        x[d] = at
+
+
+def straighten_chains(const int64_t[::1] chain_ptr, const int64_t[::1] left,
+                      const int64_t[::1] right, double spacing, double lo_bound,
+                      double hi_bound, double[::1] x):
+    """Put the dummies of each long edge (chain c: nodes chain_ptr[c] to
+    chain_ptr[c + 1] - 1, top down) on vertical lines where their layers leave room:
+    the chain is cut, top down, into the longest runs whose dummies can share one x
+    while each stays ``spacing`` from its neighbours on its layer (left[v] / right[v],
+    -1 at the ends) and inside [lo_bound, hi_bound]; each run goes to the x nearest its
+    mean. Returns the number of runs of two or more dummies."""
+    cdef Py_ssize_t c, chains = chain_ptr.shape[0] - 1, d, first
+    cdef int64_t runs = 0
+    cdef double lo, hi, total, a, b
+    with nogil:
+        for c in range(chains):
+            first = chain_ptr[c]
+            lo, hi, total = lo_bound, hi_bound, 0.0
+            for d in range(chain_ptr[c], chain_ptr[c + 1]):
+                a = x[left[d]] + spacing if left[d] >= 0 else lo_bound
+                b = x[right[d]] - spacing if right[d] >= 0 else hi_bound
+                if max(lo, a) > min(hi, b):          # d cannot join the run: close it
+                    if d - first > 1:
+                        _line_up(first, d, total, lo, hi, x)
+                        runs += 1
+                    first, lo, hi, total = d, lo_bound, hi_bound, 0.0
+                lo, hi, total = max(lo, a), min(hi, b), total + x[d]
+            if chain_ptr[c + 1] - first > 1:
+                _line_up(first, chain_ptr[c + 1], total, lo, hi, x)
+                runs += 1
+    return runs

@@ -54,11 +54,17 @@ def render(viz, format: str = "png", layout="force_directed", theme: str = "ligh
     if options.keep_aspect is None:       # layers fill the page; distances keep their shape
         options.keep_aspect = keeps_aspect(made.algorithm)
     positions = positions_for(made, graph.node_ids)
-    bends = None
-    if getattr(made, "edge_bends", None) is not None:     # edges routed through points
-        bends = made.edge_bends.for_edges(graph.edge_attribute("edge_id"))
     return render_graph(graph, positions, format, theme, width, height, dpi, options,
-                        bends=bends)
+                        bends=bends_for(made, graph))
+
+
+def bends_for(layout, graph) -> tuple | None:
+    """``(offsets, points)`` of the edges of ``graph`` (a GraphInput) that ``layout``
+    routes through bend points (edge ``e`` bends at ``points[offsets[e]:offsets[e +
+    1]]``), or None when its edges are straight."""
+    if getattr(layout, "edge_bends", None) is None:
+        return None
+    return layout.edge_bends.for_edges(graph.edge_attribute("edge_id"))
 
 
 def format_of(path: Path, format: str | None) -> str:

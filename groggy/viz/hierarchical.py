@@ -4,8 +4,8 @@ Steps: break cycles (reverse a greedy feedback arc set), assign layers (longest 
 the sources, or BFS depth from roots); a forest in those layers is drawn tidily
 (``tidy.py``); otherwise split long edges with dummy nodes (where the edges bend),
 reduce crossings with barycenter sweeps and adjacent swaps, then place each layer's
-nodes ``node_spacing`` apart and as close as they can get to the weighted mean of their
-neighbours. The hot loops are Cython kernels in ``groggy/_core/_hier.pyx``; everything
+nodes ``node_spacing`` apart (``coordinates.py``: Brandes-Koepf, or least squares where
+that is narrower). The hot loops are Cython kernels in ``groggy/_core/_hier.pyx``; everything
 here is validation and NumPy.
 """
 from __future__ import annotations
@@ -16,14 +16,13 @@ import numpy as np
 
 from groggy import kernels
 from groggy._core import _hier
-from groggy.viz import tidy
+from groggy.viz import coordinates, tidy
 from groggy.viz.layout import Drawing, GraphInput, register
 
 __all__ = ["feedback_arcs", "assign_layers", "hierarchical_layout", "hierarchical_drawing",
            "DIRECTIONS"]
 
 DIRECTIONS = ("top-down", "left-right", "bottom-up", "right-left")
-_PLACEMENT_ROUNDS = 4     # down+up passes of pulling nodes toward their neighbours
 _DUMMY_BUDGET = 8         # at most this many dummy nodes per node and edge (see _proper)
 
 
@@ -249,7 +248,8 @@ def _bends(layer: np.ndarray, src: np.ndarray, dst: np.ndarray, n: int, chains: 
 
 def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
                         layer_spacing: float = 1.0, node_spacing: float = 1.0,
-                        sweeps: int = 8, root=None, radial: bool = False) -> np.ndarray:
+                        sweeps: int = 8, root=None, radial: bool = False,
+                        placement: str = "auto") -> np.ndarray:
     """Layered drawing: every node on a layer, edges pointing down the layers.
 
     Layers come from :func:`assign_layers`. When they make the graph a forest (every
@@ -261,8 +261,7 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
 
     Otherwise edges spanning several layers go through dummy nodes so that ``sweeps``
     rounds of barycenter ordering (down, then up) can untangle them; each layer's nodes
-    are then ``node_spacing`` apart and as close as possible (least squares) to the
-    mean position of their neighbours, long edges pulled straight hardest. The dummy
+    are then placed ``node_spacing`` apart in that order (``placement``). The dummy
     positions are where those edges bend (:func:`hierarchical_drawing` returns them).
     Components sit side by side, ``2 * node_spacing`` apart. Self-loops and same-layer
     edges do not affect the drawing; multi-edges count once.
@@ -286,6 +285,17 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
         ``layer_spacing`` or more where a ring needs it so that neighbours on it stay
         ``node_spacing`` apart; the order along a layer becomes the angle, clockwise
         from the top. ``direction`` does not apply.
+    placement : {"auto", "brandes-koepf", "least-squares"}
+        How the layered (non-forest) drawing's x coordinates are found.
+        ``"brandes-koepf"``: Brandes and Koepf's four median alignments, packed and
+        balanced; a long edge runs as one vertical line through its bends unless it
+        crosses another long edge, and nodes sit over their median neighbours, but a
+        graph with many crossings comes out wide. ``"least-squares"``: each node as close
+        as its layer's order allows to the mean x of its neighbours, starting from each
+        layer packed, so the drawing stays about as wide as its widest layer; the bends
+        of a long edge are then put on one line where their layers leave room.
+        ``"auto"`` (default): per component, Brandes-Koepf where it is no wider than
+        least squares, else least squares.
 
     Returns
     -------
@@ -300,12 +310,13 @@ def hierarchical_layout(graph: GraphInput, direction: str = "top-down",
     [[0.5, 0.0], [0.0, -1.0], [1.0, -1.0]]
     """
     return hierarchical_drawing(graph, direction, layer_spacing, node_spacing, sweeps, root,
-                                radial).positions
+                                radial, placement).positions
 
 
 def hierarchical_drawing(graph: GraphInput, direction: str = "top-down",
                          layer_spacing: float = 1.0, node_spacing: float = 1.0,
-                         sweeps: int = 8, root=None, radial: bool = False) -> Drawing:
+                         sweeps: int = 8, root=None, radial: bool = False,
+                         placement: str = "auto") -> Drawing:
     """:func:`hierarchical_layout` with the points where edges bend: an edge spanning
     ``k`` layers (of a drawing that is not a tidy forest) passes through ``k - 1``
     points, one on each layer between its ends, listed from source to target.
@@ -334,6 +345,9 @@ def hierarchical_drawing(graph: GraphInput, direction: str = "top-down",
         raise ValueError(f"sweeps must be an int >= 0, got {sweeps!r}")
     if not isinstance(radial, (bool, np.bool_)):
         raise ValueError(f"radial must be True or False, got {radial!r}")
+    if not isinstance(placement, str) or placement not in coordinates.PLACEMENTS:
+        raise ValueError(f"placement must be one of {list(coordinates.PLACEMENTS)}, "
+                         f"got {placement!r}")
     n = graph.n
     layer = assign_layers(graph, root)
     src, dst = _edges(graph.sources, graph.targets, n)
@@ -347,7 +361,7 @@ def hierarchical_drawing(graph: GraphInput, direction: str = "top-down",
         full_layer, full_comp, offsets, chains = layer, comp, no_bends, None
     else:
         x, full_layer, full_comp, chains = _layered_x(layer, src, dst, n, comp, sweeps,
-                                                      node_spacing)
+                                                      node_spacing, placement)
     x = _side_by_side(x, full_comp, node_spacing)
     if radial:
         xy = tidy.radial_positions(x, full_layer, node_spacing, layer_spacing)
@@ -360,7 +374,7 @@ def hierarchical_drawing(graph: GraphInput, direction: str = "top-down",
     return Drawing(xy[:n], offsets, points)
 
 
-def _layered_x(layer, src, dst, n, comp, sweeps, node_spacing) -> tuple:
+def _layered_x(layer, src, dst, n, comp, sweeps, node_spacing, placement) -> tuple:
     """Sugiyama's middle steps: dummies, crossing reduction, x placement. Returns x of
     every node and dummy, their layers and components, and the dummy chains."""
     full_layer, upper, lower, owner, chains = _proper(layer, src, dst, n)
@@ -386,10 +400,9 @@ def _layered_x(layer, src, dst, n, comp, sweeps, node_spacing) -> tuple:
     _hier.barycenter_sweeps(group_ptr, nodes, pos, up_ptr, up_idx, down_ptr, down_idx,
                             int(sweeps), np.empty(2 * widest),
                             np.empty(widest + 1, dtype=np.int64), np.empty(total, np.int64))
-    x = pos.astype(np.float64) * node_spacing
-    _hier.place_x(group_ptr, nodes, up_ptr, up_idx, down_ptr, down_idx, _PLACEMENT_ROUNDS,
-                  node_spacing, n, x, np.empty(widest), np.empty(widest),
-                  np.empty(widest, dtype=np.int64))
+    chain_ptr = n + np.r_[0, np.cumsum(chains[2])].astype(np.int64)
+    x = coordinates.layered_x(group_ptr, nodes, pos, upper, lower, n, full_comp, chain_ptr,
+                              node_spacing, placement)
     return x, full_layer, full_comp, chains
 
 
@@ -423,7 +436,7 @@ class Hierarchical:
 
     name, aliases = "hierarchical", ("sugiyama", "layered", "tree")
     defaults = {"direction": "top-down", "layer_spacing": 1.0, "node_spacing": 1.0,
-                "sweeps": 8, "root": None, "radial": False}
+                "sweeps": 8, "root": None, "radial": False, "placement": "auto"}
 
     def compute(self, graph: GraphInput, **params) -> Drawing:
         return hierarchical_drawing(graph, **params)

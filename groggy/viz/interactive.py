@@ -12,7 +12,7 @@ import numpy as np
 
 from groggy.layouts import check_positions
 from groggy.themes import get_theme
-from groggy.viz.export import positions_for, resolve_layout
+from groggy.viz.export import bends_for, layout_object, positions_for
 from groggy.viz.layout import GraphInput, Layout, get_algorithm
 from groggy.viz.spatial import bounds_of
 from groggy.viz.tiles import VECTOR_BUDGET, TileMaker
@@ -113,6 +113,8 @@ class GraphScene:
         self.search = None            # a NodeSearch, made on the first search
         self.tiles: TileMaker | None = None    # set for a large graph (tiles_above)
         self.tiles_above = TILES_ABOVE
+        # (offsets, points): edges routed through bend points (a layered layout), or None
+        self.bends = None
 
     @functools.cached_property
     def edges(self) -> np.ndarray:
@@ -122,7 +124,9 @@ class GraphScene:
 
     @functools.cached_property
     def bounds(self) -> list:
-        return list(bounds_of(self.positions))      # set_positions() forgets it
+        if self.bends is None or self.bends[1].shape[0] == 0:
+            return list(bounds_of(self.positions))      # set_positions() forgets it
+        return list(bounds_of(np.vstack([self.positions, self.bends[1]])))   # bends drawn too
 
     def styled(self, theme: str | None = None, base: Look | None = None, **style) -> Look:
         """A new look: ``base`` (default: none) with ``theme`` and ``style`` changed (a
@@ -147,20 +151,26 @@ class GraphScene:
                     shapes, widths, nodes.labels, float(options.font_size))
 
     def laid_out(self, layout, params: dict | None = None) -> tuple:
-        """(positions, algorithm name) of ``layout`` (a name, computed now with
-        ``params``, or a ``Layout``) for this view's nodes; the scene is not changed.
-        ``ValueError`` for an unknown name or a position that is not finite."""
+        """(positions, algorithm name, bends) of ``layout`` (a name, computed now with
+        ``params``, or a ``Layout``) for this view's nodes (bends: see
+        ``export.bends_for``); the scene is not changed. ``ValueError`` for an unknown
+        name or a position that is not finite."""
         if self.viz is None:
             raise RuntimeError("this scene was not built from a graph (build_scene)")
-        positions = resolve_layout(self.viz, layout, params, self.node_ids)
+        made = layout_object(self.viz, layout, params)
+        positions = positions_for(made, self.node_ids)
         check_positions(positions, self.node_ids)
         name = layout if isinstance(layout, str) else layout.algorithm
-        return np.ascontiguousarray(positions, dtype=np.float32), name
+        return (np.ascontiguousarray(positions, dtype=np.float32), name,
+                bends_for(made, self.graph))
 
-    def set_positions(self, positions: np.ndarray, layout=None) -> None:
+    def set_positions(self, positions: np.ndarray, layout=None, bends=None) -> None:
         """New positions (a layout switch, a dragged node): replaced whole, so a reader
         sees the old ones or the new ones; the bounds and a tiled view's index follow.
-        ``layout`` (a name or Layout) says how they were made, for later updates."""
+        ``layout`` (a name or Layout) says how they were made, for later updates, and
+        ``bends`` where its edges bend (a drag, without ``layout``, keeps the bends)."""
+        if layout is not None:
+            self.bends = bends
         self.positions = np.ascontiguousarray(positions, dtype=np.float32)
         self.__dict__.pop("bounds", None)             # a cached_property
         if layout is not None:
@@ -187,16 +197,17 @@ class GraphScene:
         edges also move it, existing nodes keeping their place (a force layout is
         continued with ``update_layout``, a named other layout recomputed)."""
         graph = self.viz.graph_input()
-        positions = self.positions
+        positions, bends = self.positions, self.bends
         if topology:
             before = Layout(self.positions, self.node_ids, "view", {})
             if isinstance(self.layout, str) and get_algorithm(self.layout).name != "force_directed":
                 after = self.viz.compute_layout(self.layout, **(self.layout_params or {}))
             else:
                 after = self.viz.update_layout(before, progress=False)
-            positions = positions_for(after, graph.node_ids)
+            positions, bends = positions_for(after, graph.node_ids), bends_for(after, graph)
             check_positions(positions, graph.node_ids)
         scene = GraphScene(graph, positions, self.nodes_table)
+        scene.bends = bends
         scene.viz, scene.layout, scene.layout_params = self.viz, self.layout, self.layout_params
         scene.layout_name = self.layout_name
         scene.look = scene.styled(base=self.look)
@@ -270,9 +281,10 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
     graph = viz.graph_input()
     nodes, looks = _nodes_table(viz), []
 
-    def scene_at(positions) -> GraphScene:
+    def scene_at(positions, bends=None) -> GraphScene:
         check_positions(positions, graph.node_ids)
         scene = GraphScene(graph, positions, nodes)
+        scene.bends = bends
         scene.viz, scene.layout, scene.layout_params = viz, layout, layout_params
         scene.layout_name = layout if isinstance(layout, str) else layout.algorithm
         if not looks:               # the look does not depend on the positions
@@ -287,7 +299,8 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
             params["progress"] = progress
         if preview and graph.n <= tiles_above:
             params["snapshot"] = lambda stage: preview(scene_at(stage))
-    return scene_at(resolve_layout(viz, layout, params, graph.node_ids))
+    made = layout_object(viz, layout, params)
+    return scene_at(positions_for(made, graph.node_ids), bends_for(made, graph))
 
 
 def _computes_force(viz, layout, layout_params) -> bool:

@@ -102,7 +102,7 @@ def start_layout(server, layout, params, session=None, rid=None) -> None:
 
     def work():
         try:
-            positions, name = server.scene.laid_out(layout, params)
+            positions, name, bends = server.scene.laid_out(layout, params)
         except (ValueError, TypeError) as exc:
             if session is not None:
                 server._push_graph(lambda s: [] if s is not session else [
@@ -110,7 +110,7 @@ def start_layout(server, layout, params, session=None, rid=None) -> None:
                      "for": "SetLayout", "request_id": rid}])
             return
         if seq == server.layout_seq:          # a newer switch supersedes this one
-            server.set_positions(positions, name, session, rid)
+            server.set_positions(positions, name, session, rid, bends)
 
     threading.Thread(target=work, name="groggy-layout", daemon=True).start()
 

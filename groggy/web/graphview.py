@@ -18,8 +18,8 @@ from groggy.web.browser import BrowserInterface
 from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
 from groggy.web.graphtiles import (TILE_KINDS, draw_ahead, node_brief, tile_replies,
                                    tiled_init)
-from groggy.web.graphwire import (edge_frame, frame, ids_frame, palette_frames,
-                                  position_frame)
+from groggy.web.graphwire import (bends_frame, edge_frame, frame, ids_frame,
+                                  palette_frames, position_frame)
 from groggy.web.protocol import ProtocolError, _int, _theme, node_rows
 from groggy.web.server import _COALESCE_SECONDS, Server
 
@@ -51,6 +51,8 @@ class GraphWire:
         self.geometry.append(edges)
         if not scene.ids_are_rows:
             self.geometry.append(ids_frame(scene.node_ids))
+        if scene.bends is not None:      # a layered layout's long edges
+            self.geometry.append(bends_frame(*scene.bends, self.edge_order, scene.bounds))
 
     def look_frames(self, look) -> list:
         out = [*palette_frames(look.colors, (b"NPAL", b"NCIX", b"NCOL")),
@@ -410,17 +412,22 @@ class GraphServer(Server):
         if self.scene is not None:
             self.restyle(self.scene.styled(theme, base=self.scene.look), "ThemeChange")
 
-    def set_positions(self, positions, name: str, requester=None, rid=None) -> None:
-        """New positions for every node (a layout switch): kept in the scene and pushed
-        to every page as ``Positions`` (the requester's copy carries ``rid``)."""
+    def set_positions(self, positions, name: str, requester=None, rid=None,
+                      bends=None) -> None:
+        """New positions for every node (a layout switch; ``bends`` where its edges
+        bend): kept in the scene and pushed to every page as ``Positions`` (the
+        requester's copy carries ``rid``)."""
         scene = self.scene
-        scene.set_positions(positions, name)
+        scene.set_positions(positions, name, bends)
         self._call(self._push_positions, scene, name, requester, rid)
 
     def _push_positions(self, scene, name: str, requester=None, rid=None) -> None:
-        head = {"type": "Positions", "request_id": None, "layout": name,
-                "bounds": scene.bounds, "frames": ["NPQ3"]}
         frames = [position_frame(scene.positions, scene.bounds)]
+        if scene.bends is not None and scene.tiles is None:   # no EBND: edges straight
+            frames.append(bends_frame(*scene.bends, self._wire.result().edge_order,
+                                      scene.bounds))
+        head = {"type": "Positions", "request_id": None, "layout": name,
+                "bounds": scene.bounds, "frames": [f[:4].decode() for f in frames]}
         for conn in list(self.connections):
             if isinstance(conn.session, GraphSession):
                 mine = conn.session is requester
@@ -476,8 +483,8 @@ class VizHandle(BrowserInterface):
         """Lay the view out again with ``layout`` (an algorithm name, computed here with
         ``params``, or a ``Layout``); every open page moves its nodes and refits.
         ``ValueError`` for an unknown name (nothing changes)."""
-        positions, name = self._server.scene.laid_out(layout, params or None)
-        self._server.set_positions(positions, name)
+        positions, name, bends = self._server.scene.laid_out(layout, params or None)
+        self._server.set_positions(positions, name, bends=bends)
 
     def positions(self):
         """The view's node positions now (after drags in a page, or a layout switch),

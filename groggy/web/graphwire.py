@@ -53,8 +53,46 @@ def position_frame(positions: np.ndarray, bounds) -> bytes:
     '000000ffffffffffff000080'
     """
     steps = quantize(positions, bounds)
+    return frame(b"NPQ3", steps.shape[0], _three_bytes(steps))
+
+
+def _three_bytes(steps: np.ndarray) -> bytes:
+    """24-bit steps (``(n, 2)`` uint32) as x then y, 3 bytes each, little endian."""
     body = steps.astype("<u4").view(np.uint8).reshape(-1, 2, 4)[:, :, :3]
-    return frame(b"NPQ3", steps.shape[0], np.ascontiguousarray(body).tobytes())
+    return np.ascontiguousarray(body).tobytes()
+
+
+# ---------------------------------------------------------------------- bend points
+def bends_frame(offsets: np.ndarray, points: np.ndarray, order, bounds) -> bytes:
+    """``EBND``: the edges drawn through bend points (a layered layout's long edges),
+    counted in the frame's header. Body: a uint32 byte length ``L``; ``L`` bytes of one
+    byte ``k`` then Rice codes of two values per bent edge, in the page's edge order: the
+    gap to its edge number from the previous bent edge's (minus one; the first from -1)
+    and its number of bends minus one; then every bend, edge after edge, source to
+    target, as 24-bit x and y steps within the message's bounds (as ``NPQ3``).
+    ``offsets``/``points``: edge ``e`` (a scene row) bends at ``points[offsets[e]:
+    offsets[e + 1]]``; ``order`` maps page edge numbers to scene rows (None: the same).
+
+    Examples
+    --------
+    >>> f = bends_frame(np.array([0, 0, 2]), np.array([[0.0, 1.0], [2.0, 0.0]]), None,
+    ...                 [0, 0, 2, 1])
+    >>> f[:8].hex(), len(f) - 8 - 4 - int.from_bytes(f[8:12], "little")   # 1 edge, 2 bends
+    ('45424e4401000000', 12)
+    """
+    counts = np.diff(np.asarray(offsets, dtype=np.int64))
+    rows = np.arange(counts.size) if order is None else np.asarray(order, dtype=np.int64)
+    bent = np.flatnonzero(counts[rows])                    # page edge numbers, ascending
+    rows = rows[bent]
+    many = counts[rows]
+    gaps = np.diff(bent, prepend=-1) - 1
+    values = np.column_stack([gaps, many - 1]).reshape(-1).astype(np.uint64)
+    k = best_rice_k(values)
+    codes = bytes([k]) + rice_encode(values, k)
+    start = np.repeat(offsets[rows] - (np.cumsum(many) - many), many)
+    take = start + np.arange(int(many.sum()))
+    body = struct.pack("<I", len(codes)) + codes + _three_bytes(quantize(points[take], bounds))
+    return frame(b"EBND", bent.size, body)
 
 
 # ---------------------------------------------------------------------- Rice codes

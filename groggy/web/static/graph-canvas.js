@@ -1,5 +1,6 @@
 // Canvas 2D drawing of the graph view, for browsers without WebGL2 (or ?renderer=canvas):
-// the same picture as graph-gl.js, drawn path by path.
+// the same picture as graph-gl.js, drawn path by path (bent edges through their bends).
+import { EdgePaths } from "./graph-bends.js";
 import { HIGHLIGHT_MIN_RADIUS, radiusPx } from "./graph-view.js";
 
 // the export's shapes (render.py _UNIT), y down: circle, square, triangle, diamond
@@ -25,7 +26,8 @@ export class CanvasRenderer {
     this.highlight = null;
   }
 
-  setGraph(graph) { this.graph = graph; }
+  setGraph(graph) { this.graph = graph; this.paths = new EdgePaths(graph, graph.bends || null); }
+  setBends(bends) { this.graph.bends = bends; this.paths = new EdgePaths(this.graph, bends); }
   setPositions(positions) { this.graph.positions = positions; }
   setLook(look) { this.look = look; }
   setHighlight(highlight) {
@@ -48,7 +50,15 @@ export class CanvasRenderer {
     for (let i = 0; i < n; i++) [sx[i], sy[i]] = camera.toScreen(p[2 * i], p[2 * i + 1]);
     ctx.lineWidth = 1;
     ctx.globalAlpha = hl ? 0.2 : 1;
-    const line = (k) => { ctx.moveTo(sx[e[2 * k]], sy[e[2 * k]]); ctx.lineTo(sx[e[2 * k + 1]], sy[e[2 * k + 1]]); };
+    // an edge with bend points: the polyline through them
+    const through = (x, y, first) => {
+      const [u, v] = camera.toScreen(x, y);
+      if (first) ctx.moveTo(u, v); else ctx.lineTo(u, v);
+    };
+    const line = (k) => {
+      if (this.paths.bent(k)) { this.paths.trace(k, through); return; }
+      ctx.moveTo(sx[e[2 * k]], sy[e[2 * k]]); ctx.lineTo(sx[e[2 * k + 1]], sy[e[2 * k + 1]]);
+    };
     if (look.edgeColors || look.edgeWidths) {
       const c = look.edgeColors, wd = look.edgeWidths, plain = hexCss(look.edgeColor);
       for (let k = 0; k < m; k++) {

@@ -1,7 +1,8 @@
 // WebGL2 drawing of the graph view: edges as lines (or instanced quads when edges have
-// widths), nodes as instanced shapes (circle, square, triangle, diamond: the export's)
+// widths; an edge with bend points as one per segment of its polyline), nodes as instanced shapes (circle, square, triangle, diamond: the export's)
 // with an outline, antialiased in the fragment shader. Positions are uploaded when they
 // change (a layout switch, a drag); a redraw only sets the camera uniforms.
+import { EdgePaths } from "./graph-bends.js";
 import { rgba } from "./graph-view.js";
 
 // every vertex shader: the camera's uniforms, and CSS px from the view's centre to clip space
@@ -116,7 +117,7 @@ export class GLRenderer {
     this.buf = {};
     for (const name of ["corner", "pos", "color", "size", "flag", "edgePos", "edgeColor", "hotPos",
                         "topPos", "topColor", "topSize", "topFlag", "shape", "topShape",
-                        "edgeWidth", "strip"])
+                        "edgeWidth", "strip", "bentPos"])
       this.buf[name] = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.corner);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
@@ -126,6 +127,9 @@ export class GLRenderer {
     this.nodeVao = gl.createVertexArray(); this.edgeVao = gl.createVertexArray();
     this.hotVao = gl.createVertexArray();
     this.topVao = gl.createVertexArray(); this.top = 0;
+    this.bentVao = gl.createVertexArray(); this.bent = 0;
+    this.edgeIndex = gl.createBuffer();
+    this.segs = 0; this.straight = 0;
   }
 
   _attr(loc, buffer, size, type, normalized, divisor, stride = 0, offset = 0) {
@@ -154,20 +158,23 @@ export class GLRenderer {
     gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
   }
 
-  // graph: {n, m, positions, edges}; positions change through setPositions
+  // graph: {n, m, positions, edges, bends}; positions change through setPositions,
+  // bends (graph-wire.js, or null) through setBends
   setGraph(graph) {
     const gl = this.gl;
     this.graph = graph; this.n = graph.n; this.m = graph.m;
     this._upload("pos", graph.positions);
     this._upload("flag", new Uint8Array(Math.max(graph.n, 1)));
     this._nodeAttrs(this.nodeVao, "pos", "color", "size", "flag", "shape");
-    // edges of one colour: lines indexed straight into the node positions (no copy)
+    // edges of one colour: lines indexed straight into the node positions (no copy);
+    // bent edges (setBends) drawn from their segments' ends instead
     gl.bindVertexArray(this.edgeVao);
     this._attr(0, this.buf.pos, 2, gl.FLOAT, false, 0);
     gl.disableVertexAttribArray(1);
-    this.edgeIndex = gl.createBuffer();
     gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.edgeIndex);
-    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, graph.edges, gl.STATIC_DRAW);
+    gl.bindVertexArray(this.bentVao);
+    this._attr(0, this.buf.bentPos, 2, gl.FLOAT, false, 0);
+    gl.disableVertexAttribArray(1);
     // edges of many colours: each edge's two ends with its colour (built in setLook)
     this.colorEdgeVao = gl.createVertexArray();
     gl.bindVertexArray(this.colorEdgeVao);
@@ -187,24 +194,51 @@ export class GLRenderer {
     this._attr(3, this.buf.edgePos, 2, gl.FLOAT, false, 1, 16, 8);
     this._attr(4, this.buf.edgeWidth, 1, gl.FLOAT, false, 1);
     gl.bindVertexArray(null);
+    this._paths(graph.bends || null);
+  }
+
+  // the edges that bend (a layered layout), or null: every edge straight
+  setBends(bends) {
+    this.graph.bends = bends;
+    this._paths(bends);
+    if (this.look) this.setLook(this.look);      // per-segment colours and widths
+  }
+
+  _paths(bends) {
+    const gl = this.gl;
+    this.paths = new EdgePaths(this.graph, bends);
+    const pairs = this.paths.straightPairs();
+    gl.bindVertexArray(null);             // edgeVao keeps edgeIndex bound; fill it here
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, this.edgeIndex);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, pairs, gl.STATIC_DRAW);
+    this.straight = pairs.length / 2;
+    this.segs = this.m;
+    this._bentEnds();
+  }
+
+  _bentEnds() {
+    const bent = this.paths.bentSegments();
+    this._upload("bentPos", bent.ends);
+    this.bent = bent.count;
   }
 
   // new positions for every node (a layout step, a dragged node): same graph otherwise
   setPositions(positions) {
     this.graph.positions = positions;
     this._upload("pos", positions);
+    this._bentEnds();
     this._edgeEnds();
     if (this.highlight) this.setHighlight(this.highlight);
   }
 
-  // each edge's two ends (and its colour twice), for edges drawn one by one
+  // each segment's two ends (a straight edge is one segment), for edges drawn one by
+  // one; this.segEdge: the edge of each segment
   _edgeEnds() {
     const look = this.look;
     if (!look || !(look.edgeColors || look.edgeWidths)) return;
-    const m = this.m, ep = new Float32Array(4 * m);
-    const p = this.graph.positions, e = this.graph.edges;
-    for (let k = 0; k < 2 * m; k++) { ep[2 * k] = p[2 * e[k]]; ep[2 * k + 1] = p[2 * e[k] + 1]; }
-    this._upload("edgePos", ep);
+    const seg = this.paths.segments();
+    this.segs = seg.count; this.segEdge = seg.edge;
+    this._upload("edgePos", seg.ends);
   }
 
   // look: {colors (n*4 u8), sizes (f32), edgeColors (m*4 u8 or null), edgeColor, theme colours}
@@ -214,13 +248,18 @@ export class GLRenderer {
     this._upload("size", look.sizes);
     this._upload("shape", look.shapes || new Uint8Array(Math.max(this.n, 1)));
     if (this.highlight) this.setHighlight(this.highlight);   // its nodes' colours and sizes
-    if (look.edgeWidths) this._upload("edgeWidth", look.edgeWidths);
     this._edgeEnds();
-    // no ECOL: a blank colour per edge (the quads read it; the override colour wins)
-    if (!look.edgeColors) { this._upload("edgeColor", new Uint8Array(8 * Math.max(this.m, 1))); return; }
-    const m = this.m, ec = new Uint8Array(8 * m);
-    for (let k = 0; k < 2 * m; k++)
-      for (let c = 0; c < 4; c++) ec[4 * k + c] = look.edgeColors[4 * (k >> 1) + c];
+    const segs = this.segs, of = this.segEdge;
+    if (look.edgeWidths) {
+      const wd = new Float32Array(segs);
+      for (let k = 0; k < segs; k++) wd[k] = look.edgeWidths[of[k]];
+      this._upload("edgeWidth", wd);
+    }
+    // no ECOL: a blank colour per segment (the quads read it; the override colour wins)
+    if (!look.edgeColors) { this._upload("edgeColor", new Uint8Array(8 * Math.max(segs, 1))); return; }
+    const ec = new Uint8Array(8 * segs);
+    for (let k = 0; k < 2 * segs; k++)
+      for (let c = 0; c < 4; c++) ec[4 * k + c] = look.edgeColors[4 * of[k >> 1] + c];
     this._upload("edgeColor", ec);
   }
 
@@ -229,16 +268,11 @@ export class GLRenderer {
     this.highlight = highlight;
     this.dim = !!highlight;
     this._upload("flag", highlight ? highlight.flags : new Uint8Array(Math.max(this.n, 1)));
-    const hot = highlight ? highlight.edges : new Uint32Array(0);
-    const hp = new Float32Array(4 * hot.length), p = this.graph.positions, e = this.graph.edges;
-    hot.forEach((edge, j) => {
-      for (let s = 0; s < 2; s++) {
-        const v = e[2 * edge + s];
-        hp[4 * j + 2 * s] = p[2 * v]; hp[4 * j + 2 * s + 1] = p[2 * v + 1];
-      }
-    });
-    this._upload("hotPos", hp);
-    this.hot = hot.length;
+    // the selection's edges, segment by segment (a bent edge along its polyline)
+    const hot = this.paths.segments(highlight ? highlight.edges : new Uint32Array(0));
+    this._upload("hotPos", hot.ends);
+    this.hot = hot.count;
+    const p = this.graph.positions;
     const top = [];
     if (highlight) highlight.flags.forEach((f, i) => { if (f) top.push(i); });
     // selected last: on top of its neighbours
@@ -281,17 +315,22 @@ export class GLRenderer {
       gl.uniform1f(w.uniforms.scale, camera.nodeScale());
       gl.uniform4f(w.uniforms.override, ...(this.look.edgeColors ? [0, 0, 0, 0] : rgba(this.look.edgeColor)));
       gl.bindVertexArray(this.wideVao);
-      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.m);
+      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.segs);
       gl.useProgram(e.prog);
     } else if (this.m && this.look.edgeColors) {
       gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
       gl.bindVertexArray(this.colorEdgeVao);
-      gl.drawArrays(gl.LINES, 0, 2 * this.m);
+      gl.drawArrays(gl.LINES, 0, 2 * this.segs);
     } else if (this.m) {
       gl.uniform4f(e.uniforms.override, ...rgba(this.look.edgeColor));
       gl.bindVertexArray(this.edgeVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);    // a transparent edge colour stays transparent
-      gl.drawElements(gl.LINES, 2 * this.m, gl.UNSIGNED_INT, 0);
+      gl.drawElements(gl.LINES, 2 * this.straight, gl.UNSIGNED_INT, 0);
+      if (this.bent) {
+        gl.bindVertexArray(this.bentVao);
+        gl.vertexAttrib4f(1, 0, 0, 0, 0);
+        gl.drawArrays(gl.LINES, 0, 2 * this.bent);
+      }
     }
     if (this.hot) {    // the selection's edges, over the faded rest
       gl.bindVertexArray(this.hotVao);

@@ -78,7 +78,7 @@ function unpalette(palette, [index, count], Kind) {
 }
 
 // frames: {TAG: [ArrayBuffer body, count]}; msg: the JSON message they follow
-// -> {positions, edges, colors, sizes, edgeColors, edgeWidths, shapes, labels, ids},
+// -> {positions, edges, colors, sizes, edgeColors, edgeWidths, shapes, labels, ids, bends},
 // each present when sent
 // and the frames read as they are (a large graph's tiles and vectors) under their tags
 export function decodeFrames(msg, frames) {
@@ -101,7 +101,22 @@ export function decodeFrames(msg, frames) {
   if (has("EWIX")) got.edgeWidths = unpalette(frames.EWPL[0], frames.EWIX, Float32Array);
   if (has("NSHP")) got.shapes = new Uint8Array(frames.NSHP[0]);
   if (has("NLAB")) got.labels = labelTexts(frames.NLAB[0], frames.NLAB[1]);
+  if (has("EBND")) got.bends = bends(frames.EBND[0], frames.EBND[1], msg.bounds);
   return got;
+}
+
+// EBND: u32 length L, L bytes of Rice codes (k, then per bent edge: edge number gap,
+// bends - 1), then the bends as NPQ3 points -> {edges, offsets, points}
+function bends(body, count, bounds) {
+  const length = new DataView(body).getUint32(0, true);
+  const edges = new Uint32Array(count), offsets = new Uint32Array(count + 1);
+  let edge = -1, j = 0;
+  riceValues(body.slice(4, 4 + length), 2 * count, (i, v) => {
+    if (i % 2 === 0) { edge += v + 1; edges[j] = edge; }
+    else { offsets[j + 1] = offsets[j] + v + 1; j++; }
+  });
+  const total = offsets[count];
+  return { edges, offsets, points: positions(body.slice(4 + length, 4 + length + 6 * total), total, bounds) };
 }
 
 // NLAB: u32 offsets (count + 1), then the UTF-8 text of every label ("" for none)
@@ -120,5 +135,5 @@ const AS_IS = { TILE: u8, VROW: u32, VPOS: f32, VCOL: u8, VSIZ: f32, VEDG: u32, 
 // every frame tag the page reads
 export const FRAME_TAGS = new Set(["NPQ3", "NPOS", "EDGR", "EDGE", "NIDR", "NIDS", "NCOL",
                                    "NPAL", "NCIX", "NSIZ", "NSZP", "NSZI", "ECOL", "EPAL",
-                                   "ECIX", "EWID", "EWPL", "EWIX", "NSHP", "NLAB",
+                                   "ECIX", "EWID", "EWPL", "EWIX", "NSHP", "NLAB", "EBND",
                                    ...Object.keys(AS_IS)]);

@@ -149,7 +149,8 @@ function handle(msg, frames) {
     layoutSelect.value = msg.layout;
     layoutTimes = { arrived: performance.now() };
     // layout() names the new layout once the nodes are there
-    moveTo(frames.positions, msg.bounds).then(() => { graph.layout = msg.layout; if (done) done(msg); });
+    moveTo(frames.positions, msg.bounds, frames.bends || null)
+      .then(() => { graph.layout = msg.layout; if (done) done(msg); });
     return;
   }
   else if (msg.type === "Moved") placeNode(msg.node, msg.x, msg.y, true);
@@ -189,7 +190,7 @@ function init(msg, frames) {
     useGraph(tiles.init(msg), null);
   } else {
     useGraph({ n: msg.nodes, m: msg.edges, positions: frames.positions, edges: frames.edges,
-               bounds: msg.bounds, ids: frames.ids || null }, null);
+               bounds: msg.bounds, ids: frames.ids || null, bends: frames.bends || null }, null);
   }
   graph.layout = msg.layout;
   themeSelect.replaceChildren(...msg.themes.map((t) => new Option(t, t)));
@@ -463,10 +464,12 @@ function flyCamera(cx, cy, zoom, ms = 350) {
                                        from.zoom * Math.pow(zoom / from.zoom, t)));
 }
 
-// every node to its new position (a layout switch), the camera to the new fit
+// every node to its new position (a layout switch), the camera to the new fit; edges go
+// straight while the nodes move, then through the new layout's bends (null: none)
 let moving = 0;
-function moveTo(target, bounds) {
+function moveTo(target, bounds, bends = null) {
   const mine = ++moving, from = Float32Array.from(graph.positions), now = new Float32Array(from.length);
+  if (graph.bends) renderer.setBends(null);
   const old = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fit: camera.fitZoom };
   camera.fit(bounds);
   const fitted = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom };
@@ -482,6 +485,7 @@ function moveTo(target, bounds) {
   }, () => { if (layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now(); }).then(() => {
     if (mine !== moving) return;
     graph.positions = target; renderer.setPositions(target);
+    if (bends) renderer.setBends(bends);
     reindex(); camera.fit(bounds); camera.set(fitted.cx, fitted.cy, fitted.zoom);
     return redraw().then(() => { if (layoutTimes) layoutTimes.settled = performance.now(); });
   });
@@ -648,6 +652,7 @@ HOST.hooks.groggy.graph = {
   setLayout,
   layoutTimes: () => layoutTimes,
   layout: () => (graph ? graph.layout : null),
+  bentEdges: () => (graph && graph.bends ? graph.bends.edges.length : 0),
   setLabels,
   labels: () => labelLayer.placed.map(([row, x, y, w]) => ({ id: idOf(row), row, x, y, w, text: look.labels[row] })),
   labelState: () => labelLayer.state,
