@@ -913,3 +913,31 @@ def test_stop_closes_open_http_connections(mixed):
     finally:
         conn.close()
         s.stop()
+
+
+def own_address():
+    """This machine's address on its network (not loopback), or None."""
+    import socket
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))     # no packet is sent: this picks the route's source
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_serving_beyond_this_machine_warns_loudly_and_works(capsys):
+    with gg.table({"x": [1, 2]}).interactive() as local:
+        assert "not only on this machine" not in capsys.readouterr().err
+    address = own_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    with gg.table({"x": [1, 2]}).interactive(host=address) as view:
+        err = capsys.readouterr().err
+        assert f"serving on {address}, not only on this machine" in err
+        assert "token" in err and "not encrypted" in err
+        assert view.url.startswith(f"http://{address}:")
+        status, _ = http_get(view.url)[:2]
+        assert status == 200
+        assert local.is_running() is False

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ipaddress
 import itertools
 import os
 import signal
 import secrets
 import socket
+import sys
 import threading
 import webbrowser
 
@@ -23,6 +25,23 @@ from groggy.web.protocol import ProtocolError
 from groggy.web.sources import Source, Views
 
 _COALESCE_SECONDS = 0.05  # graph changes within this time make one update
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only (127.x, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:      # a name: only "localhost" is known to stay on this machine
+        return False
+
+
+def exposed_warning(host: str) -> str:
+    return (f"\n*** groggy is serving on {host}, not only on this machine. Anyone who can "
+            f"reach {host} and has the URL (its token) can read every table served, and "
+            f"the connection is not encrypted (plain HTTP). Share the URL only over a "
+            f"trusted network; in a notebook the widget needs no open port at all. ***\n")
 
 
 class Server:
@@ -62,6 +81,8 @@ class Server:
         self.token = token or os.environ.get("GROGGY_TOKEN") or secrets.token_urlsafe(18)
         if not all(c.isalnum() or c in "-_" for c in self.token):
             raise ValueError("a token may hold only letters, digits, '-' and '_'")
+        if not is_loopback(host):
+            print(exposed_warning(host), file=sys.stderr, flush=True)
         self._versions = itertools.count(1)
         self.connections: set = set()
         self.loop: asyncio.AbstractEventLoop | None = None
