@@ -8,6 +8,7 @@ that the bar moves in proportion to the time the work takes.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -55,8 +56,12 @@ class Progress:
 
     def __enter__(self) -> "Progress":
         if self.enabled and not self._lines:
+            # a terminal that reports no size (a bare pty) would get no bar at all: tqdm
+            # hides bars below the screen's last row, and that is row 0
+            sized = _columns(self.stream) > 0
             self._bar = tqdm(total=self.total, desc=self.label, file=self.stream,
-                             bar_format=FORMAT, leave=True, dynamic_ncols=True)
+                             bar_format=FORMAT, leave=True, dynamic_ncols=sized,
+                             ncols=None if sized else 80, nrows=None if sized else 24)
         self._line("")
         return self
 
@@ -97,6 +102,14 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def _columns(stream) -> int:
+    """The terminal's width in columns, 0 when it does not say."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 def _isatty(stream) -> bool:

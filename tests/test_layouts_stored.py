@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -345,18 +346,19 @@ def run_cli(*args, timeout=120, tty=False) -> subprocess.CompletedProcess:
     if not tty:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     import pty
+    import select
     master, slave = pty.openpty()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
-    chunks = []
+    # the parent keeps the terminal open until the child is done: Linux drops what is
+    # still unread on a terminal whose last writer hung up
+    chunks, deadline = [], time.monotonic() + timeout
     while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:       # EIO: the process closed the terminal
+        ready, _, _ = select.select([master], [], [], 0.1)
+        if ready:
+            chunks.append(os.read(master, 65536))
+        elif proc.poll() is not None or time.monotonic() > deadline:
             break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    os.close(slave)
     os.close(master)
     out = proc.stdout.read().decode()
     proc.wait(timeout=timeout)
