@@ -43,10 +43,16 @@ def _tokenize(text: str) -> list:
     return tokens
 
 
+MAX_NESTING = 64   # parentheses and `not`s around one comparison
+
+
 class _Parser:
     def __init__(self, text: str, values_of, length: int, marks: dict):
         self.text, self.tokens, self.i = text, _tokenize(text), 0
         self.values_of, self.length, self.marks = values_of, length, marks
+        # the limit is ours, not the interpreter's (a library may raise its recursion
+        # limit, and deep input must fail the same way whatever was imported)
+        self.depth = 0
 
     def fail(self, what: str):
         raise ValueError(f"filter {self.text!r}: {what}")
@@ -83,13 +89,19 @@ class _Parser:
 
     def factor(self):
         kind, value = self.take()
-        if (kind, value) == ("word", "not"):
-            return ~self.factor()
-        if (kind, value) == ("op", "("):
-            mask = self.expr()
-            if self.take() != ("op", ")"):
-                self.fail("missing ')'")
-            return mask
+        if (kind, value) in (("word", "not"), ("op", "(")):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                self.fail(f"nested too deeply (at most {MAX_NESTING} levels)")
+            try:
+                if value == "not":
+                    return ~self.factor()
+                mask = self.expr()
+                if self.take() != ("op", ")"):
+                    self.fail("missing ')'")
+                return mask
+            finally:
+                self.depth -= 1
         if kind != "word":
             self.fail(f"expected a column name, found {value!r}")
         name = value.strip("`")

@@ -499,3 +499,28 @@ def test_the_documented_limits_are_the_enforced_ones():
         f"{protocol.MAX_WINDOW:,}")
     assert number("Error text") == protocol.MAX_ERROR_TEXT
     assert number("replies waiting") == MAX_QUEUED_BYTES
+
+
+def test_nesting_limits_hold_whatever_the_interpreters_recursion_limit():
+    """A library (anywidget sets 3000) may raise the recursion limit: deep messages and
+    filters must still fail the same way, by our limits, not by a RecursionError."""
+    import sys
+
+    import groggy as gg
+    from groggy.query import MAX_NESTING
+    from groggy.web.protocol import ProtocolError, parse
+    table = gg.table({"age": [1, 5, 9]})
+    old = sys.getrecursionlimit()
+    try:
+        for limit in (old, 20_000):
+            sys.setrecursionlimit(limit)
+            with pytest.raises(ProtocolError, match="nests too deep"):
+                parse("[" * 900 + "]" * 900)
+            ok = "(" * MAX_NESTING + "age > 1" + ")" * MAX_NESTING
+            assert table.filter(ok).nrows == 2
+            with pytest.raises(ValueError, match="nested too deeply"):
+                table.filter("(" + ok + ")")
+            with pytest.raises(ValueError, match="nested too deeply"):
+                table.filter("not " * (MAX_NESTING + 1) + "age > 1")
+    finally:
+        sys.setrecursionlimit(old)

@@ -3,6 +3,7 @@ whose text says which field was wrong and what was expected."""
 from __future__ import annotations
 
 import json
+import re
 
 from groggy.themes import THEMES
 
@@ -148,6 +149,24 @@ def _check_values(value) -> None:
             stack.extend((child, depth + 1) for child in children)
 
 
+_PARSE_DEPTH = 256     # deeper than MAX_DEPTH, so that a parsed message's Error names its type
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nests_deeper(raw: str, limit: int) -> bool:
+    """Whether JSON text ``raw`` opens more than ``limit`` containers inside each other
+    (strings skipped; an unfinished message counts what it opened)."""
+    if raw.count("[") + raw.count("{") <= limit:     # the usual message: no scan
+        return False
+    depth = 0
+    for m in _BRACKET.finditer(_JSON_STRING.sub("", raw)):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def parse(raw, kinds: dict | None = None) -> dict:
     """A checked message ``{"type", "request_id", ...fields}`` from a WebSocket frame;
     ``kinds`` (type -> field checker) replaces the table view's message types."""
@@ -157,6 +176,10 @@ def parse(raw, kinds: dict | None = None) -> dict:
     size = len(raw) if len(raw) * 4 <= MAX_MESSAGE_BYTES else len(raw.encode("utf-8", "replace"))
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {size:,} bytes is over the {MAX_MESSAGE_BYTES:,} limit")
+    # json.loads fails on deep nesting only at the interpreter's recursion limit, which a
+    # library may have raised: refuse what is far too deep here, the same way always
+    if _nests_deeper(raw, _PARSE_DEPTH):
+        raise ProtocolError(f"message nests too deep; at most {MAX_DEPTH} levels")
     try:
         msg = json.loads(raw, parse_constant=_NotJson)
     except RecursionError:
