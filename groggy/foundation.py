@@ -227,10 +227,8 @@ class _View:
         # an object made of several tables (GraphTable) names them: one tab each
         served = getattr(source, "_served_tables", None)
         sources = served() if served is not None else {"table": source}
-        view = BrowserInterface(Server(sources, port=port, host=host, theme=theme),
-                                open_browser)
-        view.use_widget = widget
-        return view
+        return BrowserInterface(Server(sources, port=port, host=host, theme=theme),
+                                open_browser, widget)
 
     def _repr_html_(self) -> str:
         return render_html(self, self._effective_config())

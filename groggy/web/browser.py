@@ -22,8 +22,9 @@ class BrowserInterface:
     (3, [[2], [3]])
     """
 
-    def __init__(self, server: Server, open_browser: bool = False):
+    def __init__(self, server: Server, open_browser: bool = False, widget: bool = True):
         self._server = server.start()
+        self.use_widget = widget   # in a notebook: the widget; False: the page in an iframe
         if open_browser:
             server.open_browser()
 
@@ -84,7 +85,6 @@ class BrowserInterface:
         state = "running" if self.is_running() else "stopped"
         return f"BrowserInterface({self.url!r}, {state})"
 
-    use_widget = True      # in a notebook: the widget; False: the page in an iframe
     widget_view = "table"  # which view the widget shows (groggy/web/widget.py)
     _widget = None
 

@@ -501,7 +501,5 @@ class VizHandle(BrowserInterface):
 def serve_scene(scene, port: int = 0, host: str = "127.0.0.1", open_browser: bool = False,
                 widget: bool = True) -> VizHandle:
     """Start a graph server for a prepared scene (``groggy.viz.interactive``)."""
-    handle = VizHandle(GraphServer(scene, port=port, host=host), open_browser)
-    handle.use_widget = widget
-    return handle
+    return VizHandle(GraphServer(scene, port=port, host=host), open_browser, widget)
 

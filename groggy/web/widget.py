@@ -1,12 +1,14 @@
-"""The graph view in a notebook (JupyterLab, Notebook 7, VS Code, Colab): an anywidget
-whose front end is the page's own ES modules and whose transport is the kernel's comm,
-so nothing has to reach a port on the user's machine. Needs ``groggy[jupyter]``.
+"""Groggy's views in a notebook (JupyterLab, Notebook 7, VS Code, Colab): anywidgets
+whose front end is the page's own ES modules (the graph view's, or the tables') and
+whose transport is the kernel's comm, so nothing has to reach a port on the user's
+machine. Needs ``groggy[jupyter]``.
 
 The front end is bundled here, without a build step: each module of the page becomes a
 function (its imports read from the modules before it), all of them inside one function
 that widget.js calls once per rendered output, so that every output has its own state.
-The server side is the one the page talks to: a :class:`GraphSession` per output, fed
-the same messages through :func:`groggy.web.app.respond`.
+The server side is the one the page talks to: a session per output (a
+:class:`GraphSession` or a table :class:`Session`), fed the same messages through
+:func:`groggy.web.app.respond`.
 """
 from __future__ import annotations
 
