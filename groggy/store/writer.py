@@ -185,8 +185,10 @@ def _mkdir(gen: Path, folder: str) -> Path:
 
 
 def _bounds(count: int, k: int) -> list:
-    """``k`` row ranges of near-equal size covering ``0 .. count``."""
-    cuts = np.linspace(0, count, k + 1).round().astype(np.int64).tolist()
+    """``k`` row ranges covering ``0 .. count``, the first ``count % k`` one row longer
+    (as ``numpy.array_split`` cuts)."""
+    size, extra = divmod(count, k)
+    cuts = np.cumsum([0] + [size + (i < extra) for i in range(k)]).tolist()
     return list(zip(cuts[:-1], cuts[1:]))
 
 
