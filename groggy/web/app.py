@@ -21,7 +21,6 @@ from groggy.errors import GroggyError
 from groggy.themes import THEMES
 from groggy.web.outbox import Outbox
 from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
-from groggy.web.session import Session
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = frozenset(p.name for p in STATIC.iterdir() if p.is_file())
@@ -228,7 +227,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         # and delayed ACKs hold the second one back ~40 ms
         self.set_nodelay(True)
         server = self.settings["groggy"]
-        self.session = Session(server)
+        self.session = server.new_session(self)
         self.outbox = Outbox(self._write, self.close)
         server.connections.add(self)
 
