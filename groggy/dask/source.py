@@ -139,8 +139,15 @@ class DaskSource:
         parts = ([held[k] for k in keys] if keys and all(k in held for k in keys)
                  else ddf.to_delayed())
         self.ddf, self._parts = ddf, parts
-        lengths = self._gather([self._submit(len, p) for p in parts])
+        lengths = self._gather(self._each(len, parts))
         self._ends = np.cumsum(np.asarray(lengths, dtype=np.int64))
+
+    def _each(self, fn, parts) -> list:
+        """Futures of ``fn(partition)`` for every partition, submitted in one batch."""
+        if parts and all(_is_future(p) for p in parts):
+            return self.client.map(fn, parts)
+        from dask import delayed
+        return self.client.compute([delayed(fn)(p) for p in parts])
 
     def _submit(self, fn, part, *args):
         """``fn(partition, *args)`` on the worker that holds the partition."""
