@@ -52,8 +52,9 @@ def make_part(first: int):
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                  dashboard_address=None) as lc, distributed.Client(lc) as c:
+    # a Client that starts its own LocalCluster closes it too
+    with distributed.Client(n_workers=2, processes=True, threads_per_worker=1,
+                            dashboard_address=None) as c:
         yield c
 
 

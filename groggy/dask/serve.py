@@ -31,12 +31,9 @@ class DaskView(BrowserInterface):
 
     def close(self) -> None:
         super().close()
-        if self._owned is not None:
+        if self._owned is not None:    # (a LocalCluster it started closes with it)
             owned, self._owned = self._owned, None
-            cluster = owned.cluster
             owned.close()
-            if cluster is not None:
-                cluster.close()
 
 
 def interactive(ddf, client=None, port: int = 0, theme: str = "sleek",

@@ -33,7 +33,7 @@ def connect(client=None):
     scheduler address (``"tcp://host:8786"``), the current default Client when None is
     given and one exists, else a new ``LocalCluster`` on this machine (one worker process
     per core, no dashboard). ``owned`` says whether the caller should close it."""
-    from distributed import Client, LocalCluster, default_client
+    from distributed import Client, default_client
     if isinstance(client, Client):
         return client, False
     if isinstance(client, str):
@@ -43,8 +43,8 @@ def connect(client=None):
                         f"None, got {type(client).__name__}")
     try:
         return default_client(), False
-    except ValueError:   # no client yet: a cluster of this machine's cores
-        return Client(LocalCluster(dashboard_address=None)), True
+    except ValueError:   # no client yet: a cluster of this machine's cores, which
+        return Client(dashboard_address=None), True   # closing the client closes
 
 
 def column_kinds(meta) -> list:
