@@ -26,7 +26,24 @@ from groggy.subgraph import Subgraph
 from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
 from groggy.tables import make_table as table
 
-from groggy.web import BrowserInterface, serve
+from groggy.web import BrowserInterface
+from groggy.web import serve as _serve_graph
+
+
+# -- gg.serve(ddf): a Dask DataFrame is served by groggy.dask, imported only then
+def serve(path_or_graph, *args, **kwargs):
+    if type(path_or_graph).__module__.split(".")[0] == "dask":
+        from groggy.dask.serve import serve_frame
+        return serve_frame(path_or_graph, *args, **kwargs)
+    return _serve_graph(path_or_graph, *args, **kwargs)
+
+
+serve.__doc__ = _serve_graph.__doc__ + """
+    A Dask DataFrame (``gg.serve(ddf, client=...)``) is served as one table whose rows
+    stay on the cluster: see :func:`groggy.dask.serve.interactive`.
+    """
+serve.__wrapped__ = _serve_graph
+# -- end gg.serve(ddf)
 
 open = open_graph  # noqa: A001 - gg.open(path) is the documented name
 from_networkx = Graph.from_networkx

@@ -38,6 +38,9 @@ def _is_direct(column) -> bool:
 
 def _window_column(column, positions: np.ndarray) -> Column:
     """The cells of ``column`` at ``positions`` as a small real column."""
+    window = getattr(column, "window", None)
+    if window is not None:  # a column held elsewhere (groggy.dask) makes its own cells
+        return window(positions)
     if isinstance(column, RangeColumn):
         return Column.from_values(column.name, positions.astype(np.int64))
     if isinstance(column, Column):

@@ -64,7 +64,9 @@ class GroggyClient:
         if kind in ("Hello", "Open", "Sort", "Filter"):
             while True:  # the JSON reply first, then the frames at the view's offset
                 r = self._recv()
-                if isinstance(r, dict) and r.get("request_id") == rid:
+                # (a table on a cluster reports Progress first: not the reply)
+                if isinstance(r, dict) and r.get("request_id") == rid \
+                        and r.get("type") != "Progress":
                     replies.append(r)
                     break
             self.total_rows = replies[0]["total_rows"]

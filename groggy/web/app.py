@@ -21,7 +21,7 @@ from groggy.errors import GroggyError
 from groggy.themes import THEMES
 from groggy.web.outbox import Outbox
 from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
-from groggy.web.session import Session
+from groggy.web.remote import is_remote
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = frozenset(p.name for p in STATIC.iterdir() if p.is_file())
@@ -154,6 +154,9 @@ class ExportHandler(_Guarded, tornado.web.RequestHandler):
         server = self.settings["groggy"]
         try:
             source = server.source(self.get_argument("source", None))
+            if is_remote(source.obj):   # its rows would all pass through this process
+                raise ValueError("a table on a cluster is exported by the cluster: "
+                                 "ddf.to_csv(...) or ddf.to_parquet(...)")
             sort = json.loads(self.get_argument("sort", "[]"))
             if not isinstance(sort, list) or not all(
                     isinstance(k, dict) and isinstance(k.get("column"), str) for k in sort):
@@ -228,7 +231,7 @@ class SocketHandler(_Guarded, tornado.websocket.WebSocketHandler):
         # and delayed ACKs hold the second one back ~40 ms
         self.set_nodelay(True)
         server = self.settings["groggy"]
-        self.session = Session(server)
+        self.session = server.new_session(self)
         self.outbox = Outbox(self._write, self.close)
         server.connections.add(self)
 

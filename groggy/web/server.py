@@ -22,6 +22,8 @@ from groggy.errors import GroggyError
 from groggy.themes import THEMES
 from groggy.web.app import make_app
 from groggy.web.protocol import ProtocolError
+from groggy.web.remote import RemoteSession, is_remote
+from groggy.web.session import Session
 from groggy.web.sources import Source, Views
 
 _COALESCE_SECONDS = 0.05  # graph changes within this time make one update
@@ -122,6 +124,13 @@ class Server:
         except KeyError:
             raise ProtocolError(f"unknown source {name!r}; sources are {self.source_names()}") \
                 from None
+
+    def new_session(self, conn):
+        """The state of a page newly connected over ``conn``: one that answers off the
+        loop when a source computes elsewhere (a Dask cluster, groggy.web.remote)."""
+        if any(is_remote(s.obj) for s in self.sources.values()):
+            return RemoteSession(self, conn)
+        return Session(self)
 
     # ------------------------------------------------------------------ running
     def _start_http(self) -> None:

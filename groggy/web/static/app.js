@@ -162,6 +162,7 @@ feed.on.busy = (busy) => {
   table.scroller.setAttribute("aria-busy", String(busy));
 };
 feed.on.search = (msg) => searcher.result(msg);
+feed.on.progress = (p) => toolbar.setProgress(p);
 feed.on.theme = (name) => {
   themeChosen = name;
   applyTheme(name);
@@ -245,6 +246,8 @@ HOST.hooks.groggy = Object.freeze({
     searchRow: searcher.row,
     theme: themeChosen,
     busy: feed.busy,
+    // {task, done, total} while the server works on the request in flight, else null
+    progress: feed.progress && { ...feed.progress },
     connected: socket.connected,
   }),
   // [[viewRow, cellText, cellText, ...], ...] for the rows painted with data, top to bottom

@@ -61,8 +61,10 @@ export class Feed {
     this.inflight = null;       // {id, type, sent, t, range?}
     this.failed = null;         // {key, until}: a ScrollRequest that got an Error
     this.helloFailures = 0;
+    this.progress = null;       // the last Progress of the request in flight
     this.on = {
       view: noop, data: noop, busy: noop, error: noop, search: noop, theme: noop,
+      progress: noop,
     };
     this.timer = setInterval(() => this.checkTimeout(), 1000);
   }
@@ -295,6 +297,7 @@ export class Feed {
         }
         return;
       case "Error": return this.error(msg, mine);
+      case "Progress": return this.progressed(msg, mine);
       case "Pong": return;
       default:
         console.warn("groggy: unknown message from the server", msg);
@@ -393,6 +396,15 @@ export class Feed {
     if (this.totalRows === 0) this.finish();
   }
 
+  // The server works on the request in flight (a cluster counts, sorts or filters): it
+  // is not lost, however long it takes.
+  progressed(msg, mine) {
+    if (!mine) return;
+    mine.t = performance.now();
+    this.progress = { task: String(msg.task || ""), done: msg.done, total: msg.total };
+    this.on.progress(this.progress);
+  }
+
   searchResult(msg, mine) {
     if (mine && mine.type === "Search") this.finish();
     this.on.search({ text: msg.text, row: msg.row, count: msg.count });
@@ -472,6 +484,7 @@ export class Feed {
 
   finish() {
     this.inflight = null;
+    this.progress = null;
     this.on.busy(this.busy);
   }
 

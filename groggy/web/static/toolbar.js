@@ -22,6 +22,9 @@ export class Toolbar {
     this.connText = $(root, ".gg-conn-text");
     this.counter = $(root, ".gg-counter");
     this.loading = $(root, ".gg-loading");
+    this.loadingText = $(root, ".gg-loading-text");
+    this.progressBar = $(root, ".gg-progress");
+    this.progressFill = $(root, ".gg-progress-fill");
     this.selInfo = $(root, ".gg-selinfo");
     this.messageEl = $(root, ".gg-message");
     this.applied = "";
@@ -176,6 +179,18 @@ export class Toolbar {
   setBusy(busy) {
     this.loading.classList.toggle("gg-busy", busy);
     this.loading.setAttribute("aria-hidden", String(!busy));
+    if (!busy) this.setProgress(null);
+  }
+
+  // The work behind the request in flight (a table on a cluster: counting, sorting,
+  // filtering), {task, done, total} with total 0 while not known; null: plain loading.
+  setProgress(p) {
+    const known = p && Number.isInteger(p.total) && p.total > 0;
+    this.loadingText.textContent = !p ? "loading"
+      : `${p.task || "working"} on the cluster` +
+        (known ? ` · ${formatCount(p.done)}/${formatCount(p.total)} partitions` : "…");
+    this.progressBar.hidden = !known;
+    if (known) this.progressFill.style.width = `${Math.round((100 * p.done) / p.total)}%`;
   }
 
   setSelection(text) {
