@@ -173,6 +173,22 @@ def make_twin_graph(seed: int, n: int = 300, m: int = 900) -> gg.Graph:
 
 
 @pytest.fixture(scope="session")
+def playwright_driver():
+    """The session's one Playwright (its sync API cannot run twice at once in a process)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """One Chromium for every graph-page and widget test: launched once, not per module;
+    tests open their pages in contexts of their own and close them."""
+    from web_helpers import launch_chromium
+    yield from launch_chromium(playwright_driver)
+
+
+@pytest.fixture(scope="session")
 def scratch(tmp_path_factory):
     """Makes a new empty directory per call (hypothesis examples cannot share tmp_path)."""
     base = tmp_path_factory.mktemp("scratch")

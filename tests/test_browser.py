@@ -27,8 +27,8 @@ N = 1_000_000
 
 
 @pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
+def browser(playwright_driver):
+    yield from launch_chromium(playwright_driver, ARGS)
 
 
 @pytest.fixture(scope="module")

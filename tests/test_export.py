@@ -275,20 +275,20 @@ def test_pdf_opens_with_its_labels_as_text(square):
     assert b"DejaVu" in data or "DejaVu" in fonts
 
 
-def test_svg_opens_in_chromium(square, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_svg_opens_in_chromium(square, tmp_path, playwright_driver):
     assert CHROMIUM, MISSING
     g, layout = square
     path = g.viz.export(tmp_path / "g.svg", layout=layout, width=200, height=200,
                         node_size=20, label="name", legend=False)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+    try:
         page = browser.new_page(viewport={"width": 200, "height": 200})
         page.goto(path.as_uri())
         boxes = page.evaluate("[...document.querySelectorAll('text')]"
                               ".map(t => t.getBBox().width)")
         shot = page.screenshot()
+    finally:
         browser.close()
     assert len(boxes) == 4 and min(boxes) > 5
     img = decode(shot)

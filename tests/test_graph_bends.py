@@ -14,7 +14,7 @@ import groggy as gg
 import wire_oracle
 from groggy.themes import get_theme
 from groggy.web.graphwire import bends_frame, edge_order
-from test_graph_view import (ARTIFACTS, GraphClient, browser, open_graph,  # noqa: F401
+from test_graph_view import (ARTIFACTS, GraphClient, open_graph,  # noqa: F401
                              pixels, position, rgb)
 
 RENDERERS = ["webgl", "canvas"]

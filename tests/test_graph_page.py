@@ -19,7 +19,7 @@ from groggy.themes import get_theme
 from groggy.viz.labels import label_order, occupancy, place_labels
 from groggy.viz.layout import Layout
 
-from test_graph_view import (ARGS, GraphClient, at, browser, club_graph,  # noqa: F401
+from test_graph_view import (GraphClient, at, club_graph,  # noqa: F401
                              near, open_graph, pixels, position, rgb, wait_until)
 from web_helpers import http_get
 

@@ -23,9 +23,9 @@ from groggy.viz.spatial import EdgeIndex, NodeIndex, PointGrid
 from groggy.viz.style import Style, default_node_size, node_style
 from groggy.viz.tiles import TILE_PX, TileScheme, node_scale, radii_px
 
-from test_graph_view import (ARGS, ARTIFACTS, GraphClient, club_graph, near, pixels, rgb,
+from test_graph_view import (ARTIFACTS, GraphClient, club_graph, near, pixels, rgb,
                              server_threads, wait_until)
-from web_helpers import WatchedPages, launch_chromium
+from web_helpers import WatchedPages
 
 N, M = 3000, 6000
 THRESHOLD = 1000                 # tiles above 1,000 nodes; vectors at <= 200 in view
@@ -282,11 +282,6 @@ def test_a_small_view_has_no_tiles():
 
 
 # --------------------------------------------------------------------------- browser
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
-
 
 @pytest.fixture
 def open_tiled(browser):

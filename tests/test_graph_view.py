@@ -26,11 +26,8 @@ from groggy.viz.style import Style, default_node_size, node_style, parse_color
 from groggy.web.graphview import VizHandle
 
 import wire_oracle
-from web_helpers import WatchedPages, http_get, launch_chromium
+from web_helpers import WatchedPages, http_get
 
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 WAIT_MS = 60_000
 TIMEOUT = 30
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -232,11 +229,6 @@ def test_token_host_and_origin_are_checked(served):
 
 
 # --------------------------------------------------------------------------- browser
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
-
 
 @pytest.fixture
 def open_graph(browser):

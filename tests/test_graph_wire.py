@@ -19,8 +19,8 @@ from groggy.web.graphwire import (best_rice_k, edge_frame, ids_frame, palette_fr
                                   position_frame)
 
 import wire_oracle
-from test_graph_view import ARGS, WAIT_MS
-from web_helpers import WatchedPages, launch_chromium
+from test_graph_view import WAIT_MS
+from web_helpers import WatchedPages
 
 U48 = (1 << 48) - 1
 
@@ -104,11 +104,6 @@ def test_sizes_take_a_palette_up_to_256_values(distinct, tags):
 
 
 # ------------------------------------------------------------------ the page's reader
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
-
-
 @pytest.mark.parametrize("directed", [False, True])
 def test_the_page_reads_escapes_zero_gaps_and_far_ids(browser, directed):
     """A subgraph of a 300k-node graph: ids far apart (escaped id gaps), a multi-edge

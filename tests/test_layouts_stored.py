@@ -444,9 +444,6 @@ def test_a_stored_layout_is_what_interactive_serves(tmp_path):
         assert np.array_equal(scene.positions, (line(6) * 10).astype(np.float32))
 
 
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
@@ -456,11 +453,11 @@ def spiral(n: int) -> np.ndarray:
     return np.stack([t * np.cos(t), t * np.sin(t)], 1)
 
 
-def test_the_page_draws_the_stored_layout_of_an_opened_store(tmp_path):
+def test_the_page_draws_the_stored_layout_of_an_opened_store(tmp_path, browser):
     """``gg.open(path).viz.interactive()`` (default layout "force_directed") serves the
     stored "force_directed" positions: every node is where the page's camera puts those
     exact positions, and not where a computed force layout would put it."""
-    from web_helpers import WatchedPages, launch_chromium
+    from web_helpers import WatchedPages
     n = 150
     g = gg.Graph()
     g.add_nodes({"k": list(range(n))})
@@ -469,22 +466,21 @@ def test_the_page_draws_the_stored_layout_of_an_opened_store(tmp_path):
     path = g.save(tmp_path / "spiral.groggy")
     opened = gg.open(path)
     computed = opened.viz.compute_layout("force_directed").node_positions
-    for browser in launch_chromium(ARGS):
-        watched = WatchedPages(browser, 60_000)
-        with opened.viz.interactive(node_size=6) as view:
-            assert np.array_equal(view._server.scene.positions, spiral(n).astype(np.float32))
-            page = watched.new(900, 700)
-            page.goto(view.url)
-            page.wait_for_function("() => window.groggy && window.groggy.graph")
-            page.evaluate("() => window.groggy.graph.ready")
-            vp = page.evaluate("() => window.groggy.graph.viewport()")
-            box = page.locator(".gg-graph-canvas").bounding_box()
-            shown = np.array([[p["x"], p["y"]] for p in page.evaluate(
-                f"() => Array.from({{length: {n}}}, (_, i) => "
-                "window.groggy.graph.screenPosition(i))")])
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "stored-layout-spiral.png"))
-        watched.close()
+    watched = WatchedPages(browser, 60_000)
+    with opened.viz.interactive(node_size=6) as view:
+        assert np.array_equal(view._server.scene.positions, spiral(n).astype(np.float32))
+        page = watched.new(900, 700)
+        page.goto(view.url)
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page.evaluate("() => window.groggy.graph.ready")
+        vp = page.evaluate("() => window.groggy.graph.viewport()")
+        box = page.locator(".gg-graph-canvas").bounding_box()
+        shown = np.array([[p["x"], p["y"]] for p in page.evaluate(
+            f"() => Array.from({{length: {n}}}, (_, i) => "
+            "window.groggy.graph.screenPosition(i))")])
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "stored-layout-spiral.png"))
+    watched.close()
 
     def on_screen(pos):
         return np.stack([(pos[:, 0] - vp["cx"]) * vp["zoom"] + box["x"] + box["width"] / 2,

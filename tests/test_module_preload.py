@@ -98,8 +98,8 @@ def test_every_imported_module_is_preloaded(page):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
+def browser(playwright_driver):
+    yield from launch_chromium(playwright_driver, ARGS)
 
 
 @pytest.fixture(scope="module")

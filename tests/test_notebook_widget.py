@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from web_helpers import launch_chromium
 
 pytest.importorskip("anywidget", reason="the notebook widget needs groggy[jupyter]")
 nbformat = pytest.importorskip("nbformat")
@@ -32,9 +31,6 @@ from groggy.web.app import STATIC           # noqa: E402
 from groggy.web.widget import bundle, module_order   # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 WAIT_MS = 120_000
 
 CELLS = [
@@ -128,11 +124,6 @@ def jupyterlab(tmp_path_factory):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
 
 
 def run_notebook_in_lab(browser, base, token, name):

@@ -9,7 +9,7 @@ import numpy as np
 
 import groggy as gg
 
-from test_graph_view import (WAIT_MS, browser, club_graph, open_graph, pixels,  # noqa: F401
+from test_graph_view import (WAIT_MS, club_graph, open_graph, pixels,  # noqa: F401
                              position)
 from web_helpers import Client, rows_of
 

@@ -10,13 +10,8 @@ import pytest
 import groggy as gg
 
 import wire_oracle
-from test_graph_view import ARGS, WAIT_MS, GraphClient, club_graph, wait_until
-from web_helpers import WatchedPages, launch_chromium
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
+from test_graph_view import WAIT_MS, GraphClient, club_graph, wait_until
+from web_helpers import WatchedPages
 
 
 def graph_url(view) -> str:

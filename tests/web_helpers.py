@@ -18,15 +18,23 @@ TIMEOUT = 30  # seconds any single reply may take; generous, it never decides a 
 CHROMIUM = find_chromium()   # /usr/bin/chromium, or found on the PATH
 
 
-def launch_chromium(args):
-    """Yield Chromium launched through Playwright with ``args``; closes it after.
-    Without Chromium the browser tests fail (CI installs it)."""
-    from playwright.sync_api import sync_playwright
+# The graph pages' Chromium: WebGL through SwiftShader. The 2D canvas is drawn in software,
+# as on a machine without WebGL (where the page falls back to its canvas renderer): through
+# SwiftShader one frame of 50k edges took 15 s of a loaded 2-core machine, in software 1 s.
+GRAPH_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run",
+              "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+              "--disable-accelerated-2d-canvas"]
+
+
+def launch_chromium(playwright, args=GRAPH_ARGS):
+    """Yield Chromium launched with ``args`` by ``playwright`` (the session's driver, the
+    ``playwright_driver`` fixture: Playwright's sync API runs once per process); closes it
+    after. Without Chromium the browser tests fail (CI installs it)."""
     assert CHROMIUM, MISSING
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    yield browser
+    browser.close()
 
 
 def ws_url(base_url: str) -> str:
