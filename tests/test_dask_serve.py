@@ -16,11 +16,8 @@ distributed = pytest.importorskip("distributed")
 
 import groggy as gg  # noqa: E402
 from groggy.dask.serve import interactive  # noqa: E402
-from web_helpers import Client, WatchedPages, launch_chromium  # noqa: E402
+from web_helpers import Client, WatchedPages  # noqa: E402
 
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 WAIT_MS = 60_000
 N = 12_000
 # partition edges: one partition is empty, and blocks of 200 rows straddle partitions
@@ -59,11 +56,6 @@ def data(cluster):
     view = gg.serve(ddf, client=cluster, open_browser=False)
     yield pdf, ddf, view
     view.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(ARGS)
 
 
 def values(frame) -> dict:
