@@ -19,7 +19,6 @@ import threading
 
 from groggy.web.app import STATIC, respond, themes_css
 from groggy.web.graphview import GraphSession
-from groggy.web.session import Session
 
 # the module syntax the page's modules use (a test bundles every one of them)
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.-]+)";[ \t]*$', re.M)
@@ -85,7 +84,7 @@ class CommConnection:
 
     def __init__(self, widget, view: str):
         self.widget, self.view = widget, view
-        self.session = widget.session_class(widget.server)
+        self.session = widget.new_session(self)
 
     def send(self, replies, supersede=None) -> None:   # on the server's loop
         with self.widget._sending:      # one reply's messages stay together
@@ -134,10 +133,15 @@ def _widget_classes() -> dict:
 
     class GraphWidget(ViewWidget):
         _esm, _css = front_end("graph")
-        session_class = GraphSession
+
+        def new_session(self, conn):
+            return GraphSession(self.server)
 
     class TableWidget(ViewWidget):
         _esm, _css = front_end("table")
-        session_class = Session
+
+        def new_session(self, conn):
+            # the server's choice, as for a page: off the loop for a table on a cluster
+            return self.server.new_session(conn)
 
     return {"graph": GraphWidget, "table": TableWidget}
