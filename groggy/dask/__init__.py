@@ -1,0 +1,13 @@
+"""groggy on a Dask cluster (``pip install 'groggy[dask]'``).
+
+``gg.dask.open(path)`` opens a partitioned groggy store (or Parquet datasets) as a
+:class:`DistributedGraph` whose nodes and edges are Dask DataFrames, read by the workers
+from the store's files; degree, group-by, filters, statistics and connected components
+run as Dask graphs, and ``save`` writes a partitioned store from the workers.
+Modules: ``cluster`` (the client), ``graph``, ``table``, ``aggregate``, ``components``,
+``read`` (partitions as pandas), ``write``, ``reduce`` (merge trees).
+"""
+from groggy.dask.graph import DistributedGraph, open  # noqa: A004
+from groggy.dask.table import DistributedTable, table
+
+__all__ = ["open", "DistributedGraph", "DistributedTable", "table"]
