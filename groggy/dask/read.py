@@ -1,0 +1,185 @@
+"""Partitions read by the workers: a groggy store's partitions (from their memory-mapped
+``.npy`` files) or Parquet files, as Dask DataFrames made with ``dd.from_map`` (one
+task per partition; the client reads manifests and Parquet footers, never rows).
+
+The index of every partition is the global row position, so the frames have known
+divisions (``groggy.dask.reduce.divisions``).
+"""
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+
+from groggy.dask import reduce
+
+_KINDS = {"int64": "int64", "float64": "float64", "bool": "bool", "string": "object"}
+_NULLABLE = {"int64": "Int64", "float64": "Float64", "bool": "boolean", "string": "object"}
+
+
+class PartitionReader:
+    """Reads one partition on a worker: ``reader(i, columns)`` is partition ``i`` as a
+    pandas DataFrame indexed by global row position. Dask passes ``columns``: only
+    those a computation uses are read (``source`` and ``target`` for degree)."""
+
+    def __init__(self, load, ranges: list, dtypes: dict):
+        self.load, self.ranges, self.dtypes = load, ranges, dtypes
+
+    def meta(self):
+        import pandas as pd
+        return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in self.dtypes.items()},
+                            index=pd.RangeIndex(0, 0))
+
+    def __call__(self, i: int, columns=None):
+        import pandas as pd
+        columns = list(self.dtypes) if columns is None else list(columns)
+        start, stop = self.ranges[i]
+        df = self.load(i, columns)
+        if len(df) != stop - start:
+            from groggy.errors import StoreError
+            raise StoreError(f"partition {i}: {len(df)} rows read, where {stop - start} "
+                             f"were expected (rows {start}..{stop})")
+        df.index = pd.RangeIndex(start, stop)
+        return df.astype({c: self.dtypes[c] for c in columns}, copy=False)
+
+
+def frame(reader: PartitionReader, label: str):
+    """The Dask DataFrame of every partition ``reader`` reads (tasks named ``label``)."""
+    import dask.dataframe as dd
+    return dd.from_map(reader, range(len(reader.ranges)), meta=reader.meta(),
+                       divisions=reduce.divisions(reader.ranges), label=label,
+                       enforce_metadata=False)
+
+
+# ------------------------------------------------------------------ Parquet
+
+def parquet_files(spec, what: str) -> list:
+    """The files of a Parquet dataset: a file, a directory (its ``*.parquet``) or a glob
+    pattern, in name order."""
+    spec = os.fspath(spec)
+    if os.path.isdir(spec):
+        files = sorted(glob.glob(os.path.join(spec, "*.parquet")))
+    elif any(ch in spec for ch in "*?["):
+        files = sorted(glob.glob(spec))
+    else:
+        files = [spec] if os.path.exists(spec) else []
+    if not files:
+        raise FileNotFoundError(f"{what}: no Parquet files at {spec!r}")
+    return files
+
+
+def _kind(arrow_type) -> str | None:
+    import pyarrow as pa
+    t = arrow_type
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return "int64"
+    if pa.types.is_floating(t):
+        return "float64"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    if pa.types.is_dictionary(t):
+        return _kind(t.value_type)
+    return None
+
+
+def parquet_layout(files: list, what: str, ends=()) -> tuple:
+    """(row ranges, {column: pandas dtype}) of a Parquet dataset, from the footers;
+    every file must have the same columns of kinds groggy stores, and ``ends``
+    columns must hold integers."""
+    import pyarrow.parquet as pq
+    ranges, start, kinds, nullable = [], 0, None, set()
+    for path in files:
+        meta = pq.ParquetFile(path)
+        schema = meta.schema_arrow
+        found = {}
+        for field in schema:
+            kind = _kind(field.type)
+            if kind is None:
+                raise TypeError(f"{what} column {field.name!r} in {path} holds "
+                                f"{field.type}; groggy stores int, float, bool and string "
+                                f"columns")
+            found[field.name] = kind
+        for end in ends:
+            if end not in found:
+                raise KeyError(f"{what}: {path} has no column {end!r}; its columns are "
+                               f"{list(found)}")
+            if found[end] != "int64":
+                raise TypeError(f"{what} column {end!r} in {path} holds "
+                                f"{schema.field(end).type}; edge ends must be integer "
+                                f"node positions")
+        if kinds is not None and found != kinds:
+            raise ValueError(f"{what}: {path} has columns {found}, but {files[0]} has "
+                             f"{kinds}; every file of a dataset needs the same columns")
+        kinds = found
+        rows = meta.metadata.num_rows
+        for i in range(meta.metadata.num_row_groups):
+            group = meta.metadata.row_group(i)
+            for j in range(group.num_columns):
+                stats = group.column(j).statistics
+                if stats is None or stats.null_count is None or stats.null_count > 0:
+                    nullable.add(group.column(j).path_in_schema)
+        ranges.append((start, start + rows))
+        start += rows
+    dtypes = {name: (_NULLABLE if name in nullable else _KINDS)[kind]
+              for name, kind in kinds.items()}
+    return ranges, dtypes
+
+
+class ParquetLoad:
+    """Loads Parquet file ``files[i]`` on a worker; edge ends are renamed ``source`` and
+    ``target`` and checked to be node positions below ``node_count``."""
+
+    def __init__(self, files: list, rename: dict, node_count: int | None = None):
+        self.files, self.rename, self.node_count = files, rename, node_count
+
+    def __call__(self, i: int, columns: list):
+        import pandas as pd
+        back = {new: old for old, new in self.rename.items()}
+        df = pd.read_parquet(self.files[i], columns=[back.get(c, c) for c in columns])
+        df = df.rename(columns=self.rename)
+        if self.node_count is not None:
+            for end in ("source", "target"):
+                if end in df.columns:
+                    self._check(df[end], end, i)
+        return df
+
+    def _check(self, values, end: str, i: int):
+        name = {v: k for k, v in self.rename.items()}.get(end, end)
+        if values.isna().any():
+            raise ValueError(f"edges column {name!r} in {self.files[i]} has a null at "
+                             f"row {int(np.flatnonzero(values.isna())[0])}")
+        bad = (values < 0) | (values >= self.node_count)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValueError(f"edges column {name!r} in {self.files[i]} row {row}: "
+                             f"{values.iloc[row]} is not a node position (0.."
+                             f"{self.node_count - 1})")
+
+
+def open_parquet(nodes, edges, source: str, target: str, directed: bool, client):
+    from groggy.dask.graph import DistributedGraph
+    if nodes is None:
+        raise TypeError("gg.dask.open(edges=...) needs nodes= too (the nodes' Parquet "
+                        "dataset: its row positions are the node ids)")
+    node_files, edge_files = parquet_files(nodes, "nodes"), parquet_files(edges, "edges")
+    node_ranges, node_dtypes = parquet_layout(node_files, "nodes")
+    edge_ranges, edge_dtypes = parquet_layout(edge_files, "edges", (source, target))
+    rename = {source: "source", target: "target"}
+    edge_dtypes = {rename.get(c, c): ("int64" if c in rename else t)
+                   for c, t in edge_dtypes.items()}
+    n = node_ranges[-1][1] if node_ranges else 0
+    node_frame = frame(PartitionReader(ParquetLoad(node_files, {}), node_ranges,
+                                       node_dtypes), "groggy-nodes")
+    edge_frame = frame(PartitionReader(ParquetLoad(edge_files, rename, n), edge_ranges,
+                                       edge_dtypes), "groggy-edges")
+    return DistributedGraph(node_frame, edge_frame, directed, client, node_ranges,
+                            edge_ranges, origin="parquet")
+
+
+# ------------------------------------------------------------------ groggy stores
+
+def open_store(path, client):
+    raise NotImplementedError("waiting for groggy.store.partitioned")
