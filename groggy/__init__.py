@@ -21,6 +21,7 @@ from groggy.foundation import BaseArray, BaseTable, DataWindow
 from groggy.graph import Graph, open_graph
 from groggy.groupby import GroupBy
 from groggy.matrix import Matrix, matrix
+from groggy.store import StoreWriter
 from groggy.subgraph import Subgraph
 from groggy.tables import EdgesTable, GraphTable, NodesTable, Table
 from groggy.tables import make_table as table
@@ -52,5 +53,5 @@ __all__ = [
     "Subgraph", "DataWindow", "DisplayConfig", "get_display_config", "set_display_config",
     "GroggyError", "StoreError", "ReadOnlyError", "serve", "BrowserInterface",
     "GroupBy", "generators", "from_pandas", "from_csv", "from_dict", "from_json", "from_parquet",
-    "load_bundle",
+    "load_bundle", "StoreWriter",
 ]

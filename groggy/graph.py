@@ -547,10 +547,14 @@ class Graph(QueryMethods, MatrixMethods, GraphSummary, GraphUpstreamCalls):
                                    np.arange(self.edge_count(), dtype=np.int64))
 
     # ------------------------------------------------------------------ io
-    def save(self, path) -> Path:
+    def save(self, path, partitions: int | None = None) -> Path:
         """Write the graph and its stored layouts (``g.layouts``) to directory ``path`` as
         a new generation and make it current atomically: ``path`` opens as the old graph
         or the new one at every instant.
+
+        ``partitions=k`` writes nodes and edges as ``k`` row ranges each, one directory
+        of ``.npy`` files per range, for Dask workers to read one partition each
+        (``groggy.dask.open``); ``gg.open`` still maps the store as one graph.
 
         A graph opened with ``gg.open`` cannot change, so its column files are linked
         from the generation it was opened from rather than written again: storing a
@@ -568,10 +572,19 @@ class Graph(QueryMethods, MatrixMethods, GraphSummary, GraphUpstreamCalls):
         ['edges', 'layouts', 'manifest.json', 'nodes']
         >>> gg.open(path).layouts["circular"].node_positions.shape
         (3, 2)
+        >>> parts = g.save(os.path.join(tempfile.mkdtemp(), "p.groggy"), partitions=2)
+        >>> sorted(p.name for p in (parts / "gen-1" / "edges").iterdir())
+        ['p00000', 'p00001']
+        >>> gg.open(parts).edge_count()
+        2
         """
+        if partitions is not None and (isinstance(partitions, bool) or not isinstance(
+                partitions, (int, np.integer)) or partitions < 1):
+            raise ValueError(f"partitions must be a whole number >= 1, got {partitions!r}")
         return store.save_store(path, self._directed, self._nodes, self._edges,
                                 self._src, self._dst, self._layouts._current(), self._origin,
-                                removed=self._removed)
+                                removed=self._removed,
+                                partitions=None if partitions is None else int(partitions))
 
     # ------------------------------------------------------------------ files (groggy.io)
     def to_pandas(self):

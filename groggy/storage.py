@@ -143,13 +143,17 @@ class Column:
         # in another thread that takes a snapshot() sees the old column or the new one
         self._state = (data, valid)
         # a mapped column's full check (checksums, offsets, masks), run before its data is
-        # first handed out; None once it passed (or for in-memory columns)
+        # first handed out; None once it passed (or for in-memory columns). A check that
+        # returns buffers (data, valid) replaces the column's: how a column joined from
+        # a partitioned store's pieces is assembled on first read
         self._check = check
 
     def _checked(self) -> None:
         check = self._check
         if check is not None:
-            check()  # raises StoreError, and then again on the next read
+            state = check()  # raises StoreError, and then again on the next read
+            if state is not None:   # a joined column: its buffers exist only now
+                self._state = state
             self._check = None
 
     # construction ----------------------------------------------------------

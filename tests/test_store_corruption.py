@@ -189,7 +189,7 @@ def test_manifest_that_is_not_an_object_is_named(store, text):
     assert "manifest.json" in store_error(store)
 
 
-@pytest.mark.parametrize("version", [99, 3])
+@pytest.mark.parametrize("version", [99, 4])
 def test_newer_format_version_says_upgrade(store, version):
     edit_manifest(store, lambda m: m.update(version=version))
     msg = store_error(store)

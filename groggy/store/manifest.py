@@ -12,6 +12,7 @@ from groggy.store.layout import BEND_PARTS, LAYOUT_NAME_RE, bends_dir
 
 FORMAT_NAME = "groggy"
 FORMAT_VERSION = 2       # version 1: flat, no manifest checksum; still read
+PARTITIONED_VERSION = 3  # nodes and edges in row-range partitions (only such stores)
 SIGNATURE = "manifest_sha256"
 
 _COLUMN_FILES = {"string": ({"offsets", "bytes"}, {"valid"}),
@@ -98,9 +99,11 @@ def parse(mf: Path, raw: bytes, version: int, generation: str | None) -> dict:
     found = manifest.get("version")
     if not _is_count(found) or found < 1:
         raise StoreError(f"{mf}: format version {found!r} is not a version number")
-    if found > FORMAT_VERSION:
+    if found > PARTITIONED_VERSION:
         raise StoreError(f"{mf}: format version {found!r} is not readable by this groggy "
-                         f"(reads versions 1..{FORMAT_VERSION}); upgrade groggy")
+                         f"(reads versions 1..{PARTITIONED_VERSION}); upgrade groggy")
+    if found == PARTITIONED_VERSION and version == 2:
+        version = found     # a generation directory holds version 2 or 3
     if found != version:
         where = "a generation directory" if version == 2 else "the flat version-1 layout"
         raise StoreError(f"{mf}: format version {found!r} found in {where}, "
@@ -139,12 +142,48 @@ def _check_body(mf: Path, manifest: dict) -> None:
     nodes, edges = manifest.get("nodes"), manifest.get("edges")
     if not isinstance(nodes, dict) or not isinstance(edges, dict):
         raise StoreError(f"{mf}: nodes and edges must be objects")
-    _check_columns(mf, "nodes", nodes.get("columns"), n, checksums)
-    _check_columns(mf, "edges", edges.get("columns"), m, checksums)
-    for key in ("source", "target"):
-        _check_path(mf, edges.get(key), checksums)
+    if manifest["version"] == PARTITIONED_VERSION:
+        _check_partitions(mf, "nodes", nodes, n, checksums)
+        _check_partitions(mf, "edges", edges, m, checksums)
+    else:
+        _check_columns(mf, "nodes", nodes.get("columns"), n, checksums)
+        _check_columns(mf, "edges", edges.get("columns"), m, checksums)
+        for key in ("source", "target"):
+            _check_path(mf, edges.get(key), checksums)
     _check_layouts(mf, manifest.get("layouts", []), n, checksums)
     _check_removed(mf, manifest.get("removed", {}), {"nodes": n, "edges": m}, checksums)
+
+
+def _check_partitions(mf: Path, part: str, entry: dict, count: int, checksums: dict) -> None:
+    """A partitioned part: a schema (name, kind, dtype per column) and partitions whose
+    row ranges run contiguously from 0 to ``count``, each listing the schema's columns
+    in order (and, for edges, its ends)."""
+    schema = _objects(mf, entry.get("columns"), f"{part}.columns", f"a {part} column entry")
+    names = [(c.get("name"), c.get("kind"), c.get("dtype")) for c in schema]
+    if len({name for name, _, _ in names}) != len(names):
+        raise StoreError(f"{mf}: {part} lists a column twice")
+    end = 0
+    for i, piece in enumerate(_objects(mf, entry.get("partitions"), f"{part}.partitions",
+                                       f"a {part} partition")):
+        rows = piece.get("rows")
+        if (not isinstance(rows, list) or len(rows) != 2 or not all(map(_is_count, rows))
+                or rows[0] != end or rows[1] < rows[0]):
+            raise StoreError(f"{mf}: {part} partition {i} has rows {rows!r}; expected "
+                             f"[{end}, stop] with stop >= {end} (partitions follow each "
+                             "other from row 0)")
+        end = rows[1]
+        _check_columns(mf, f"{part} partition {i}", piece.get("columns"), end - rows[0],
+                       checksums)
+        found = [(c["name"], c["kind"], c["dtype"]) for c in piece["columns"]]
+        if found != names:
+            raise StoreError(f"{mf}: {part} partition {i} has columns "
+                             f"{[c[:2] for c in found]}, expected the schema's "
+                             f"{[c[:2] for c in names]}")
+        if part == "edges":
+            for key in ("source", "target"):
+                _check_path(mf, piece.get(key), checksums)
+    if end != count:
+        raise StoreError(f"{mf}: {part} partitions end at row {end}, expected {count}")
 
 
 def _check_removed(mf: Path, removed, counts: dict, checksums: dict) -> None:
@@ -199,10 +238,20 @@ def _check_bends(mf: Path, name: str, bends, checksums: dict) -> None:
         _check_path(mf, f"{bends_dir(name)}/{part}.npy", checksums)
 
 
+def pieces(manifest: dict, part: str) -> list:
+    """The partitions of ``part`` of a checked manifest as dicts with ``rows`` and
+    ``columns`` (and ``source``/``target`` for edges): one for an unpartitioned store."""
+    entry = manifest[part]
+    if "partitions" in entry:
+        return entry["partitions"]
+    count = manifest["node_count" if part == "nodes" else "edge_count"]
+    return [{**entry, "rows": [0, count]}]
+
+
 def listed_files(manifest: dict) -> list:
     """Every data file a (checked) manifest lists, edges' ends first."""
-    edges = manifest["edges"]
-    return [edges["source"], edges["target"]] + [
-        rel for part in ("nodes", "edges") for spec in manifest[part]["columns"]
-        for rel in spec["files"].values()] + [
+    edges = pieces(manifest, "edges")
+    return [p[key] for p in edges for key in ("source", "target")] + [
+        rel for part in ("nodes", "edges") for piece in pieces(manifest, part)
+        for spec in piece["columns"] for rel in spec["files"].values()] + [
         entry["file"] for entry in manifest.get("removed", {}).values()]

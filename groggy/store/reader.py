@@ -26,7 +26,7 @@ from groggy.errors import StoreError
 from groggy.progress import Progress
 from groggy.storage import _FIXED_DTYPES, Column, ColumnStore
 from groggy.store import layout
-from groggy.store.manifest import parse
+from groggy.store.manifest import parse, pieces
 
 ATTEMPTS = 10           # re-reads of CURRENT when saves keep replacing the generation
 _CHUNK = 1 << 25        # CRC in 32 MiB steps, so progress can be shown
@@ -286,6 +286,48 @@ def _open_removed(base: Path, entries: dict, counts: dict, checksums: dict):
     return ids
 
 
+def open_piece(base: Path, part: str, piece: dict, checksums: dict, n: int):
+    """Map one partition (or the whole of an unpartitioned part): ({name: Column}, checks);
+    edges get their ends as columns "source" and "target" (global node positions, checked
+    to lie in ``0 .. n - 1``)."""
+    length = piece["rows"][1] - piece["rows"][0]
+    cols, checks = {}, []
+    for spec in piece["columns"]:
+        cols[spec["name"]], check = _open_column(base, part, spec, length, checksums)
+        checks.append(check)
+    if part == "edges":
+        for role in ("source", "target"):
+            cols[role], check = _open_ends(base, piece[role], role, length, n, checksums)
+            checks.append(check)
+    return cols, checks
+
+
+def joined(name: str, kind: str, columns: list) -> Column:
+    """One read-only column over the partitions' columns, in row order: the piece itself
+    when there is one (still a map), else a column that concatenates the pieces (each
+    checked first) the first time its data is read."""
+    if len(columns) == 1:
+        return columns[0]
+    if not columns:
+        return Column(name, kind, 0, readonly=True)
+    length = sum(len(c) for c in columns)
+
+    def load():
+        if kind == "string":
+            texts = [c.text for c in columns]
+            starts = np.cumsum([0] + [int(offs[-1]) for offs, _ in texts])
+            offsets = np.concatenate([np.zeros(1, dtype=np.int64)] + [
+                offs[1:] + start for (offs, _), start in zip(texts, starts)])
+            data = (offsets, np.concatenate([text for _, text in texts]))
+        else:
+            data = np.concatenate([c.data for c in columns])
+        masks = [c.valid for c in columns]
+        valid = None if all(v is None for v in masks) else np.concatenate(
+            [np.ones(len(c), dtype=bool) if v is None else v for c, v in zip(columns, masks)])
+        return data, valid
+    return Column(name, kind, length, readonly=True, check=load)
+
+
 def _open_generation(root: Path, pointer: str | None) -> Opened:
     base = root if pointer is None else root / pointer
     mf = base / "manifest.json"
@@ -302,16 +344,15 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
     n, m, checksums = manifest["node_count"], manifest["edge_count"], manifest["checksums"]
     nodes, edges = ColumnStore(n, readonly=True), ColumnStore(m, readonly=True)
     checks = []
-    for store, part, length in ((nodes, "nodes", n), (edges, "edges", m)):
+    for store, part in ((nodes, "nodes"), (edges, "edges")):
+        opened = [open_piece(base, part, piece, checksums, n) for piece in pieces(manifest, part)]
         for spec in manifest[part]["columns"]:
-            col, check = _open_column(base, part, spec, length, checksums)
-            store.columns[spec["name"]] = col
-            checks.append(check)
-    ends = []
-    for role in ("source", "target"):
-        col, check = _open_ends(base, manifest["edges"][role], role, m, n, checksums)
-        ends.append(col)
-        checks.append(check)
+            store.columns[spec["name"]] = joined(spec["name"], spec["kind"],
+                                                 [cols[spec["name"]] for cols, _ in opened])
+        if part == "edges":
+            ends = [joined(role, "int64", [cols[role] for cols, _ in opened])
+                    for role in ("source", "target")]
+        checks += [check for _, piece_checks in opened for check in piece_checks]
     layouts = {}
     for entry in manifest.get("layouts", []):
         positions, check, bends = _open_layout(base, entry, n, checksums)

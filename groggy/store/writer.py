@@ -18,7 +18,8 @@ import numpy as np
 from groggy.errors import StoreError
 from groggy.storage import Column, ColumnStore
 from groggy.store import layout
-from groggy.store.manifest import FORMAT_NAME, FORMAT_VERSION, encode, listed_files
+from groggy.store.manifest import (FORMAT_NAME, FORMAT_VERSION, PARTITIONED_VERSION, encode,
+                                   listed_files)
 
 # Test seam: when set, called with a short label ("write nodes/0000_age.npy", "fsync ...",
 # "rename CURRENT", "unlink ...") before each write, fsync, rename and unlink a save does.
@@ -65,8 +66,8 @@ def _write_file(root: Path, rel: str, arr: np.ndarray, raw: bool, checksums: dic
     checksums[rel] = {"size": out.size, "crc32": out.crc}
 
 
-def _write_column(root: Path, part: str, i: int, col: Column, checksums: dict) -> dict:
-    stem = f"{part}/{_safe_name(i, col.name)}"
+def _write_column(root: Path, folder: str, i: int, col: Column, checksums: dict) -> dict:
+    stem = f"{folder}/{_safe_name(i, col.name)}"
     files = {}
     if col.kind == "string":
         files["offsets"] = f"{stem}.offsets.npy"
@@ -161,62 +162,121 @@ def _fsync_dir(path: Path) -> None:
     layout.fsync_dir(path)
 
 
+def write_piece(gen: Path, folder: str, columns, ends, checksums: dict) -> dict:
+    """The files of one part or partition under ``gen/folder`` (which exists): each column
+    of ``columns`` (Columns), and for edges ``ends`` (source, target: arrays or Columns).
+    Returns the manifest entry without its rows."""
+    piece = {"columns": [_write_column(gen, folder, i, c, checksums)
+                         for i, c in enumerate(columns)]}
+    if ends is not None:
+        for role, arr in zip(("source", "target"), ends):
+            rel = f"{folder}/{role}.npy"
+            # a Column's data is read (and first checked) only here, not when linking
+            _write_file(gen, rel, arr.data if isinstance(arr, Column) else arr, False,
+                        checksums)
+            piece[role] = rel
+    return piece
+
+
+def _mkdir(gen: Path, folder: str) -> Path:
+    _step(f"mkdir {folder}")
+    (gen / folder).mkdir()
+    return gen / folder
+
+
+def _bounds(count: int, k: int) -> list:
+    """``k`` row ranges of near-equal size covering ``0 .. count``."""
+    cuts = np.linspace(0, count, k + 1).round().astype(np.int64).tolist()
+    return list(zip(cuts[:-1], cuts[1:]))
+
+
+def _write_partitioned(gen: Path, k: int, nodes: ColumnStore, edges: ColumnStore, sources,
+                       targets, checksums: dict, dirs: list) -> tuple:
+    """Nodes and edges as ``k`` row-range partitions each: the manifest's nodes and edges."""
+    out = []
+    for part, store, ends in (("nodes", nodes, None), ("edges", edges, (sources, targets))):
+        pieces = []
+        for i, (a, b) in enumerate(_bounds(store.length, k)):
+            folder = partition_folder(part, i)
+            dirs.append(_mkdir(gen, folder))
+            rows = np.arange(a, b, dtype=np.int64)
+            piece = write_piece(gen, folder, [c.gather(rows) for c in store.columns.values()],
+                                None if ends is None else [e.data[a:b] for e in ends], checksums)
+            pieces.append({"rows": [a, b], **piece})
+        out.append(partitioned_entry(pieces))
+    return tuple(out)
+
+
+def partition_folder(part: str, index: int) -> str:
+    return f"{part}/p{index:05d}"
+
+
+def partitioned_entry(pieces: list) -> dict:
+    """A partitioned part's manifest entry: the schema (the first partition's columns,
+    which every partition repeats) and the partitions."""
+    schema = [{key: spec[key] for key in ("name", "kind", "dtype")}
+              for spec in pieces[0]["columns"]] if pieces else []
+    return {"columns": schema, "partitions": pieces}
+
+
 def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
                       sources, targets, layouts: dict,
-                      origin, removed=None) -> None:
+                      origin, removed=None, partitions: int | None = None) -> None:
     """Every file of one generation, fsynced, and the directories holding them. With
     ``origin`` (the generation a mapped, unchangeable graph was opened from, still on
-    disk) the column files are linked from it instead of written again."""
-    _step("mkdir nodes, edges")
-    (gen / "nodes").mkdir()
-    (gen / "edges").mkdir()
-    dirs = [gen / "nodes", gen / "edges"]
+    disk) the column files are linked instead of written again, partitions and all,
+    unless ``partitions`` (a count) asks to split nodes and edges into row ranges."""
+    dirs = [_mkdir(gen, "nodes"), _mkdir(gen, "edges")]
     checksums: dict = {}
     dead = {}   # part -> removed ids (a mapped graph's are its store's, linked below)
-    if _reusable(origin):
+    version = FORMAT_VERSION
+    linked = partitions is None and _reusable(origin)
+    if linked:
         base, old = origin
-        if old.get("removed"):
-            (gen / "removed").mkdir()
-            dirs.append(gen / "removed")
         dead = {part: entry["count"] for part, entry in old.get("removed", {}).items()}
+        folders = {Path(rel).parent.as_posix() for rel in listed_files(old)}
+        for folder in sorted(folders - {"nodes", "edges"}):   # removed/, partitions
+            dirs.append(_mkdir(gen, folder))
         for rel in listed_files(old):
             _link(gen, base / rel, rel)
             checksums[rel] = dict(old["checksums"][rel])
-        node_cols, edge_cols = old["nodes"]["columns"], old["edges"]["columns"]
+        node_entry, edge_entry = old["nodes"], old["edges"]
+        if old["version"] == PARTITIONED_VERSION:
+            version = PARTITIONED_VERSION
+    elif partitions is not None:
+        node_entry, edge_entry = _write_partitioned(gen, partitions, nodes, edges, sources,
+                                                    targets, checksums, dirs)
+        version = PARTITIONED_VERSION
     else:
-        node_cols = [_write_column(gen, "nodes", i, c, checksums)
-                     for i, c in enumerate(nodes.columns.values())]
-        for rel, ends in (("edges/source.npy", sources), ("edges/target.npy", targets)):
-            # a Column's data is read (and first checked) only here, not when linking
-            _write_file(gen, rel, ends.data if isinstance(ends, Column) else ends, False,
-                        checksums)
-        edge_cols = [_write_column(gen, "edges", i, c, checksums)
-                     for i, c in enumerate(edges.columns.values())]
-        ids = {} if removed is None else {"nodes": removed.nodes, "edges": removed.edges}
-        ids = {part: arr for part, arr in ids.items() if arr.size}
+        node_entry = write_piece(gen, "nodes", nodes.columns.values(), None, checksums)
+        edge_entry = write_piece(gen, "edges", edges.columns.values(), (sources, targets),
+                                 checksums)
+    if removed is not None and not linked:     # a linked store's are linked above
+        ids = {part: arr for part, arr in (("nodes", removed.nodes), ("edges", removed.edges))
+               if arr.size}
         if ids:
-            _step("mkdir removed")
-            (gen / "removed").mkdir()
-            dirs.append(gen / "removed")
+            dirs.append(_mkdir(gen, "removed"))
         for part, arr in ids.items():
             _write_file(gen, f"removed/{part}.npy", arr.astype(np.int64), False, checksums)
             dead[part] = int(arr.size)
     manifest = {
-        "format": FORMAT_NAME, "version": FORMAT_VERSION, "generation": gen.name,
+        "format": FORMAT_NAME, "version": version, "generation": gen.name,
         "directed": bool(directed), "node_count": int(nodes.length),
-        "edge_count": int(edges.length), "nodes": {"columns": node_cols},
-        "edges": {"source": "edges/source.npy", "target": "edges/target.npy",
-                  "columns": edge_cols},
+        "edge_count": int(edges.length), "nodes": node_entry, "edges": edge_entry,
         "checksums": checksums,
     }
     if dead:    # absent otherwise: a store without removals is what older groggy wrote
         manifest["removed"] = {part: {"file": f"removed/{part}.npy", "count": count}
                                for part, count in dead.items()}
+    finish_generation(gen, manifest, layouts, dirs)
+
+
+def finish_generation(gen: Path, manifest: dict, layouts: dict, dirs: list) -> None:
+    """The stored layouts, then ``manifest.json`` (signed), fsynced, then every directory
+    in ``dirs`` and the generation itself."""
     if layouts:  # absent otherwise: a store without layouts stays what older groggy wrote
-        _step("mkdir layouts")
-        (gen / "layouts").mkdir()
-        dirs.append(gen / "layouts")
-        manifest["layouts"] = _write_layouts(gen, layouts, checksums)
+        dirs.append(_mkdir(gen, "layouts"))
+        manifest["layouts"] = _write_layouts(gen, layouts, manifest["checksums"])
     _step("create manifest.json")
     with open(gen / "manifest.json", "xb") as fh:
         _step("write manifest.json")
@@ -285,7 +345,7 @@ def remove_leftovers(root: Path, current: str) -> None:
 
 def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
                sources, targets, layouts: dict | None = None,
-               origin=None, removed=None) -> Path:
+               origin=None, removed=None, partitions: int | None = None) -> Path:
     """Write a graph as a new generation of the store at ``path`` and make it current.
 
     ``sources``, ``targets``: the edge ends, arrays or Columns.
@@ -294,7 +354,9 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
     mapped from; its column files are linked rather than rewritten, so storing a layout
     in a large store costs the layout's bytes only.
     ``removed``: a ``groggy.removal.Removed`` (or None): the removed ids, written to
-    ``removed/nodes.npy`` and ``removed/edges.npy``; rows stay, so ids are stable."""
+    ``removed/nodes.npy`` and ``removed/edges.npy``; rows stay, so ids are stable.
+    ``partitions``: write nodes and edges as this many row-range partitions each
+    (format version 3); ignored when ``origin`` lets the files be linked."""
     root = Path(path)
     _check_target(root)
     created = not root.exists()
@@ -306,7 +368,7 @@ def save_store(path, directed: bool, nodes: ColumnStore, edges: ColumnStore,
             gen = _new_generation(root)
             try:
                 _write_generation(gen, directed, nodes, edges, sources, targets, layouts or {},
-                                  origin, removed)
+                                  origin, removed, partitions)
                 _fsync_dir(root)
                 _switch(root, gen.name)
             except BaseException:
