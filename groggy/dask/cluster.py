@@ -9,6 +9,8 @@ file system): the workers, not the client, read the partition files.
 """
 from __future__ import annotations
 
+import contextlib
+
 from groggy.errors import require
 
 _started = {}   # the LocalCluster groggy started, and its client (reused by later calls)
@@ -43,17 +45,25 @@ def client_for(client=None):
     return _started["client"]
 
 
-def result(client, work, what: str):
-    """Compute ``work`` (a Dask collection or ``Delayed``) on ``client`` and gather its
-    (small) result. A task whose workers kept dying (Dask retries it on another
-    worker first) becomes a ``GroggyError`` naming the partition it read."""
+@contextlib.contextmanager
+def named_failures(what: str):
+    """Around a wait for results: a task whose workers kept dying (Dask reruns a
+    task a dead worker held, up to ``distributed.scheduler.allowed-failures`` times)
+    becomes a ``GroggyError`` naming the partition the task worked on."""
     distributed = require("distributed", "groggy.dask")
     try:
-        return client.compute(work).result()
+        yield
     except distributed.KilledWorker as exc:
         from groggy.errors import GroggyError
-        key = exc.args[0] if exc.args else exc
-        part = key[1] if isinstance(key, tuple) and len(key) > 1 else key
-        raise GroggyError(f"{what}: the workers computing partition {part} died "
-                          f"(task {key!r}) more often than Dask retries a task; the "
-                          f"result was not produced") from exc
+        key = getattr(exc, "task", exc.args[0] if exc.args else None)
+        part = key[1] if isinstance(key, tuple) and len(key) > 1 else "?"
+        raise GroggyError(f"{what}: the workers computing partition {part} died (task "
+                          f"{key!r}) more often than Dask retries a task; nothing was "
+                          f"produced") from exc
+
+
+def result(client, work, what: str):
+    """Compute ``work`` (a Dask collection or ``Delayed``) on ``client`` and gather its
+    (small) result, failures named by :func:`named_failures`."""
+    with named_failures(what):
+        return client.compute(work).result()
