@@ -62,35 +62,23 @@ def _distinct(outputs) -> list:
 # ------------------------------------------------------------------ on the workers
 
 def partial(df, keys: list, needs: dict, distinct: list) -> dict:
-    """One partition's partial result: group sizes, per-column statistics (present
-    values only) and, for ``nunique``, the distinct (key, value) pairs."""
+    """One partition's partial result: group sizes, per-column statistics (pandas skips
+    nulls and NaN in each) and, for ``nunique``, the distinct (key, value) pairs."""
+    import pandas as pd
     df = df.dropna(subset=keys)
-    out = {"size": df.groupby(keys, sort=False).size().rename("size").to_frame()}
+    groups = df.groupby(keys, sort=False)
+    out = {"size": groups.size().rename("size").to_frame()}
     for column, stats in needs.items():
-        present = df[keys + [column]].dropna(subset=[column])
-        groups = present.groupby(keys, sort=False)[column]
-        frame = {}
-        if "count" in stats:
-            frame["count"] = groups.count()
-        if "sum" in stats:
-            frame["sum"] = groups.sum()
+        values = groups[column]
+        frame = {stat: getattr(values, stat)() for stat in
+                 ("count", "sum", "min", "max", "first", "last") if stat in stats}
         if "m2" in stats:
-            frame["m2"] = groups.var(ddof=0).fillna(0.0) * frame["count"]
-        for stat in ("min", "max", "first", "last"):
-            if stat in stats:
-                frame[stat] = getattr(groups, stat)()
-        out[column] = _frame(frame, out["size"].index)
+            frame["m2"] = values.var(ddof=0).fillna(0.0) * frame["count"]
+        out[column] = (pd.DataFrame(frame) if frame else out["size"].iloc[:, :0])
     for column in distinct:
         out[("distinct", column)] = df[keys + [column]].dropna(subset=[column]) \
             .drop_duplicates()
     return out
-
-
-def _frame(columns: dict, index):
-    import pandas as pd
-    if columns:
-        return pd.DataFrame(columns)
-    return pd.DataFrame(index=index[:0])
 
 
 def merge(partials: list) -> dict:
@@ -115,7 +103,9 @@ def merge(partials: list) -> dict:
         if "m2" in both.columns:   # Chan et al.: within-part spread + between-part spread
             means = both["sum"] / both["count"]
             total = groups["sum"].transform("sum") / groups["count"].transform("sum")
-            spread = both["m2"] + both["count"] * (means - total) ** 2
+            # a part without values of the column (count 0) adds nothing
+            spread = both["m2"] + (both["count"] * (means - total) ** 2).where(
+                both["count"] > 0, 0.0)
             merged["m2"] = spread.groupby(level=levels, sort=False).sum()
         out[name] = pd.DataFrame(merged) if merged else both.iloc[:0]
     return out
