@@ -395,3 +395,26 @@ def test_worker_killed_mid_computation(client, tmp_path):
     for node, label in enumerate(local):
         groups.setdefault(label, node)   # the first node of a component is its smallest
     assert labels == [groups[label] for label in local]
+
+
+def test_groggy_imports_without_dask():
+    """groggy itself never needs dask; gg.dask says how to install it."""
+    import subprocess
+    import sys
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('dask', 'distributed'):\n"
+        "            raise ImportError('No module named ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import groggy as gg\n"
+        "assert gg.generators.karate_club().node_count() == 34\n"
+        "try:\n"
+        "    gg.dask\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert out.returncode == 0, out.stderr
+    assert "pip install 'groggy[dask]'" in out.stdout

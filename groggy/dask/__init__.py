@@ -7,7 +7,14 @@ run as Dask graphs, and ``save`` writes a partitioned store from the workers.
 Modules: ``cluster`` (the client), ``graph``, ``table``, ``aggregate``, ``components``,
 ``read`` (partitions as pandas), ``write``, ``reduce`` (merge trees).
 """
-from groggy.dask.graph import DistributedGraph, open  # noqa: A004
-from groggy.dask.table import DistributedTable, table
+try:
+    import dask.dataframe  # noqa: F401
+    import distributed  # noqa: F401
+except ImportError as exc:   # groggy itself imports without them; gg.dask needs both
+    raise ImportError(f"groggy.dask needs dask[dataframe] and distributed ({exc}): "
+                      f"pip install 'groggy[dask]'") from exc
+
+from groggy.dask.graph import DistributedGraph, open  # noqa: A004,E402
+from groggy.dask.table import DistributedTable, table  # noqa: E402
 
 __all__ = ["open", "DistributedGraph", "DistributedTable", "table"]

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 
-from groggy.errors import require
-
 _started = {}   # the LocalCluster groggy started, and its client (reused by later calls)
 
 
@@ -29,7 +27,7 @@ def client_for(client=None):
     ...         client_for() is c
     True
     """
-    distributed = require("distributed", "groggy.dask (pip install 'groggy[dask]')")
+    import distributed
     if client is not None:
         if not isinstance(client, distributed.Client):
             raise TypeError(f"client must be a distributed.Client, got "
@@ -50,7 +48,7 @@ def named_failures(what: str):
     """Around a wait for results: a task whose workers kept dying (Dask reruns a
     task a dead worker held, up to ``distributed.scheduler.allowed-failures`` times)
     becomes a ``GroggyError`` naming the partition the task worked on."""
-    distributed = require("distributed", "groggy.dask")
+    import distributed
     try:
         yield
     except distributed.KilledWorker as exc:

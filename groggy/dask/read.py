@@ -270,8 +270,8 @@ def open_store(path, client):
     removed = {k: len(v) for k, v in (info.removed or {}).items() if len(v)}
     if removed:
         raise StoreError(f"{path}: the store has removed elements ({removed}); "
-                         f"groggy.dask reads stores without removals: open it with "
-                         f"gg.open, and save the live part (g.view()) as a new store")
+                         f"groggy.dask reads stores without removals: "
+                         f"gg.open(path).compact().save(new_path, partitions=k) first")
     check_files(info)
     frames = {}
     for part in ("nodes", "edges"):
