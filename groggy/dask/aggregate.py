@@ -111,9 +111,10 @@ def merge(partials: list) -> dict:
     return out
 
 
-def finish(partial_all: dict, keys: list, outputs: list, kinds: dict, ddof: int):
+def finish(partial_all: dict, keys: list, outputs: list, kinds: dict, ddof: int,
+           size: bool = False):
     """The answer as a pandas DataFrame: the key columns in key order, then each output
-    column in groggy's kind (nullable pandas dtypes)."""
+    column in groggy's kind (nullable pandas dtypes), then ``size`` if asked."""
     import pandas as pd
     groups = partial_all["size"].sort_index()
     index = groups.index
@@ -123,7 +124,7 @@ def finish(partial_all: dict, keys: list, outputs: list, kinds: dict, ddof: int)
         table[key] = _as_kind(pd.Series(np.asarray(values, dtype=object)), kinds[key])
     for out, column, fn in outputs:
         table[out] = _output(partial_all, column, fn, index, keys, kinds[column], ddof)
-    if "size" in kinds.get(_ALL, ()):
+    if size:
         table["size"] = groups["size"].to_numpy()
     return pd.DataFrame({k: pd.Series(v).reset_index(drop=True) for k, v in table.items()})
 
@@ -222,15 +223,13 @@ def plan(frame, keys: list, outputs: list, ddof: int, size: bool = False):
     from groggy.dask import reduce
     from dask import delayed
     kinds = {name: c.kind for name, c in described_columns(frame._meta).items()}
-    if size:
-        kinds[_ALL] = ("size",)
     needs, distinct = _needs(outputs), _distinct(outputs)
     columns = list(dict.fromkeys(keys + list(needs) + distinct))
-    parts = [delayed(partial)(p, keys, needs, distinct)
-             for p in frame[columns].to_delayed()]
+    parts = reduce.per_partition(partial, frame[columns], keys, needs, distinct,
+                                 name="groggy-group-by")
     meta = partial(frame._meta[columns], keys, needs, distinct)
     whole = reduce.tree(parts, merge, lambda: meta)
-    return delayed(finish)(whole, keys, outputs, kinds, ddof)
+    return delayed(finish)(whole, keys, outputs, kinds, ddof, size)
 
 
 def stats_plan(frame):
@@ -241,20 +240,20 @@ def stats_plan(frame):
     numbers = [n for n, k in kinds.items() if k in ("int64", "float64", "bool")]
     outputs = [(f"{n}\0{fn}", n, fn) for n in numbers
                for fn in ("count", "sum", "mean", "std", "min", "max")]
-    framed = frame[numbers].assign(**{_ALL: 0})
-    answer = plan(framed, [_ALL], outputs, 0)
-    rows = frame.map_partitions(len).sum()
-    return delayed(_stats_table)(answer, numbers, kinds, rows)
+    framed = frame[numbers].assign(**{_ALL: 0})   # one group: every row
+    answer = plan(framed, [_ALL], outputs, 0, size=True)
+    return delayed(_stats_table)(answer, numbers, kinds)
 
 
-def _stats_table(answer, numbers: list, kinds: dict, rows: int):
+def _stats_table(answer, numbers: list, kinds: dict):
     import pandas as pd
+    rows = int(answer["size"].iloc[0]) if len(answer) else 0
     table = {"column": numbers, "kind": [kinds[n] for n in numbers]}
     for fn in ("count", "nulls", "sum", "mean", "std", "min", "max"):
         looked = "count" if fn == "nulls" else fn
         values = [_single(answer, f"{n}\0{looked}", looked) for n in numbers]
         if fn == "nulls":
-            values = [int(rows) - v for v in values]
+            values = [rows - v for v in values]
         table[fn] = pd.array(values, dtype="Int64" if fn in ("count", "nulls") else "Float64")
     return pd.DataFrame(table)
 

@@ -70,7 +70,8 @@ def component_labels(edges, node_ranges: list, split_every: int = 8):
     index = node position, one partition per node partition (lazy)."""
     from dask import delayed
     from groggy.dask import reduce
-    parts = [delayed(edge_pairs)(p) for p in edges[["source", "target"]].to_delayed()]
+    parts = reduce.per_partition(edge_pairs, edges[["source", "target"]],
+                                 name="groggy-components")
     root = reduce.tree(parts, merge, _empty, split_every)
     blocks = [delayed(labels_block)(root, a, b) for a, b in node_ranges]
     return reduce.node_series(blocks, node_ranges, "component")

@@ -35,8 +35,8 @@ def degrees(edges, node_ranges: list, mode: str = "all"):
     from groggy.dask import reduce
     starts = np.array([a for a, _ in node_ranges] + [node_ranges[-1][1] if node_ranges
                                                       else 0], dtype=np.int64)
-    pieces = [delayed(counted)(p, mode, starts)
-              for p in edges[["source", "target"]].to_delayed()]
+    pieces = reduce.per_partition(counted, edges[["source", "target"]], mode, starts,
+                                  name="groggy-degree")
     # piece j is taken out where it was counted: a node block receives only its own
     blocks = [delayed(block)([p[j] for p in pieces], a, b)
               for j, (a, b) in enumerate(node_ranges)]

@@ -4,6 +4,18 @@ every partition's result at once."""
 from __future__ import annotations
 
 
+def per_partition(fn, frame, *args, name: str) -> list:
+    """``fn(partition, *args)`` for each partition of a Dask DataFrame, as ``Delayed``
+    values keyed ``(name-<token>, i)``: a failure names partition ``i``, as it does
+    for Dask's own per-partition tasks."""
+    from dask import delayed
+    from dask.base import tokenize
+    parts = frame.to_delayed()
+    token = tokenize(*[p.key for p in parts], *args)
+    return [delayed(fn)(p, *args, dask_key_name=(f"{name}-{token}", i))
+            for i, p in enumerate(parts)]
+
+
 def tree(parts: list, merge, empty, split_every: int = 8):
     """One ``Delayed``: ``merge(list_of_results)`` applied level by level over ``parts``
     (Delayed values, in partition order; each merge keeps that order), or ``empty()``

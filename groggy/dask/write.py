@@ -28,15 +28,17 @@ def save(graph, path) -> Path:
     store partition per Dask partition; returns the path."""
     import distributed
     from dask import delayed
+    from dask.base import tokenize
     from groggy.dask import cluster
     from groggy.store.partitioned import StoreWriter
     client = graph.client
     with StoreWriter(path, directed=graph.directed) as writer:
         jobs = []
         for part, write in (("nodes", write_nodes), ("edges", write_edges)):
-            for piece in getattr(graph, part).to_delayed():
-                slot = writer.reserve(part)
-                jobs.append((slot, delayed(write)(piece, slot)))
+            for i, piece in enumerate(getattr(graph, part).to_delayed()):
+                slot = writer.reserve(part)   # keyed by partition: failures name it
+                key = (f"groggy-save-{part}-{tokenize(piece.key, slot)}", i)
+                jobs.append((slot, delayed(write)(piece, slot, dask_key_name=key)))
         futures = client.compute([job for _, job in jobs])
         # every task ends (written or failed) before the writer may remove the
         # generation: no worker is left writing into a directory being deleted
