@@ -120,6 +120,15 @@ def assert_same_table(got, want):
         assert close(got[name], want[name]), (name, got[name], want[name])
 
 
+def smallest_member(local) -> list:
+    """Each node's component named by its smallest node, from the in-process labels."""
+    labels = local.connected_components().labels().to_list()
+    first = {}
+    for node, label in enumerate(labels):
+        first.setdefault(label, node)   # the first node met is the smallest
+    return [first[label] for label in labels]
+
+
 def nx_graph(data):
     nodes, edges, _, _, _ = data
     g = nx.Graph()
@@ -304,11 +313,7 @@ def test_written_store_round_trips(client, tmp_path):
     assert back.nodes["degree"].to_list() == local.degree().to_list()
     assert back.nodes["club"].to_list() == local.nodes["club"].to_list()
     assert back.edges.table().to_dict() == local.edges.table().to_dict()
-    labels = back.nodes["component"].to_list()
-    groups = {}
-    for node, label in enumerate(local.connected_components().labels().to_list()):
-        groups.setdefault(label, node)
-    assert labels == [groups[c] for c in local.connected_components().labels().to_list()]
+    assert back.nodes["component"].to_list() == smallest_member(local)
     info = gd.open(out, client=client)
     assert [r for r in info.ranges("nodes")] == [(0, 10), (10, 10), (10, 30)]
     assert info.ranges("edges") == [(0, 20), (20, 45), (45, 45)]
@@ -413,11 +418,7 @@ def test_worker_killed_mid_computation(client, tmp_path):
     except distributed.KilledWorker as exc:   # only if every retry died too
         assert isinstance(exc.task, tuple) and isinstance(exc.task[1], int), exc.task
         return   # the error names the task and its partition
-    local = local.connected_components().labels().to_list()
-    groups = {}
-    for node, label in enumerate(local):
-        groups.setdefault(label, node)   # the first node of a component is its smallest
-    assert labels == [groups[label] for label in local]
+    assert labels == smallest_member(local)
 
 
 def test_groggy_imports_without_dask():
