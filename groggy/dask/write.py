@@ -40,11 +40,14 @@ def save(graph, path) -> Path:
                 key = (f"groggy-save-{part}-{tokenize(piece.key, slot)}", i)
                 jobs.append((slot, delayed(write)(piece, slot, dask_key_name=key)))
         futures = client.compute([job for _, job in jobs])
-        # every task ends (written or failed) before the writer may remove the
-        # generation: no worker is left writing into a directory being deleted
-        distributed.wait(futures)
-        with cluster.named_failures("save"):
-            entries = client.gather(futures)
+        try:
+            # every task ends (written or failed) before the writer may remove the
+            # generation: no worker is left writing into a directory being deleted
+            distributed.wait(futures)
+            with cluster.named_failures("save"):
+                entries = client.gather(futures)
+        finally:   # forgotten by the cluster: a lost worker never reruns a write
+            client.cancel(futures)
         for (slot, _), entry in zip(jobs, entries):
             writer.adopt(slot, entry)
     return Path(path)
