@@ -376,6 +376,13 @@ def test_unpartitioned_store_and_removals(client, tmp_path):
     dg = gd.open(g.save(tmp_path / "k.groggy"), client=client)
     assert dg.ranges("nodes") == [(0, 34)] and dg.ranges("edges") == [(0, 78)]
     assert dg.degree().compute().tolist() == g.degree().to_list()
+    with gg.StoreWriter(tmp_path / "empty.groggy"):
+        pass   # no partition at all
+    empty = gd.open(tmp_path / "empty.groggy", client=client)
+    assert empty.node_count() == 0
+    assert empty.degree().compute().tolist() == []
+    assert empty.connected_components().compute().tolist() == []
+    assert empty.table().stats().nrows == 0
     g.remove_nodes([3])
     with pytest.raises(gg.StoreError, match=r"removed elements.*compact\(\)"):
         gd.open(g.save(tmp_path / "removed.groggy"), client=client)

@@ -6,10 +6,11 @@ touch and keeps one pair per touched node: (node, smallest node of its local
 component). Pairs are edges too (a node and its representative are connected), so two
 partitions' pairs merge by the same union-find, and the merged pairs name the smallest
 node of the merged component. At the root every touched node has its global
-representative; each node partition then looks its nodes up there (a node no edge
-touches is its own component). Labels are canonical: a component's label is its
-smallest node position. The largest message is the root's pairs (one per node that
-has an edge), sent to the node partitions' workers, never to the client.
+representative; the root's pairs are cut by node partition, and each node partition
+looks its nodes up in its piece (a node no edge touches is its own component). Labels
+are canonical: a component's label is its smallest node position. The largest result
+is the root's pairs (one per node that has an edge), which stays on its worker;
+nothing goes to the client.
 """
 from __future__ import annotations
 
@@ -54,8 +55,16 @@ def _empty() -> tuple:
     return np.empty(0, np.int64), np.empty(0, np.int64)
 
 
+def by_range(root: tuple, ranges: list) -> list:
+    """The pairs cut by node partition (the nodes are sorted)."""
+    nodes, reps = root
+    cuts = np.searchsorted(nodes, [a for a, _ in ranges] + [ranges[-1][1]])
+    return [(nodes[a:b], reps[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+
 def labels_block(root: tuple, start: int, stop: int):
-    """The component label of nodes ``start..stop-1`` (a pandas Series)."""
+    """The component label of nodes ``start..stop-1`` (a pandas Series), from the
+    pairs of (at least) those nodes."""
     import pandas as pd
     nodes, reps = root
     positions = np.arange(start, stop, dtype=np.int64)
@@ -73,5 +82,7 @@ def component_labels(edges, node_ranges: list, split_every: int = 8):
     parts = reduce.per_partition(edge_pairs, edges[["source", "target"]],
                                  name="groggy-components")
     root = reduce.tree(parts, merge, _empty, split_every)
-    blocks = [delayed(labels_block)(root, a, b) for a, b in node_ranges]
+    # cut where it was merged: each node partition receives only its own nodes' pairs
+    cut = delayed(by_range, nout=len(node_ranges))(root, node_ranges)
+    blocks = [delayed(labels_block)(cut[j], a, b) for j, (a, b) in enumerate(node_ranges)]
     return reduce.node_series(blocks, node_ranges, "component")

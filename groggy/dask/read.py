@@ -47,6 +47,8 @@ class PartitionReader:
 def frame(reader: PartitionReader, label: str):
     """The Dask DataFrame of every partition ``reader`` reads (tasks named ``label``)."""
     import dask.dataframe as dd
+    if not reader.ranges:   # a store written without partitions: one empty partition
+        return dd.from_pandas(reader.meta(), npartitions=1)
     return dd.from_map(reader, range(len(reader.ranges)), meta=reader.meta(),
                        divisions=reduce.divisions(reader.ranges), label=label,
                        enforce_metadata=False)
@@ -279,4 +281,5 @@ def open_store(path, client):
         reader = PartitionReader(StoreLoad(info, part), ranges, _store_dtypes(info, part))
         frames[part] = frame(reader, f"groggy-{part}")
     return DistributedGraph(frames["nodes"], frames["edges"], info.directed, client,
-                            info.nodes.ranges, info.edges.ranges, origin=str(path))
+                            info.nodes.ranges or [(0, 0)], info.edges.ranges or [(0, 0)],
+                            origin=str(path))
