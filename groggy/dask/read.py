@@ -14,8 +14,9 @@ import numpy as np
 
 from groggy.dask import reduce
 
-_KINDS = {"int64": "int64", "float64": "float64", "bool": "bool", "string": "object"}
-_NULLABLE = {"int64": "Int64", "float64": "Float64", "bool": "boolean", "string": "object"}
+_STRINGS = "string[pyarrow]"   # what dask turns object columns of strings into
+_KINDS = {"int64": "int64", "float64": "float64", "bool": "bool", "string": _STRINGS}
+_NULLABLE = {"int64": "Int64", "float64": "Float64", "bool": "boolean", "string": _STRINGS}
 
 
 class PartitionReader:
@@ -23,8 +24,8 @@ class PartitionReader:
     pandas DataFrame indexed by global row position. Dask passes ``columns``: only
     those a computation uses are read (``source`` and ``target`` for degree)."""
 
-    def __init__(self, load, ranges: list, dtypes: dict):
-        self.load, self.ranges, self.dtypes = load, ranges, dtypes
+    def __init__(self, load, ranges: list, dtypes: dict, part: str):
+        self.load, self.ranges, self.dtypes, self.part = load, ranges, dtypes, part
 
     def meta(self):
         import pandas as pd
@@ -38,19 +39,19 @@ class PartitionReader:
         df = self.load(i, columns)
         if len(df) != stop - start:
             from groggy.errors import StoreError
-            raise StoreError(f"partition {i}: {len(df)} rows read, where {stop - start} "
-                             f"were expected (rows {start}..{stop})")
+            raise StoreError(f"{self.part} partition {i}: {len(df)} rows read, where "
+                             f"{stop - start} were expected (rows {start}..{stop})")
         df.index = pd.RangeIndex(start, stop)
         return df.astype({c: self.dtypes[c] for c in columns}, copy=False)
 
 
-def frame(reader: PartitionReader, label: str):
-    """The Dask DataFrame of every partition ``reader`` reads (tasks named ``label``)."""
+def frame(reader: PartitionReader):
+    """The Dask DataFrame of every partition ``reader`` reads."""
     import dask.dataframe as dd
     if not reader.ranges:   # a store written without partitions: one empty partition
         return dd.from_pandas(reader.meta(), npartitions=1)
     return dd.from_map(reader, range(len(reader.ranges)), meta=reader.meta(),
-                       divisions=reduce.divisions(reader.ranges), label=label,
+                       divisions=reduce.divisions(reader.ranges), label=f"groggy-{reader.part}",
                        enforce_metadata=False)
 
 
@@ -174,9 +175,9 @@ def open_parquet(nodes, edges, source: str, target: str, directed: bool, client)
                    for c, t in edge_dtypes.items()}
     n = node_ranges[-1][1] if node_ranges else 0
     node_frame = frame(PartitionReader(ParquetLoad(node_files, {}), node_ranges,
-                                       node_dtypes), "groggy-nodes")
+                                       node_dtypes, "nodes"))
     edge_frame = frame(PartitionReader(ParquetLoad(edge_files, rename, n), edge_ranges,
-                                       edge_dtypes), "groggy-edges")
+                                       edge_dtypes, "edges"))
     return DistributedGraph(node_frame, edge_frame, directed, client, node_ranges,
                             edge_ranges, origin="parquet")
 
@@ -233,9 +234,7 @@ def _store_dtypes(info, part: str) -> dict:
     if part == "edges":
         dtypes = {"source": "int64", "target": "int64"}
     for name, kind in getattr(info, part).schema:
-        if kind == "string":
-            dtypes[name] = "string[pyarrow]"
-        elif kind in _KINDS:
+        if kind in _KINDS:
             dtypes[name] = (_NULLABLE if name in nullable else _KINDS)[kind]
         else:
             from groggy.errors import StoreError
@@ -278,8 +277,8 @@ def open_store(path, client):
     frames = {}
     for part in ("nodes", "edges"):
         ranges = getattr(info, part).ranges
-        reader = PartitionReader(StoreLoad(info, part), ranges, _store_dtypes(info, part))
-        frames[part] = frame(reader, f"groggy-{part}")
+        frames[part] = frame(PartitionReader(StoreLoad(info, part), ranges,
+                                             _store_dtypes(info, part), part))
     return DistributedGraph(frames["nodes"], frames["edges"], info.directed, client,
                             info.nodes.ranges or [(0, 0)], info.edges.ranges or [(0, 0)],
                             origin=str(path))
