@@ -12,6 +12,7 @@ RSS growth during the call (it stays flat: the data never passes through the cli
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 import time
@@ -154,6 +155,9 @@ def test_in_process_and_peers(benchmark, store, frames, op):
             continue
         arg = g if engine == "groggy" else frames
         if engine == "igraph":
+            if importlib.util.find_spec("igraph") is None:
+                benchlib.say(f"[dask-{op}] igraph: not installed (pip install igraph)")
+                continue
             _igraph(frames)   # built outside the timing
         answer, times = _timed(fn, arg)
         ANSWERS.setdefault(op, {})[engine] = answer
