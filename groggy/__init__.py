@@ -72,3 +72,12 @@ __all__ = [
     "GroupBy", "generators", "from_pandas", "from_csv", "from_dict", "from_json", "from_parquet",
     "load_bundle", "StoreWriter",
 ]
+
+
+# --- groggy.dask (issue 14): graphs on a Dask cluster, imported on first use of gg.dask,
+# so that groggy imports without dask installed
+def __getattr__(name):
+    if name == "dask":
+        import importlib
+        return importlib.import_module("groggy.dask")
+    raise AttributeError(f"module 'groggy' has no attribute {name!r}")

@@ -49,6 +49,43 @@ def _check_columns(names, frame) -> None:
             raise KeyError(f"no column {name!r}; columns are {frame.names}")
 
 
+def plan_outputs(spec, named: dict, keys: list, value_names: list, column_of) -> list:
+    """(output name, column, aggregation) of every output column an ``agg`` call asks
+    for, all checked: ``column_of(name)`` gives a column's ``name`` and ``kind`` (or
+    raises KeyError). One reading of the spec for in-process and distributed group-bys.
+    """
+    wanted = []
+    if isinstance(spec, (str, list, tuple)):   # the same for every value column
+        spec = {c: spec if isinstance(spec, str) else list(spec) for c in value_names}
+    if isinstance(spec, dict):
+        for column, fns in spec.items():
+            if isinstance(fns, str):
+                wanted.append((column, column, fns))
+            else:
+                wanted += [(f"{column}_{grouping.aggregation(fn)}", column, fn)
+                           for fn in fns]
+    elif spec is not None:
+        raise TypeError(f"agg takes a dict {{column: aggregation(s)}}, an aggregation "
+                        f"name or a list of them, got {spec!r}")
+    for out, pair in named.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"agg({out}=...) takes a (column, aggregation) pair, "
+                            f"got {pair!r}")
+        wanted.append((out, *pair))
+    if not wanted:
+        raise ValueError("agg needs at least one aggregation, e.g. agg({'col': 'mean'})")
+    outputs, taken = [], set(keys)
+    for out, column, fn in wanted:
+        fn = grouping.aggregation(fn)
+        grouping.check_applies(fn, column_of(column))
+        if out in taken:
+            raise ValueError(f"agg: two output columns are named {out!r}; name them "
+                             f"with agg(new_name=(column, aggregation))")
+        taken.add(out)
+        outputs.append((out, column, fn))
+    return outputs
+
+
 class GroupBy:
     """Rows grouped by the values of key columns (made by ``group_by``).
 
@@ -175,38 +212,12 @@ class GroupBy:
 
     def _outputs(self, spec, named) -> list:
         """(output name, column, aggregation) of every output column, all checked."""
-        wanted = []
-        if isinstance(spec, (str, list, tuple)):   # the same for every value column
-            spec = {c: spec if isinstance(spec, str) else list(spec)
-                    for c in self._value_names()}
-        if isinstance(spec, dict):
-            for column, fns in spec.items():
-                if isinstance(fns, str):
-                    wanted.append((column, column, fns))
-                else:
-                    wanted += [(f"{column}_{grouping.aggregation(fn)}", column, fn)
-                               for fn in fns]
-        elif spec is not None:
-            raise TypeError(f"agg takes a dict {{column: aggregation(s)}}, an aggregation "
-                            f"name or a list of them, got {spec!r}")
-        for out, pair in named.items():
-            if not (isinstance(pair, tuple) and len(pair) == 2):
-                raise TypeError(f"agg({out}=...) takes a (column, aggregation) pair, "
-                                f"got {pair!r}")
-            wanted.append((out, *pair))
-        if not wanted:
-            raise ValueError("agg needs at least one aggregation, e.g. agg({'col': 'mean'})")
-        outputs, taken = [], set(self._names)
-        for out, column, fn in wanted:
-            fn = grouping.aggregation(fn)
-            _check_columns([column], self._frame)
-            grouping.check_applies(fn, self._frame.column(column))
-            if out in taken:
-                raise ValueError(f"agg: two output columns are named {out!r}; name them "
-                                 f"with agg(new_name=(column, aggregation))")
-            taken.add(out)
-            outputs.append((out, column, fn))
-        return outputs
+        return plan_outputs(spec, named, self._names, self._value_names(),
+                            self._checked_column)
+
+    def _checked_column(self, name: str):
+        _check_columns([name], self._frame)
+        return self._frame.column(name)
 
     def agg(self, spec=None, /, ddof: int = 0, **named):
         """One row per group: the key columns, then the aggregations asked for.
