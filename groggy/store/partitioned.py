@@ -52,7 +52,7 @@ def describe(path) -> StoreInfo:
     >>> path = g.save(os.path.join(tempfile.mkdtemp(), "k.groggy"), partitions=3)
     >>> info = partitioned.describe(path)
     >>> info.nodes.ranges, info.edges.ranges
-    ([(0, 11), (11, 23), (23, 34)], [(0, 26), (26, 52), (52, 78)])
+    ([(0, 12), (12, 23), (23, 34)], [(0, 26), (26, 52), (52, 78)])
     >>> cols = partitioned.read_partition(info, "edges", 1, ["source", "target"])
     >>> cols["source"].data[:3].tolist()
     [2, 2, 2]
