@@ -463,3 +463,23 @@ def test_groggy_imports_without_dask():
                          timeout=120, env={**os.environ, "PYTHONPATH": os.getcwd()})
     assert out.returncode == 0, out.stderr
     assert "pip install 'groggy[dask]'" in out.stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), data=st.data())
+def test_component_pairs_dense_and_sorted_agree_with_networkx(n, data):
+    """Both ways of pairing (union-find over every position, or over the sorted touched
+    ends) give each touched node its component's smallest node."""
+    import networkx as nx
+    from groggy.dask.components import pairs
+    m = data.draw(st.integers(0, 30))
+    src = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=m, max_size=m)),
+                   dtype=np.int64)
+    dst = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=m, max_size=m)),
+                   dtype=np.int64)
+    G = nx.Graph()
+    G.add_edges_from(zip(src.tolist(), dst.tolist()))
+    want = {v: min(c) for c in nx.connected_components(G) for v in c}
+    for found in (pairs(src, dst), pairs(src, dst, n=n)):
+        assert found[0].tolist() == sorted(want)
+        assert found[1].tolist() == [want[v] for v in sorted(want)]

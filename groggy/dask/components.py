@@ -14,41 +14,64 @@ nothing goes to the client.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from groggy import kernels
 
 
-def pairs(sources: np.ndarray, targets: np.ndarray) -> tuple:
+def pairs(sources: np.ndarray, targets: np.ndarray, n: int | None = None) -> tuple:
     """(touched nodes, sorted; the smallest node of each one's component) of the graph
-    of these edges.
+    of these edges. With ``n`` (the node count) and ends numerous enough (a quarter of
+    ``n`` or more), the union-find runs over all ``n`` positions, which costs O(n) and
+    no sort; otherwise over the touched nodes only, found by sorting the ends.
 
     Examples
     --------
     >>> nodes, reps = pairs(np.array([5, 9, 7]), np.array([9, 2, 8]))
     >>> nodes.tolist(), reps.tolist()
     ([2, 5, 7, 8, 9], [2, 2, 7, 7, 2])
+    >>> [a.tolist() for a in pairs(np.array([5, 9, 7]), np.array([9, 2, 8]), n=10)]
+    [[2, 5, 7, 8, 9], [2, 2, 7, 7, 2]]
     """
     ends = np.concatenate([np.asarray(sources, np.int64), np.asarray(targets, np.int64)])
-    nodes, compact = np.unique(ends, return_inverse=True)
     m = len(sources)
+    if n is not None and 4 * ends.size >= n:
+        labels, _ = kernels.component_labels(ends[:m], ends[m:], n)
+        touched = np.zeros(n, dtype=bool)
+        touched[ends] = True
+        nodes = np.flatnonzero(touched)
+        return nodes, _smallest(labels)[nodes]
+    nodes, compact = np.unique(ends, return_inverse=True)
     labels, _ = kernels.component_labels(compact[:m], compact[m:], nodes.size)
-    # components are numbered in order of their smallest (compact, hence global) node
-    _, first = np.unique(labels, return_index=True)
-    return nodes, nodes[first][labels]
+    return nodes, nodes[_smallest(labels)]
 
 
-def edge_pairs(edges) -> tuple:
+def _smallest(labels: np.ndarray) -> np.ndarray:
+    """Each position's smallest position with the same label, for labels numbered in
+    order of their smallest position (``kernels.component_labels``): a label's first
+    position is where the running maximum of the labels goes up."""
+    if labels.size == 0:
+        return labels
+    first = np.empty(labels.size, dtype=bool)
+    first[0] = True
+    np.greater(labels[1:], np.maximum.accumulate(labels)[:-1], out=first[1:])
+    return np.flatnonzero(first)[labels]
+
+
+def edge_pairs(edges, n: int | None = None) -> tuple:
     """``pairs`` of one edge partition (a pandas DataFrame with source and target)."""
-    return pairs(edges["source"].to_numpy(np.int64), edges["target"].to_numpy(np.int64))
+    return pairs(edges["source"].to_numpy(np.int64), edges["target"].to_numpy(np.int64), n)
 
 
-def merge(parts: list) -> tuple:
+def merge(parts: list, n: int | None = None) -> tuple:
     """The pairs of several partitions' pairs together (a node and its representative
     are an edge)."""
     if len(parts) == 1:
         return parts[0]
-    return pairs(np.concatenate([n for n, _ in parts]), np.concatenate([r for _, r in parts]))
+    return pairs(np.concatenate([p for p, _ in parts]), np.concatenate([r for _, r in parts]),
+                 n)
 
 
 def _empty() -> tuple:
@@ -79,9 +102,10 @@ def component_labels(edges, node_ranges: list, split_every: int = 8):
     index = node position, one partition per node partition (lazy)."""
     from dask import delayed
     from groggy.dask import reduce
-    parts = reduce.per_partition(edge_pairs, edges[["source", "target"]],
+    n = node_ranges[-1][1] if node_ranges else 0
+    parts = reduce.per_partition(edge_pairs, edges[["source", "target"]], n,
                                  name="groggy-components")
-    root = reduce.tree(parts, merge, _empty, split_every)
+    root = reduce.tree(parts, functools.partial(merge, n=n), _empty, split_every)
     # cut where it was merged: each node partition receives only its own nodes' pairs
     cut = delayed(by_range, nout=len(node_ranges))(root, node_ranges)
     blocks = [delayed(labels_block)(cut[j], a, b) for j, (a, b) in enumerate(node_ranges)]
