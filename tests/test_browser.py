@@ -351,6 +351,7 @@ def test_export_link_downloads_the_view(big, open_page):
     header(page, "f").click()
     header(page, "f").click()
     wait_state(page, "s.filter !== '' && s.sort.length === 1 && !s.sort[0].ascending")
+    assert page.locator(".gg-export").is_visible()
     href = page.locator(".gg-export").get_attribute("href")
     body = page.evaluate("(href) => fetch(href).then(r => r.text())", href)
     expected = df[(df["i"] == 7) & (df["f"] < 5000)].sort_values("f", ascending=False)

@@ -59,7 +59,10 @@ class Session:
                 "sources": self.server.source_names(), "columns": self.source.columns(),
                 "search": self.search, "theme": self.theme, "themes": list(THEMES),
                 "block_size": self.server.block_size,
-                "graph_view": self.server.graph_view, **self._view_state()}
+                "graph_view": self.server.graph_view,
+                # a table on a cluster has no CSV export: every row would pass through here
+                "exportable": not getattr(self.source.obj, "remote", False),
+                **self._view_state()}
 
     # ------------------------------------------------------------------ messages
     def handle(self, msg: dict) -> list:

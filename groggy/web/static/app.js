@@ -143,7 +143,7 @@ function showView(info) {
   table.showSort(feed.want.sort, !sortKeysEqual(feed.want.sort, feed.sort));
   // (a notebook widget has no graph page to link to, nor a CSV address)
   toolbar.setSources(feed.sources, feed.source, feed.graphView && HOST.page);
-  toolbar.setExport(feed.source, feed.sort, feed.filter);
+  toolbar.setExport(feed.source, feed.sort, feed.filter, feed.exportable);
   themes.setThemes(feed.themes, feed.theme);
   if (feed.source && HOST.page) {
     const q = new URLSearchParams(location.search);

@@ -330,6 +330,7 @@ export class Feed {
     this.source = msg.source;
     this.sources = Array.isArray(msg.sources) ? msg.sources : [msg.source];
     this.graphView = !!msg.graph_view;
+    this.exportable = msg.exportable !== false;
     this.columns = Array.isArray(msg.columns) ? msg.columns : [];
     this.applyTotals(msg);
     this.sort = normalizeSort(msg.sort);

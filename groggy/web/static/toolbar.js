@@ -143,7 +143,8 @@ export class Toolbar {
 
   // ---- export, grouping -------------------------------------------------------------
 
-  setExport(source, sort, filter) {
+  setExport(source, sort, filter, exportable = true) {
+    this.exportLink.hidden = !exportable;
     const q = new URLSearchParams();
     if (source) q.set("source", source);
     if (sort && sort.length) q.set("sort", JSON.stringify(sort));
