@@ -13,6 +13,7 @@ import os
 import numpy as np
 
 from groggy.dask import reduce
+from groggy.store.manifest import piece_files
 
 _STRINGS = "string[pyarrow]"   # what dask turns object columns of strings into
 _KINDS = {"int64": "int64", "float64": "float64", "bool": "bool", "string": _STRINGS}
@@ -196,12 +197,6 @@ def _series(column):
     return _to_series(column, None, pd)
 
 
-def _files_of(entry: dict) -> list:
-    """Every file a manifest partition entry names (its columns' files, edge ends)."""
-    files = [f for c in entry["columns"] for f in c.get("files", {}).values()]
-    return files + [entry[end] for end in ("source", "target") if end in entry]
-
-
 class StoreLoad:
     """Loads partition ``i`` of ``part`` on a worker, through
     ``partitioned.read_partition`` over a copy of the store's description that holds
@@ -211,7 +206,7 @@ class StoreLoad:
         entries = getattr(info, part).pieces
         self.part, self.infos = part, []
         for i, entry in enumerate(entries):
-            files = set(_files_of(entry))
+            files = set(piece_files(entry))
             sums = {k: v for k, v in info.manifest["checksums"].items() if k in files}
             only = [None] * len(entries)
             only[i] = entry
@@ -250,7 +245,7 @@ def check_files(info) -> None:
     sums = info.manifest["checksums"]
     for part in ("nodes", "edges"):
         for i, entry in enumerate(getattr(info, part).pieces):
-            for rel in _files_of(entry):
+            for rel in piece_files(entry):
                 path = info.location / rel
                 try:
                     size = path.stat().st_size

@@ -248,10 +248,15 @@ def pieces(manifest: dict, part: str) -> list:
     return [{**entry, "rows": [0, count]}]
 
 
+def piece_files(piece: dict) -> list:
+    """The files of one partition entry (or unpartitioned part): its edge ends, if
+    any, then its columns' files."""
+    return [piece[key] for key in ("source", "target") if key in piece] + [
+        rel for spec in piece["columns"] for rel in spec["files"].values()]
+
+
 def listed_files(manifest: dict) -> list:
-    """Every data file a (checked) manifest lists, edges' ends first."""
-    edges = pieces(manifest, "edges")
-    return [p[key] for p in edges for key in ("source", "target")] + [
-        rel for part in ("nodes", "edges") for piece in pieces(manifest, part)
-        for spec in piece["columns"] for rel in spec["files"].values()] + [
+    """Every data file a (checked) manifest lists, partition by partition."""
+    return [rel for part in ("nodes", "edges") for piece in pieces(manifest, part)
+            for rel in piece_files(piece)] + [
         entry["file"] for entry in manifest.get("removed", {}).values()]

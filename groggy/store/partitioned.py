@@ -17,8 +17,8 @@ import numpy as np
 from groggy.errors import StoreError
 from groggy.storage import ColumnStore
 from groggy.store import layout, writer
-from groggy.store.manifest import (FORMAT_NAME, PARTITIONED_VERSION, parse, pieces)
-from groggy.store.reader import _pointer, open_piece, _open_removed
+from groggy.store.manifest import FORMAT_NAME, PARTITIONED_VERSION, pieces
+from groggy.store.reader import _open_removed, _pointer, _Vanished, open_piece, read_manifest
 
 PARTS = ("nodes", "edges")
 
@@ -60,14 +60,10 @@ def describe(path) -> StoreInfo:
     root = Path(path)
     if not root.is_dir():
         raise StoreError(f"{root}: {'is not a directory' if root.exists() else 'no such graph directory'}")
-    pointer = _pointer(root)
-    base = root if pointer is None else root / pointer
-    mf = base / "manifest.json"
     try:
-        raw = mf.read_bytes()
-    except OSError as exc:
-        raise StoreError(f"{mf}: cannot read the manifest ({exc})") from None
-    manifest = parse(mf, raw, 1 if pointer is None else 2, pointer)
+        base, manifest = read_manifest(root, _pointer(root))
+    except _Vanished as gone:
+        raise StoreError(str(gone)) from None
     parts = {}
     for part in PARTS:
         entries = pieces(manifest, part)

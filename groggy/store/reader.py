@@ -328,7 +328,10 @@ def joined(name: str, kind: str, columns: list) -> Column:
     return Column(name, kind, length, readonly=True, check=load)
 
 
-def _open_generation(root: Path, pointer: str | None) -> Opened:
+def read_manifest(root: Path, pointer: str | None) -> tuple:
+    """(the generation directory ``pointer`` names, or ``root`` for version 1; its
+    checked manifest). A missing manifest is ``_Vanished`` (a save may have replaced
+    the generation)."""
     base = root if pointer is None else root / pointer
     mf = base / "manifest.json"
     try:
@@ -340,7 +343,11 @@ def _open_generation(root: Path, pointer: str | None) -> Opened:
             from None
     except OSError as exc:
         raise StoreError(f"{mf}: cannot read the manifest ({exc})") from None
-    manifest = parse(mf, raw, 1 if pointer is None else 2, pointer)
+    return base, parse(mf, raw, 1 if pointer is None else 2, pointer)
+
+
+def _open_generation(root: Path, pointer: str | None) -> Opened:
+    base, manifest = read_manifest(root, pointer)
     n, m, checksums = manifest["node_count"], manifest["edge_count"], manifest["checksums"]
     nodes, edges = ColumnStore(n, readonly=True), ColumnStore(m, readonly=True)
     checks = []
