@@ -1,7 +1,7 @@
 // Canvas 2D drawing of the graph view, for browsers without WebGL2 (or ?renderer=canvas):
 // the same picture as graph-gl.js, drawn path by path (bent edges through their bends).
 import { EdgePaths } from "./graph-bends.js";
-import { HIGHLIGHT_MIN_RADIUS, radiusPx } from "./graph-view.js";
+import { fitCanvas, HIGHLIGHT_MIN_RADIUS, radiusPx } from "./graph-view.js";
 
 // the export's shapes (render.py _UNIT), y down: circle, square, triangle, diamond
 const CORNERS = [null, [[-1, -1], [1, -1], [1, 1], [-1, 1]], [[0, -1.15], [1, 0.58], [-1, 0.58]],
@@ -37,9 +37,7 @@ export class CanvasRenderer {
   }
 
   draw(camera, colors) {
-    const ctx = this.ctx, dpr = window.devicePixelRatio || 1;
-    const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
-    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
+    const ctx = this.ctx, dpr = fitCanvas(this.canvas, camera);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, camera.width, camera.height);
     ctx.fillStyle = hexCss(colors.background);

@@ -3,7 +3,7 @@
 // with an outline, antialiased in the fragment shader. Positions are uploaded when they
 // change (a layout switch, a drag); a redraw only sets the camera uniforms.
 import { EdgePaths } from "./graph-bends.js";
-import { rgba } from "./graph-view.js";
+import { fitCanvas, rgba } from "./graph-view.js";
 
 // every vertex shader: the camera's uniforms, and CSS px from the view's centre to clip space
 const vertexShader = (body) => `#version 300 es
@@ -85,23 +85,36 @@ void main() {
   outColor = vec4(c.rgb * a, a);
 }`;
 
+// Compiles and links without asking for the result: a status query waits for the GPU
+// process, so it is put off to the first draw (the program's `uniforms`), and the
+// compile runs while the page connects and the graph arrives.
 function compile(gl, vs, fs) {
   const prog = gl.createProgram();
-  for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]]) {
+  const shaders = [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]].map(([type, src]) => {
     const sh = gl.createShader(type);
     gl.shaderSource(sh, src); gl.compileShader(sh);
-    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(sh));
     gl.attachShader(prog, sh);
-  }
+    return sh;
+  });
   gl.linkProgram(prog);
-  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog));
-  const uniforms = {};
-  const count = gl.getProgramParameter(prog, gl.ACTIVE_UNIFORMS);
-  for (let i = 0; i < count; i++) {
-    const name = gl.getActiveUniform(prog, i).name;
-    uniforms[name] = gl.getUniformLocation(prog, name);
-  }
-  return { prog, uniforms };
+  let uniforms = null;
+  return {
+    prog,
+    get uniforms() {
+      if (uniforms) return uniforms;
+      if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) {
+        const log = shaders.map((sh) => gl.getShaderInfoLog(sh)).join(" ") || gl.getProgramInfoLog(prog);
+        throw new Error("groggy: a WebGL program failed: " + log);
+      }
+      uniforms = {};
+      const count = gl.getProgramParameter(prog, gl.ACTIVE_UNIFORMS);
+      for (let i = 0; i < count; i++) {
+        const name = gl.getActiveUniform(prog, i).name;
+        uniforms[name] = gl.getUniformLocation(prog, name);
+      }
+      return uniforms;
+    },
+  };
 }
 
 export class GLRenderer {
@@ -291,10 +304,9 @@ export class GLRenderer {
   }
 
   draw(camera, colors) {
-    const gl = this.gl, dpr = window.devicePixelRatio || 1;
-    const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
-    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
-    gl.viewport(0, 0, w, h);
+    const gl = this.gl;
+    fitCanvas(this.canvas, camera);
+    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
     const bg = rgba(colors.background);
     gl.clearColor(bg[0] * bg[3], bg[1] * bg[3], bg[2] * bg[3], bg[3]);
     gl.clear(gl.COLOR_BUFFER_BIT);

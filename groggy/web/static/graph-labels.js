@@ -4,6 +4,8 @@
 // each label tried below, above, right and left of its node, on a grid of 2 px cells
 // that holds every visible node and the labels placed so far.
 
+import { fitCanvas } from "./graph-view.js";
+
 const CANDIDATES = 5000, CROWD = 24, CELL = 2;
 
 // {placed: [[row, x0, y0, w]], textHeight}; sx, sy: node centres in CSS px, sizes: their
@@ -57,9 +59,7 @@ export class LabelLayer {
   clear(camera) { this._size(camera); this.ctx.clearRect(0, 0, camera.width, camera.height); this.placed = []; }
 
   _size(camera) {
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
-    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
+    const dpr = fitCanvas(this.canvas, camera);
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   }
 

@@ -5,6 +5,7 @@
 // while tiles are shown. The previous tiles, or a coarser level, stay drawn until the
 // new ones arrive, and vectors stay until the tiles that replace them are in, so a
 // switch never shows a blank frame.
+import { fitCanvas } from "./graph-view.js";
 
 const KINDS = new Set(["Viewport", "Tile", "NodeAt", "Neighbors"]);
 const MAX_NEIGHBORS_OF = 100;   // selected nodes whose neighbours are asked for (server cap)
@@ -108,9 +109,7 @@ export class TileMode {
 
   // draws the tile layer; true when every tile the view needs is in
   draw(camera, colors) {
-    const ctx = this.ctx, dpr = window.devicePixelRatio || 1;
-    const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
-    if (this.layer.width !== w || this.layer.height !== h) { this.layer.width = w; this.layer.height = h; }
+    const ctx = this.ctx, dpr = fitCanvas(this.layer, camera);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = colors.background.slice(0, 7);
     ctx.fillRect(0, 0, camera.width, camera.height);

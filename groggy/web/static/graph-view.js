@@ -46,6 +46,15 @@ export class Camera {
 }
 
 // radius in CSS px of a node of diameter `size`, at this camera
+// sizes a canvas's pixels to the camera's CSS size (device pixels); returns the ratio.
+// A WebGL canvas resized waits for the GPU process, so the page sizes it at start-up.
+export function fitCanvas(canvas, camera) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(camera.width * dpr), h = Math.round(camera.height * dpr);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  return dpr;
+}
+
 export function radiusPx(size, scale) { return Math.max(size * 0.5 * scale, 1); }
 
 // a selected node (flag 2) and its neighbours (1) are drawn at least this big, so the

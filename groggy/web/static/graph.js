@@ -2,7 +2,7 @@
 // arrays, draws it (WebGL2, or Canvas 2D as the fallback), and handles zoom, pan, fit,
 // hover (attributes asked of the server), click selection and the theme. The test hook
 // is window.groggy.graph (docs/protocol.md, "Graph view").
-import { Camera, HitGrid, Incidence } from "./graph-view.js";
+import { Camera, fitCanvas, HitGrid, Incidence } from "./graph-view.js";
 import { GLRenderer } from "./graph-gl.js";
 import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
@@ -26,7 +26,10 @@ if (!HOST.page) {   // a notebook widget: no table page to link to, no export ad
 }
 
 const camera = new Camera();
-let renderer = null, graph = null, look = null, grid = null, incidence = null;
+let renderer = null, graph = null, look = null;
+// the hit grid (hover, click) and incidence lists (highlight): built on first use, or
+// just after the first frame, never before it
+let grid = null, incidence = null;
 let colors = null, selection = [], highlight = null, idToRow = null, showLabels = false;
 const MAX_SELECT = 10000;     // rows one Select message may carry (docs/protocol.md)
 let socket = null;
@@ -49,6 +52,17 @@ function makeRenderer() {
   }
   return new CanvasRenderer(canvas);
 }
+
+// WebGL set-up (the context, shaders) takes a while on a software GPU: it is done once
+// the Hello has gone out, while the server encodes the graph
+function ensureRenderer() {
+  if (renderer) return;
+  renderer = makeRenderer();
+  mark("renderer");
+}
+
+function hitGrid() { return grid || (grid = new HitGrid(graph.positions, graph.n, graph.bounds)); }
+function incidenceLists() { return incidence || (incidence = new Incidence(graph.edges, graph.n, directed)); }
 
 // ------------------------------------------------------------------ drawing
 function redraw() {
@@ -75,6 +89,7 @@ function redraw() {
 function resize() {
   const r = stage.getBoundingClientRect();
   camera.resize(r.width, r.height);
+  fitCanvas(canvas, camera);
 }
 
 // ------------------------------------------------------------------ socket
@@ -100,7 +115,7 @@ function connect() {
     pageUrl: HOST.page ? location.href : null,
     // a reconnect keeps this page's theme; the server kept the style and selection
     hello: () => ({ theme: look ? look.theme : null }),
-    onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
+    onHello: (id) => { mark("connected"); pending.set(id, () => {}); ensureRenderer(); },
     onMessage: onJson,
     onFrame,
     onStatus: ({ state, retryIn, forbidden }) => {
@@ -204,7 +219,10 @@ function init(msg, frames) {
   select(msg.selected || [], false, false);
   mark("prepared");
   redraw().then(() => (tiles ? tiles.settled() : null))
-    .then(() => { mark("painted"); resolveReady(); });
+    .then(() => {
+      mark("painted"); resolveReady();
+      setTimeout(() => { if (graph) { hitGrid(); incidenceLists(); } }, 0);
+    });
 }
 
 // graph: {n, m, positions, edges, bounds, ids, rows}; rows (tile mode) are the server's
@@ -213,9 +231,9 @@ function useGraph(g, lookFrames) {
   const previous = graph;
   graph = g;
   idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
+  ensureRenderer();
   renderer.setGraph(graph);
-  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
-  incidence = new Incidence(graph.edges, graph.n, directed);
+  grid = null; incidence = null;
   if (!g.layout && previous) g.layout = previous.layout;    // tile mode: a new held part
   if (lookFrames && look) { setLook(lastLook, lookFrames); select(selection, false, false); }
 }
@@ -298,7 +316,7 @@ function select(rows, add, tell) {
   const next = add ? [...new Set([...selection, ...rows])] : [...new Set(rows)];
   selection = next.filter((r) => r >= 0 && r < (tiles ? tiles.n : graph.n));
   const held = selection.map(localRow).filter((r) => r !== null);
-  highlight = held.length ? incidence.highlight(held, graph.n) : null;
+  highlight = held.length ? incidenceLists().highlight(held, graph.n) : null;
   renderer.setHighlight(highlight);
   if (tiles) tiles.selectionChanged(selection);
   updateStatus();
@@ -312,7 +330,7 @@ function pointer(ev) {
   return [ev.clientX - r.left, ev.clientY - r.top];
 }
 
-function hitAt(x, y) { return graph ? grid.nearest(camera, x, y, look.sizes, look.maxSize) : null; }
+function hitAt(x, y) { return graph ? hitGrid().nearest(camera, x, y, look.sizes, look.maxSize) : null; }
 
 let drag = null, hovered = null, hoverSeq = 0;
 const touches = new Map();     // pointerId -> [x, y] of the pointers down (pinch)
@@ -431,7 +449,7 @@ function reindex() {
     b[2] = Math.max(b[2], p[2 * i]); b[3] = Math.max(b[3], p[2 * i + 1]);
   }
   graph.bounds = graph.n ? b : [0, 0, 0, 0];
-  grid = new HitGrid(graph.positions, graph.n, graph.bounds);
+  grid = null;
 }
 
 // ------------------------------------------------------------------ animation
@@ -528,8 +546,9 @@ function placeTooltip(x, y) {
 
 function neighbourPoints(row) {
   const p = graph.positions, out = [camera.toScreen(p[2 * row], p[2 * row + 1])];
-  for (let k = incidence.start[row]; k < incidence.start[row + 1] && out.length < 500; k++) {
-    const e = incidence.items[k], a = graph.edges[2 * e], b = graph.edges[2 * e + 1];
+  const inc = incidenceLists();
+  for (let k = inc.start[row]; k < inc.start[row + 1] && out.length < 500; k++) {
+    const e = inc.items[k], a = graph.edges[2 * e], b = graph.edges[2 * e + 1];
     const u = a === row ? b : a;
     out.push(camera.toScreen(p[2 * u], p[2 * u + 1]));
   }
@@ -696,7 +715,3 @@ if (HOST.page) {
 
 resize();
 connect();
-// WebGL set-up (context, shaders) takes a while on a software GPU: do it while the
-// server encodes the graph, not after the graph has arrived
-renderer = makeRenderer();
-mark("renderer");
