@@ -53,8 +53,8 @@ function makeRenderer() {
   return new CanvasRenderer(canvas);
 }
 
-// WebGL set-up (the context, shaders) takes a while on a software GPU: it is done once
-// the Hello has gone out, while the server encodes the graph
+// WebGL set-up (the context, shaders) takes a while on a software GPU: it is done while
+// the socket connects, and before the page's first paint keeps the GPU process busy
 function ensureRenderer() {
   if (renderer) return;
   renderer = makeRenderer();
@@ -115,7 +115,7 @@ function connect() {
     pageUrl: HOST.page ? location.href : null,
     // a reconnect keeps this page's theme; the server kept the style and selection
     hello: () => ({ theme: look ? look.theme : null }),
-    onHello: (id) => { mark("connected"); pending.set(id, () => {}); ensureRenderer(); },
+    onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
     onMessage: onJson,
     onFrame,
     onStatus: ({ state, retryIn, forbidden }) => {
@@ -715,3 +715,4 @@ if (HOST.page) {
 
 resize();
 connect();
+ensureRenderer();
