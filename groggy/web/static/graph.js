@@ -46,9 +46,9 @@ const ready = new Promise((r) => { resolveReady = r; });
 
 // ------------------------------------------------------------------ renderer
 function makeRenderer() {
-  const want = HOST.params.get("renderer");
+  const want = HOST.params.get("renderer"), msaa = HOST.params.get("msaa");
   if (want !== "canvas") {
-    try { return new GLRenderer(canvas); } catch (err) { console.warn("groggy: " + err.message + "; drawing with Canvas 2D"); }
+    try { return new GLRenderer(canvas, msaa === null ? null : msaa === "1"); } catch (err) { console.warn("groggy: " + err.message + "; drawing with Canvas 2D"); }
   }
   return new CanvasRenderer(canvas);
 }
@@ -77,11 +77,14 @@ function redraw() {
       if (renderer && graph) renderer.draw(camera, tiles ? tiles.vectorColors(colors) : colors);
       if (graph && look && look.labels && showLabels) labelLayer.draw(camera, graph, look, colors.label, legendBox());
       else labelLayer.clear(camera);
-      frameTimes.push(performance.now() - t0);
       if (tiles) tiles.moved(camera);
-      if (frameTimes.length > 240) frameTimes.shift();
       const waiters = paintWaiters; paintWaiters = [];
-      waiters.forEach((w) => w());
+      // painted = drawn by the GPU, not only asked of it (a CPU rasterizer takes a while)
+      (renderer && graph && renderer.done ? renderer.done() : Promise.resolve()).then(() => {
+        frameTimes.push(performance.now() - t0);
+        if (frameTimes.length > 240) frameTimes.shift();
+        waiters.forEach((w) => w());
+      });
     });
   });
 }
@@ -644,10 +647,10 @@ function percentile(sorted, q) { return sorted.length ? sorted[Math.min(sorted.l
 HOST.hooks.groggy = HOST.hooks.groggy || {};
 HOST.hooks.groggy.graph = {
   ready,
-  stats: () => (tiles ? { nodes: tiles.n, edges: tiles.m, mode: tiles.mode, held: graph.n,
-                          renderer: renderer.kind }
-    : { nodes: graph ? graph.n : 0, edges: graph ? graph.m : 0, mode: "vector",
-        renderer: renderer ? renderer.kind : null }),
+  // samples: the multisampling of the WebGL drawing (0: none)
+  stats: () => ({ ...(tiles ? { nodes: tiles.n, edges: tiles.m, mode: tiles.mode, held: graph.n }
+    : { nodes: graph ? graph.n : 0, edges: graph ? graph.m : 0, mode: "vector" }),
+    renderer: renderer ? renderer.kind : null, samples: renderer ? renderer.samples || 0 : 0 }),
   // CSS px in the window, or null when the node is not in view
   screenPosition(id) {
     const at = tiles ? tiles.position(id) : graph ? worldOf(id) : null;
