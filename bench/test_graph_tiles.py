@@ -9,7 +9,7 @@
   (``tiles_above`` above the node count), which is what the page did before.
 - ``bytes``: everything the server sent the page for its first view (WebSocket frames,
   JSON and binary), target at most 2 MB.
-- ``frames``: drawing work per frame (``frameStats``) over pans and zooms in tile mode,
+- ``frames``: time per frame (``frameStats``: drawing until the GPU is done) over pans and zooms in tile mode,
   target p95 under 50 ms.
 - ``hover``: ``nodeAt`` answered by the server in tile mode, measured in the page
   (request to answer), target p95 under 50 ms.
