@@ -2,7 +2,8 @@
 installed from the npm registry into a cache directory on first use, never a dependency
 of groggy. ``open_sigma(page, positions, edges)`` draws the given layout in a page of
 the same Chromium; ``pan_zoom`` moves the camera of either view through the same path
-and returns each frame's time (camera change -> frame drawn, back to back)."""
+and returns each frame's time (camera change -> frame drawn by the GPU, back to back:
+for both, a fence after the frame's commands has signalled)."""
 from __future__ import annotations
 
 import json
@@ -87,13 +88,27 @@ def pan_zoom(page, kind: str) -> list:
           }
           return out;
         }""", steps)
+    # drawn = sigma's afterRender, then a fence on each of its WebGL2 contexts signalled:
+    # the GPU has drawn the frame, as groggy's setViewport waits for
     return page.evaluate("""async (steps) => {
       const s = window.__sigma, cam = s.getCamera(), out = [];
+      const gls = Object.values(s.getCanvases())
+        .map((c) => (c.getContext("webgl2"))).filter(Boolean);
+      const gpuDone = (gl) => new Promise((resolve) => {
+        const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+        gl.flush();
+        const poll = () => {
+          if (gl.getSyncParameter(sync, gl.SYNC_STATUS) === gl.SIGNALED) { gl.deleteSync(sync); resolve(); }
+          else setTimeout(poll, 2);
+        };
+        poll();
+      });
       let last = performance.now();
       for (const [u, w, z] of steps) {
         const drawn = new Promise((r) => s.once("afterRender", r));
         cam.setState({ x: u, y: w, ratio: 1 / z });
         await drawn;
+        await Promise.all(gls.map(gpuDone));
         const now = performance.now(); out.push(now - last); last = now;
       }
       return out;
