@@ -332,6 +332,19 @@ def test_layout_switch_from_the_page_and_from_python(ring, open_graph, renderer)
             assert hook(page, "nodeAt(arg[0], arg[1])", [p["x"], p["y"]]) == v
         np.testing.assert_allclose(view.positions().node_positions, grid, atol=1e-4)
         assert view.positions().algorithm == "grid"
+        # the edges are drawn in the settled frame (a slow frame moves nodes without them)
+        img, ends = pixels(page), g.edges.table()
+        spots = [position(page, v) for v in range(80)]
+        drawn = 0
+        for a, b in zip(ends["source"].to_numpy()[:40], ends["target"].to_numpy()[:40]):
+            pa, pb = position(page, int(a)), position(page, int(b))
+            x, y = (pa["x"] + pb["x"]) / 2, (pa["y"] + pb["y"]) / 2
+            if min(np.hypot(q["x"] - x, q["y"] - y) for q in spots) < 12:
+                continue                       # a node sits on the midpoint
+            patch = img[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2]
+            drawn += int(np.abs(patch - BACKGROUND).sum(-1).max() > 60)
+            assert np.abs(patch - BACKGROUND).sum(-1).max() > 60, (a, b)
+        assert drawn >= 3
         # the view is fitted to the new layout
         vp = hook(page, "viewport()")
         assert abs(vp["zoom"] - vp["fitZoom"]) < 1e-9 * vp["zoom"]

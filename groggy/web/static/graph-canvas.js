@@ -42,7 +42,8 @@ export class CanvasRenderer {
     ctx.clearRect(0, 0, camera.width, camera.height);
     ctx.fillStyle = hexCss(colors.background);
     ctx.fillRect(0, 0, camera.width, camera.height);
-    const { n, m, positions: p, edges: e } = this.graph;
+    const { n, positions: p, edges: e } = this.graph;
+    const m = this.showEdges === false ? 0 : this.graph.m;   // hidden while a slow view moves
     const look = this.look, hl = this.highlight;
     const sx = new Float32Array(n), sy = new Float32Array(n);
     for (let i = 0; i < n; i++) [sx[i], sy[i]] = camera.toScreen(p[2 * i], p[2 * i + 1]);

@@ -151,7 +151,7 @@ export class GLRenderer {
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.buf.strip);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, -1, 1, -1, 0, 1, 1, 1]), gl.STATIC_DRAW);
-    this.n = 0; this.m = 0; this.hot = 0; this.dim = false;
+    this.n = 0; this.m = 0; this.hot = 0; this.dim = false; this.showEdges = true;
     this.nodeVao = gl.createVertexArray(); this.edgeVao = gl.createVertexArray();
     this.hotVao = gl.createVertexArray();
     this.topVao = gl.createVertexArray(); this.top = 0;
@@ -369,7 +369,8 @@ export class GLRenderer {
     const e = this.edgeProg;
     gl.useProgram(e.prog); common(e.uniforms);
     gl.uniform1f(e.uniforms.alpha, this.dim ? 0.2 : 1);
-    if (this.m && this.look.edgeWidths) {
+    const edges = this.m && this.showEdges;   // hidden while a slow view moves (graph.js)
+    if (edges && this.look.edgeWidths) {
       const w = this.wideProg;
       gl.useProgram(w.prog); common(w.uniforms);
       gl.uniform1f(w.uniforms.alpha, this.dim ? 0.2 : 1);
@@ -378,11 +379,11 @@ export class GLRenderer {
       gl.bindVertexArray(this.wideVao);
       gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, this.segs);
       gl.useProgram(e.prog);
-    } else if (this.m && this.look.edgeColors) {
+    } else if (edges && this.look.edgeColors) {
       gl.uniform4f(e.uniforms.override, 0, 0, 0, 0);
       gl.bindVertexArray(this.colorEdgeVao);
       gl.drawArrays(gl.LINES, 0, 2 * this.segs);
-    } else if (this.m) {
+    } else if (edges) {
       gl.uniform4f(e.uniforms.override, ...rgba(this.look.edgeColor));
       gl.bindVertexArray(this.edgeVao);
       gl.vertexAttrib4f(1, 0, 0, 0, 0);    // a transparent edge colour stays transparent

@@ -496,6 +496,9 @@ function moveTo(target, bounds, bends = null) {
   const fitted = { cx: camera.cx, cy: camera.cy, zoom: camera.zoom };
   camera.set(old.cx, old.cy, old.zoom);
   hideTooltip();
+  // where the last frame was slow (a CPU rasterizer, a huge graph), the nodes move
+  // without their edges, which come back with the settled frame
+  renderer.showEdges = !(frameTimes.length && frameTimes[frameTimes.length - 1] > SLOW_EDGES_MS);
   return animate(LAYOUT_MS, (t) => {
     if (mine !== moving) return;
     for (let k = 0; k < now.length; k++) now[k] = from[k] + (target[k] - from[k]) * t;
@@ -505,6 +508,7 @@ function moveTo(target, bounds, bends = null) {
                old.zoom * Math.pow(fitted.zoom / old.zoom, t));
   }, () => { if (layoutTimes && !layoutTimes.moved) layoutTimes.moved = performance.now(); }).then(() => {
     if (mine !== moving) return;
+    renderer.showEdges = true;
     graph.positions = target; renderer.setPositions(target);
     if (bends) renderer.setBends(bends);
     reindex(); camera.fit(bounds); camera.set(fitted.cx, fitted.cy, fitted.zoom);
@@ -512,6 +516,7 @@ function moveTo(target, bounds, bends = null) {
   });
 }
 const LAYOUT_MS = 300;
+const SLOW_EDGES_MS = 50;
 let layoutTimes = null;    // performance.now() of the last layout switch's steps
 
 function hover(row, x, y) {
