@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from groggy.dask import reduce
+from groggy.dask import reduce, removed
 from groggy.store.manifest import piece_files
 
 _STRINGS = "string[pyarrow]"   # what dask turns object columns of strings into
@@ -33,7 +33,7 @@ class PartitionReader:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in self.dtypes.items()},
                             index=pd.RangeIndex(0, 0))
 
-    def __call__(self, i: int, columns=None):
+    def __call__(self, i: int, gone=None, columns=None):
         import pandas as pd
         columns = list(self.dtypes) if columns is None else list(columns)
         start, stop = self.ranges[i]
@@ -43,15 +43,20 @@ class PartitionReader:
             raise StoreError(f"{self.part} partition {i}: {len(df)} rows read, where "
                              f"{stop - start} were expected (rows {start}..{stop})")
         df.index = pd.RangeIndex(start, stop)
+        mask = removed.keep(start, stop, gone)   # the removed ids in this partition
+        if mask is not None:
+            df = df[mask]
         return df.astype({c: self.dtypes[c] for c in columns}, copy=False)
 
 
-def frame(reader: PartitionReader):
-    """The Dask DataFrame of every partition ``reader`` reads."""
+def frame(reader: PartitionReader, gone: list | None = None):
+    """The Dask DataFrame of every partition ``reader`` reads, without the removed ids
+    ``gone[i]`` of partition ``i`` (global positions; None: nothing removed)."""
     import dask.dataframe as dd
     if not reader.ranges:   # a store written without partitions: one empty partition
         return dd.from_pandas(reader.meta(), npartitions=1)
-    return dd.from_map(reader, range(len(reader.ranges)), meta=reader.meta(),
+    iterables = [range(len(reader.ranges))] + ([gone] if gone is not None else [])
+    return dd.from_map(reader, *iterables, meta=reader.meta(),
                        divisions=reduce.divisions(reader.ranges), label=f"groggy-{reader.part}",
                        enforce_metadata=False)
 
@@ -260,20 +265,17 @@ def check_files(info) -> None:
 
 def open_store(path, client):
     from groggy.dask.graph import DistributedGraph
-    from groggy.errors import StoreError
     from groggy.store import partitioned
     info = partitioned.describe(path)
-    removed = {k: len(v) for k, v in (info.removed or {}).items() if len(v)}
-    if removed:
-        raise StoreError(f"{path}: the store has removed elements ({removed}); "
-                         f"groggy.dask reads stores without removals: "
-                         f"gg.open(path).compact().save(new_path, partitions=k) first")
     check_files(info)
-    frames = {}
+    frames, gone = {}, {}
     for part in ("nodes", "edges"):
         ranges = getattr(info, part).ranges
+        ids = (info.removed or {}).get(part)
+        gone[part] = None if ids is None or not len(ids) else np.asarray(ids, np.int64)
         frames[part] = frame(PartitionReader(StoreLoad(info, part), ranges,
-                                             _store_dtypes(info, part), part))
+                                             _store_dtypes(info, part), part),
+                             None if gone[part] is None else removed.by_range(ids, ranges))
     return DistributedGraph(frames["nodes"], frames["edges"], info.directed, client,
                             info.nodes.ranges or [(0, 0)], info.edges.ranges or [(0, 0)],
-                            origin=str(path))
+                            origin=str(path), removed=gone)

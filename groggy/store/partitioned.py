@@ -202,6 +202,7 @@ class StoreWriter:
         self._created = not self.path.exists()
         self._entries: dict = {"nodes": {}, "edges": {}}
         self._next = {"nodes": 0, "edges": 0}
+        self._removed = {part: np.empty(0, np.int64) for part in PARTS}
         self._lock = contextlib.ExitStack()
         if self._created:
             self.path.mkdir(parents=True)
@@ -248,12 +249,27 @@ class StoreWriter:
         slot = self.reserve("edges")
         self.adopt(slot, write_partition(slot, attrs, source, target))
 
+    def remove(self, part: str, ids) -> None:
+        """Mark rows ``ids`` (global positions) of ``part`` removed, as ``g.remove_nodes``
+        does in-process: the rows stay in the files, readers leave them out, and ids stay
+        stable. Checked at commit against the rows written."""
+        self._check_open()
+        if part not in PARTS:
+            raise ValueError(f"part must be 'nodes' or 'edges', got {part!r}")
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "iu"):
+            raise TypeError(f"removed {part}: expected a 1-d array of row positions, got "
+                            f"{ids.dtype} of shape {ids.shape}")
+        self._removed[part] = np.union1d(self._removed[part], ids.astype(np.int64))
+
     # the end ---------------------------------------------------------------
     def commit(self) -> Path:
         """Check the partitions, write the manifest and make the store current."""
         self._check_open()
         try:
             manifest, dirs = self._manifest()
+            writer.add_removed(manifest, writer.write_removed(
+                self._gen, self._removed, manifest["checksums"], dirs))
             writer.finish_generation(self._gen, manifest, {}, dirs)
             layout.fsync_dir(self.path)
             writer._switch(self.path, self._gen.name)
@@ -318,6 +334,10 @@ class StoreWriter:
             if span is not None and (span[0] < 0 or span[1] >= counts["nodes"]):
                 raise StoreError(f"edges partition {index}: edge ends run {span[0]}..{span[1]}"
                                  f", outside the node positions 0..{counts['nodes'] - 1}")
+        for part, ids in self._removed.items():
+            if ids.size and (ids[0] < 0 or ids[-1] >= counts[part]):
+                raise StoreError(f"removed {part} ids run {ids[0]}..{ids[-1]}, outside the "
+                                 f"{counts[part]} {part} rows written")
         manifest = {"format": FORMAT_NAME, "version": PARTITIONED_VERSION,
                     "generation": self._gen.name, "directed": self.directed,
                     "node_count": counts["nodes"], "edge_count": counts["edges"],
