@@ -167,7 +167,8 @@ def _with_columns(frame, columns: dict):
 
 
 def open(path=None, client=None, *, nodes=None, edges=None, source: str = "source",  # noqa: A001
-         target: str = "target", directed: bool = False) -> DistributedGraph:
+         target: str = "target", directed: bool = False,
+         storage_options: dict | None = None) -> DistributedGraph:
     """A stored graph as a :class:`DistributedGraph`, read lazily by the workers.
 
     ``gg.dask.open(path)``: a groggy store (partitioned or not); one Dask partition per
@@ -179,14 +180,21 @@ def open(path=None, client=None, *, nodes=None, edges=None, source: str = "sourc
     ``client``: a ``distributed.Client`` (``Client("tcp://scheduler:8786")``); by
     default the current client, else a new ``LocalCluster``. Every worker must reach
     ``path`` (or the Parquet files) at the same path.
+
+    ``path`` (or ``nodes``/``edges``) may be a URL fsspec opens: ``s3://bucket/g.groggy``
+    (``pip install s3fs``), ``gs://...``, ``file:///...``; ``storage_options`` are the
+    file system's keywords (credentials, ``client_kwargs={"endpoint_url": ...}``). The
+    client reads the manifest (and lists the files' sizes); each worker fetches its
+    partitions' files (checked against their CRC-32s) into its own memory.
     """
     from groggy.dask import read
     if path is not None:
         if nodes is not None or edges is not None:
             raise TypeError("give a store path, or nodes= and edges= Parquet datasets, "
                             "not both")
-        return read.open_store(path, client)
+        return read.open_store(path, client, storage_options)
     if edges is None:
         raise TypeError("gg.dask.open takes a store path, or edges= (and nodes=) Parquet "
                         "datasets")
-    return read.open_parquet(nodes, edges, source, target, directed, client)
+    return read.open_parquet(nodes, edges, source, target, directed, client,
+                             storage_options)

@@ -37,7 +37,13 @@ def save(graph, path) -> Path:
     from dask import delayed
     from dask.base import tokenize
     from groggy.dask import cluster
+    from groggy.store import remote
     from groggy.store.partitioned import StoreWriter
+    if remote.is_url(path):
+        raise ValueError(f"cannot save to {path}: groggy writes stores to a file system "
+                         f"path (local or shared by the workers), not to a URL; save to a "
+                         f"shared path, then copy the directory to the object store (it "
+                         f"opens from there with gg.dask.open(url))")
     client = graph.client
     with StoreWriter(path, directed=graph.directed) as writer:
         jobs = []

@@ -16,7 +16,7 @@ import numpy as np
 
 from groggy.errors import StoreError
 from groggy.storage import ColumnStore
-from groggy.store import layout, writer
+from groggy.store import layout, remote, writer
 from groggy.store.manifest import FORMAT_NAME, PARTITIONED_VERSION, pieces
 from groggy.store.reader import _open_removed, _pointer, _Vanished, open_piece, read_manifest
 
@@ -31,6 +31,7 @@ class Part(NamedTuple):
 
 class StoreInfo(NamedTuple):
     location: Path         # the generation directory: tasks read there, never elsewhere
+                           # (a remote.RemotePath for a store at a URL)
     directed: bool
     node_count: int
     edge_count: int
@@ -40,9 +41,11 @@ class StoreInfo(NamedTuple):
     manifest: dict
 
 
-def describe(path) -> StoreInfo:
+def describe(path, storage_options: dict | None = None) -> StoreInfo:
     """The partitions of the store at ``path`` (its current generation, read once; a
-    store written without partitions is one partition).
+    store written without partitions is one partition). ``path`` may be a URL that
+    fsspec opens (``s3://bucket/g.groggy``, with ``storage_options`` for its file
+    system): the partitions are then fetched, not mapped (``groggy.store.remote``).
 
     Examples
     --------
@@ -57,7 +60,7 @@ def describe(path) -> StoreInfo:
     >>> cols["source"].data[:3].tolist()
     [2, 2, 2]
     """
-    root = Path(path)
+    root = remote.locate(path, storage_options) if remote.is_url(path) else Path(path)
     if not root.is_dir():
         raise StoreError(f"{root}: {'is not a directory' if root.exists() else 'no such graph directory'}")
     try:
@@ -87,7 +90,7 @@ def read_partition(info: StoreInfo, part: str, index: int, columns=None) -> dict
                          f"asked for {index!r}")
     try:
         cols, _ = open_piece(info.location, part, entries[index], info.manifest["checksums"],
-                             info.node_count)
+                             info.node_count, None if columns is None else set(columns))
     except StoreError as exc:
         raise StoreError(f"{part} partition {index}: {exc}") from None
     except Exception as exc:   # a vanished file (the generation was replaced) and the like
