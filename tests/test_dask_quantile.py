@@ -45,8 +45,9 @@ def partitioned(values, cuts) -> "dd.DataFrame":
     """``values`` as a Dask DataFrame cut at ``cuts`` (empty partitions included)."""
     bounds = [0, *cuts, len(values)]
     parts = [pd.DataFrame({"x": values[a:b]}) for a, b in zip(bounds[:-1], bounds[1:])]
-    return dd.from_delayed([distributed.client.delayed(lambda p: p)(p) for p in parts],
-                           meta=parts[0].iloc[:0], verify_meta=False)
+    from dask import delayed
+    return dd.from_delayed([delayed(p) for p in parts], meta=parts[0].iloc[:0],
+                           verify_meta=False)
 
 
 def same(a, b) -> bool:

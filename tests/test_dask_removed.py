@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import groggy as gg
-from conftest import assert_clean
+from conftest import assert_clean, same
 from test_dask_graph import AGGS, FILTERS, TEXT_AGGS, assert_same_table, close, graphs
 
 dd = pytest.importorskip("dask.dataframe")
@@ -113,9 +113,9 @@ def check_saved(dg, local, root):
     assert_clean(out)
     back = gg.open(out)
     assert back.nodes.table().node_ids().to_list() == local.nodes.table().node_ids().to_list()
-    assert back.edges.table().to_dict() == local.edges.table().to_dict()
+    assert same(back.edges.table().to_dict(), local.edges.table().to_dict())
     for name in local.nodes.table().column_names():
-        assert back.nodes[name].to_list() == local.nodes[name].to_list(), name
+        assert same(back.nodes[name].to_list(), local.nodes[name].to_list()), name
     assert back.nodes["degree"].to_list() == local.degree().to_list()
     assert back.degree().to_list() == local.degree().to_list()
     again = gd.open(out, client=dg.client)

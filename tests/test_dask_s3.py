@@ -60,8 +60,7 @@ def edited_graph():
     g.add_nodes({"club": rng.choice(np.array(["a", "b", None], dtype=object), n).tolist(),
                  "age": [None if v > 50 else int(v) for v in rng.integers(0, 60, n)],
                  "w": rng.random(n)})
-    g.add_edges(list(zip(rng.integers(0, n, m).tolist(), rng.integers(0, n, m).tolist())),
-                {"weight": rng.random(m).tolist()})
+    g.add_edges(rng.integers(0, n, m), rng.integers(0, n, m), weight=rng.random(m))
     g.remove_nodes(list(range(10, 20)) + [2])
     return g
 
