@@ -370,8 +370,8 @@ def _slow_pairs(df):
 
 
 def test_unpartitioned_store_and_removals(client, tmp_path):
-    """A version-2 store opens as one partition; a store with removals is refused with
-    what to do (the distributed operations assume every row is live)."""
+    """A version-2 store opens as one partition, with or without removals (the removed
+    rows left out: tests/test_dask_removed.py checks every operation)."""
     g = gg.generators.karate_club()
     dg = gd.open(g.save(tmp_path / "k.groggy"), client=client)
     assert dg.ranges("nodes") == [(0, 34)] and dg.ranges("edges") == [(0, 78)]
@@ -384,8 +384,11 @@ def test_unpartitioned_store_and_removals(client, tmp_path):
     assert empty.connected_components().compute().tolist() == []
     assert empty.table().stats().nrows == 0
     g.remove_nodes([3])
-    with pytest.raises(gg.StoreError, match=r"removed elements.*compact\(\)"):
-        gd.open(g.save(tmp_path / "removed.groggy"), client=client)
+    edited = gd.open(g.save(tmp_path / "removed.groggy"), client=client)
+    assert edited.ranges("nodes") == [(0, 34)] and edited.node_count() == 33
+    degree = edited.degree().compute()
+    assert degree.index.tolist() == g.nodes.table().node_ids().to_list()
+    assert degree.tolist() == g.degree().to_list()
 
 
 def _die_in_partition_one(df):

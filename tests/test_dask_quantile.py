@@ -16,21 +16,10 @@ from hypothesis import strategies as st
 
 import groggy as gg
 
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
-gd = pytest.importorskip("groggy.dask")
+from test_dask_graph import client, dd, gd  # noqa: F401  (a 2-process LocalCluster per module)
 from groggy.dask import quantile  # noqa: E402
 
 QS = [0.0, 0.01, 0.1, 0.25, 0.5, 0.6180339887, 0.75, 0.999, 1.0]
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
 
 
 @pytest.fixture(params=[quantile.CAP, 3], ids=["cap", "tiny-cap"])

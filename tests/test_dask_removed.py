@@ -19,20 +19,9 @@ from hypothesis import strategies as st
 
 import groggy as gg
 from conftest import assert_clean, same
-from test_dask_graph import AGGS, FILTERS, TEXT_AGGS, assert_same_table, close, graphs
+from test_dask_graph import (AGGS, FILTERS, TEXT_AGGS, assert_same_table, client,  # noqa: F401
+                             close, gd, graphs)
 
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
-gd = pytest.importorskip("groggy.dask")
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
 
 
 def removals(data, draw_nodes, draw_edges, empty: int | None = None):

@@ -18,18 +18,7 @@ import pytest
 import groggy as gg
 from conftest import generation
 
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
-gd = pytest.importorskip("groggy.dask")
-
-
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=None)
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+from test_dask_graph import client, gd  # noqa: F401  (a 2-process LocalCluster per module)
 
 
 @pytest.fixture(scope="module")
