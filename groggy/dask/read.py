@@ -251,8 +251,14 @@ class StoreLoad:
     def __call__(self, i: int, columns: list):
         import pandas as pd
         from groggy.store import partitioned
+        from groggy.errors import StoreError
         cols = partitioned.read_partition(self.infos[i], self.part, i, columns)
-        return pd.DataFrame({name: _series(col) for name, col in cols.items()})
+        try:   # a column's checksum is checked as its data is first read
+            return pd.DataFrame({name: _series(col) for name, col in cols.items()})
+        except StoreError as exc:
+            if f"{self.part} partition {i}" in str(exc):
+                raise
+            raise StoreError(f"{self.part} partition {i}: {exc}") from None
 
 
 def _store_dtypes(info, part: str) -> dict:
