@@ -78,8 +78,9 @@ def graphs(draw):
     return nodes, edges, directed, node_cuts, edge_cuts
 
 
-def write_store(data, path):
-    """The drawn graph as a partitioned store cut at the drawn ranges (StoreWriter)."""
+def write_store(data, path, gone=None):
+    """The drawn graph as a partitioned store cut at the drawn ranges (StoreWriter);
+    ``gone``: (removed node ids, removed edge ids)."""
     nodes, edges, directed, node_cuts, edge_cuts = data
     with gg.StoreWriter(path, directed=directed) as w:
         for a, b in node_cuts:
@@ -88,6 +89,9 @@ def write_store(data, path):
             part = edges.iloc[a:b].reset_index(drop=True)
             w.add_edges(part["source"].to_numpy(), part["target"].to_numpy(),
                         part.drop(columns=["source", "target"]))
+        if gone is not None:
+            w.remove("nodes", np.array(gone[0], dtype=np.int64))
+            w.remove("edges", np.array(gone[1], dtype=np.int64))
     return path
 
 

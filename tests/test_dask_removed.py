@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import groggy as gg
 from conftest import assert_clean, same
 from test_dask_graph import (AGGS, FILTERS, TEXT_AGGS, assert_same_table, client,  # noqa: F401
-                             close, gd, graphs)
+                             close, gd, graphs, write_store)
 
 
 
@@ -34,21 +34,6 @@ def removals(data, draw_nodes, draw_edges, empty: int | None = None):
     touching = edges["source"].isin(gone) | edges["target"].isin(gone)
     dead = set(np.flatnonzero(touching.to_numpy()).tolist()) | set(draw_edges)
     return sorted(gone), sorted(dead)
-
-
-def write_store(data, gone: tuple, path) -> Path:
-    """The graph cut at the drawn ranges, with removals (StoreWriter.remove)."""
-    nodes, edges, directed, node_cuts, edge_cuts = data
-    with gg.StoreWriter(path, directed=directed) as w:
-        for a, b in node_cuts:
-            w.add_nodes(nodes.iloc[a:b].reset_index(drop=True))
-        for a, b in edge_cuts:
-            part = edges.iloc[a:b].reset_index(drop=True)
-            w.add_edges(part["source"].to_numpy(), part["target"].to_numpy(),
-                        part.drop(columns=["source", "target"]))
-        w.remove("nodes", gone[0])
-        w.remove("edges", np.array(gone[1], dtype=np.int64))
-    return path
 
 
 def components_of(labels: pd.Series) -> set:
@@ -125,7 +110,7 @@ def test_removals_equal_in_process(client, data, keys, filters, picks, tmp_path_
     empty = picks.draw(st.one_of(st.none(), st.integers(0, len(data[3]) - 1)))
     gone = removals(data, drawn_nodes, drawn_edges, empty)
     root = Path(tempfile.mkdtemp(dir=tmp_path_factory.mktemp("r")))
-    path = write_store(data, gone, root / "g.groggy")
+    path = write_store(data, root / "g.groggy", gone)
     dg, local = gd.open(path, client=client), gg.open(path)
     check_same(dg, local, client, keys, filters)
     check_saved(dg, local, root)
