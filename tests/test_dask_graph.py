@@ -78,8 +78,9 @@ def graphs(draw):
     return nodes, edges, directed, node_cuts, edge_cuts
 
 
-def write_store(data, path):
-    """The drawn graph as a partitioned store cut at the drawn ranges (StoreWriter)."""
+def write_store(data, path, gone=None):
+    """The drawn graph as a partitioned store cut at the drawn ranges (StoreWriter);
+    ``gone``: (removed node ids, removed edge ids)."""
     nodes, edges, directed, node_cuts, edge_cuts = data
     with gg.StoreWriter(path, directed=directed) as w:
         for a, b in node_cuts:
@@ -88,6 +89,9 @@ def write_store(data, path):
             part = edges.iloc[a:b].reset_index(drop=True)
             w.add_edges(part["source"].to_numpy(), part["target"].to_numpy(),
                         part.drop(columns=["source", "target"]))
+        if gone is not None:
+            w.remove("nodes", np.array(gone[0], dtype=np.int64))
+            w.remove("edges", np.array(gone[1], dtype=np.int64))
     return path
 
 
@@ -370,8 +374,8 @@ def _slow_pairs(df):
 
 
 def test_unpartitioned_store_and_removals(client, tmp_path):
-    """A version-2 store opens as one partition; a store with removals is refused with
-    what to do (the distributed operations assume every row is live)."""
+    """A version-2 store opens as one partition, with or without removals (the removed
+    rows left out: tests/test_dask_removed.py checks every operation)."""
     g = gg.generators.karate_club()
     dg = gd.open(g.save(tmp_path / "k.groggy"), client=client)
     assert dg.ranges("nodes") == [(0, 34)] and dg.ranges("edges") == [(0, 78)]
@@ -384,8 +388,11 @@ def test_unpartitioned_store_and_removals(client, tmp_path):
     assert empty.connected_components().compute().tolist() == []
     assert empty.table().stats().nrows == 0
     g.remove_nodes([3])
-    with pytest.raises(gg.StoreError, match=r"removed elements.*compact\(\)"):
-        gd.open(g.save(tmp_path / "removed.groggy"), client=client)
+    edited = gd.open(g.save(tmp_path / "removed.groggy"), client=client)
+    assert edited.ranges("nodes") == [(0, 34)] and edited.node_count() == 33
+    degree = edited.degree().compute()
+    assert degree.index.tolist() == g.nodes.table().node_ids().to_list()
+    assert degree.tolist() == g.degree().to_list()
 
 
 def _die_in_partition_one(df):

@@ -5,7 +5,8 @@
 from the store's files; degree, group-by, filters, statistics and connected components
 run as Dask graphs, and ``save`` writes a partitioned store from the workers.
 Modules: ``cluster`` (the client), ``graph``, ``table``, ``aggregate``, ``components``,
-``read`` (partitions as pandas), ``write``, ``reduce`` (merge trees); in the browser:
+``quantile`` (exact quantiles), ``read`` (partitions as pandas, local or at a URL),
+``removed`` (a store's removed rows), ``write``, ``reduce`` (merge trees); in the browser:
 ``source`` (a Dask DataFrame as a DataSource), ``partition`` (its worker functions),
 ``serve`` (``interactive(ddf)``, behind ``gg.serve(ddf)``).
 """

@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from groggy import kernels
+from groggy.dask import removed
 
 
 def pairs(sources: np.ndarray, targets: np.ndarray, n: int | None = None) -> tuple:
@@ -85,21 +86,24 @@ def by_range(root: tuple, ranges: list) -> list:
     return [(nodes[a:b], reps[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
 
 
-def labels_block(root: tuple, start: int, stop: int):
-    """The component label of nodes ``start..stop-1`` (a pandas Series), from the
-    pairs of (at least) those nodes."""
+def labels_block(root: tuple, start: int, stop: int, gone=None):
+    """The component label of nodes ``start..stop-1`` less the removed ids ``gone`` (a
+    pandas Series), from the pairs of (at least) those nodes."""
     import pandas as pd
     nodes, reps = root
-    positions = np.arange(start, stop, dtype=np.int64)
+    positions = removed.live(start, stop, gone)
     at = np.minimum(np.searchsorted(nodes, positions), max(nodes.size - 1, 0))
     found = nodes[at] == positions if nodes.size else np.zeros(positions.size, bool)
     labels = np.where(found, reps[at] if nodes.size else positions, positions)
-    return pd.Series(labels, index=pd.RangeIndex(start, stop), name="component")
+    index = pd.RangeIndex(start, stop) if positions.size == stop - start else positions
+    return pd.Series(labels, index=index, name="component")
 
 
-def component_labels(edges, node_ranges: list, split_every: int = 8):
+def component_labels(edges, node_ranges: list, split_every: int = 8,
+                     gone: list | None = None):
     """A Dask Series: each node's component label (its component's smallest node),
-    index = node position, one partition per node partition (lazy)."""
+    index = node position, one partition per node partition (lazy); ``gone[j]``: the
+    removed nodes of node partition ``j``, left out."""
     from dask import delayed
     from groggy.dask import reduce
     n = node_ranges[-1][1] if node_ranges else 0
@@ -108,5 +112,7 @@ def component_labels(edges, node_ranges: list, split_every: int = 8):
     root = reduce.tree(parts, functools.partial(merge, n=n), _empty, split_every)
     # cut where it was merged: each node partition receives only its own nodes' pairs
     cut = delayed(by_range, nout=len(node_ranges))(root, node_ranges)
-    blocks = [delayed(labels_block)(cut[j], a, b) for j, (a, b) in enumerate(node_ranges)]
+    gone = gone or [None] * len(node_ranges)
+    blocks = [delayed(labels_block)(cut[j], a, b, gone[j])
+              for j, (a, b) in enumerate(node_ranges)]
     return reduce.node_series(blocks, node_ranges, "component")

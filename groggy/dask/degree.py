@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from groggy.dask import removed
+
 
 def counted(edges, mode: str, starts: np.ndarray) -> list:
     """Per node partition: (nodes, counts) of this edge partition's ends ("all": both,
@@ -20,17 +22,22 @@ def counted(edges, mode: str, starts: np.ndarray) -> list:
     return [(nodes[a:b], counts[a:b]) for a, b in zip(cut[:-1], cut[1:])]
 
 
-def block(pieces: list, start: int, stop: int):
-    """The degree of nodes ``start..stop-1`` from every edge partition's piece of them."""
+def block(pieces: list, start: int, stop: int, gone=None):
+    """The degree of nodes ``start..stop-1`` (less the removed ids ``gone``) from every
+    edge partition's piece of them."""
     import pandas as pd
     out = np.zeros(stop - start, dtype=np.int64)
     for nodes, counts in pieces:
         np.add.at(out, nodes - start, counts)
+    keep = removed.keep(start, stop, gone)
+    if keep is not None:
+        return pd.Series(out[keep], index=removed.live(start, stop, gone), name="degree")
     return pd.Series(out, index=pd.RangeIndex(start, stop), name="degree")
 
 
-def degrees(edges, node_ranges: list, mode: str = "all"):
-    """A Dask Series: each node's degree, index = node position (lazy)."""
+def degrees(edges, node_ranges: list, mode: str = "all", gone: list | None = None):
+    """A Dask Series: each node's degree, index = node position (lazy); ``gone[j]``: the
+    removed nodes of node partition ``j``, left out."""
     from dask import delayed
     from groggy.dask import reduce
     starts = np.array([a for a, _ in node_ranges] + [node_ranges[-1][1] if node_ranges
@@ -38,6 +45,7 @@ def degrees(edges, node_ranges: list, mode: str = "all"):
     pieces = reduce.per_partition(counted, edges[["source", "target"]], mode, starts,
                                   name="groggy-degree")
     # piece j is taken out where it was counted: a node block receives only its own
-    blocks = [delayed(block)([p[j] for p in pieces], a, b)
+    gone = gone or [None] * len(node_ranges)
+    blocks = [delayed(block)([p[j] for p in pieces], a, b, gone[j])
               for j, (a, b) in enumerate(node_ranges)]
     return reduce.node_series(blocks, node_ranges, "degree")

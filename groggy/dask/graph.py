@@ -2,7 +2,7 @@
 ``open``, which reads one from a partitioned groggy store or from Parquet datasets."""
 from __future__ import annotations
 
-from groggy.dask import cluster
+from groggy.dask import cluster, removed
 from groggy.dask.table import DistributedTable
 
 
@@ -14,6 +14,9 @@ class DistributedGraph:
     positions). Per-node results (``degree``, ``connected_components``) are lazy Dask
     Series aligned with ``nodes``; ``table("nodes").group_by(...)``, ``stats()`` and
     friends answer with small groggy tables.
+
+    ``removed``: {"nodes"/"edges": sorted removed ids} of a store with removals (read by
+    ``open``): the frames hold the live rows only, and ids stay the store's.
 
     Examples
     --------
@@ -32,7 +35,7 @@ class DistributedGraph:
     """
 
     def __init__(self, nodes, edges, directed: bool = False, client=None,
-                 node_ranges=None, edge_ranges=None, origin: str = "dask"):
+                 node_ranges=None, edge_ranges=None, origin: str = "dask", removed=None):
         import dask.dataframe as dd
         for frame, what in ((nodes, "nodes"), (edges, "edges")):
             if not isinstance(frame, dd.DataFrame):
@@ -44,6 +47,8 @@ class DistributedGraph:
         self.nodes, self.edges, self.directed = nodes, edges, bool(directed)
         self._client, self._origin = client, origin
         self._ranges = {"nodes": node_ranges, "edges": edge_ranges}
+        self._removed = {part: None if ids is None or not len(ids) else ids
+                         for part, ids in (removed or {}).items()}
 
     @property
     def client(self):
@@ -67,13 +72,24 @@ class DistributedGraph:
             self._ranges[what] = list(zip(starts[:-1], starts[1:]))
         return self._ranges[what]
 
+    def removed_ids(self, what: str = "nodes"):
+        """The sorted removed ids of ``nodes`` or ``edges`` (None: none removed)."""
+        return self._removed.get(what)
+
+    def gone(self, what: str = "nodes") -> list:
+        """Per partition of ``what``: its removed ids (None: none removed at all)."""
+        ids = self.removed_ids(what)
+        return [None] * len(self.ranges(what)) if ids is None else \
+            removed.by_range(ids, self.ranges(what))
+
     def node_count(self) -> int:
-        r = self.ranges("nodes")
-        return r[-1][1] if r else 0
+        """Live nodes (rows less removed ids), as ``Graph.node_count()``."""
+        r, ids = self.ranges("nodes"), self.removed_ids("nodes")
+        return (r[-1][1] if r else 0) - (0 if ids is None else len(ids))
 
     def edge_count(self) -> int:
-        r = self.ranges("edges")
-        return r[-1][1] if r else 0
+        r, ids = self.ranges("edges"), self.removed_ids("edges")
+        return (r[-1][1] if r else 0) - (0 if ids is None else len(ids))
 
     def table(self, what: str = "nodes") -> DistributedTable:
         """``nodes`` or ``edges`` as a :class:`DistributedTable` (filter, group_by,
@@ -99,7 +115,7 @@ class DistributedGraph:
         if mode not in ("all", "out", "in"):
             raise ValueError(f"mode must be 'all', 'out' or 'in', got {mode!r}")
         return degree.degrees(self.edges, self.ranges("nodes"),
-                              mode if self.directed else "all")
+                              mode if self.directed else "all", self.gone("nodes"))
 
     def in_degree(self):
         return self.degree("in")
@@ -112,7 +128,8 @@ class DistributedGraph:
         position); a component's label is its smallest node position. See
         :mod:`groggy.dask.components` for how it runs."""
         from groggy.dask import components
-        return components.component_labels(self.edges, self.ranges("nodes"), split_every)
+        return components.component_labels(self.edges, self.ranges("nodes"), split_every,
+                                           self.gone("nodes"))
 
     def with_node_columns(self, **columns) -> "DistributedGraph":
         """A graph with more node columns: ``g.with_node_columns(component=
@@ -120,7 +137,8 @@ class DistributedGraph:
         partition)."""
         nodes = _with_columns(self.nodes, columns)
         return DistributedGraph(nodes, self.edges, self.directed, self._client,
-                                self._ranges["nodes"], self._ranges["edges"], self._origin)
+                                self._ranges["nodes"], self._ranges["edges"], self._origin,
+                                self._removed)
 
     # ---------------------------------------------------------------- writing
     def save(self, path):
@@ -149,7 +167,8 @@ def _with_columns(frame, columns: dict):
 
 
 def open(path=None, client=None, *, nodes=None, edges=None, source: str = "source",  # noqa: A001
-         target: str = "target", directed: bool = False) -> DistributedGraph:
+         target: str = "target", directed: bool = False,
+         storage_options: dict | None = None) -> DistributedGraph:
     """A stored graph as a :class:`DistributedGraph`, read lazily by the workers.
 
     ``gg.dask.open(path)``: a groggy store (partitioned or not); one Dask partition per
@@ -161,14 +180,21 @@ def open(path=None, client=None, *, nodes=None, edges=None, source: str = "sourc
     ``client``: a ``distributed.Client`` (``Client("tcp://scheduler:8786")``); by
     default the current client, else a new ``LocalCluster``. Every worker must reach
     ``path`` (or the Parquet files) at the same path.
+
+    ``path`` (or ``nodes``/``edges``) may be a URL fsspec opens: ``s3://bucket/g.groggy``
+    (``pip install s3fs``), ``gs://...``, ``file:///...``; ``storage_options`` are the
+    file system's keywords (credentials, ``client_kwargs={"endpoint_url": ...}``). The
+    client reads the manifest (and lists the files' sizes); each worker fetches its
+    partitions' files (checked against their CRC-32s) into its own memory.
     """
     from groggy.dask import read
     if path is not None:
         if nodes is not None or edges is not None:
             raise TypeError("give a store path, or nodes= and edges= Parquet datasets, "
                             "not both")
-        return read.open_store(path, client)
+        return read.open_store(path, client, storage_options)
     if edges is None:
         raise TypeError("gg.dask.open takes a store path, or edges= (and nodes=) Parquet "
                         "datasets")
-    return read.open_parquet(nodes, edges, source, target, directed, client)
+    return read.open_parquet(nodes, edges, source, target, directed, client,
+                             storage_options)

@@ -12,7 +12,8 @@ import os
 
 import numpy as np
 
-from groggy.dask import reduce
+from groggy.dask import reduce, removed
+from groggy.store import remote
 from groggy.store.manifest import piece_files
 
 _STRINGS = "string[pyarrow]"   # what dask turns object columns of strings into
@@ -33,7 +34,7 @@ class PartitionReader:
         return pd.DataFrame({c: pd.Series([], dtype=t) for c, t in self.dtypes.items()},
                             index=pd.RangeIndex(0, 0))
 
-    def __call__(self, i: int, columns=None):
+    def __call__(self, i: int, gone=None, columns=None):
         import pandas as pd
         columns = list(self.dtypes) if columns is None else list(columns)
         start, stop = self.ranges[i]
@@ -43,24 +44,42 @@ class PartitionReader:
             raise StoreError(f"{self.part} partition {i}: {len(df)} rows read, where "
                              f"{stop - start} were expected (rows {start}..{stop})")
         df.index = pd.RangeIndex(start, stop)
+        mask = removed.keep(start, stop, gone)   # the removed ids in this partition
+        if mask is not None:
+            df = df[mask]
         return df.astype({c: self.dtypes[c] for c in columns}, copy=False)
 
 
-def frame(reader: PartitionReader):
-    """The Dask DataFrame of every partition ``reader`` reads."""
+def frame(reader: PartitionReader, gone: list | None = None):
+    """The Dask DataFrame of every partition ``reader`` reads, without the removed ids
+    ``gone[i]`` of partition ``i`` (global positions; None: nothing removed)."""
     import dask.dataframe as dd
     if not reader.ranges:   # a store written without partitions: one empty partition
         return dd.from_pandas(reader.meta(), npartitions=1)
-    return dd.from_map(reader, range(len(reader.ranges)), meta=reader.meta(),
+    iterables = [range(len(reader.ranges))] + ([gone] if gone is not None else [])
+    return dd.from_map(reader, *iterables, meta=reader.meta(),
                        divisions=reduce.divisions(reader.ranges), label=f"groggy-{reader.part}",
                        enforce_metadata=False)
 
 
 # ------------------------------------------------------------------ Parquet
 
-def parquet_files(spec, what: str) -> list:
+def parquet_files(spec, what: str, storage_options=None) -> list:
     """The files of a Parquet dataset: a file, a directory (its ``*.parquet``) or a glob
-    pattern, in name order."""
+    pattern, in name order; a URL (``s3://bucket/nodes/``) is listed through fsspec
+    and its files are URLs too."""
+    if remote.is_url(spec):
+        where = remote.locate(spec, storage_options)
+        fs, root = where.fs, where.path
+        if fs.isdir(root):
+            found = fs.glob(root + "/*.parquet")
+        else:
+            found = fs.glob(root) if any(ch in root for ch in "*?[") else \
+                [root] * fs.isfile(root)
+        files = sorted(fs.unstrip_protocol(f) for f in found)
+        if not files:
+            raise FileNotFoundError(f"{what}: no Parquet files at {spec!r}")
+        return files
     spec = os.fspath(spec)
     if os.path.isdir(spec):
         files = sorted(glob.glob(os.path.join(spec, "*.parquet")))
@@ -89,14 +108,22 @@ def _kind(arrow_type) -> str | None:
     return None
 
 
-def parquet_layout(files: list, what: str, ends=()) -> tuple:
+def _footer(path: str, storage_options=None):
+    """The ``pyarrow.parquet.ParquetFile`` of a local file or a URL."""
+    import pyarrow.parquet as pq
+    if not remote.is_url(path):
+        return pq.ParquetFile(path)
+    where = remote.locate(path, storage_options)
+    return pq.ParquetFile(where.fs.open(where.path, "rb"))
+
+
+def parquet_layout(files: list, what: str, ends=(), storage_options=None) -> tuple:
     """(row ranges, {column: pandas dtype}) of a Parquet dataset, from the footers;
     every file must have the same columns of kinds groggy stores, and ``ends``
     columns must hold integers."""
-    import pyarrow.parquet as pq
     ranges, start, kinds, nullable = [], 0, None, set()
     for path in files:
-        meta = pq.ParquetFile(path)
+        meta = _footer(path, storage_options)
         schema = meta.schema_arrow
         found = {}
         for field in schema:
@@ -136,13 +163,18 @@ class ParquetLoad:
     """Loads Parquet file ``files[i]`` on a worker; edge ends are renamed ``source`` and
     ``target`` and checked to be node positions below ``node_count``."""
 
-    def __init__(self, files: list, rename: dict, node_count: int | None = None):
+    def __init__(self, files: list, rename: dict, node_count: int | None = None,
+                 storage_options=None):
         self.files, self.rename, self.node_count = files, rename, node_count
+        self.storage_options = storage_options
 
     def __call__(self, i: int, columns: list):
         import pandas as pd
         back = {new: old for old, new in self.rename.items()}
-        df = pd.read_parquet(self.files[i], columns=[back.get(c, c) for c in columns])
+        options = ({"storage_options": self.storage_options}
+                   if remote.is_url(self.files[i]) and self.storage_options else {})
+        df = pd.read_parquet(self.files[i], columns=[back.get(c, c) for c in columns],
+                             **options)
         df = df.rename(columns=self.rename)
         if self.node_count is not None:
             for end in ("source", "target"):
@@ -163,21 +195,23 @@ class ParquetLoad:
                              f"{self.node_count - 1})")
 
 
-def open_parquet(nodes, edges, source: str, target: str, directed: bool, client):
+def open_parquet(nodes, edges, source: str, target: str, directed: bool, client,
+                 storage_options=None):
     from groggy.dask.graph import DistributedGraph
     if nodes is None:
         raise TypeError("gg.dask.open(edges=...) needs nodes= too (the nodes' Parquet "
                         "dataset: its row positions are the node ids)")
-    node_files, edge_files = parquet_files(nodes, "nodes"), parquet_files(edges, "edges")
-    node_ranges, node_dtypes = parquet_layout(node_files, "nodes")
-    edge_ranges, edge_dtypes = parquet_layout(edge_files, "edges", (source, target))
+    so = storage_options
+    node_files, edge_files = parquet_files(nodes, "nodes", so), parquet_files(edges, "edges", so)
+    node_ranges, node_dtypes = parquet_layout(node_files, "nodes", (), so)
+    edge_ranges, edge_dtypes = parquet_layout(edge_files, "edges", (source, target), so)
     rename = {source: "source", target: "target"}
     edge_dtypes = {rename.get(c, c): ("int64" if c in rename else t)
                    for c, t in edge_dtypes.items()}
     n = node_ranges[-1][1] if node_ranges else 0
-    node_frame = frame(PartitionReader(ParquetLoad(node_files, {}), node_ranges,
+    node_frame = frame(PartitionReader(ParquetLoad(node_files, {}, None, so), node_ranges,
                                        node_dtypes, "nodes"))
-    edge_frame = frame(PartitionReader(ParquetLoad(edge_files, rename, n), edge_ranges,
+    edge_frame = frame(PartitionReader(ParquetLoad(edge_files, rename, n, so), edge_ranges,
                                        edge_dtypes, "edges"))
     return DistributedGraph(node_frame, edge_frame, directed, client, node_ranges,
                             edge_ranges, origin="parquet")
@@ -217,8 +251,14 @@ class StoreLoad:
     def __call__(self, i: int, columns: list):
         import pandas as pd
         from groggy.store import partitioned
+        from groggy.errors import StoreError
         cols = partitioned.read_partition(self.infos[i], self.part, i, columns)
-        return pd.DataFrame({name: _series(col) for name, col in cols.items()})
+        try:   # a column's checksum is checked as its data is first read
+            return pd.DataFrame({name: _series(col) for name, col in cols.items()})
+        except StoreError as exc:
+            if f"{self.part} partition {i}" in str(exc):
+                raise
+            raise StoreError(f"{self.part} partition {i}: {exc}") from None
 
 
 def _store_dtypes(info, part: str) -> dict:
@@ -243,13 +283,14 @@ def check_files(info) -> None:
     truncated partition is named before any work starts."""
     from groggy.errors import StoreError
     sums = info.manifest["checksums"]
+    listed = info.location.sizes() if remote.is_remote(info.location) else None
     for part in ("nodes", "edges"):
         for i, entry in enumerate(getattr(info, part).pieces):
             for rel in piece_files(entry):
                 path = info.location / rel
                 try:
-                    size = path.stat().st_size
-                except FileNotFoundError:
+                    size = path.stat().st_size if listed is None else listed[rel]
+                except (FileNotFoundError, KeyError):
                     raise StoreError(f"{part} partition {i}: {path} is missing (the "
                                      f"manifest lists it)") from None
                 want = sums.get(rel, {}).get("size")
@@ -258,22 +299,19 @@ def check_files(info) -> None:
                                      f"the manifest says {want}")
 
 
-def open_store(path, client):
+def open_store(path, client, storage_options=None):
     from groggy.dask.graph import DistributedGraph
-    from groggy.errors import StoreError
     from groggy.store import partitioned
-    info = partitioned.describe(path)
-    removed = {k: len(v) for k, v in (info.removed or {}).items() if len(v)}
-    if removed:
-        raise StoreError(f"{path}: the store has removed elements ({removed}); "
-                         f"groggy.dask reads stores without removals: "
-                         f"gg.open(path).compact().save(new_path, partitions=k) first")
+    info = partitioned.describe(path, storage_options)
     check_files(info)
-    frames = {}
+    frames, gone = {}, {}
     for part in ("nodes", "edges"):
         ranges = getattr(info, part).ranges
+        ids = (info.removed or {}).get(part)
+        gone[part] = None if ids is None or not len(ids) else np.asarray(ids, np.int64)
         frames[part] = frame(PartitionReader(StoreLoad(info, part), ranges,
-                                             _store_dtypes(info, part), part))
+                                             _store_dtypes(info, part), part),
+                             None if gone[part] is None else removed.by_range(ids, ranges))
     return DistributedGraph(frames["nodes"], frames["edges"], info.directed, client,
                             info.nodes.ranges or [(0, 0)], info.edges.ranges or [(0, 0)],
-                            origin=str(path))
+                            origin=str(path), removed=gone)

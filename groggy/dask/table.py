@@ -5,8 +5,10 @@ evaluated per partition by groggy's own evaluator), ``group_by(...).agg(...)`` a
 tables, statistics) come back as groggy tables."""
 from __future__ import annotations
 
+import numpy as np
+
 from groggy import query
-from groggy.dask import aggregate, cluster
+from groggy.dask import aggregate, cluster, quantile
 
 
 def _partition_values(df, name: str):
@@ -142,14 +144,67 @@ class DistributedTable:
         work = aggregate.plan(self.frame, keys, outputs, ddof, size)
         return groggy_table(cluster.result(self.client, work, "group_by"))
 
-    def stats(self):
+    def stats(self, quantiles=(0.5,)):
         """One row per number (or bool) column: ``count`` (values neither null nor
         NaN), ``nulls``, ``sum``, ``mean``, ``std`` (ddof 0), ``min``, ``max``, as
-        ``t[col].count()``, ``.sum()``, ... give them in-process."""
+        ``t[col].count()``, ``.sum()``, ... give them in-process, then one column per
+        quantile in ``quantiles``, exact (see :meth:`quantile`): ``median`` for 0.5
+        (``NumArray.median()``), ``q25`` for 0.25, ...; ``quantiles=()`` for none."""
+        qs = quantile.checked(quantiles)
         work = aggregate.stats_plan(self.frame)
-        return groggy_table(cluster.result(self.client, work, "stats"))
+        answer = cluster.result(self.client, work, "stats")
+        if qs:
+            kinds = dict(zip(answer["column"], answer["kind"]))
+            found = quantile.quantiles(self.frame, self.client, kinds,
+                                       ["median" if q == 0.5 else q for q in qs])
+            for i, q in enumerate(qs):
+                answer[quantile.column_name(q)] = pd_floats([found[c][i] for c in kinds])
+        return groggy_table(answer)
 
     describe = stats
+
+    def quantile(self, column: str, q=0.5):
+        """The exact ``q`` quantile (or a list, for a list of ``q``) of a number column,
+        nulls and NaN skipped: ``np.quantile`` of its values (linear interpolation),
+        None without values. A few passes over the partitions (histograms of the
+        values, then the few values near the rank): no partition's values go to the
+        client, and the answer is exact, not Dask's approximation.
+
+        Examples
+        --------
+        >>> import pandas as pd, dask.dataframe as dd, groggy.dask as gd
+        >>> from distributed import Client, LocalCluster
+        >>> client = Client(LocalCluster(processes=False, dashboard_address=None))
+        >>> df = pd.DataFrame({"x": [4.0, None, 1.0, 2.0, float("nan"), 3.0]})
+        >>> t = gd.table(dd.from_pandas(df, npartitions=3), client=client)
+        >>> t.quantile("x", 0.5), t.quantile("x", [0, 0.25, 1]), t.median("x")
+        (2.5, [1.0, 1.75, 4.0], 2.5)
+        >>> client.cluster.close(); client.close()
+        """
+        many = np.ndim(q) > 0
+        qs = quantile.checked(q if many else [q])
+        found = quantile.quantiles(self.frame, self.client, self._number(column), qs)
+        return found[column] if many else found[column][0]
+
+    def median(self, column: str):
+        """The exact median of a number column (``NumArray.median()`` in-process)."""
+        return quantile.quantiles(self.frame, self.client, self._number(column),
+                                  ["median"])[column][0]
+
+    def _number(self, column: str) -> dict:
+        """{column: kind} of a number or bool column, or a clear error."""
+        kinds = {c: d.kind for c, d in aggregate.described_columns(self.frame._meta).items()}
+        if column not in kinds:
+            raise KeyError(f"no column {column!r}; columns are {list(kinds)}")
+        if kinds[column] not in ("int64", "float64", "bool"):
+            raise TypeError(f"column {column!r} holds {kinds[column]}; quantiles take "
+                            f"numbers or booleans")
+        return {column: kinds[column]}
+
+
+def pd_floats(values: list):
+    import pandas as pd
+    return pd.array(values, dtype="Float64")
 
 
 def table(frame, client=None) -> DistributedTable:

@@ -16,7 +16,7 @@ import numpy as np
 
 from groggy.errors import StoreError
 from groggy.storage import ColumnStore
-from groggy.store import layout, writer
+from groggy.store import layout, remote, writer
 from groggy.store.manifest import FORMAT_NAME, PARTITIONED_VERSION, pieces
 from groggy.store.reader import _open_removed, _pointer, _Vanished, open_piece, read_manifest
 
@@ -31,6 +31,7 @@ class Part(NamedTuple):
 
 class StoreInfo(NamedTuple):
     location: Path         # the generation directory: tasks read there, never elsewhere
+                           # (a remote.RemotePath for a store at a URL)
     directed: bool
     node_count: int
     edge_count: int
@@ -40,9 +41,11 @@ class StoreInfo(NamedTuple):
     manifest: dict
 
 
-def describe(path) -> StoreInfo:
+def describe(path, storage_options: dict | None = None) -> StoreInfo:
     """The partitions of the store at ``path`` (its current generation, read once; a
-    store written without partitions is one partition).
+    store written without partitions is one partition). ``path`` may be a URL that
+    fsspec opens (``s3://bucket/g.groggy``, with ``storage_options`` for its file
+    system): the partitions are then fetched, not mapped (``groggy.store.remote``).
 
     Examples
     --------
@@ -57,7 +60,7 @@ def describe(path) -> StoreInfo:
     >>> cols["source"].data[:3].tolist()
     [2, 2, 2]
     """
-    root = Path(path)
+    root = remote.locate(path, storage_options) if remote.is_url(path) else Path(path)
     if not root.is_dir():
         raise StoreError(f"{root}: {'is not a directory' if root.exists() else 'no such graph directory'}")
     try:
@@ -87,7 +90,7 @@ def read_partition(info: StoreInfo, part: str, index: int, columns=None) -> dict
                          f"asked for {index!r}")
     try:
         cols, _ = open_piece(info.location, part, entries[index], info.manifest["checksums"],
-                             info.node_count)
+                             info.node_count, None if columns is None else set(columns))
     except StoreError as exc:
         raise StoreError(f"{part} partition {index}: {exc}") from None
     except Exception as exc:   # a vanished file (the generation was replaced) and the like
@@ -202,6 +205,7 @@ class StoreWriter:
         self._created = not self.path.exists()
         self._entries: dict = {"nodes": {}, "edges": {}}
         self._next = {"nodes": 0, "edges": 0}
+        self._removed = {part: np.empty(0, np.int64) for part in PARTS}
         self._lock = contextlib.ExitStack()
         if self._created:
             self.path.mkdir(parents=True)
@@ -248,12 +252,27 @@ class StoreWriter:
         slot = self.reserve("edges")
         self.adopt(slot, write_partition(slot, attrs, source, target))
 
+    def remove(self, part: str, ids) -> None:
+        """Mark rows ``ids`` (global positions) of ``part`` removed, as ``g.remove_nodes``
+        does in-process: the rows stay in the files, readers leave them out, and ids stay
+        stable. Checked at commit against the rows written."""
+        self._check_open()
+        if part not in PARTS:
+            raise ValueError(f"part must be 'nodes' or 'edges', got {part!r}")
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or (ids.size and ids.dtype.kind not in "iu"):
+            raise TypeError(f"removed {part}: expected a 1-d array of row positions, got "
+                            f"{ids.dtype} of shape {ids.shape}")
+        self._removed[part] = np.union1d(self._removed[part], ids.astype(np.int64))
+
     # the end ---------------------------------------------------------------
     def commit(self) -> Path:
         """Check the partitions, write the manifest and make the store current."""
         self._check_open()
         try:
             manifest, dirs = self._manifest()
+            writer.add_removed(manifest, writer.write_removed(
+                self._gen, self._removed, manifest["checksums"], dirs))
             writer.finish_generation(self._gen, manifest, {}, dirs)
             layout.fsync_dir(self.path)
             writer._switch(self.path, self._gen.name)
@@ -318,6 +337,10 @@ class StoreWriter:
             if span is not None and (span[0] < 0 or span[1] >= counts["nodes"]):
                 raise StoreError(f"edges partition {index}: edge ends run {span[0]}..{span[1]}"
                                  f", outside the node positions 0..{counts['nodes'] - 1}")
+        for part, ids in self._removed.items():
+            if ids.size and (ids[0] < 0 or ids[-1] >= counts[part]):
+                raise StoreError(f"removed {part} ids run {ids[0]}..{ids[-1]}, outside the "
+                                 f"{counts[part]} {part} rows written")
         manifest = {"format": FORMAT_NAME, "version": PARTITIONED_VERSION,
                     "generation": self._gen.name, "directed": self.directed,
                     "node_count": counts["nodes"], "edge_count": counts["edges"],

@@ -69,8 +69,11 @@ class Opened(NamedTuple):
 # --------------------------------------------------------------------------- files
 
 def _map(base: Path, rel: str, checksums: dict) -> _File:
-    """Open one listed file, check its size against the manifest and map all of it."""
+    """Open one listed file, check its size against the manifest and map all of it (a
+    file of a store at a URL: fetch all of it)."""
     f = base / rel
+    if not isinstance(f, Path):
+        return _fetched(f, checksums[rel])
     try:
         fh = open(f, "rb")
     except FileNotFoundError:
@@ -90,6 +93,20 @@ def _map(base: Path, rel: str, checksums: dict) -> _File:
     # ctime too: no one can set it, so a new file on a reused inode never passes as checked
     return _File(f, raw, (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns),
                  checksums[rel]["crc32"])
+
+
+def _fetched(f, listed: dict) -> _File:
+    """A file of a store at a URL (``groggy.store.remote.RemotePath``), read whole."""
+    try:
+        data = f.read_bytes()
+    except FileNotFoundError:
+        raise _Vanished(f"{f}: file is missing (the manifest lists it)") from None
+    except OSError as exc:
+        raise StoreError(f"{f}: cannot read the file ({exc})") from None
+    if len(data) != listed["size"]:
+        raise StoreError(f"{f}: expected {listed['size']} bytes (the manifest's size), "
+                         f"found {len(data)} (truncated or altered)")
+    return _File(f, np.frombuffer(data, dtype=np.uint8), f.identity(), listed["crc32"])
 
 
 def _header_bytes(raw: np.ndarray) -> bytes:
@@ -286,19 +303,22 @@ def _open_removed(base: Path, entries: dict, counts: dict, checksums: dict):
     return ids
 
 
-def open_piece(base: Path, part: str, piece: dict, checksums: dict, n: int):
+def open_piece(base: Path, part: str, piece: dict, checksums: dict, n: int,
+               only=None):
     """Map one partition (or the whole of an unpartitioned part): ({name: Column}, checks);
     edges get their ends as columns "source" and "target" (global node positions, checked
-    to lie in ``0 .. n - 1``)."""
+    to lie in ``0 .. n - 1``). ``only``: the names to open (None: all)."""
     length = piece["rows"][1] - piece["rows"][0]
     cols, checks = {}, []
     for spec in piece["columns"]:
-        cols[spec["name"]], check = _open_column(base, part, spec, length, checksums)
-        checks.append(check)
+        if only is None or spec["name"] in only:
+            cols[spec["name"]], check = _open_column(base, part, spec, length, checksums)
+            checks.append(check)
     if part == "edges":
         for role in ("source", "target"):
-            cols[role], check = _open_ends(base, piece[role], role, length, n, checksums)
-            checks.append(check)
+            if only is None or role in only:
+                cols[role], check = _open_ends(base, piece[role], role, length, n, checksums)
+                checks.append(check)
     return cols, checks
 
 

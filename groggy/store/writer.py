@@ -254,23 +254,35 @@ def _write_generation(gen: Path, directed: bool, nodes: ColumnStore, edges: Colu
         edge_entry = write_piece(gen, "edges", edges.columns.values(), (sources, targets),
                                  checksums)
     if removed is not None and not linked:     # a linked store's are linked above
-        ids = {part: arr for part, arr in (("nodes", removed.nodes), ("edges", removed.edges))
-               if arr.size}
-        if ids:
-            dirs.append(_mkdir(gen, "removed"))
-        for part, arr in ids.items():
-            _write_file(gen, f"removed/{part}.npy", arr.astype(np.int64), False, checksums)
-            dead[part] = int(arr.size)
+        dead.update(write_removed(gen, {"nodes": removed.nodes, "edges": removed.edges},
+                                  checksums, dirs))
     manifest = {
         "format": FORMAT_NAME, "version": version, "generation": gen.name,
         "directed": bool(directed), "node_count": int(nodes.length),
         "edge_count": int(edges.length), "nodes": node_entry, "edges": edge_entry,
         "checksums": checksums,
     }
-    if dead:    # absent otherwise: a store without removals is what older groggy wrote
+    add_removed(manifest, dead)
+    finish_generation(gen, manifest, layouts, dirs)
+
+
+def write_removed(gen: Path, ids: dict, checksums: dict, dirs: list) -> dict:
+    """``removed/<part>.npy`` for each part with removed ids (sorted, distinct int64):
+    {part: count} of what was written (nothing, not even the folder, for none)."""
+    ids = {part: arr for part, arr in ids.items() if arr.size}
+    if ids:
+        dirs.append(_mkdir(gen, "removed"))
+    for part, arr in ids.items():
+        _write_file(gen, f"removed/{part}.npy", arr.astype(np.int64), False, checksums)
+    return {part: int(arr.size) for part, arr in ids.items()}
+
+
+def add_removed(manifest: dict, dead: dict) -> None:
+    """The manifest's ``removed`` entry for {part: count}; absent when nothing was
+    removed, so a store without removals is what older groggy wrote."""
+    if dead:
         manifest["removed"] = {part: {"file": f"removed/{part}.npy", "count": count}
                                for part, count in dead.items()}
-    finish_generation(gen, manifest, layouts, dirs)
 
 
 def finish_generation(gen: Path, manifest: dict, layouts: dict, dirs: list) -> None:
