@@ -31,6 +31,7 @@ from groggy.viz.fit import fitted_node_size, margin, median
 from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.node_sprites import NodePass, NodeStamper
 from groggy.viz.png import encode_png
+from groggy.viz.polylines import polyline_legs
 from groggy.viz.skia_paths import dots_path, polygons_path, quads_path, segments_path
 from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_sizes,
                               node_style, parse_color, with_alpha)
@@ -148,7 +149,7 @@ class Scene:
         self.frame = self._fit(graph, positions, None if bends is None else bends[1])
         self.xy = self.frame.points(positions)
         # edges routed through points (layered layouts): (offsets, page points), see
-        # bent_segments
+        # bent_legs
         self.bends = None if bends is None else (bends[0], self.frame.points(bends[1]))
         self.directed = graph.directed
         self.sources, self.targets = graph.sources, graph.targets
@@ -283,35 +284,11 @@ class Scene:
                                 quads_path(a[part], control[part], b[part]), paint)
 
     # ---------------------------------------------------------- edges with bend points
-    def bent_segments(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
-        """The edges ``keep`` (from ``a`` to ``b`` on the page) as chains of segments
-        through their bend points: (edge index into ``keep`` of each segment, segment
-        starts, segment ends, whether it is the edge's last leg). Straight edges are one
-        leg."""
-        offsets, points = self.bends
-        first = offsets[keep]
-        count = offsets[keep + 1] - first                   # bends of each edge
-        size = count + 2                                    # chain: a, bends..., b
-        start = np.cumsum(size) - size
-        chain = np.empty((int(size.sum()), 2))
-        chain[start] = a
-        chain[start + size - 1] = b
-        inner = np.ones(chain.shape[0], dtype=bool)
-        inner[start] = inner[start + size - 1] = False
-        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        chain[inner] = points[np.repeat(first, count) + step]
-        legs = np.ones(chain.shape[0], dtype=bool)
-        legs[start + size - 1] = False                      # no leg starts at an edge's end
-        at = np.repeat(np.arange(keep.size), count + 1)
-        last = np.zeros(at.size, dtype=bool)
-        last[np.cumsum(count + 1) - 1] = True
-        begin = np.flatnonzero(legs)
-        return at, chain[begin], chain[begin + 1], last
-
     def bent_legs(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
-        """:meth:`bent_segments`, with each edge's first leg starting on its source's
-        outline and its last leg ending on its target's (the inner ends are bends)."""
-        at, sa, sb, last = self.bent_segments(keep, a, b)
+        """The edges ``keep`` (from ``a`` to ``b`` on the page) as the legs of their
+        polylines (``polylines.polyline_legs``), each edge's first leg starting on its
+        source's outline and its last leg ending on its target's (inner ends are bends)."""
+        at, sa, sb, last = polyline_legs(keep, a, b, *self.bends)
         first = np.ones(at.size, dtype=bool)
         first[1:] = at[1:] != at[:-1]
         starts, ends, _ = self.cut_to_outlines(keep[at], sa, sb)

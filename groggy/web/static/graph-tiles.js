@@ -245,9 +245,11 @@ export class TileMode {
   }
 
   vectorSub(msg, frames) {
+    // bends: the long edges of a layered layout (EBND), drawn through them as the
+    // tiles and the whole-graph view draw them
     return { n: msg.nodes, m: msg.edges, positions: frames.VPOS, edges: frames.VEDG,
              bounds: this.bounds, rows: frames.VROW,
-             ids: frames.VIDS || Float64Array.from(frames.VROW) };
+             ids: frames.VIDS || Float64Array.from(frames.VROW), bends: frames.bends || null };
   }
 
   vectorLook(frames) { return { colors: frames.VCOL, sizes: frames.VSIZ, edgeColors: frames.VECO || null }; }
