@@ -26,8 +26,9 @@ import skia
 from groggy._core import _raster
 
 from groggy.themes import get_theme
-from groggy.viz.ends import UNIT_CORNERS, arrow_bases, arrowheads, directions, reach
-from groggy.viz.fit import fitted_node_size, margin, median
+from groggy.viz.ends import (UNIT_CORNERS, arrow_bases, arrow_size, arrowheads,
+                              directions, reach)
+from groggy.viz.fit import edge_width_for, fitted_node_size, margin, median
 from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.node_sprites import NodePass, NodeStamper
 from groggy.viz.png import encode_png
@@ -147,6 +148,9 @@ class Scene:
         self.legend_box = self._legend_size() if self.legend is not None else (0.0, 0.0)
         # bend points are part of the drawing: the frame fits them too
         self.frame = self._fit(graph, positions, None if bends is None else bends[1])
+        if style.edge_width is None:        # edges thinner than small nodes
+            self.edges.widths = np.minimum(self.edges.widths,
+                                           edge_width_for(1.0, self.nodes.sizes))
         self.xy = self.frame.points(positions)
         # edges routed through points (layered layouts): (offsets, page points), see
         # bent_legs
@@ -265,9 +269,11 @@ class Scene:
                 0 < keep.size <= ARROW_EDGES:
             tail = a if control is None else control
             tip = slice(None) if last is None else last      # arrowheads on last legs
-            self.arrowheads = (tail[tip], b[tip], colors[tip], widths[tip])
+            # as long as the edge's width asks, never longer than the target is wide
+            sizes = arrow_size(widths[tip], self.nodes.sizes[self.targets[keep[tip]]])
+            self.arrowheads = (tail[tip], b[tip], colors[tip], sizes)
             b = b.copy()
-            b[tip] = arrow_bases(tail[tip], b[tip], widths[tip])
+            b[tip] = arrow_bases(tail[tip], b[tip], sizes)
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
         self.lines = (a, b, control, colors, widths)        # for the stubs over halos
         by_kernel = hairlines is not None and control is None
@@ -295,10 +301,10 @@ class Scene:
         return (at, np.where(first[:, None], starts, sa), np.where(last[:, None], ends, sb),
                 last)
 
-    def draw_arrows(self, canvas, tail, tip, colors, widths) -> None:
-        """Arrowheads whose tips are ``tip`` (on the target's outline), pointing away
-        from ``tail``."""
-        corners, ok = arrowheads(tail, tip, widths)
+    def draw_arrows(self, canvas, tail, tip, colors, sizes) -> None:
+        """Arrowheads ``sizes`` long whose tips are ``tip`` (on the target's outline),
+        pointing away from ``tail``."""
+        corners, ok = arrowheads(tail, tip, sizes)
         col = colors[ok]
         for first, rows in _groups(col):
             canvas.drawPath(polygons_path(corners[rows]), _paint(col[first]))
