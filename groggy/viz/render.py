@@ -42,6 +42,7 @@ FORMATS = ("png", "svg", "pdf")
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 MAX_PIXELS = 1 << 28          # a PNG larger than this (1 GiB of RGBA) is refused
 ARROW_EDGES = 20_000          # arrowheads only while at most this many edges are drawn
+HEAD_ALPHA = 0.7              # arrowheads of thinned-out edges keep at least this opacity
 EDGES_PER_PATH = 250_000      # edges are drawn in paths of at most this many
 TITLE_SIZE, LEGEND_SIZE = 14.0, 9.0
 RASTER_THREADS = min(os.cpu_count() or 1, 4)  # row bands drawn at once by _raster
@@ -250,10 +251,11 @@ class Scene:
         if keep.size == 0:
             return
         colors, widths = self.edges.colors[keep], self.edges.widths[keep]
+        alpha = 1.0
         if self.style.edge_color is None:   # thin out the ink of dense drawings
             ink = float((np.hypot(*(b - a).T) * np.maximum(widths, 0.5)).sum())
-            colors = with_alpha(colors, min(1.0, max(0.08, 0.5 * self.width * self.height
-                                                     / max(ink, 1e-9))))
+            alpha = min(1.0, max(0.08, 0.5 * self.width * self.height / max(ink, 1e-9)))
+            colors = with_alpha(colors, alpha)
         control = (a + b) / 2 + (b - a)[:, ::-1] * np.array([0.2, -0.2]) \
             if self.style.curved and self.bends is None else None
         last = None
@@ -271,7 +273,9 @@ class Scene:
             tip = slice(None) if last is None else last      # arrowheads on last legs
             # as long as the edge's width asks, never longer than the target is wide
             sizes = arrow_size(widths[tip], self.nodes.sizes[self.targets[keep[tip]]])
-            self.arrowheads = (tail[tip], b[tip], colors[tip], sizes)
+            # heads less thinned than lines: small, they would fade out of sight
+            heads = with_alpha(self.edges.colors[keep[tip]], max(alpha, HEAD_ALPHA))
+            self.arrowheads = (tail[tip], b[tip], heads, sizes)
             b = b.copy()
             b[tip] = arrow_bases(tail[tip], b[tip], sizes)
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
