@@ -1,15 +1,17 @@
-"""Arrowheads sized for the drawing (issue 12): on a dense DAG (2,000 nodes, the
-gallery's size) every arrowhead is no longer than its target is wide, wider than its
-edge's line (so it shows), and its tip sits on the target's outline; the PNG's arrows
-add ink only next to the nodes they point at; big nodes keep full-size heads. Oracles:
-the SVG's own paths (each head a filled triangle), the renderer's scene geometry for the
-node sizes and positions, a brute-force point-on-outline distance and the PNG's pixels
-with and without arrows."""
+"""Arrowheads sized for the drawing (issue 12), in SVG, PNG and PDF: on a dense DAG
+(2,000 nodes, the gallery's size) every arrowhead is no longer than its target is wide,
+wider than its edge's line (so it shows), and its tip sits on the target's outline; the
+PNG's arrows add ink only next to the nodes they point at; big nodes keep full-size
+heads. Oracles: the SVG's own paths and the PDF's content stream (each head a filled
+triangle), the renderer's scene geometry for the node sizes and positions, a
+brute-force point-on-outline distance and the PNG's pixels with and without arrows."""
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pypdf
 import pytest
 
 import groggy as gg
@@ -129,3 +131,55 @@ def test_big_nodes_keep_full_size_arrowheads():
     assert len(heads) == 2
     for tip, base in heads:
         assert np.hypot(*(base.mean(0) - tip)) == pytest.approx(4.0 + 2.5 * 1.0, abs=0.01)
+
+
+def pdf_filled_triangles(pdf: bytes) -> list:
+    """(fill colour as r, g, b, corners) of every three-cornered subpath the PDF's page
+    fills: its content stream read operator by operator (``m``/``l`` build subpaths,
+    ``rg`` sets the fill colour, ``f`` fills, a stroke ends the path)."""
+    ops = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode(
+        "latin1").split()
+    out, path, stack, fill = [], [], [], None
+    for op in ops:
+        if op in ("m", "l"):
+            point = (float(stack[-2]), float(stack[-1]))
+            path.append([point]) if op == "m" else path[-1].append(point)
+        elif op == "rg":
+            fill = tuple(float(v) for v in stack[-3:])
+        elif op in ("f", "f*"):
+            for sub in path:        # closed by a line back to the first corner, or not
+                if len(sub) == 4 and sub[3] == sub[0]:
+                    sub = sub[:3]
+                if len(sub) == 3:
+                    out.append((fill, np.array(sub)))
+            path = []
+        elif op in ("S", "s", "n", "B", "b"):
+            path = []
+        if op.isalpha() or op.startswith("/"):
+            stack = []
+        else:
+            stack.append(op)
+    return out
+
+
+def test_pdf_arrowheads_fit_their_targets(dense_dag):
+    g, layout = dense_dag
+    scene, _ = scene_and_svg(g, layout, edge_color=EDGE)
+    pdf = g.viz.render("pdf", layout=layout, width=W, height=H, edge_color=EDGE)
+    grey = round(0x40 / 255, 3)
+    heads = [t for colour, t in pdf_filled_triangles(pdf)
+             if np.allclose(colour, grey, atol=0.002)]
+    assert len(heads) == int(g.viz.graph_input().sources.shape[0])
+    tips = []
+    for t in heads:
+        # the tip: the corner opposite the shortest side (the base)
+        sides = [np.hypot(*(t[(i + 1) % 3] - t[(i + 2) % 3])) for i in range(3)]
+        tip = int(np.argmin(sides))
+        length = np.hypot(*(t[tip] - (t[(tip + 1) % 3] + t[(tip + 2) % 3]) / 2))
+        assert length <= scene.nodes.sizes.max() + 1e-3, length
+        tips.append(t[tip])
+    # every tip on a node's outline (the page's y runs down in both: same coordinates)
+    tips = np.array(tips)
+    d = np.hypot(*(tips[:, None, :] - scene.xy[None, :, :]).transpose(2, 0, 1))
+    gap = np.abs(d - (scene.nodes.sizes / 2 + scene.outline_pad())[None, :]).min(1)
+    assert gap.max() < 0.01, gap.max()
