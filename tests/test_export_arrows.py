@@ -7,8 +7,11 @@ triangle), the renderer's scene geometry for the node sizes and positions, a
 brute-force point-on-outline distance and the PNG's pixels with and without arrows."""
 from __future__ import annotations
 
+import importlib.util
 import io
 import xml.etree.ElementTree as ET
+
+from pathlib import Path
 
 import numpy as np
 import pypdf
@@ -27,20 +30,14 @@ W, H = 600.0, 450.0            # the gallery's page
 EDGE = "#404040"
 
 
-def layered_dag(n: int, seed: int = 0) -> gg.Graph:
-    """Nodes in 30 ranks, each with 1-2 parents up to 3 ranks above (long edges bend)."""
-    rng = np.random.default_rng(seed)
-    rank = np.sort(rng.integers(0, 30, n))
-    src, dst = [], []
-    for v in range(n):
-        above = np.flatnonzero((rank < rank[v]) & (rank >= rank[v] - 3))
-        for u in rng.choice(above, min(above.size, rng.integers(1, 3)), replace=False):
-            src.append(int(u))
-            dst.append(v)
-    g = gg.Graph(directed=True)
-    g.add_nodes(n)
-    g.add_edges(src, dst)
-    return g
+def gallery():
+    """docs/make_gallery.py, whose ``dag`` draws the gallery's DAG (30 ranks, 1-2
+    parents up to 3 ranks above each node: long edges bend)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_gallery", Path(__file__).resolve().parents[1] / "docs" / "make_gallery.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def scene_and_svg(g, layout, **style):
@@ -66,7 +63,7 @@ def line_widths(svg: bytes) -> set:
 
 @pytest.fixture(scope="module")
 def dense_dag():
-    g = layered_dag(2000)
+    g = gallery().dag(2000)
     return g, g.viz.compute_layout("hierarchical")
 
 

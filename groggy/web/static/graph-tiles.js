@@ -249,7 +249,8 @@ export class TileMode {
     // tiles and the whole-graph view draw them
     return { n: msg.nodes, m: msg.edges, positions: frames.VPOS, edges: frames.VEDG,
              bounds: this.bounds, rows: frames.VROW,
-             ids: frames.VIDS || Float64Array.from(frames.VROW), bends: frames.bends || null };
+             ids: frames.VIDS || Float64Array.from(frames.VROW),
+             bends: frames.bends || null };
   }
 
   vectorLook(frames) { return { colors: frames.VCOL, sizes: frames.VSIZ, edgeColors: frames.VECO || null }; }
