@@ -156,3 +156,34 @@ def test_the_page_draws_bends_in_tiles_and_in_tile_mode_vectors(tiled_dag, open_
         for point in (leg, *bends):
             assert drawn(img, *screen_of(page, point), radius=2), (mode, renderer, point)
         assert not drawn(img, *screen_of(page, chord), radius=3), (mode, renderer)
+
+
+def test_a_layout_switch_in_tile_mode_draws_the_new_layout_with_its_bends(open_graph):
+    # new positions are a new tile scheme: the page starts again from a GraphInit
+    g = ladders()
+    with g.viz.interactive(layout="circular", node_size=6, edge_color="#000000",
+                           tiles_above=TILES_ABOVE) as view:
+        page = open_graph(view, "webgl", size=(600, 1000))
+        page.select_option(".gg-graph-layout", "hierarchical")
+        page.wait_for_function("() => window.groggy.graph.layout() === 'hierarchical'")
+        lay = g.viz.compute_layout("hierarchical")
+        bends, leg, chord = long_edge(lay)
+        head, _ = GraphClient(view.url).reply({"type": "GraphHello", "request_id": 1})
+        drawn_points = np.vstack([lay.node_positions, lay.edge_bends.points])
+        assert head["bounds"] == pytest.approx([*drawn_points.min(0), *drawn_points.max(0)],
+                                               abs=1e-4)      # nodes and bends
+        page.evaluate("(a) => window.groggy.graph.setViewport(a[0], a[1], a[2])",
+                      [2.0, -3.0, 140.0])
+        page.evaluate("() => window.groggy.graph.settled()")
+        assert page.evaluate("() => window.groggy.graph.stats().mode") == "tiles"
+        img = pixels(page)
+        page.screenshot(path=str(ARTIFACTS / "graph-tile-bends-switched.png"))
+        for point in (leg, *bends):
+            assert drawn(img, *screen_of(page, point), radius=2), point
+        assert not drawn(img, *screen_of(page, chord), radius=3)
+        # and the server's answers follow the new positions
+        pos = lay.node_positions
+        assert page.evaluate("() => window.groggy.graph.locate(3)") == \
+            pytest.approx(pos[3].tolist(), abs=1e-5)
+        assert page.evaluate("(a) => window.groggy.graph.nodeAt(a[0], a[1])",
+                             list(screen_of(page, pos[3]))) == 3

@@ -42,7 +42,12 @@ export class TileMode {
 
   handles(type) { return KINDS.has(type); }
 
+  // a GraphInit: the first, a reconnect's, or new positions (a layout switch: a new
+  // tile scheme), so the tiles and node briefs held so far are dropped
   init(msg) {
+    for (const v of [...this.bitmaps.values(), ...this.stale.values()]) v.close();
+    this.bitmaps.clear(); this.stale.clear(); this.inflight.clear(); this.briefs.clear();
+    this.version++;
     this.n = msg.nodes; this.m = msg.edges; this.scheme = msg.tiles;
     this.colors = msg.colors; this.bounds = msg.bounds;
     this.sub = emptyGraph(msg.bounds);
