@@ -84,7 +84,7 @@ NOTES: dict[str, str] = {
     'tree': (
         "groggy's tidy tree and dot's drawing agree (parents centred, no overlaps); the leaves at 600 px are small in both. networkx's multipartite layout by depth puts each level on one line, and the last levels become a solid band."),
     'dag': (
-        "A 2,000-node random DAG is dense in every tool. groggy routes long edges through bend points as dot does; its arrowheads are larger than the nodes at this size, which makes the drawing greyer than dot's. networkx by rank is a solid block."),
+        "A 2,000-node random DAG is dense in every tool. groggy routes long edges through bend points as dot does; its arrowheads are never longer than a node is wide and its edges are thinner than its nodes, so at 600 px the heads are specks, as dot's are (they show at `dpi=200`), and the layers stay readable. networkx by rank is a solid block."),
     'sbm': (
         "The clearest win: groggy's default model separates the 8 blocks (colour by block), where networkx's spring layout and sfdp both draw one disc. In the publication theme the blocks are grey shades with shapes."),
     'rgg': (

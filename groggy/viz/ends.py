@@ -88,34 +88,46 @@ def directions(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return d / np.maximum(length, 1e-12)[:, None]
 
 
-def arrow_size(widths: np.ndarray) -> np.ndarray:
-    """The length (points) of the arrowhead of edges ``widths`` points wide."""
-    return 4.0 + 2.5 * np.asarray(widths, dtype=np.float64)
+def arrow_size(widths: np.ndarray, diameters: np.ndarray) -> np.ndarray:
+    """The length (points) of the arrowheads of edges ``widths`` points wide whose
+    targets are ``diameters`` points across: ``4 + 2.5 * width`` where the target has
+    room for it, never longer than the target's diameter (so a dense drawing's small
+    nodes are not dwarfed by their arrowheads; its edges are thinner than its nodes, see
+    ``fit.edge_width_for``, so the head still stands out of its line).
+
+    Examples
+    --------
+    >>> arrow_size(np.array([1.0, 1.0, 0.0]), np.array([20.0, 2.0, 20.0])).tolist()
+    [6.5, 2.0, 4.0]
+    """
+    return np.minimum(4.0 + 2.5 * np.asarray(widths, dtype=np.float64),
+                      np.asarray(diameters, dtype=np.float64))
 
 
-def arrowheads(tail: np.ndarray, tip: np.ndarray, widths: np.ndarray) -> tuple:
+def arrowheads(tail: np.ndarray, tip: np.ndarray, sizes: np.ndarray) -> tuple:
     """(``(k, 3, 2)`` triangle corners, mask of the edges long enough for one): each
     triangle's first corner is ``tip`` (on the target's outline), pointing away from
-    ``tail``.
+    ``tail``, ``sizes`` long (:func:`arrow_size`) and 0.9 of that wide.
 
     Examples
     --------
     >>> corners, ok = arrowheads(np.array([[0.0, 0.0]]), np.array([[10.0, 0.0]]),
-    ...                          np.array([0.0]))
+    ...                          np.array([4.0]))
     >>> corners.round(2).tolist(), ok.tolist()
     ([[[10.0, 0.0], [6.0, 1.8], [6.0, -1.8]]], [True])
     """
-    size = arrow_size(widths)
-    ok = np.hypot(*(tip - tail).T) > size
+    size = np.asarray(sizes, dtype=np.float64)
+    ok = (np.hypot(*(tip - tail).T) > size) & (size > 0)
     unit, size = directions(tail[ok], tip[ok]), size[ok, None]
     base = tip[ok] - unit * size
     side = unit[:, ::-1] * np.array([-1.0, 1.0]) * (size * 0.45)
     return np.stack([tip[ok], base + side, base - side], 1), ok
 
 
-def arrow_bases(tail: np.ndarray, tip: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    """``tip`` moved back to the base of its arrowhead where one fits (the edge's line
-    stops there, so a thick line does not poke out around the head's point)."""
-    size = arrow_size(widths)
-    ok = np.hypot(*(tip - tail).T) > size
+def arrow_bases(tail: np.ndarray, tip: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """``tip`` moved back to the base of its arrowhead (``sizes`` long) where one fits
+    (the edge's line stops there, so a thick line does not poke out around the head's
+    point)."""
+    size = np.asarray(sizes, dtype=np.float64)
+    ok = (np.hypot(*(tip - tail).T) > size) & (size > 0)
     return np.where(ok[:, None], tip - directions(tail, tip) * size[:, None], tip)

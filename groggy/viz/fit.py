@@ -21,6 +21,7 @@ SPACING_SAMPLE = 600      # nodes whose nearest neighbour is looked up
 SPACING_POINTS = 20_000   # ... among at most this many nodes (a random part of the rest)
 PER_CELL = 16             # ... looking at at most this many nodes of each cell
 LAYERED = ("hierarchical",)   # layouts whose axes are filled separately
+EDGE_SHARE = 0.4          # default edge width: at most this share of the median diameter
 
 
 def margin(width: float, height: float) -> float:
@@ -146,6 +147,24 @@ def relative_range(default: float) -> tuple:
     (5.0, 20.0)
     """
     return max(SIZE_MIN, 0.5 * default), 2.0 * default
+
+
+def edge_width_for(default: float, diameters: np.ndarray) -> float:
+    """The default edge width (points) beside nodes ``diameters`` across: ``default``,
+    thinner where the nodes are small (at most ``EDGE_SHARE`` of their median diameter,
+    so that a dense drawing's edges stay thinner than its nodes and its arrowheads,
+    no longer than a node, still stand out of their lines); a hairline (0) stays one.
+
+    Examples
+    --------
+    >>> edge_width_for(1.0, np.array([10.0, 12.0])), edge_width_for(1.0, np.array([1.5]))
+    (1.0, 0.6)
+    >>> edge_width_for(0.0, np.array([1.5]))
+    0.0
+    """
+    if diameters.size == 0:
+        return float(default)
+    return float(min(default, EDGE_SHARE * median(np.asarray(diameters, dtype=np.float64))))
 
 
 def median(values: np.ndarray) -> float:

@@ -221,7 +221,7 @@ class GraphScene:
         self.tiles = None if self.n <= tiles_above else TileMaker(
             self.positions, np.ascontiguousarray(self.graph.sources, dtype=np.uint32),
             np.ascontiguousarray(self.graph.targets, dtype=np.uint32), self.bounds,
-            min(VECTOR_BUDGET, max(tiles_above // 5, 1)))
+            min(VECTOR_BUDGET, max(tiles_above // 5, 1)), self.bends)
 
     def row_of(self, node_id) -> int:
         """The row (0..n-1) of a node id; ``ValueError`` if the view does not show it."""

@@ -26,11 +26,13 @@ import skia
 from groggy._core import _raster
 
 from groggy.themes import get_theme
-from groggy.viz.ends import UNIT_CORNERS, arrow_bases, arrowheads, directions, reach
-from groggy.viz.fit import fitted_node_size, margin, median
+from groggy.viz.ends import (UNIT_CORNERS, arrow_bases, arrow_size, arrowheads,
+                              directions, reach)
+from groggy.viz.fit import edge_width_for, fitted_node_size, margin, median
 from groggy.viz.labels import CELL, label_order, occupancy, place_labels
 from groggy.viz.node_sprites import NodePass, NodeStamper
 from groggy.viz.png import encode_png
+from groggy.viz.polylines import polyline_legs
 from groggy.viz.skia_paths import dots_path, polygons_path, quads_path, segments_path
 from groggy.viz.style import (SHAPES, Style, default_node_size, edge_style, node_sizes,
                               node_style, parse_color, with_alpha)
@@ -40,6 +42,7 @@ FORMATS = ("png", "svg", "pdf")
 FONT_FILE = Path(__file__).with_name("fonts") / "DejaVuSans.ttf"
 MAX_PIXELS = 1 << 28          # a PNG larger than this (1 GiB of RGBA) is refused
 ARROW_EDGES = 20_000          # arrowheads only while at most this many edges are drawn
+HEAD_ALPHA = 0.7              # arrowheads of thinned-out edges keep at least this opacity
 EDGES_PER_PATH = 250_000      # edges are drawn in paths of at most this many
 TITLE_SIZE, LEGEND_SIZE = 14.0, 9.0
 RASTER_THREADS = min(os.cpu_count() or 1, 4)  # row bands drawn at once by _raster
@@ -146,9 +149,12 @@ class Scene:
         self.legend_box = self._legend_size() if self.legend is not None else (0.0, 0.0)
         # bend points are part of the drawing: the frame fits them too
         self.frame = self._fit(graph, positions, None if bends is None else bends[1])
+        if style.edge_width is None:        # edges thinner than small nodes
+            self.edges.widths = np.minimum(self.edges.widths,
+                                           edge_width_for(1.0, self.nodes.sizes))
         self.xy = self.frame.points(positions)
         # edges routed through points (layered layouts): (offsets, page points), see
-        # bent_segments
+        # bent_legs
         self.bends = None if bends is None else (bends[0], self.frame.points(bends[1]))
         self.directed = graph.directed
         self.sources, self.targets = graph.sources, graph.targets
@@ -245,10 +251,11 @@ class Scene:
         if keep.size == 0:
             return
         colors, widths = self.edges.colors[keep], self.edges.widths[keep]
+        alpha = 1.0
         if self.style.edge_color is None:   # thin out the ink of dense drawings
             ink = float((np.hypot(*(b - a).T) * np.maximum(widths, 0.5)).sum())
-            colors = with_alpha(colors, min(1.0, max(0.08, 0.5 * self.width * self.height
-                                                     / max(ink, 1e-9))))
+            alpha = min(1.0, max(0.08, 0.5 * self.width * self.height / max(ink, 1e-9)))
+            colors = with_alpha(colors, alpha)
         control = (a + b) / 2 + (b - a)[:, ::-1] * np.array([0.2, -0.2]) \
             if self.style.curved and self.bends is None else None
         last = None
@@ -264,9 +271,13 @@ class Scene:
                 0 < keep.size <= ARROW_EDGES:
             tail = a if control is None else control
             tip = slice(None) if last is None else last      # arrowheads on last legs
-            self.arrowheads = (tail[tip], b[tip], colors[tip], widths[tip])
+            # as long as the edge's width asks, never longer than the target is wide
+            sizes = arrow_size(widths[tip], self.nodes.sizes[self.targets[keep[tip]]])
+            # heads less thinned than lines: small, they would fade out of sight
+            heads = with_alpha(self.edges.colors[keep[tip]], max(alpha, HEAD_ALPHA))
+            self.arrowheads = (tail[tip], b[tip], heads, sizes)
             b = b.copy()
-            b[tip] = arrow_bases(tail[tip], b[tip], widths[tip])
+            b[tip] = arrow_bases(tail[tip], b[tip], sizes)
         cap = skia.Paint.kRound_Cap if self.style.curved else skia.Paint.kButt_Cap
         self.lines = (a, b, control, colors, widths)        # for the stubs over halos
         by_kernel = hairlines is not None and control is None
@@ -283,45 +294,21 @@ class Scene:
                                 quads_path(a[part], control[part], b[part]), paint)
 
     # ---------------------------------------------------------- edges with bend points
-    def bent_segments(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
-        """The edges ``keep`` (from ``a`` to ``b`` on the page) as chains of segments
-        through their bend points: (edge index into ``keep`` of each segment, segment
-        starts, segment ends, whether it is the edge's last leg). Straight edges are one
-        leg."""
-        offsets, points = self.bends
-        first = offsets[keep]
-        count = offsets[keep + 1] - first                   # bends of each edge
-        size = count + 2                                    # chain: a, bends..., b
-        start = np.cumsum(size) - size
-        chain = np.empty((int(size.sum()), 2))
-        chain[start] = a
-        chain[start + size - 1] = b
-        inner = np.ones(chain.shape[0], dtype=bool)
-        inner[start] = inner[start + size - 1] = False
-        step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        chain[inner] = points[np.repeat(first, count) + step]
-        legs = np.ones(chain.shape[0], dtype=bool)
-        legs[start + size - 1] = False                      # no leg starts at an edge's end
-        at = np.repeat(np.arange(keep.size), count + 1)
-        last = np.zeros(at.size, dtype=bool)
-        last[np.cumsum(count + 1) - 1] = True
-        begin = np.flatnonzero(legs)
-        return at, chain[begin], chain[begin + 1], last
-
     def bent_legs(self, keep: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple:
-        """:meth:`bent_segments`, with each edge's first leg starting on its source's
-        outline and its last leg ending on its target's (the inner ends are bends)."""
-        at, sa, sb, last = self.bent_segments(keep, a, b)
+        """The edges ``keep`` (from ``a`` to ``b`` on the page) as the legs of their
+        polylines (``polylines.polyline_legs``), each edge's first leg starting on its
+        source's outline and its last leg ending on its target's (inner ends are bends)."""
+        at, sa, sb, last = polyline_legs(keep, a, b, *self.bends)
         first = np.ones(at.size, dtype=bool)
         first[1:] = at[1:] != at[:-1]
         starts, ends, _ = self.cut_to_outlines(keep[at], sa, sb)
         return (at, np.where(first[:, None], starts, sa), np.where(last[:, None], ends, sb),
                 last)
 
-    def draw_arrows(self, canvas, tail, tip, colors, widths) -> None:
-        """Arrowheads whose tips are ``tip`` (on the target's outline), pointing away
-        from ``tail``."""
-        corners, ok = arrowheads(tail, tip, widths)
+    def draw_arrows(self, canvas, tail, tip, colors, sizes) -> None:
+        """Arrowheads ``sizes`` long whose tips are ``tip`` (on the target's outline),
+        pointing away from ``tail``."""
+        corners, ok = arrowheads(tail, tip, sizes)
         col = colors[ok]
         for first, rows in _groups(col):
             canvas.drawPath(polygons_path(corners[rows]), _paint(col[first]))

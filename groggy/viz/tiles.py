@@ -17,6 +17,7 @@ from cachetools import LRUCache
 
 from groggy._core import _raster
 from groggy.viz.png import encode_png
+from groggy.viz.polylines import polyline_legs
 from groggy.viz.render import RASTER_THREADS, _groups, _paint
 from groggy.viz.skia_paths import dots_path
 from groggy.viz.spatial import EdgeIndex, NodeIndex
@@ -107,20 +108,32 @@ class TileMaker:
 
     ``positions`` (``(n, 2)``) and ``sources``/``targets`` (edge rows) never change; the
     look (colours, sizes, theme) comes with every call, so a restyle draws new tiles.
+    ``bends`` (``(offsets, points)``, see ``export.bends_for``), when given, routes edges
+    through bend points: tiles draw, and the index finds, the segments of their
+    polylines, as the exporters and the vector view draw them.
     """
 
     def __init__(self, positions: np.ndarray, sources: np.ndarray, targets: np.ndarray,
-                 bounds, vector_budget: int = VECTOR_BUDGET):
+                 bounds, vector_budget: int = VECTOR_BUDGET, bends: tuple | None = None):
         self.positions = positions
         self.vector_budget = vector_budget
         self.nodes = NodeIndex(positions, bounds)
         self.sources, self.targets, self.bounds = sources, targets, bounds
         self.m = int(sources.shape[0])
+        self.bends = bends
+        # what tiles draw and the edge index holds: segments from seg_xy[seg_src] to
+        # seg_xy[seg_dst], of edge seg_edge (None: one segment per edge, its own row)
+        self.seg_xy, self.seg_src, self.seg_dst, self.seg_edge = \
+            positions, sources, targets, None
+        if bends is not None and bends[1].shape[0]:
+            self._use_polylines(*bends)
         # nested samples of the edges for tiles that cross too many to draw them all:
-        # (stride, edge rows, their index), finest first; an edge in one sample is in
-        # every finer one. A multiplicative hash spreads the picks over the edge list
-        # (uint32 arithmetic wraps: the product is taken mod 2**32)
+        # (stride, segment rows, their index), finest first; an edge in one sample is in
+        # every finer one, with all its segments. A multiplicative hash spreads the picks
+        # over the edge list (uint32 arithmetic wraps: the product is taken mod 2**32)
         spread = np.arange(self.m, dtype=np.uint32) * np.uint32(2654435761)
+        if self.seg_edge is not None:
+            spread = spread[self.seg_edge]
         self._picks = [(stride, np.flatnonzero(spread < np.uint32(2 ** 32 // stride)))
                        for stride in SAMPLE_STRIDES]
         self._picks = [(stride, rows) for stride, rows in self._picks
@@ -148,23 +161,37 @@ class TileMaker:
         self._drawing = {}          # key -> future of a tile being drawn
         self._lock = threading.Lock()
 
+    def _use_polylines(self, offsets: np.ndarray, points: np.ndarray) -> None:
+        every = np.arange(self.m)
+        at, starts, ends, _ = polyline_legs(every, self.positions[self.sources],
+                                            self.positions[self.targets], offsets, points)
+        legs = at.size
+        self.seg_xy = np.concatenate([starts, ends]).astype(np.float32)
+        self.seg_src = np.arange(legs, dtype=np.int64)
+        self.seg_dst = self.seg_src + legs
+        self.seg_edge = at
+
+    def edge_rows(self, segments: np.ndarray) -> np.ndarray:
+        """The edge rows of ``segments`` (rows of the edge index), ascending, once each."""
+        return segments if self.seg_edge is None else np.unique(self.seg_edge[segments])
+
     def _sample(self, stride: int, rows: np.ndarray) -> tuple:
-        return stride, rows, EdgeIndex(self.positions, self.sources[rows],
-                                       self.targets[rows], self.bounds)
+        return stride, rows, EdgeIndex(self.seg_xy, self.seg_src[rows],
+                                       self.seg_dst[rows], self.bounds)
 
     def _build_edges(self) -> None:
         if self._edges_built.is_set():
             return
         # the finer samples first (one list assigned at once: tiles read it meanwhile)
         self.samples = [self._sample(*pick) for pick in self._picks[:-1]] + self.samples
-        self._edges = EdgeIndex(self.positions, self.sources, self.targets, self.bounds)
+        self._edges = EdgeIndex(self.seg_xy, self.seg_src, self.seg_dst, self.bounds)
         if self._edge_length is None:
             self._edge_length = _total_length(self._edges)
         self._edges_built.set()
 
     @property
     def edges(self) -> EdgeIndex:
-        """The index of every edge (built now if its thread has not yet)."""
+        """The index of every edge's segments (built now if its thread has not yet)."""
         with self._index_lock:
             self._build_edges()
         return self._edges
@@ -182,10 +209,10 @@ class TileMaker:
 
     def edges_of_nodes_in(self, box) -> np.ndarray:
         """Rows of the edges with an end inside ``box`` (not those only passing through)."""
-        rows = self.edges.crossing(box)
-        x, y, e = self.nodes.grid.x, self.nodes.grid.y, self.edges
+        rows = self.edge_rows(self.edges.crossing(box))
+        x, y = self.nodes.grid.x, self.nodes.grid.y
         inside = np.zeros(rows.size, dtype=bool)
-        for ends in (e.sources[rows], e.targets[rows]):
+        for ends in (self.sources[rows], self.targets[rows]):
             inside |= (x[ends] >= box[0]) & (x[ends] <= box[2]) & \
                 (y[ends] >= box[1]) & (y[ends] <= box[3])
         return rows[inside]
@@ -262,7 +289,7 @@ class TileMaker:
         return np.ascontiguousarray(rgba[1:-1, 1:-1])
 
     def _tile_edges(self, box) -> tuple:
-        """(edge rows to draw in ``box``, 1 in how many edges they are): all of them, or
+        """(segment rows to draw in ``box``, 1 in how many edges they are): all, or
         the finest sample that keeps a tile under TILE_EDGES edges."""
         if self.samples:
             stride, _, coarse = self.samples[-1]
@@ -283,11 +310,12 @@ class TileMaker:
                                          box[3] + pad))
         if rows.size == 0:
             return
-        p = self.positions
-        a = to_px(p[self.sources[rows]]).astype(np.float64) + 1.0   # the border
-        b = to_px(p[self.targets[rows]]).astype(np.float64) + 1.0
+        p = self.seg_xy
+        a = to_px(p[self.seg_src[rows]]).astype(np.float64) + 1.0   # the border
+        b = to_px(p[self.seg_dst[rows]]).astype(np.float64) + 1.0
         if look.edge_colors is not None:
-            colors = rgba_to_argb(look.edge_colors[rows])
+            edges = rows if self.seg_edge is None else self.seg_edge[rows]
+            colors = rgba_to_argb(look.edge_colors[edges])
         else:
             colors = np.full(rows.size, parse_color(look.edge_color), dtype=np.uint32)
         if look.style.get("edge_color") is None:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from groggy.viz.tiles import MAX_LEVEL
+from groggy.web.graphwire import bends_frame
 from groggy.web.protocol import ProtocolError, _int, _shown, node_rows
 
 EDGE_BUDGET = 250_000       # vectors: at most this many edges
@@ -161,6 +162,12 @@ def vector_replies(session, head: dict, rows: np.ndarray, edges: np.ndarray, fra
         frames.append(frame(b"VECO", edges.size, look.edge_colors[edges]))
     if not scene.ids_are_rows:
         frames.append(frame(b"VIDS", nodes.size, scene.node_ids[nodes].astype("<f8")))
+    # long edges of a layered layout: their bends, as the whole-graph view gets them
+    # (EBND, edge numbers in VEDG's order, points within the scene's bounds)
+    offsets = None if scene.bends is None else scene.bends[0]
+    if offsets is not None and edges.size and (offsets[edges + 1] > offsets[edges]).any():
+        frames.append(bends_frame(*scene.bends, edges, scene.bounds))
+        head = {**head, "bounds": scene.bounds}
     return [{**head, "nodes": int(nodes.size), "edges": int(edges.size),
              "frames": [f[:4].decode() for f in frames]}, *frames]
 

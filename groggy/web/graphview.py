@@ -422,8 +422,15 @@ class GraphServer(Server):
         self._call(self._push_positions, scene, name, requester, rid)
 
     def _push_positions(self, scene, name: str, requester=None, rid=None) -> None:
+        if scene.tiles is not None:
+            # -- a tiled view: new positions are a new tile scheme (bounds, tiles, bends
+            # drawn in them); its pages start again from a GraphInit, as on a reconnect
+            for conn in list(self.connections):
+                if isinstance(conn.session, GraphSession):
+                    conn.send(conn.session.initial(rid if conn.session is requester else None))
+            return
         frames = [position_frame(scene.positions, scene.bounds)]
-        if scene.bends is not None and scene.tiles is None:   # no EBND: edges straight
+        if scene.bends is not None:      # the new layout's long edges bend
             frames.append(bends_frame(*scene.bends, self._wire.result().edge_order,
                                       scene.bounds))
         head = {"type": "Positions", "request_id": None, "layout": name,

@@ -43,7 +43,12 @@ export class TileMode {
 
   handles(type) { return KINDS.has(type); }
 
+  // a GraphInit: the first, a reconnect's, or new positions (a layout switch: a new
+  // tile scheme), so the tiles and node briefs held so far are dropped
   init(msg) {
+    for (const v of [...this.bitmaps.values(), ...this.stale.values()]) v.close();
+    this.bitmaps.clear(); this.stale.clear(); this.inflight.clear(); this.briefs.clear();
+    this.version++;
     this.n = msg.nodes; this.m = msg.edges; this.scheme = msg.tiles;
     this.colors = msg.colors; this.bounds = msg.bounds;
     this.sub = emptyGraph(msg.bounds);
@@ -244,9 +249,12 @@ export class TileMode {
   }
 
   vectorSub(msg, frames) {
+    // bends: the long edges of a layered layout (EBND), drawn through them as the
+    // tiles and the whole-graph view draw them
     return { n: msg.nodes, m: msg.edges, positions: frames.VPOS, edges: frames.VEDG,
              bounds: this.bounds, rows: frames.VROW,
-             ids: frames.VIDS || Float64Array.from(frames.VROW) };
+             ids: frames.VIDS || Float64Array.from(frames.VROW),
+             bends: frames.bends || null };
   }
 
   vectorLook(frames) { return { colors: frames.VCOL, sizes: frames.VSIZ, edgeColors: frames.VECO || null }; }

@@ -198,7 +198,8 @@ function showError(text) {
 // a later one keeps the user's viewport
 function init(msg, frames) {
   mark("decoded");
-  const keepView = graph !== null && graph.n > 0;
+  // (a tiled view's GraphInit after a layout switch fits the new layout)
+  const keepView = graph !== null && graph.n > 0 && !(msg.tiles && msg.layout !== graph.layout);
   progressEl.hidden = true;
   hideTooltip();
   directed = !!msg.directed;
