@@ -219,3 +219,99 @@ def test_table_widget_in_jupyterlab_streams_rows(jupyterlab, browser):
         assert not errors, errors
     finally:
         page.close()
+
+
+GRAPH_HOOK = "document.querySelector('.gg-widget .gg-graph-canvas').closest('.gg-widget').groggy"
+TABLE_HOOK = "document.querySelector('.gg-widget .gg-app').closest('.gg-widget').groggy"
+
+
+def test_widget_exports_and_links_in_jupyterlab(jupyterlab, browser):
+    """The graph widget and its linked table widget (view.tables()) in one notebook: the
+    Export menu and Export CSV save files sent over the comm (a browser download), the
+    graph's Rows shows the selected nodes' rows in the table widget, and a row's context
+    action flies the graph to its node."""
+    from PIL import Image
+    import io
+    root, base, token = jupyterlab
+    write_notebook(root / "links.ipynb", CELLS + ["view.tables()"])
+    page, errors = run_notebook_in_lab(browser, base, token, "links.ipynb")
+    try:
+        page.wait_for_selector(".gg-widget canvas.gg-graph-canvas")
+        page.wait_for_selector(".gg-widget .gg-app")
+        page.wait_for_function(f"() => {GRAPH_HOOK} && {GRAPH_HOOK}.graph && {TABLE_HOOK}")
+        page.evaluate(f"() => Promise.all([{GRAPH_HOOK}.graph.ready, {TABLE_HOOK}.ready])")
+        graph = page.locator(".gg-widget", has=page.locator(".gg-graph-canvas"))
+        table = page.locator(".gg-widget", has=page.locator(".gg-app"))
+        assert graph.locator(".gg-graph-export").is_visible()
+        assert table.locator(".gg-export").is_visible()
+
+        # Export -> PNG: the current view, at the view's size, saved as a download
+        graph.scroll_into_view_if_needed()
+        page.evaluate(f"() => {GRAPH_HOOK}.graph.painted()")
+        view = page.evaluate(f"() => {GRAPH_HOOK}.graph.viewport()")
+        with page.expect_download() as got:
+            graph.locator(".gg-graph-export").select_option("png")
+        assert got.value.suggested_filename == "graph.png"
+        png = Image.open(got.value.path())
+        png.load()
+        assert png.size == (view["width"], view["height"]), (png.size, view)
+        pixels = np.asarray(png.convert("RGB")).astype(int)
+        assert (np.abs(pixels - pixels[2, 2]).sum(axis=2) > 60).sum() > 500  # nodes drawn
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "notebook-widget-export.png").write_bytes(Path(got.value.path()).read_bytes())
+
+        # select three nodes in the graph, then its Rows: the table widget shows their rows
+        page.evaluate(f"() => {GRAPH_HOOK}.graph.select([0, 33, 5])")
+        graph.locator(".gg-graph-rows").click()
+        page.wait_for_function(f"() => {TABLE_HOOK}.state().filter === 'selected' &&"
+                               f" {TABLE_HOOK}.state().totalRows === 3")
+        page.wait_for_function(f"() => {TABLE_HOOK}.visibleRows().length === 3")
+        ids = [row[1] for row in page.evaluate(f"() => {TABLE_HOOK}.visibleRows()")]
+        assert ids == ["0", "5", "33"], ids
+
+        # Export CSV: those rows, as pandas writes them
+        table.scroll_into_view_if_needed()
+        with page.expect_download() as got:
+            table.locator(".gg-export").click()
+        assert got.value.suggested_filename == "nodes.csv"
+        import groggy as gg
+        frame = gg.generators.karate_club().nodes.table().to_pandas()
+        expected = frame[frame.node_id.isin([0, 5, 33])].to_csv(index=False,
+                                                                 lineterminator="\r\n")
+        assert Path(got.value.path()).read_bytes().decode() == expected
+
+        # a click on a node in the graph: the filtered table follows the new selection
+        graph.scroll_into_view_if_needed()
+        at = page.evaluate(f"() => {GRAPH_HOOK}.graph.screenPosition(2)")
+        page.mouse.click(at["x"], at["y"])
+        page.wait_for_function(f"() => {TABLE_HOOK}.state().totalRows === 1 &&"
+                               f" {TABLE_HOOK}.visibleRows().length === 1 &&"
+                               f" {TABLE_HOOK}.visibleRows()[0][1] === '2'")
+
+        # Tables: all the nodes again; a row's context action flies the graph to its node
+        graph.locator(".gg-graph-link:not(.gg-graph-rows)").click()
+        page.wait_for_function(f"() => {TABLE_HOOK}.state().totalRows === 34 &&"
+                               f" {TABLE_HOOK}.state().filter === ''")
+        table.scroll_into_view_if_needed()
+        page.evaluate(f"() => {TABLE_HOOK}.scrollToRow(20)")
+        row = table.locator(".gg-row", has_text="Officer").first
+        target = int(row.locator("[data-col]").first.inner_text())
+        row.locator("[data-col]").first.click(button="right")
+        menu = page.locator(".gg-context-menu a")
+        assert menu.inner_text() == f"Show node {target} in the graph"
+        menu.click()
+        page.wait_for_function(f"(id) => {GRAPH_HOOK}.graph.selected().join() === String(id)",
+                               arg=target)
+        # flown there: the node in the middle of the view
+        spot = page.evaluate(f"(id) => {GRAPH_HOOK}.graph.position(id)", target)
+        now = page.evaluate(f"() => {GRAPH_HOOK}.graph.viewport()")
+        assert abs(now["cx"] - spot[0]) < 1e-3 * abs(spot[0]) + 1e-6, (now, spot)
+        assert now["zoom"] > view["zoom"]
+        graph.scroll_into_view_if_needed()
+        page.evaluate(f"() => {GRAPH_HOOK}.graph.painted()")
+        (ARTIFACTS / "notebook-linked-graph.png").write_bytes(graph.screenshot())
+        table.scroll_into_view_if_needed()
+        (ARTIFACTS / "notebook-linked-table.png").write_bytes(table.screenshot())
+        assert not errors, errors
+    finally:
+        page.close()

@@ -72,6 +72,8 @@ class Client:
     def recv(self):
         opcode, data = self.ws.recv_data()
         if opcode == websocket.ABNF.OPCODE_BINARY:
+            if data[:4] == b"FILE":    # a file sent as a message (ExportCsv, ExportView)
+                return {"file": data[8:], "count": int.from_bytes(data[4:8], "little")}
             return decode_frame(data)
         if opcode == websocket.ABNF.OPCODE_TEXT:
             return json.loads(data.decode("utf-8"))

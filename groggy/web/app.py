@@ -5,9 +5,7 @@ Tornado."""
 from __future__ import annotations
 
 import concurrent.futures
-import csv
 import hmac
-import io
 import json
 import logging
 from pathlib import Path
@@ -19,6 +17,7 @@ import tornado.websocket
 
 from groggy.errors import GroggyError
 from groggy.themes import THEMES
+from groggy.web.downloads import csv_chunks
 from groggy.web.outbox import Outbox
 from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
 from groggy.web.remote import is_remote
@@ -188,20 +187,6 @@ class ExportHandler(_Guarded, tornado.web.RequestHandler):
                 self.set_status(400)
                 self.set_header("Content-Type", "text/plain; charset=utf-8")
                 self.finish(f"cannot export: {exc}\n")
-
-
-def csv_chunks(view, rows: int):
-    """The view as CSV text, header first, ``rows`` rows a piece."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(view.column_names())
-    for start in range(0, view.total_rows(), rows):
-        window = view.get_window(start, rows)
-        writer.writerows(["" if v is None else v for v in row] for row in window.rows)
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-    yield out.getvalue()
 
 
 class NotFoundHandler(_Guarded, tornado.web.RequestHandler):

@@ -110,6 +110,25 @@ class BrowserInterface:
                 f"open in a new tab</a></div>")
 
 
+class LinkedTables(BrowserInterface):
+    """The nodes table of a running graph view, served by the graph view's own server
+    (``VizHandle.tables()``), so the two are linked: the table's filter ``selected``
+    keeps the rows of the nodes selected in the graph, the graph's Rows and Tables
+    buttons show them here, and a node row's context action flies the graph to that
+    node. Closing it closes the graph view too (one server)."""
+
+    def __init__(self, server: Server, widget: bool = True):
+        self._server, self.use_widget = server, widget     # already running
+
+    @property
+    def url(self) -> str:
+        """The table page (the graph view's server, without ``graph``)."""
+        return Server.url.fget(self._server)
+
+    def __repr__(self) -> str:
+        return "LinkedTables" + super().__repr__()[len("BrowserInterface"):]
+
+
 def in_kernel() -> bool:
     """Whether this is a Jupyter kernel (a notebook shows widgets), not a terminal."""
     import sys

@@ -16,7 +16,8 @@ from groggy.viz.node_search import MAX_MATCHES, NodeSearch
 from groggy.viz.render import FORMATS
 from groggy.viz.view_export import MAX_SIDE, render_view
 from groggy.web.app import _Guarded
-from groggy.web.protocol import ProtocolError, _bool, _int, _text
+from groggy.web.downloads import file_reply, in_worker, too_big, MAX_FILE_BYTES
+from groggy.web.protocol import ProtocolError, _bool, _int, _text, _theme
 
 MAX_COORD = 1e15          # |x|, |y| of a dragged node, in layout units
 MAX_LAYOUT_PARAMS = 16
@@ -52,6 +53,32 @@ def _layout(msg):
     return {"layout": name, "params": params}
 
 
+def _export_view(m):
+    """``ExportView``: the fields of ``/TOKEN/graph/export``, as JSON values."""
+    kind = "ExportView"
+    fmt = m.get("format")
+    if not isinstance(fmt, str) or fmt not in FORMATS:
+        raise ProtocolError(f"{kind}.format must be one of {list(FORMATS)}, got {fmt!r}"[:200])
+    labels = m.get("labels")
+    if labels is not None and not isinstance(labels, bool):
+        raise ProtocolError(f"{kind}.labels must be true, false or null, got {labels!r}"[:200])
+    return {"format": fmt, "cx": _number(m, "cx", kind), "cy": _number(m, "cy", kind),
+            "zoom": _number(m, "zoom", kind, 1e-12, 1e12),
+            "width": _int(m, "width", kind, 1, MAX_SIDE),
+            "height": _int(m, "height", kind, 1, MAX_SIDE),
+            "node_scale": _number(m, "scale", kind, 0.01, 100) if "scale" in m else 1.0,
+            "theme": _theme(m, kind), "show_labels": labels}
+
+
+def draw_view(scene, base, args: dict) -> bytes:
+    """The file of the view ``args`` describe (those of ``ExportView``): ``base``'s
+    look, in ``args["theme"]`` when another theme is asked for."""
+    args = dict(args)
+    theme, fmt = args.pop("theme"), args.pop("format")
+    look = base if theme in (None, base.theme) else scene.styled(theme, base=base)
+    return render_view(scene, look, fmt, **args)
+
+
 ACTION_KINDS = {
     "FindNode": lambda m: {"text": _text(m, "text", "FindNode", limit=200),
                            "limit": _int(m, "limit", "FindNode", 1, MAX_MATCHES,
@@ -61,6 +88,10 @@ ACTION_KINDS = {
                            "y": _number(m, "y", "MoveNode")},
     "SetLayout": _layout,
     "ShowLabels": lambda m: {"show": _bool(m, "show", "ShowLabels")},
+    # a notebook widget, which has no HTTP address: the drawing as a message, and the
+    # link to the tables (docs/protocol.md, "In a notebook")
+    "ExportView": _export_view,
+    "ShowRows": lambda m: {"selected": _bool(m, "selected", "ShowRows")},
 }
 
 
@@ -91,7 +122,39 @@ def handle_action(session, msg: dict) -> list:
     if kind == "SetLayout":
         start_layout(session.server, msg["layout"], msg["params"], session, rid)
         return []
+    if kind == "ExportView":
+        return in_worker(lambda: view_file(scene, session.look, msg))
+    if kind == "ShowRows":
+        return [show_rows(session.server, msg["selected"], rid)]
     raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
+
+
+def view_file(scene, look, msg: dict) -> list:
+    """On a worker thread: ``ViewFile`` and the drawing as its ``FILE`` frame."""
+    kind, rid = msg["type"], msg["request_id"]
+    args = {k: v for k, v in msg.items() if k not in ("type", "request_id")}
+    data = draw_view(scene, look, args)
+    if len(data) > MAX_FILE_BYTES:
+        raise too_big(kind, rid, f"the {args['format'].upper()} of this view")
+    return file_reply({"type": "ViewFile", "request_id": rid, "format": args["format"],
+                       "name": f"graph.{args['format']}", "media": MEDIA[args["format"]]},
+                      data)
+
+
+def show_rows(server, selected: bool, rid) -> dict:
+    """Every table page of this server shows the nodes table (its rows of the selected
+    nodes, with ``selected``): the graph widget's Tables and Rows, where a page has
+    links. An ``Error`` when no table is shown."""
+    push = {"type": "ShowRows", "request_id": None, "source": "nodes",
+            "filter": "selected" if selected else ""}
+    tables = [conn for conn in list(server.connections)
+              if not getattr(conn.session, "graph_page", False)]
+    if "nodes" not in server.sources or not tables:
+        raise ProtocolError("ShowRows: no table of this graph is shown; display "
+                            "view.tables() in a notebook cell", "ShowRows", rid)
+    for conn in tables:
+        conn.send([push])
+    return {"type": "RowsShown", "request_id": rid, "tables": len(tables)}
 
 
 def start_layout(server, layout, params, session=None, rid=None) -> None:
@@ -160,12 +223,9 @@ class GraphExportHandler(_Guarded, tornado.web.RequestHandler):
             self.set_status(400)
             self.finish(f"cannot export: {exc}\n")
             return
-        scene, theme = server.scene, args.pop("theme")
-        look = scene.look if theme in (None, scene.look.theme) else \
-            scene.styled(theme, base=scene.look)
-        fmt = args.pop("format")
+        scene, fmt = server.scene, args["format"]
         data = await IOLoop.current().run_in_executor(
-            None, lambda: render_view(scene, look, fmt, **args))
+            None, lambda: draw_view(scene, scene.look, args))
         self.set_header("Content-Type", MEDIA[fmt])
         self.set_header("Content-Disposition", f'attachment; filename="graph.{fmt}"')
         self.set_header("Cache-Control", "no-store")

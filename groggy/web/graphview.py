@@ -14,7 +14,7 @@ import tornado.web
 from groggy.themes import THEMES
 from groggy.viz.layout import Layout
 from groggy.web.app import STATIC, SocketHandler, _Guarded
-from groggy.web.browser import BrowserInterface
+from groggy.web.browser import BrowserInterface, LinkedTables
 from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
 from groggy.web.graphtiles import (TILE_KINDS, draw_ahead, node_brief, tile_replies,
                                    tiled_init)
@@ -440,6 +440,24 @@ class GraphServer(Server):
                 mine = conn.session is requester
                 conn.send([{**head, "request_id": rid if mine else None}, *frames])
 
+    def show_node(self, node_id: int, kind: str, rid) -> int:
+        """On the loop: every graph page flies to node ``node_id`` and selects it (a
+        table row's context action, in a notebook widget); how many pages were told."""
+        if self.scene is None:
+            raise ProtocolError(f"{kind}: the graph is still being laid out", kind, rid)
+        try:
+            row = self.scene.row_of(node_id)
+        except ValueError:
+            raise ProtocolError(f"{kind}: no node {node_id} in the graph view", kind, rid) \
+                from None
+        pages = [c for c in list(self.connections) if isinstance(c.session, GraphSession)]
+        if not pages:
+            raise ProtocolError(f"{kind}: no graph view of this graph is shown; display "
+                                "the view in a notebook cell", kind, rid)
+        for conn in pages:
+            conn.send([{"type": "FlyTo", "request_id": None, "node": row, "id": node_id}])
+        return len(pages)
+
     def push_selection(self, ids: list) -> None:
         rows = [self.scene.row_of(v) for v in ids]
         self.set_selected(ids)
@@ -498,6 +516,25 @@ class VizHandle(BrowserInterface):
         as a ``Layout`` aligned with the view's node ids."""
         scene = self._server.scene
         return Layout(scene.positions, scene.node_ids, scene.layout_name or "moved", {})
+
+    # -- the graph's nodes table, linked to this view (a second notebook widget)
+    def tables(self):
+        """The nodes table of this view's graph, linked to the view: its filter
+        ``selected`` keeps the rows of the nodes selected here, the view's Rows and
+        Tables buttons show them, and a row's context action flies the view to its node.
+        In a notebook, show it in a cell of its own (a widget, like the view).
+
+        Examples
+        --------
+        >>> import groggy as gg
+        >>> g = gg.Graph(); _ = g.add_nodes(3); _ = g.add_edges([(0, 1), (1, 2)])
+        >>> with g.viz.interactive(layout="grid") as view:
+        ...     view.tables().get_total_rows()
+        3
+        """
+        if getattr(self, "_tables", None) is None:
+            self._tables = LinkedTables(self._server, self.use_widget)
+        return self._tables
 
     def __repr__(self) -> str:
         scene = self._server.scene

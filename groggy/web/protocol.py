@@ -115,6 +115,10 @@ _FIELDS = {
                          "backwards": _bool(m, "backwards", "Search", default=False)},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
+    # -- a notebook widget, which has no HTTP address: the CSV as a message, and the
+    # -- row's context action "show this node in the graph" (groggy/web/downloads.py)
+    "ExportCsv": lambda m: {},
+    "ShowNode": lambda m: {"node": _int(m, "node", "ShowNode", -_MAX_ID)},
 }
 
 

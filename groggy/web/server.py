@@ -132,6 +132,11 @@ class Server:
             return RemoteSession(self, conn)
         return Session(self)
 
+    def show_node(self, node_id: int, kind: str, rid) -> int:
+        """A table row's "show this node in the graph": the graph pages fly to it
+        (:class:`GraphServer`); a server without a graph view refuses."""
+        raise ProtocolError(f"{kind}: this table is not shown beside a graph view", kind, rid)
+
     # ------------------------------------------------------------------ running
     def _start_http(self) -> None:
         self._http = tornado.httpserver.HTTPServer(make_app(self), max_buffer_size=8 << 20)

@@ -6,6 +6,7 @@ import numpy as np
 
 from groggy.streaming import VirtualScrollManager
 from groggy.themes import THEMES
+from groggy.web.downloads import export_csv
 from groggy.web.protocol import ProtocolError
 
 
@@ -98,6 +99,13 @@ class Session:
         if kind == "ThemeChange":
             self.theme = msg["theme"]
             return [{"type": "ThemeChange", "request_id": rid, "theme": self.theme}]
+        # -- a notebook widget's download and link to the graph view
+        if kind == "ExportCsv":
+            return export_csv(self, rid)
+        if kind == "ShowNode":
+            pages = self.server.show_node(msg["node"], kind, rid)
+            return [{"type": "NodeShown", "request_id": rid, "node": msg["node"],
+                     "pages": pages}]
         raise ProtocolError(f"unhandled message type {kind!r}", kind, rid)
 
     def _search(self, text, start, backwards, rid) -> dict:

@@ -2,7 +2,7 @@
 // actions go back to the feed. Also the read-only window.groggy hook for tests and
 // benchmarks.
 
-import { HOST } from "./host.js";
+import { HOST, fileBytes, saveFile } from "./host.js";
 import { Feed, sortKeysEqual } from "./feed.js";
 import { VirtualTable } from "./table.js";
 import { Toolbar } from "./toolbar.js";
@@ -52,7 +52,32 @@ const toolbar = new Toolbar(app, {
   onGrouping: (on) => table.setGrouping(on),
 });
 
-if (!HOST.page) toolbar.exportLink.style.display = "none";
+// a notebook widget has no CSV address: it asks for the file over its connection
+// (ExportCsv) and saves the CsvFile that answers
+let fileHead = null;         // a CsvFile whose FILE frame comes next
+if (!HOST.page) {
+  toolbar.exportLink.addEventListener("click", (e) => {
+    e.preventDefault();
+    if (socket.send({ type: "ExportCsv" }) !== null) toolbar.message("exporting the view as CSV…");
+  });
+}
+function serverMessage(msg) {
+  if (msg && msg.type === "CsvFile") { fileHead = msg; return; }
+  if (msg && msg.type === "NodeShown") { toolbar.message(`node ${msg.node} shown in the graph`); return; }
+  if (msg && msg.type === "ShowRows") {      // the graph widget's Tables or Rows
+    feed.open(msg.source);
+    feed.setFilter(msg.filter || "");
+    return;
+  }
+  feed.handleMessage(msg);
+}
+function serverFrame(buf) {
+  const file = fileHead && fileBytes(buf);
+  if (!file) { feed.handleFrame(buf); return; }
+  saveFile(file, fileHead.name, fileHead.media);
+  toolbar.message(`exported ${formatCount(fileHead.rows)} rows as ${fileHead.name}`);
+  fileHead = null;
+}
 
 const table = new VirtualTable($(".gg-main"), feed, {
   onSort: (col, additive) => {
@@ -198,6 +223,13 @@ table.rowsLayer.addEventListener("contextmenu", (e) => {
   const link = Object.assign(document.createElement("a"), {
     href: `graph#node=${encodeURIComponent(id)}`, textContent: `Show node ${id} in the graph`,
   });
+  if (!HOST.page) {   // a notebook widget: the graph widgets of this server fly there
+    link.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      closeNodeMenu();
+      socket.send({ type: "ShowNode", node: Number(id) });
+    });
+  }
   nodeMenu.replaceChildren(link);
   nodeMenu.style.left = `${e.clientX}px`;
   nodeMenu.style.top = `${e.clientY}px`;
@@ -218,8 +250,8 @@ const socket = HOST.socket(wsUrl && wsUrl.href, {
     return feed.helloFields(extra);
   },
   onHello: (id, fields) => feed.helloSent(id, fields),
-  onMessage: (msg) => feed.handleMessage(msg),
-  onFrame: (buf) => feed.handleFrame(buf),
+  onMessage: serverMessage,
+  onFrame: serverFrame,
   onStatus: (status) => {
     toolbar.setStatus(status);
     HOST.themed.classList.toggle("gg-offline", status.state !== "connected");

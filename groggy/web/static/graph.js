@@ -7,7 +7,7 @@ import { GLRenderer } from "./graph-gl.js";
 import { CanvasRenderer } from "./graph-canvas.js";
 import { decodeFrames, FRAME_TAGS } from "./graph-wire.js";
 import { applyTheme } from "./theme.js";
-import { HOST } from "./host.js";
+import { HOST, fileBytes, saveFile } from "./host.js";
 import { TileMode } from "./graph-tiles.js";
 import { LabelLayer } from "./graph-labels.js";
 import { attachSearch } from "./graph-search.js";
@@ -21,8 +21,15 @@ const layoutSelect = $(".gg-graph-layout"), exportSelect = $(".gg-graph-export")
 const labelsButton = $(".gg-graph-labels-toggle"), rectEl = $(".gg-graph-rect");
 const labelLayer = new LabelLayer($(".gg-graph-label-layer"));
 const fmt = new Intl.NumberFormat("en-US");
-if (!HOST.page) {   // a notebook widget: no table page to link to, no export address
-  for (const el of HOST.root.querySelectorAll(".gg-graph-link, .gg-graph-export")) el.hidden = true;
+// a notebook widget has no addresses: its Tables and Rows ask the server to show the
+// nodes table in the table widgets of the same server (view.tables()), instead of links
+if (!HOST.page) {
+  for (const el of HOST.root.querySelectorAll(".gg-graph-link")) {
+    el.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      send({ type: "ShowRows", selected: el.classList.contains("gg-graph-rows") });
+    });
+  }
 }
 
 const camera = new Camera();
@@ -143,6 +150,12 @@ function onJson(msg) {
 }
 
 function onFrame(buf) {
+  if (expect && expect.type === "ViewFile") {      // an export asked for as a message
+    const msg = expect, file = fileBytes(buf);
+    expect = null; frameQueue = [];
+    if (file !== null) handle(msg, { file });
+    return;
+  }
   const tag = String.fromCharCode(...new Uint8Array(buf, 0, 4));
   const count = new DataView(buf).getUint32(4, true);
   if (!expect || !FRAME_TAGS.has(tag)) return;
@@ -172,6 +185,10 @@ function handle(msg, frames) {
     return;
   }
   else if (msg.type === "Moved") placeNode(msg.node, msg.x, msg.y, true);
+  else if (msg.type === "ViewFile") saveFile(frames.file, msg.name, msg.media);
+  else if (msg.type === "FlyTo") {     // a table row's "show this node" (a widget's)
+    flyTo(msg.id).then(() => select([msg.node], false, true), (err) => showError(err.message));
+  }
   else if (msg.type === "Error" && msg.for === "SetLayout" && graph) layoutSelect.value = graph.layout;
   if (done) done(msg);
 }
@@ -599,12 +616,25 @@ function setLayout(name) {
 }
 
 // the server draws the view with the export renderer: same centre, zoom, size, look
+function exportParams(format) {
+  return { format, cx: camera.cx, cy: camera.cy, zoom: camera.zoom,
+           width: Math.round(camera.width), height: Math.round(camera.height),
+           scale: camera.nodeScale(), theme: look.theme, labels: !!(look.labels && showLabels) };
+}
+
 function exportUrl(format) {
-  const q = new URLSearchParams({ format, cx: camera.cx, cy: camera.cy, zoom: camera.zoom,
-                                  width: Math.round(camera.width), height: Math.round(camera.height),
-                                  scale: camera.nodeScale(), theme: look.theme,
-                                  labels: look.labels && showLabels ? "1" : "0" });
+  const p = exportParams(format);
+  const q = new URLSearchParams({ ...p, labels: p.labels ? "1" : "0" });
   return `${location.pathname.replace(/\/$/, "")}/export?${q}`;
+}
+
+// a page downloads the export's address; a notebook widget, which has none, asks for
+// the file over its connection (ExportView) and saves the ViewFile that answers
+function exportView(format) {
+  if (!HOST.page) return send({ type: "ExportView", ...exportParams(format) });
+  const a = Object.assign(document.createElement("a"), { href: exportUrl(format), download: `graph.${format}` });
+  document.body.appendChild(a); a.click(); a.remove();
+  return Promise.resolve(null);
 }
 
 function legendBox() {
@@ -621,9 +651,7 @@ layoutSelect.addEventListener("change", () => setLayout(layoutSelect.value));
 exportSelect.addEventListener("change", () => {
   const format = exportSelect.value;
   exportSelect.value = "";
-  if (!format || !graph) return;
-  const a = Object.assign(document.createElement("a"), { href: exportUrl(format), download: `graph.${format}` });
-  document.body.appendChild(a); a.click(); a.remove();
+  if (format && graph) exportView(format);
 });
 attachSearch($(".gg-graph-search"), $(".gg-graph-results"),
              (text) => send({ type: "FindNode", text }),
@@ -685,13 +713,15 @@ HOST.hooks.groggy.graph = {
   labels: () => labelLayer.placed.map(([row, x, y, w]) => ({ id: idOf(row), row, x, y, w, text: look.labels[row] })),
   labelState: () => labelLayer.state,
   exportUrl,
+  exportView,
   position: (id) => { const row = rowOf(id); return row === null ? null : [graph.positions[2 * row], graph.positions[2 * row + 1]]; },
   setViewport(cx, cy, zoom) { camera.set(cx, cy, zoom); return redraw(); },
   // tile mode: resolves once the view's tiles or vectors are all drawn (else at once)
   settled: () => (tiles ? tiles.settled() : redraw()),
   // tile mode: the layout position of a node (asked of the server if not held)
   locate: (id) => (tiles ? tiles.locate(id) : Promise.resolve(graph ? worldOf(id) : null)),
-  viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom }),
+  viewport: () => ({ cx: camera.cx, cy: camera.cy, zoom: camera.zoom, fitZoom: camera.fitZoom,
+                     width: Math.round(camera.width), height: Math.round(camera.height) }),
   bounds: () => (graph ? [...graph.bounds] : null),
   // start-up phases, ms since navigation: connecting, renderer (WebGL set up),
   // connected, init (GraphInit received), frames (all its frames), decoded, prepared

@@ -17,3 +17,18 @@ function pageHost() {
 
 /* global __GROGGY_HOST__ */
 export const HOST = typeof __GROGGY_HOST__ !== "undefined" ? __GROGGY_HOST__ : pageHost();
+
+// A file the server sent as a message (a FILE frame after its JSON reply, as a widget
+// asks for its exports: docs/protocol.md) handed to the user as a download.
+export function saveFile(bytes, name, media) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: media }));
+  const a = Object.assign(document.createElement("a"), { href: url, download: name, hidden: true });
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);   // the download has started by then
+}
+
+// The bytes of a FILE frame (tag, u32 byte count, bytes), or null for another frame.
+export function fileBytes(buf) {
+  if (buf.byteLength < 8 || String.fromCharCode(...new Uint8Array(buf, 0, 4)) !== "FILE") return null;
+  return buf.slice(8, 8 + new DataView(buf).getUint32(4, true));
+}
