@@ -157,8 +157,8 @@ def edge_width_for(default: float, diameters: np.ndarray) -> float:
 
     Examples
     --------
-    >>> edge_width_for(1.0, np.array([10.0, 12.0])), edge_width_for(1.0, np.array([1.5]))
-    (1.0, 0.6)
+    >>> edge_width_for(1.0, np.array([10.0, 12.0])), edge_width_for(1.0, np.array([2.0]))
+    (1.0, 0.8)
     >>> edge_width_for(0.0, np.array([1.5]))
     0.0
     """
