@@ -60,14 +60,6 @@ function makeRenderer() {
   return new CanvasRenderer(canvas);
 }
 
-// WebGL set-up (the context, shaders) takes a while on a software GPU: it is done while
-// the socket connects, and before the page's first paint keeps the GPU process busy
-function ensureRenderer() {
-  if (renderer) return;
-  renderer = makeRenderer();
-  mark("renderer");
-}
-
 function hitGrid() { return grid || (grid = new HitGrid(graph.positions, graph.n, graph.bounds)); }
 function incidenceLists() { return incidence || (incidence = new Incidence(graph.edges, graph.n, directed)); }
 
@@ -252,7 +244,6 @@ function useGraph(g, lookFrames) {
   const previous = graph;
   graph = g;
   idToRow = graph.ids ? new Map(Array.from(graph.ids, (v, i) => [v, i])) : null;
-  ensureRenderer();
   renderer.setGraph(graph);
   grid = null; incidence = null;
   if (!g.layout && previous) g.layout = previous.layout;    // tile mode: a new held part
@@ -754,4 +745,7 @@ if (HOST.page) {
 
 resize();
 connect();
-ensureRenderer();
+// WebGL set-up (context, shaders) takes a while on a software GPU: do it while the
+// socket connects, before the page's first paint keeps the GPU process busy
+renderer = makeRenderer();
+mark("renderer");
