@@ -316,9 +316,8 @@ class GraphServer(Server):
         if scene.graph is not self.scene.graph:
             return
         self.scene = scene
-        for conn in list(self.connections):
-            if isinstance(conn.session, GraphSession):
-                conn.session.scene = scene
+        for conn in self._graph_pages():
+            conn.session.scene = scene
         self._push_positions(scene, scene.layout_name)
 
     def _report_progress(self, done: int, total: int) -> None:
@@ -398,9 +397,12 @@ class GraphServer(Server):
 
     def _send_graph(self, replies_for) -> None:
         """:meth:`_push_graph` from the loop itself: sent now, in order with the rest."""
-        for conn in list(self.connections):
-            if isinstance(conn.session, GraphSession):
-                conn.send(replies_for(conn.session))
+        for conn in self._graph_pages():
+            conn.send(replies_for(conn.session))
+
+    def _graph_pages(self) -> list:
+        """The connections of the graph pages (not the table pages)."""
+        return [c for c in list(self.connections) if isinstance(c.session, GraphSession)]
 
     def restyle(self, look, kind: str) -> None:
         self.scene.look = look
@@ -425,9 +427,8 @@ class GraphServer(Server):
         if scene.tiles is not None:
             # -- a tiled view: new positions are a new tile scheme (bounds, tiles, bends
             # drawn in them); its pages start again from a GraphInit, as on a reconnect
-            for conn in list(self.connections):
-                if isinstance(conn.session, GraphSession):
-                    conn.send(conn.session.initial(rid if conn.session is requester else None))
+            self._send_graph(lambda session: session.initial(
+                rid if session is requester else None))
             return
         frames = [position_frame(scene.positions, scene.bounds)]
         if scene.bends is not None:      # the new layout's long edges bend
@@ -435,10 +436,8 @@ class GraphServer(Server):
                                       scene.bounds))
         head = {"type": "Positions", "request_id": None, "layout": name,
                 "bounds": scene.bounds, "frames": [f[:4].decode() for f in frames]}
-        for conn in list(self.connections):
-            if isinstance(conn.session, GraphSession):
-                mine = conn.session is requester
-                conn.send([{**head, "request_id": rid if mine else None}, *frames])
+        self._send_graph(lambda session: [
+            {**head, "request_id": rid if session is requester else None}, *frames])
 
     def show_node(self, node_id: int, kind: str, rid) -> int:
         """On the loop: every graph page flies to node ``node_id`` and selects it (a
@@ -450,7 +449,7 @@ class GraphServer(Server):
         except ValueError:
             raise ProtocolError(f"{kind}: no node {node_id} in the graph view", kind, rid) \
                 from None
-        pages = [c for c in list(self.connections) if isinstance(c.session, GraphSession)]
+        pages = self._graph_pages()
         if not pages:
             raise ProtocolError(f"{kind}: no graph view of this graph is shown; display "
                                 "the view in a notebook cell", kind, rid)
