@@ -17,10 +17,10 @@ import tornado.websocket
 
 from groggy.errors import GroggyError
 from groggy.themes import THEMES
-from groggy.web.downloads import csv_chunks
+from groggy.web.downloads import ON_CLUSTER, csv_chunks
 from groggy.web.outbox import Outbox
 from groggy.web.protocol import MAX_ERROR_TEXT, MAX_FRAME_BYTES, ProtocolError, parse
-from groggy.web.remote import is_remote
+from groggy.web.sources import is_remote
 
 STATIC = Path(__file__).parent / "static"
 STATIC_FILES = frozenset(p.name for p in STATIC.iterdir() if p.is_file())
@@ -153,9 +153,8 @@ class ExportHandler(_Guarded, tornado.web.RequestHandler):
         server = self.settings["groggy"]
         try:
             source = server.source(self.get_argument("source", None))
-            if is_remote(source.obj):   # its rows would all pass through this process
-                raise ValueError("a table on a cluster is exported by the cluster: "
-                                 "ddf.to_csv(...) or ddf.to_parquet(...)")
+            if is_remote(source.obj):
+                raise ValueError(ON_CLUSTER)
             sort = json.loads(self.get_argument("sort", "[]"))
             if not isinstance(sort, list) or not all(
                     isinstance(k, dict) and isinstance(k.get("column"), str) for k in sort):

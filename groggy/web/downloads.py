@@ -11,10 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from groggy.web.graphwire import frame
 from groggy.web.protocol import ProtocolError
+from groggy.web.sources import is_remote
 
 MAX_FILE_BYTES = 32 * 1024 * 1024   # one file sent as a message; larger: export from Python
 CSV_CHUNK_ROWS = 20_000
 _MAKER = ThreadPoolExecutor(1, thread_name_prefix="groggy-downloads")
+# every row of a table on a cluster would pass through this process
+ON_CLUSTER = ("a table on a cluster is exported by the cluster: ddf.to_csv(...) or "
+              "ddf.to_parquet(...)")
 
 
 def file_reply(head: dict, data: bytes) -> list:
@@ -61,15 +65,14 @@ def export_csv(session, rid):
     if session.view is None:
         raise ProtocolError(f"send Hello before {kind}", kind, rid)
     source, view = session.source, session.view
-    if getattr(source.obj, "remote", False):   # every row would pass through here
-        raise ProtocolError(f"{kind}: a table on a cluster is exported by the cluster: "
-                            "ddf.to_csv(...) or ddf.to_parquet(...)", kind, rid)
+    if is_remote(source.obj):
+        raise ProtocolError(f"{kind}: {ON_CLUSTER}", kind, rid)
 
     def make():
         data = csv_bytes(view, kind, rid)
         return file_reply({"type": "CsvFile", "request_id": rid, "name": f"{source.name}.csv",
                            "media": "text/csv", "rows": view.total_rows()}, data)
-    return _MAKER.submit(make)
+    return in_worker(make)
 
 
 def in_worker(make):

@@ -26,11 +26,6 @@ OFF_LOOP = frozenset({"Hello", "Open", "ScrollRequest", "Sort", "Filter", "Searc
 log = logging.getLogger("groggy.web")
 
 
-def is_remote(obj) -> bool:
-    """Whether a served object computes elsewhere (its work must leave the loop)."""
-    return bool(getattr(obj, "remote", False))
-
-
 class Serial:
     """Runs one connection's jobs on the shared pool in the order given, one at a time
     (a Scroll after a Sort reads the sorted view)."""

@@ -22,7 +22,8 @@ from groggy.errors import GroggyError
 from groggy.themes import THEMES
 from groggy.web.app import make_app
 from groggy.web.protocol import ProtocolError
-from groggy.web.remote import RemoteSession, is_remote
+from groggy.web.remote import RemoteSession
+from groggy.web.sources import is_remote
 from groggy.web.session import Session
 from groggy.web.sources import Source, Views
 

@@ -9,6 +9,11 @@ from cachetools import LRUCache
 from groggy import kernels
 
 
+def is_remote(obj) -> bool:
+    """Whether a served object computes elsewhere (its work must leave the loop)."""
+    return bool(getattr(obj, "remote", False))
+
+
 class Source:
     """One named table or array. ``refresh()`` re-reads it after the graph behind it
     changed (new rows appear); ``version`` counts the changes."""
