@@ -16,6 +16,7 @@ distributed = pytest.importorskip("distributed")
 
 import groggy as gg  # noqa: E402
 from groggy.dask.serve import interactive  # noqa: E402
+from test_dask_graph import client  # noqa: E402,F401  (a 2-process LocalCluster per module)
 from web_helpers import Client, WatchedPages  # noqa: E402
 
 WAIT_MS = 60_000
@@ -40,20 +41,12 @@ def _slice(frame, a, b):
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    # a Client that starts its own LocalCluster closes it too
-    with distributed.Client(n_workers=2, processes=True, threads_per_worker=1,
-                            dashboard_address=None) as c:
-        yield c
-
-
-@pytest.fixture(scope="module")
-def data(cluster):
+def data(client):
     """(pandas frame, the same rows as a Dask DataFrame, the view serving it)."""
     pdf = make_frame()
     ddf = dd.from_map(_slice, [pdf] * (len(EDGES) - 1), EDGES[:-1], EDGES[1:],
                       meta=pdf.iloc[:0])
-    view = gg.serve(ddf, client=cluster, open_browser=False)
+    view = gg.serve(ddf, client=client, open_browser=False)
     yield pdf, ddf, view
     view.close()
 
@@ -240,12 +233,12 @@ def test_search_runs_on_the_cluster_and_wraps_around(data):
 
 # --------------------------------------------------------------------------- Python API
 
-def test_bad_input_is_refused_before_any_server_starts(cluster):
+def test_bad_input_is_refused_before_any_server_starts(client):
     with pytest.raises(TypeError, match="shows a Dask DataFrame"):
-        interactive(pd.DataFrame({"x": [1]}), client=cluster)
+        interactive(pd.DataFrame({"x": [1]}), client=client)
     when = dd.from_pandas(pd.DataFrame({"t": pd.date_range("2020", periods=3)}), npartitions=1)
     with pytest.raises(TypeError, match="column 't'"):
-        gg.serve(when, client=cluster)
+        gg.serve(when, client=client)
     with pytest.raises(TypeError, match="client must be"):
         interactive(dd.from_pandas(pd.DataFrame({"x": [1]}), npartitions=1), client=42)
 
