@@ -90,3 +90,46 @@ def test_rejects_mismatched_inputs():
                           np.zeros(3, dtype=np.uint32))
     draw(img, np.zeros((0, 2)), np.zeros((0, 2)))     # nothing to draw is fine
     assert (img == 255).all()
+
+
+# ---------------------------------------------------------------- splat (tiny tile nodes)
+def splat_by_hand(img, x, y, pixels, rows, left, top, k):
+    """The rule of ``_raster.splat``, one node at a time: a 2 x 2 block centred on the
+    node's pixel coordinates, skipped unless wholly inside, later rows on top."""
+    h, w = img.shape
+    for i in (range(len(x)) if rows is None else rows):
+        px, py = (float(x[i]) - left) * k, (top - float(y[i])) * k
+        if not (np.isfinite(px) and np.isfinite(py)):
+            continue
+        c, r = int(np.floor(px - 0.5)), int(np.floor(py - 0.5))
+        if 0 <= c <= w - 2 and 0 <= r <= h - 2:
+            img[r:r + 2, c:c + 2] = pixels[i]
+    return img
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.lists(st.tuples(st.floats(-3, 23, width=32), st.floats(-3, 23, width=32)),
+                       max_size=60),
+       subset=st.booleans(), dtype=st.sampled_from([np.float32, np.float64]),
+       k=st.sampled_from([1.0, 0.5, 2.0, 1.3]))
+def test_splat_matches_the_rule_node_by_node(points, subset, dtype, k):
+    x = np.array([p[0] for p in points], dtype=dtype)
+    y = np.array([p[1] for p in points], dtype=dtype)
+    pixels = np.arange(1, len(points) + 1, dtype=np.uint32) * np.uint32(0x01030507)
+    rows = np.arange(0, len(points), 2, dtype=np.int64) if subset else None
+    ours = np.zeros((16, 20), dtype=np.uint32)
+    _raster.splat(ours, x, y, pixels, rows, 0.5, 18.0, k)
+    want = splat_by_hand(np.zeros((16, 20), dtype=np.uint32), x, y, pixels, rows, 0.5,
+                         18.0, k)
+    assert (ours == want).all()
+
+
+def test_splat_skips_nan_and_rejects_bad_rows():
+    img = np.zeros((8, 8), dtype=np.uint32)
+    x = np.array([np.nan, 3.0, np.inf]); y = np.array([1.0, np.nan, 2.0])
+    _raster.splat(img, x, y, np.ones(3, np.uint32), None, 0.0, 8.0, 1.0)
+    assert not img.any()
+    with pytest.raises(ValueError, match="row 3 is not a node"):
+        _raster.splat(img, x, y, np.ones(3, np.uint32), np.array([0, 3]), 0.0, 8.0, 1.0)
+    with pytest.raises(ValueError, match="one x, y and pixel per node"):
+        _raster.splat(img, x, y, np.ones(2, np.uint32), None, 0.0, 8.0, 1.0)

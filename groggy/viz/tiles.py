@@ -127,10 +127,12 @@ class TileMaker:
             positions, sources, targets, None
         if bends is not None and bends[1].shape[0]:
             self._use_polylines(*bends)
+        # one column per axis: gathers of (n, 2) rows are several times slower
+        self.seg_x, self.seg_y = (np.ascontiguousarray(self.seg_xy[:, c]) for c in (0, 1))
         # nested samples of the edges for tiles that cross too many to draw them all:
-        # (stride, segment rows, their index), finest first; an edge in one sample is in
-        # every finer one, with all its segments. A multiplicative hash spreads the picks
-        # over the edge list (uint32 arithmetic wraps: the product is taken mod 2**32)
+        # (stride, segment rows), finest first; an edge in one sample is in every finer
+        # one, with all its segments. A multiplicative hash spreads the picks over the
+        # edge list (uint32 arithmetic wraps: the product is taken mod 2**32)
         spread = np.arange(self.m, dtype=np.uint32) * np.uint32(2654435761)
         if self.seg_edge is not None:
             spread = spread[self.seg_edge]
@@ -138,26 +140,28 @@ class TileMaker:
                        for stride in SAMPLE_STRIDES]
         self._picks = [(stride, rows) for stride, rows in self._picks
                        if rows.size >= TILE_EDGES]
-        # only the coarsest sample is indexed now: the first view (the whole graph)
-        # draws from it; the finer ones come with the full index, on a thread
-        self.samples = [self._sample(*self._picks[-1])] if self._picks else []
+        # each sample's index is built when a tile first draws from it; the coarsest
+        # now (it estimates how many edges a tile crosses)
+        self._sampled, self._sample_lock = {}, threading.Lock()
         self.scheme = TileScheme(bounds)
         x0, y0, x1, y1 = bounds
         self._area = max((x1 - x0) * (y1 - y0), 1e-12)
-        stride, _, index = self.samples[0] if self.samples else (1, None, None)
-        self._edge_length = None if index is None else stride * _total_length(index)
+        coarse = self._picks[-1][0] if self._picks else None
+        self._edge_length = None if coarse is None else \
+            coarse * _total_length(self._sample(coarse))
         # the index of every edge: built on a thread, a moment after the page opened,
         # when the samples can draw the first (coarse) tiles meanwhile, so that a large
         # view opens without waiting (nor sharing the CPU with it)
         self._edges, self._edges_built = None, threading.Event()
         self._index_lock = threading.Lock()
-        if self.samples:
+        if self._picks:
             later = threading.Timer(INDEX_DELAY_S, lambda: self.edges)
             later.name, later.daemon = "groggy-tile-index", True
             later.start()
         else:
             self._build_edges()
         self.cache = LRUCache(maxsize=CACHED_TILES)
+        self._pixels_of = self._node_pixels = None
         self._drawing = {}          # key -> future of a tile being drawn
         self._lock = threading.Lock()
 
@@ -175,15 +179,19 @@ class TileMaker:
         """The edge rows of ``segments`` (rows of the edge index), ascending, once each."""
         return segments if self.seg_edge is None else np.unique(self.seg_edge[segments])
 
-    def _sample(self, stride: int, rows: np.ndarray) -> tuple:
-        return stride, rows, EdgeIndex(self.seg_xy, self.seg_src[rows],
-                                       self.seg_dst[rows], self.bounds)
+    def _sample(self, stride: int) -> EdgeIndex:
+        """The index of the sample of one edge in ``stride`` (built on first use)."""
+        with self._sample_lock:
+            index = self._sampled.get(stride)
+            if index is None:
+                rows = dict(self._picks)[stride]
+                index = self._sampled[stride] = EdgeIndex(
+                    self.seg_xy, self.seg_src[rows], self.seg_dst[rows], self.bounds)
+        return index
 
     def _build_edges(self) -> None:
         if self._edges_built.is_set():
             return
-        # the finer samples first (one list assigned at once: tiles read it meanwhile)
-        self.samples = [self._sample(*pick) for pick in self._picks[:-1]] + self.samples
         self._edges = EdgeIndex(self.seg_xy, self.seg_src, self.seg_dst, self.bounds)
         if self._edge_length is None:
             self._edge_length = _total_length(self._edges)
@@ -282,7 +290,7 @@ class TileMaker:
         def to_px(xy):     # tile pixels, (0, 0) the top left corner of the tile
             return np.stack([(xy[:, 0] - box[0]) * k, (box[3] - xy[:, 1]) * k], -1)
 
-        self._draw_edges(look, box, k, to_px, pixels)
+        self._draw_edges(look, box, k, pixels)
         self._draw_nodes(look, box, k, node_scale(k, fit), to_px, pixels, canvas)
         rgba = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                    alphaType=skia.kUnpremul_AlphaType)
@@ -291,28 +299,31 @@ class TileMaker:
     def _tile_edges(self, box) -> tuple:
         """(segment rows to draw in ``box``, 1 in how many edges they are): all, or
         the finest sample that keeps a tile under TILE_EDGES edges."""
-        if self.samples:
-            stride, _, coarse = self.samples[-1]
-            crossing = coarse.estimate(box) * stride       # about how many edges cross
+        if self._picks:
+            coarse = self._picks[-1][0]
+            crossing = self._sample(coarse).estimate(box) * coarse  # about how many cross
             if crossing > TILE_EDGES:
                 fits = [s for s, _ in self._picks if crossing / s <= TILE_EDGES]
-                want = fits[0] if fits else stride
-                if want != stride:
-                    self.edges          # the finer samples come with the full index
-                for s, picked, index in self.samples:
-                    if s == want:
-                        return picked[index.crossing(box)], s
+                want = fits[0] if fits else coarse
+                return dict(self._picks)[want][self._sample(want).crossing(box)], want
         return self.edges.crossing(box), 1
 
-    def _draw_edges(self, look, box, k, to_px, pixels) -> None:
+    def _pixel_points(self, points: np.ndarray, box, k: float) -> np.ndarray:
+        """``(len(points), 2)`` pixel coordinates of segment points ``points`` in the
+        bordered image of the tile whose box is ``box``, at ``k`` pixels a unit."""
+        out = np.empty((points.size, 2))
+        out[:, 0] = (self.seg_x[points] - box[0]) * k + 1.0
+        out[:, 1] = (box[3] - self.seg_y[points]) * k + 1.0
+        return out
+
+    def _draw_edges(self, look, box, k, pixels) -> None:
         pad = 1.0 / k
         rows, stride = self._tile_edges((box[0] - pad, box[1] - pad, box[2] + pad,
                                          box[3] + pad))
         if rows.size == 0:
             return
-        p = self.seg_xy
-        a = to_px(p[self.seg_src[rows]]).astype(np.float64) + 1.0   # the border
-        b = to_px(p[self.seg_dst[rows]]).astype(np.float64) + 1.0
+        a, b = (self._pixel_points(ends, box, k) for ends in (self.seg_src[rows],
+                                                               self.seg_dst[rows]))
         if look.edge_colors is not None:
             edges = rows if self.seg_edge is None else self.seg_edge[rows]
             colors = rgba_to_argb(look.edge_colors[edges])
@@ -329,12 +340,32 @@ class TileMaker:
                           np.ascontiguousarray(b), np.ascontiguousarray(colors, np.uint32),
                           RASTER_THREADS)
 
+    def _pixels(self, look) -> np.ndarray:
+        """Every node's colour as a premultiplied pixel, for ``_raster.splat`` (kept for
+        the look that was drawn last: every tile of a look uses them)."""
+        if self._pixels_of is not look.colors:
+            self._pixels_of = look.colors
+            self._node_pixels = premultiplied(rgba_to_argb(look.colors))
+        return self._node_pixels
+
     def _draw_nodes(self, look, box, k, scale, to_px, pixels, canvas) -> None:
         if look.sizes.size == 0:
             return
         reach = (float(radii_px(look.sizes.max(), scale)) + 2) / k
-        rows = self.nodes.grid.within((box[0] - reach, box[1] - reach,
-                                       box[2] + reach, box[3] + reach))
+        near = (box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
+        img = pixels.view(np.uint32)[..., 0]
+        grid = self.nodes.grid
+        # the bordered image's left and top edges, in layout units
+        left, top = box[0] - 1.0 / k, box[3] + 1.0 / k
+        if float(radii_px(look.sizes.max(), scale)) <= SPLAT_RADIUS:
+            # every node tiny (an overview): written as pixels, no gather. Where the
+            # tile holds many of them, one scan of every node beats sorting the
+            # grid's candidates into row order
+            near_rows = grid.candidates(near)
+            rows = None if near_rows.size * 8 > grid.x.size else np.sort(near_rows)
+            _raster.splat(img, grid.x, grid.y, self._pixels(look), rows, left, top, k)
+            return
+        rows = grid.within(near)
         if rows.size == 0:
             return
         xy = to_px(self.positions[rows])
@@ -344,16 +375,7 @@ class TileMaker:
         # tiny nodes: a 2 x 2 block of their colour around the centre (row order: a
         # later node covers an earlier one, as on the page)
         if small.any():
-            side = pixels.shape[1]
-            img = pixels.view(np.uint32)[..., 0].reshape(-1)
-            # top left pixel of the block, in the bordered image; nodes beyond the
-            # border land on it (and are cut off with it)
-            sx = np.clip(np.floor(xy[small, 0] + 0.5), 0, side - 2).astype(np.int64)
-            sy = np.clip(np.floor(xy[small, 1] + 0.5), 0, side - 2).astype(np.int64)
-            at = sy * side + sx
-            fill = premultiplied(colors[small])
-            for step in (0, 1, side, side + 1):
-                img[at + step] = fill
+            _raster.splat(img, grid.x, grid.y, self._pixels(look), rows[small], left, top, k)
         big = np.flatnonzero(~small)
         if big.size == 0:
             return
