@@ -30,7 +30,8 @@ VECTOR_BUDGET = 20_000       # nodes in view sent as vectors at most (the defaul
 TILE_EDGES = 25_000          # edges drawn in one tile at most: denser tiles draw a sample
 SAMPLE_STRIDES = (8, 64, 512)  # the samples kept: one edge in 8, in 64, in 512
 INDEX_DELAY_S = 2.0          # the full edge index of a large view is built this much later
-WARM_LEVELS = (1, 2)         # overview levels a page opening on the whole graph asks for
+WARM_LEVELS = (2, 1)         # overview levels a page opening on the whole graph asks for
+                             # (2 for a window about 1000 px high: drawn first)
 SPLAT_RADIUS = 1.5           # nodes this small (px) are written as pixels, not paths
 
 
@@ -269,9 +270,12 @@ class TileMaker:
     def warm_tiles(self, look, levels=WARM_LEVELS) -> list:
         """The (z, x, y) of the overview tiles a page opening on the whole graph asks
         for first, when they do not depend on its size (see _scale_key): drawn ahead."""
-        return [(z, x, y) for z in levels
+        mid = lambda z, x, y: (x - (2 ** z - 1) / 2) ** 2 + (y - (2 ** z - 1) / 2) ** 2
+        return [tile for z in levels
                 if self._scale_key(look, self.scheme.px_per_unit(z), z) is None
-                for y in range(2 ** z) for x in range(2 ** z)]
+                # the middle first, as the page asks for them
+                for tile in sorted(((z, x, y) for y in range(2 ** z) for x in range(2 ** z)),
+                                   key=lambda t: mid(*t))]
 
     def draw(self, look, fit: float, z: int, x: int, y: int) -> np.ndarray:
         """Tile (z, x, y) as an ``(256, 256, 4)`` RGBA array."""

@@ -10,7 +10,7 @@ import { fitCanvas } from "./graph-view.js";
 const KINDS = new Set(["Viewport", "Tile", "NodeAt", "Neighbors"]);
 const MAX_NEIGHBORS_OF = 100;   // selected nodes whose neighbours are asked for (server cap)
 const FADED = 0.3;             // tiles under a highlighted selection
-const MAX_INFLIGHT = 8;     // tile requests on the wire at once
+const MAX_INFLIGHT = 64;    // tile requests on the wire at once (a full view's worth: drawn ahead, most are cached)
 const MAX_BITMAPS = 600;    // decoded tiles kept (LRU)
 const DEBOUNCE_MS = 50;     // a moving view asks for its contents this long after moving
 const TRANSPARENT = "#00000000";
@@ -140,7 +140,8 @@ export class TileMode {
     missing.sort((a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy));
     for (const [x, y] of missing) {
       if (this.inflight.size >= MAX_INFLIGHT) break;
-      this.askTile(camera, z, x, y);
+      // asked already (in this look): its answer is on the way
+      if (this.inflight.get(`${z}/${x}/${y}`) !== this.version) this.askTile(camera, z, x, y);
     }
     this.complete = missing.length === 0;
     if (this.complete && this.dropVectors) {
