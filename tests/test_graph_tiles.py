@@ -8,6 +8,7 @@ fast; bench/test_graph_tiles.py runs the 1M-node demo. Screenshots of tile mode 
 vector mode are kept under ``tests/artifacts/``."""
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -523,3 +524,28 @@ def test_overview_tiles_are_drawn_ahead_once_whatever_the_page_size(tiled):
         view.close()
     # nodes drawn larger as the page zooms: nothing drawn ahead (it would guess the size)
     assert big.server.scene.tiles.warm_tiles(big.server.scene.look) == []
+
+
+def test_each_tile_of_a_view_is_asked_for_once(tiled, browser):
+    # the page redraws as each tile arrives: a tile already on its way is not asked
+    # for again (every redraw used to re-send every missing tile's request)
+    g, lay, view = tiled
+    watched = WatchedPages(browser, 60_000)
+    try:
+        page = watched.new(1000, 700)
+        asked = []
+
+        def on_socket(ws):
+            ws.on("framesent", lambda payload: asked.append(json.loads(payload))
+                  if isinstance(payload, str) and '"Tile"' in payload else None)
+        page.on("websocket", on_socket)
+        page.goto(view.url)
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page.evaluate("() => window.groggy.graph.ready")
+        for _ in range(3):                    # more frames of the same view: no new asks
+            hook(page, "painted()")
+        keys = [(m["z"], m["x"], m["y"]) for m in asked if m.get("type") == "Tile"]
+        assert keys and len(keys) == len(set(keys)), sorted(keys)
+        assert hook(page, "stats()")["mode"] == "tiles"
+    finally:
+        watched.close()
