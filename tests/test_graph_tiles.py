@@ -549,3 +549,20 @@ def test_each_tile_of_a_view_is_asked_for_once(tiled, browser):
         assert hook(page, "stats()")["mode"] == "tiles"
     finally:
         watched.close()
+
+
+def test_tiles_drawn_at_once_on_threads_match_those_drawn_one_by_one(tiled):
+    # a new view's first tiles are drawn on several threads at once (the overview drawn
+    # ahead, the page's requests): the look's node pixels, made by the first of them,
+    # must be whole for every other
+    g, lay, _ = tiled
+    from groggy.viz.interactive import build_scene
+    tiles = [(2, x, y) for x in range(4) for y in range(4)]
+    scene = build_scene(g.viz, lay, "light", None, {"node_size": 1}, THRESHOLD)
+    fit = scene.tiles.scheme.px_per_unit(2)
+    alone = [scene.tiles.draw(scene.look, fit, *t) for t in tiles]
+    for _ in range(5):
+        fresh = build_scene(g.viz, lay, "light", None, {"node_size": 1}, THRESHOLD)
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(lambda t: fresh.tiles.draw(fresh.look, fit, *t), tiles))
+        assert all((a == b).all() for a, b in zip(alone, together))

@@ -133,3 +133,5 @@ def test_splat_skips_nan_and_rejects_bad_rows():
         _raster.splat(img, x, y, np.ones(3, np.uint32), np.array([0, 3]), 0.0, 8.0, 1.0)
     with pytest.raises(ValueError, match="one x, y and pixel per node"):
         _raster.splat(img, x, y, np.ones(2, np.uint32), None, 0.0, 8.0, 1.0)
+    with pytest.raises(TypeError, match="'pixels' must not be None"):
+        _raster.splat(img, x, y, None, None, 0.0, 8.0, 1.0)

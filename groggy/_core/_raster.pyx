@@ -227,9 +227,9 @@ def hairlines(uint32_t[:, ::1] img, const double[:, ::1] starts,
                   band * band_rows, min(h, (band + 1) * band_rows))
 
 
-def splat(uint32_t[:, ::1] img, const floating[::1] x, const floating[::1] y,
-          const uint32_t[::1] pixels, const int64_t[::1] rows, double left, double top,
-          double k):
+def splat(uint32_t[:, ::1] img not None, const floating[::1] x not None,
+          const floating[::1] y not None, const uint32_t[::1] pixels not None,
+          const int64_t[::1] rows, double left, double top, double k):
     """Write node i as a 2 x 2 block of ``pixels[i]`` (premultiplied BGRA read as uint32,
     as ``hairlines`` takes) centred on the pixel coordinates ((x[i] - left) * k,
     (top - y[i]) * k) of ``img`` (pixel (c, r) covers [c, c + 1) x [r, r + 1)), for

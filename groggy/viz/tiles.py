@@ -162,7 +162,7 @@ class TileMaker:
         else:
             self._build_edges()
         self.cache = LRUCache(maxsize=CACHED_TILES)
-        self._pixels_of = self._node_pixels = None
+        self._node_pixels = None
         self._drawing = {}          # key -> future of a tile being drawn
         self._lock = threading.Lock()
 
@@ -347,10 +347,10 @@ class TileMaker:
     def _pixels(self, look) -> np.ndarray:
         """Every node's colour as a premultiplied pixel, for ``_raster.splat`` (kept for
         the look that was drawn last: every tile of a look uses them)."""
-        if self._pixels_of is not look.colors:
-            self._pixels_of = look.colors
-            self._node_pixels = premultiplied(rgba_to_argb(look.colors))
-        return self._node_pixels
+        kept = self._node_pixels         # one (colours, pixels) pair: tiles draw on threads
+        if kept is None or kept[0] is not look.colors:
+            kept = self._node_pixels = (look.colors, premultiplied(rgba_to_argb(look.colors)))
+        return kept[1]
 
     def _draw_nodes(self, look, box, k, scale, to_px, pixels, canvas) -> None:
         if look.sizes.size == 0:
