@@ -468,10 +468,12 @@ def edge_style(graph, style: Style, theme: dict, default_width: float) -> EdgeSt
     read = graph.edge_attribute or _no_edge_attributes
     color, _, _ = _color_or_attribute(read, style.edge_color, "edge", "edge_color", theme,
                                       "edge")
-    colors = np.full(m, color, dtype=np.uint32) if np.isscalar(color) else color
+    # one colour or width for every edge: a read-only view of one value, not m copies
+    # (a million-edge view spent a fifth of its start-up writing them)
+    colors = same(m, color, np.uint32) if np.isscalar(color) else color
     width = style.edge_width
     if width is None:
-        widths = np.full(m, float(default_width))
+        widths = same(m, float(default_width), np.float64)
     elif isinstance(width, str):
         values = _attribute(read, width, "edge", "edge_width")
         if values.dtype == object:
@@ -480,5 +482,15 @@ def edge_style(graph, style: Style, theme: dict, default_width: float) -> EdgeSt
     else:
         if not float(width) >= 0:
             raise ValueError(f"edge_width must be >= 0 points, got {width!r}")
-        widths = np.full(m, float(width))
+        widths = same(m, float(width), np.float64)
     return EdgeStyle(colors, widths, _labels(graph, style, "edge"))
+
+
+def same(m: int, value, dtype) -> np.ndarray:
+    """``m`` times ``value``, as a read-only view of one element.
+
+    >>> a = same(3, 7, np.uint32)
+    >>> a.tolist(), a.flags.writeable
+    ([7, 7, 7], False)
+    """
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (m,))

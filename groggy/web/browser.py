@@ -147,10 +147,10 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     """Browse a stored graph (memory-mapped, not loaded) or an in-memory graph.
 
     Serves the nodes table and the edges table on one page, in a background thread, and
-    the graph view at ``URL + "graph"`` (the page's Graph tab). The graph is laid out
-    when the graph view is first opened: with the layout stored as ``force_directed``
-    (``python -m groggy layout PATH`` stores one), else computed then, the page showing
-    its progress.
+    the graph view at ``URL + "graph"`` (the page's Graph tab). With a layout stored as
+    ``force_directed`` (``python -m groggy layout PATH`` stores one), the graph view is
+    prepared at once, in the background; without one, the graph is laid out when the
+    graph view is first opened, the page showing its progress.
 
     Parameters
     ----------
@@ -195,4 +195,10 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
                            progress=progress, preview=preview)
     server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
                          sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
-    return BrowserInterface(server, open_browser)
+    view = BrowserInterface(server, open_browser)
+    stored = graph.viz.stored_layouts()
+    if stored is not None and "force_directed" in stored:
+        # nothing to compute: the graph view is made while the browser loads a page
+        # (a layout to compute waits until a graph page asks: it may never be opened)
+        server.build_soon()
+    return view

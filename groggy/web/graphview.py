@@ -300,6 +300,11 @@ class GraphServer(Server):
         done, total = self._progress
         return {"type": "LayoutProgress", "request_id": rid, "done": done, "total": total}
 
+    def build_soon(self) -> None:
+        """Start building the graph view now (from any thread), not when the first graph
+        page asks: for a graph whose layout is stored, so the page finds it ready."""
+        self._call(self.start_building)
+
     def _show_stage(self, scene, wire) -> None:
         """On the loop: a coarse stage of the layout being built. The first is shown as
         the graph; later ones, and the finished layout, move its nodes (``Positions``),
