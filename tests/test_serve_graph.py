@@ -101,6 +101,21 @@ def test_a_stored_layout_is_served_as_stored(tmp_path):
     np.testing.assert_allclose(got, want, atol=1000 / (1 << 23))
 
 
+def test_a_stored_layout_is_prepared_before_any_graph_page_asks(tmp_path):
+    # nothing to compute: the view is made while the browser loads, no page needed;
+    # without a stored layout nothing is laid out until a graph page asks
+    g = club_graph(500, 900, seed=8)
+    g.save(tmp_path / "bare.groggy")
+    g.layouts["force_directed"] = np.random.default_rng(1).random((500, 2))
+    g.save(tmp_path / "laid.groggy")
+    with gg.serve(tmp_path / "laid.groggy", open_browser=False) as view:
+        assert wait_until(lambda: view.server.scene is not None)
+        want = gg.open(tmp_path / "laid.groggy").layouts["force_directed"].node_positions
+        np.testing.assert_allclose(view.server.scene.positions, want, atol=1 / (1 << 23))
+    with gg.serve(tmp_path / "bare.groggy", open_browser=False) as view:
+        assert not wait_until(lambda: view.server.scene is not None, timeout=1.0)
+
+
 def test_tables_and_graph_are_linked(browser):
     g = club_graph(300, 500, seed=7)
     watched = WatchedPages(browser, WAIT_MS)
