@@ -1,5 +1,7 @@
 """The graph view's large-graph mode on the 1M-node / 5M-edge demo
-(``groggy.demo.cached_demo``), in headless Chromium with WebGL2 (SwiftShader):
+(``groggy.demo.cached_demo``), in headless Chromium with WebGL2 (SwiftShader), the page
+composited in software as Chrome does without a GPU (``GROGGY_BENCH_COMPOSITING=gpu``:
+on SwiftShader too, 30-100 ms more per frame of tiles):
 
 - ``first-tiles``: ``g.viz.interactive(layout=<precomputed>)`` (scene, look, spatial
   index, server) + page load + the tiles of the first view decoded and painted

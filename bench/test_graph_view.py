@@ -1,7 +1,8 @@
 """The graph view's first paint: from ``g.viz.interactive(layout=...)`` to the page's
 first painted frame (``await window.groggy.graph.ready``) in headless Chromium with
-WebGL2 (SwiftShader, the CPU: a real GPU is faster), at 10k nodes / 50k edges and 100k /
-500k (the benchmark graph's shape: uniform random, with attribute columns).
+WebGL2 (SwiftShader, the CPU: a real GPU is faster; the page composited in software, as
+Chrome does without a GPU: ``GROGGY_BENCH_COMPOSITING=gpu`` composites on SwiftShader
+too), at 10k nodes / 50k edges and 100k / 500k (the benchmark graph's shape: uniform random, with attribute columns).
 
 - ``layout``: the force layout of the graph, computed once beforehand and timed apart.
 - ``first-paint``: server start + page load + the graph sent as binary frames + upload +
