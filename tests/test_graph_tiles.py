@@ -163,6 +163,13 @@ def test_a_tiled_view_sends_no_arrays_and_answers_viewports(tiled):
     assert np.frombuffer(frames["VCOL"][1], np.uint8).reshape(-1, 4).tolist() == \
         colors[rows].tolist()
     np.testing.assert_allclose(np.frombuffer(frames["VSIZ"][1], "<f4"), sizes[rows])
+    # the page's own budget, when lower than the server's (a CPU renderer): tiles until
+    # no more than it is in view; a higher one changes nothing
+    inside = int(head["count"])
+    for budget, mode in ((inside - 1, "tiles"), (inside, "vector"), (10 ** 9, "vector")):
+        head, _ = client.reply({"type": "Viewport", "box": box, "zoom": 50.0, "fit": 1.0,
+                                "budget": budget, "request_id": 4})
+        assert (head["mode"], head["count"]) == (mode, inside), budget
     client.close()
 
 
@@ -251,6 +258,10 @@ def test_tiles_are_pngs_of_the_drawing_and_node_at_finds_the_node(tiled):
     ({"type": "Viewport", "box": [0, 0, 1], "zoom": 1, "fit": 1}, "Viewport.box must be"),
     ({"type": "Viewport", "box": [1, 0, 0, 1], "zoom": 1, "fit": 1}, "min <= max"),
     ({"type": "Viewport", "box": [0, 0, 1, 1], "zoom": 0, "fit": 1}, "Viewport.zoom must be"),
+    ({"type": "Viewport", "box": [0, 0, 1, 1], "zoom": 1, "fit": 1, "budget": 0},
+     "Viewport.budget must be an int in 1.."),
+    ({"type": "Viewport", "box": [0, 0, 1, 1], "zoom": 1, "fit": 1, "budget": 2.5},
+     "Viewport.budget must be an int"),
     ({"type": "NodeAt", "x": "1", "y": 0, "zoom": 1, "fit": 1}, "NodeAt.x must be a finite"),
     ({"type": "NodeAt", "x": 1e400, "y": 0, "zoom": 1, "fit": 1}, "Infinity is not a JSON value"),
     ({"type": "Neighbors", "nodes": [N]}, f"node row {N} is out of range"),
@@ -566,3 +577,24 @@ def test_tiles_drawn_at_once_on_threads_match_those_drawn_one_by_one(tiled):
         with ThreadPoolExecutor(8) as pool:
             together = list(pool.map(lambda t: fresh.tiles.draw(fresh.look, fit, *t), tiles))
         assert all((a == b).all() for a, b in zip(alone, together))
+
+
+@pytest.mark.parametrize("query", ["", "?renderer=canvas"])
+def test_a_page_drawing_on_the_cpu_sends_its_own_vector_budget(tiled, browser, query):
+    # the test Chromium draws WebGL with SwiftShader, and Canvas 2D on the CPU anyway:
+    # either way the page keeps tiles until at most 2,000 nodes are in view
+    _, _, view = tiled
+    watched = WatchedPages(browser, 60_000)
+    try:
+        page = watched.new(1000, 700)
+        sent = []
+        page.on("websocket", lambda ws: ws.on(
+            "framesent", lambda p: sent.append(json.loads(p))
+            if isinstance(p, str) and '"Viewport"' in p else None))
+        page.goto(view.url + query)
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page.evaluate("() => window.groggy.graph.ready")
+        views = [m for m in sent if m.get("type") == "Viewport"]
+        assert views and all(m.get("budget") == 2000 for m in views)
+    finally:
+        watched.close()

@@ -19,6 +19,7 @@ from groggy.web.protocol import ProtocolError, _int, _shown, node_rows
 EDGE_BUDGET = 250_000       # vectors: at most this many edges
 MAX_NEIGHBORS_OF = 100      # nodes whose neighbours one Neighbors message asks for
 PAD = 0.25                  # vectors cover the view and this much of it on each side
+_NO_BUDGET = 2 ** 53        # a Viewport without a budget of its own: the server's holds
 # tiles are drawn here, not on the IO loop: a first view asks for a dozen at once, and
 # the loop keeps answering (hover, pans) and sending each tile as soon as it is drawn
 _DRAWER = ThreadPoolExecutor(min(4, os.cpu_count() or 1), thread_name_prefix="groggy-tiles")
@@ -52,7 +53,8 @@ def _view(msg, kind) -> dict:
 
 
 TILE_KINDS = {
-    "Viewport": lambda m: {"box": _box(m, "Viewport"), **_view(m, "Viewport")},
+    "Viewport": lambda m: {"box": _box(m, "Viewport"), **_view(m, "Viewport"),
+                           "budget": _int(m, "budget", "Viewport", 1, default=_NO_BUDGET)},
     "Tile": lambda m: {"z": _int(m, "z", "Tile", 0, MAX_LEVEL), "x": _int(m, "x", "Tile"),
                        "y": _int(m, "y", "Tile"),
                        "fit": _number(m, "fit", "Tile", True)},
@@ -107,11 +109,12 @@ def node_brief(session, row) -> dict:
 
 def viewport_replies(session, maker, msg, frame) -> list:
     """Tiles or vectors for the box: vectors once at most ``maker.vector_budget`` nodes
-    are in it (those of a margin around it too, unless that holds far more)."""
+    (or the page's own ``budget``, if lower) are in it (those of a margin around it
+    too, unless that holds far more)."""
     rid, box = msg["request_id"], msg["box"]
     count = maker.nodes.grid.count(box)
     head = {"type": "Viewport", "request_id": rid, "box": list(box)}
-    budget = maker.vector_budget
+    budget = min(maker.vector_budget, msg["budget"])
     if count > budget:
         return [{**head, "mode": "tiles", "count": count}]
     rows = maker.in_view(box)

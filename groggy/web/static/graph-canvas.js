@@ -22,6 +22,7 @@ function hexCss(hex) {
 export class CanvasRenderer {
   constructor(canvas) {
     this.kind = "canvas";
+    this.software = true;        // drawn by the CPU, whatever the machine has
     this.canvas = canvas; this.ctx = canvas.getContext("2d");
     this.highlight = null;
   }

@@ -137,7 +137,8 @@ export class GLRenderer {
     if (!gl) throw new Error("WebGL2 is not available");
     this.kind = "webgl";
     this.gl = gl; this.canvas = canvas;
-    this.samples = (msaa === null ? !softwareRenderer(gl) : msaa) ? Math.min(4, gl.getParameter(gl.MAX_SAMPLES)) : 0;
+    this.software = softwareRenderer(gl);
+    this.samples = (msaa === null ? !this.software : msaa) ? Math.min(4, gl.getParameter(gl.MAX_SAMPLES)) : 0;
     this.msaa = null;       // {fbo, rb, w, h} once sized
     this.edgeProg = compile(gl, EDGE_VS, EDGE_FS);
     this.nodeProg = compile(gl, NODE_VS, NODE_FS);

@@ -14,6 +14,10 @@ const MAX_INFLIGHT = 64;    // tile requests on the wire at once (a full view's 
 const MAX_BITMAPS = 600;    // decoded tiles kept (LRU)
 const DEBOUNCE_MS = 50;     // a moving view asks for its contents this long after moving
 const TRANSPARENT = "#00000000";
+// nodes in view that a renderer drawing on the CPU (SwiftShader, llvmpipe, Canvas 2D)
+// is sent as vectors at most: tiles pan in tens of ms there, while a frame of 20,000
+// nodes and their edges takes about a second (the server's budget holds on a GPU)
+const SOFTWARE_BUDGET = 2000;
 
 function emptyGraph(bounds) {
   return { n: 0, m: 0, positions: new Float32Array(0), edges: new Uint32Array(0), bounds,
@@ -22,7 +26,7 @@ function emptyGraph(bounds) {
 
 export class TileMode {
   // api: {canvas, camera, send, request, redraw, useGraph(graph, lookFrames), status,
-  //       selection}: what graph.js lends it
+  //       selection, software()}: what graph.js lends it
   constructor(api) {
     this.api = api;
     this.layer = document.createElement("canvas");
@@ -214,6 +218,7 @@ export class TileMode {
     const camera = this.api.camera;
     const box = this.viewBox(camera);
     const msg = { type: "Viewport", box, zoom: camera.zoom, fit: camera.fitZoom };
+    if (this.api.software()) msg.budget = SOFTWARE_BUDGET;
     const [id] = this.api.request(msg);
     this.viewId = id;
   }

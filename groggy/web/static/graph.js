@@ -214,6 +214,7 @@ function init(msg, frames) {
   directed = !!msg.directed;
   if (msg.tiles) {            // a large graph: the page asks for what its view holds
     tiles = tiles || new TileMode({ canvas, camera, send, request, redraw, useGraph,
+                                    software: () => !!(renderer && renderer.software),
                                     status: updateStatus, selection: () => selection });
     useGraph(tiles.init(msg), null);
   } else {
