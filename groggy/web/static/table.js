@@ -70,6 +70,8 @@ export class VirtualTable {
     this.expectedTop = 0;
     this.anim = null;           // {to}: an eased wheel step in progress
     this.raf = 0;
+    this.held = false;          // the rows of a jump are held back (holding)
+    this.scrollBehind = false;  // scrollTop is not yet at pos (a held jump)
     this.layoutDirty = true;
     this.fmtVersion = 0;
     this.grouping = false;
@@ -245,6 +247,7 @@ export class VirtualTable {
   }
 
   syncScrollTop() {
+    this.scrollBehind = false;
     const st = this.pos / this.ratio;
     if (Math.abs(this.scroller.scrollTop - st) >= 0.5) this.scroller.scrollTop = st;
     this.expectedTop = this.scroller.scrollTop;
@@ -253,12 +256,19 @@ export class VirtualTable {
   setPos(p) {
     if (this.layoutDirty) this.layout();
     this.pos = Math.max(0, Math.min(this.realMax, p));
-    this.syncScrollTop();
     // ask for the rows now, not at the next animation frame: a jump's request leaves
     // up to a frame earlier
     const first = Math.floor(this.pos / ROW_H);
     const total = this.feed.totalRows;
     if (total) this.feed.setRange(first, Math.min(total - 1, first + this.pool.length - 1));
+    // A jump to rows on their way changes nothing on screen until they arrive (see
+    // holding): not even the scroll position, which paint() catches up with, so that the
+    // browser has no frame to draw and handles the answer as soon as it comes.
+    if (this.holding(first)) {
+      this.scrollBehind = true;
+      return;
+    }
+    this.syncScrollTop();
     this.redraw();
   }
 
@@ -311,7 +321,7 @@ export class VirtualTable {
   whenPainted(row) {
     return new Promise((resolve) => {
       this.waiters.push({ row, resolve });
-      this.redraw();
+      if (!this.held) this.redraw();   // else the paint that ends the hold resolves it
     });
   }
 
@@ -335,10 +345,10 @@ export class VirtualTable {
 
   // After a jump (no row painted last is still on screen), while the request for the
   // rows on screen has been out less than PLACEHOLDER_AFTER_MS, the rows shown stay as
-  // they are (the jump's rows usually arrive within a frame or two): painting
-  // placeholders first would make the browser lay out and draw a frame the rows then
-  // replace, and the answer would wait behind that frame. A scroll by small steps keeps
-  // moving, with placeholders for the rows still on their way. Returns the ms to wait.
+  // they are (the jump's rows usually arrive within a few ms): painting placeholders
+  // first would make the browser lay out and draw a frame the rows then replace, and the
+  // answer would wait behind that frame. A scroll by small steps keeps moving, with
+  // placeholders for the rows still on their way. Returns the ms to wait.
   holdFor(first) {
     const total = this.feed.totalRows;
     const last = Math.min(total - 1, first + this.pool.length - 1);
@@ -351,6 +361,21 @@ export class VirtualTable {
     if (missing < 0) return 0;
     const since = this.feed.requestedSince(missing, last);
     return since === null ? 0 : Math.max(0, PLACEHOLDER_AFTER_MS - (performance.now() - since));
+  }
+
+  // Whether the rows at `first` are held back (holdFor); if so, a paint is due when the
+  // hold ends, unless their rows come first (dataArrived paints at once).
+  holding(first) {
+    const hold = this.holdFor(first);
+    clearTimeout(this.holdTimer);
+    this.held = hold > 0;
+    if (this.held) {
+      this.holdTimer = setTimeout(() => {
+        this.held = false;
+        this.redraw();
+      }, hold + 1);
+    }
+    return this.held;
   }
 
   paint() {
@@ -374,12 +399,10 @@ export class VirtualTable {
     if (!this.autoSized && ncols && feed.chunkAt(0)) this.autoSized = this.autoSize();
 
     const first = Math.floor(this.pos / ROW_H);
-    const hold = this.holdFor(first);
-    if (hold > 0) {
-      clearTimeout(this.holdTimer);
-      this.holdTimer = setTimeout(() => this.redraw(), hold + 1);
-      return;
-    }
+    if (this.holding(first)) return;
+    // a jump's scroll position, set now that its rows are here (before the rows change:
+    // the layout is still clean, so reading scrollTop back costs no layout)
+    if (this.scrollBehind) this.syncScrollTop();
     const frac = this.pos - first * ROW_H;
     this.rowsLayer.style.transform = `translate3d(0,${-frac}px,0)`;
     const opts = { grouping: this.grouping };
