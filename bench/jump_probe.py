@@ -19,6 +19,7 @@ from wrappers put around the server's handler in this process.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -112,6 +113,7 @@ def main():
     ap.add_argument("--jumps", type=int, default=100)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--trace", default=None, help="write a Chromium trace of the first 25 jumps")
+    ap.add_argument("--profile", default=None, help="write a JS CPU profile of the jumps (.cpuprofile)")
     ap.add_argument("--store", default=os.path.join(tempfile.gettempdir(), "ggjump-probe"))
     args = ap.parse_args()
     os.environ["GROGGY_BENCH_SCALE"] = str(args.scale)
@@ -150,7 +152,6 @@ def main():
     server = Server({"table": gg.open(path).nodes.table()}, block_size=BLOCK).start()
     jumps = benchlib.fresh_offsets(n_rows, args.jumps, BLOCK, MAX_VISIBLE,
                                    benchlib.SEED + 3, gap=2)
-    import json
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=benchlib.CHROMIUM, args=benchlib.CHROMIUM_ARGS)
@@ -160,6 +161,12 @@ def main():
         page.wait_for_function("() => window.groggy !== undefined")
         page.evaluate("() => window.groggy.ready.then(() => true)")
         out = []
+        cdp = None
+        if args.profile:
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 100})
+            cdp.send("Profiler.start")
         for i in range(0, len(jumps), 25):
             if args.trace and i == 0:
                 browser.start_tracing(page=page, path=args.trace, categories=[
@@ -168,6 +175,9 @@ def main():
             out += page.evaluate(JUMPS_JS, jumps[i:i + 25])
             if args.trace and i == 0:
                 browser.stop_tracing()
+        if cdp is not None:
+            with open(args.profile, "w") as f:
+                json.dump(cdp.send("Profiler.stop")["profile"], f)
         probe = page.evaluate("() => window.__probe")
         sends = [s for s in probe["sends"] if s["type"] == "ScrollRequest"]
         raw = page.evaluate(RAW_WS_JS, {"url": benchlib.ws_url(server.url),

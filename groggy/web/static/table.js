@@ -227,9 +227,12 @@ export class VirtualTable {
     const row = el("div", "gg-row", { role: "row", "data-row": "-1" });
     const rn = el("div", "gg-rn");
     row.append(rn);
-    row.rn = rn;
+    // each cell's text is one Text node whose data a paint changes: cheaper for the
+    // browser than textContent, which replaces the node
+    row.rn = rn.appendChild(document.createTextNode(""));
     row.cells = this.columns.map((_, c) => {
       const cell = el("div", "gg-c", { "data-col": String(c), role: "gridcell" });
+      cell.textNode = cell.appendChild(document.createTextNode(""));
       cell._cls = "gg-c";
       cell._base = "gg-c";
       cell._text = "";
@@ -340,7 +343,7 @@ export class VirtualTable {
     const onScreen = chunk.offset <= first + this.pool.length - 1 && chunk.offset + chunk.count > first;
     if (!onScreen || this.anim || this.layoutDirty) return this.redraw();
     if (this.raf) cancelAnimationFrame(this.raf);
-    this.paint();
+    this.paint(true);
   }
 
   // After a jump (no row painted last is still on screen), while the request for the
@@ -378,7 +381,8 @@ export class VirtualTable {
     return this.held;
   }
 
-  paint() {
+  // `early`: called as rows arrive, not from an animation frame
+  paint(early = false) {
     this.raf = 0;
     if (this.layoutDirty) this.layout();
     if (this.anim) {
@@ -400,9 +404,13 @@ export class VirtualTable {
 
     const first = Math.floor(this.pos / ROW_H);
     if (this.holding(first)) return;
-    // a jump's scroll position, set now that its rows are here (before the rows change:
-    // the layout is still clean, so reading scrollTop back costs no layout)
-    if (this.scrollBehind) this.syncScrollTop();
+    // A held jump's scroll position is set at the frame after its rows are painted (the
+    // rows are drawn in place whatever scrollTop says): setting scrollTop makes the
+    // browser bring style and layout up to date first, work the frame does anyway.
+    if (this.scrollBehind) {
+      if (early) this.redraw();
+      else this.syncScrollTop();
+    }
     const frac = this.pos - first * ROW_H;
     this.rowsLayer.style.transform = `translate3d(0,${-frac}px,0)`;
     const opts = { grouping: this.grouping };
@@ -484,7 +492,7 @@ export class VirtualTable {
     row.setAttribute("data-row", String(r));
     row.setAttribute("aria-rowindex", String(r + 2));   // the header is row 1
     row.className = (r % 2 === 1 ? "gg-row gg-odd" : "gg-row") + (chunk ? "" : " gg-pending");
-    row.rn.textContent = formatCount(r + 1);
+    row.rn.data = formatCount(r + 1);
     const i = chunk ? r - chunk.offset : 0;
     for (let c = 0; c < ncols; c++) {
       const cell = row.cells[c];
@@ -501,7 +509,7 @@ export class VirtualTable {
         base = cellClass(kind === "int64" || kind === "float64" || kind === "bool" ? kind : "string", false);
       }
       if (cell._text !== text) {
-        cell.textContent = text;
+        cell.textNode.data = text;
         cell._text = text;
         if (text.length > this.longest[c]) this.grow(c, text);
       }
