@@ -75,33 +75,18 @@ PROBE_JS = """
       }
     }).observe({ type: "long-animation-frame", buffered: true });
   } catch (err) { /* no LoAF */ }
+  // the benchmark's jumps, marked in a Chromium trace
+  let hook;
+  Object.defineProperty(window, "groggy", { configurable: true, get: () => hook, set: (g) => {
+    hook = { ...g, scrollToRow: (n) => {
+      console.timeStamp("jump " + n);
+      return g.scrollToRow(n).then((r) => { console.timeStamp("painted " + n); return r; });
+    } };
+  } });
   document.addEventListener("scroll", () => P.scrolls.push(wall()), { capture: true, passive: true });
 })();
 """
 
-JUMPS_JS = """
-async (rows) => {
-  const g = window.groggy;
-  await g.ready;
-  const wall = () => performance.timeOrigin + performance.now();
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  const idle = async () => {
-    for (let i = 0; i < 2000 && g.state().busy; i++) await sleep(5);
-    await sleep(30);
-  };
-  const out = [];
-  for (const n of rows) {
-    await idle();
-    const t0 = wall();
-    console.timeStamp("jump " + n);
-    const got = await g.scrollToRow(n);
-    console.timeStamp("painted " + n);
-    out.push({ n, got, t0, t1: wall() });
-  }
-  await idle();
-  return out;
-}
-"""
 
 
 def pct(v, q):
@@ -120,7 +105,7 @@ def main():
     import benchlib
     import groggy as gg
     from groggy.web import Server, app as webapp
-    from test_browser_paint import BLOCK, MAX_VISIBLE, RAW_WS_JS, VIEWPORT
+    from test_browser_paint import BLOCK, GROGGY_JUMPS_JS, MAX_VISIBLE, RAW_WS_JS, TRACE_JS, VIEWPORT
 
     n_rows = benchlib.N_NODES
     path = os.path.join(args.store, f"table-{n_rows}.groggy")
@@ -156,6 +141,7 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=benchlib.CHROMIUM, args=benchlib.CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT)
+        page.add_init_script(TRACE_JS)   # the benchmark's (its jumps read it)
         page.add_init_script(PROBE_JS)
         page.goto(server.url)
         page.wait_for_function("() => window.groggy !== undefined")
@@ -172,13 +158,14 @@ def main():
                 browser.start_tracing(page=page, path=args.trace, categories=[
                     "devtools.timeline", "blink", "cc", "toplevel", "disabled-by-default-devtools.timeline",
                     "scheduler", "net", "mojom", "renderer.scheduler"])
-            out += page.evaluate(JUMPS_JS, jumps[i:i + 25])
+            out += page.evaluate(GROGGY_JUMPS_JS, jumps[i:i + 25])
             if args.trace and i == 0:
                 browser.stop_tracing()
         if cdp is not None:
             with open(args.profile, "w") as f:
                 json.dump(cdp.send("Profiler.stop")["profile"], f)
         probe = page.evaluate("() => window.__probe")
+        origin = page.evaluate("() => performance.timeOrigin")
         sends = [s for s in probe["sends"] if s["type"] == "ScrollRequest"]
         raw = page.evaluate(RAW_WS_JS, {"url": benchlib.ws_url(server.url),
                                         "reqs": [{"offset": s["offset"], "window": s["window"]}
@@ -209,6 +196,9 @@ def main():
                              "jump -> painted")}
     busy = {"rAF between send and first frame": [], "rAF ms between": [],
             "LoAF overlapping": []}
+    for o in out:   # the benchmark's times are performance.now(): put them on the wall clock
+        o["t0"] += origin
+        o["t1"] += origin
     for o in out:
         s = next((s for s in sends if o["t0"] - 0.5 <= s["t"] <= o["t1"]), None)
         parts["jump -> painted"].append(o["t1"] - o["t0"])
