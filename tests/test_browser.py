@@ -177,6 +177,36 @@ def test_scroll_to_the_middle_and_the_end(big, open_page):
     assert "1,000,000 of 1,000,000" in page.inner_text(".gg-counter")
 
 
+def test_a_jump_moves_the_scrollbar_once_its_rows_are_painted(big, open_page):
+    """A jump to rows not held changes nothing on screen until they arrive, not even
+    the scroll position; after their paint the scrollbar is where the row is, and a
+    drag of the scrollbar (a native scroll) still moves the view."""
+    g, view, _ = big
+    page = open_page(view.url)
+    jump = page.evaluate("""async (n) => {
+        const g = window.groggy, sc = document.querySelector('.gg-scroller');
+        const frame = () => new Promise((r) => requestAnimationFrame(r));
+        const before = sc.scrollTop;
+        const painted = g.scrollToRow(n);
+        await null;   // scrollToRow has run (a microtask); no answer can be in yet
+        const meanwhile = sc.scrollTop;
+        const got = await painted;
+        await frame(); await frame();
+        return { before, meanwhile, got, after: sc.scrollTop / (sc.scrollHeight - sc.clientHeight),
+                 rows: g.visibleRows().length };
+    }""", 600_000)
+    assert jump["got"] == 600_000 and jump["meanwhile"] == jump["before"] == 0
+    assert jump["after"] == pytest.approx(600_000 / (N - jump["rows"]), abs=2e-3)
+    # the user drags the scrollbar to a quarter: the view follows
+    page.evaluate("() => { const sc = document.querySelector('.gg-scroller');"
+                  " sc.scrollTop = (sc.scrollHeight - sc.clientHeight) / 4; }")
+    page.wait_for_function("() => { const s = window.groggy.state(); const v = window.groggy."
+                           "visibleRows(); return !s.busy && v.length > 5 && "
+                           "Math.abs(v[0][0] - 250000) < 100; }")
+    shown = visible(page)
+    assert_rows(shown, {r: expected_big_row(r) for r in range(shown[0][0], shown[-1][0] + 1)})
+
+
 def test_keyboard_and_wheel_scrolling(big, open_page):
     g, view, _ = big
     page = open_page(view.url)

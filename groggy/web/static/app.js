@@ -50,6 +50,7 @@ const toolbar = new Toolbar(app, {
     feed.open(source);
   },
   onGrouping: (on) => table.setGrouping(on),
+  onBusyShown: (busy) => table.scroller.setAttribute("aria-busy", String(busy)),
 });
 
 // a notebook widget has no CSV address: it asks for the file over its connection
@@ -182,10 +183,7 @@ function showView(info) {
 
 feed.on.view = showView;
 feed.on.data = (chunk) => table.dataArrived(chunk);
-feed.on.busy = (busy) => {
-  toolbar.setBusy(busy);
-  table.scroller.setAttribute("aria-busy", String(busy));
-};
+feed.on.busy = (busy) => toolbar.setBusy(busy);
 feed.on.search = (msg) => searcher.result(msg);
 feed.on.progress = (p) => toolbar.setProgress(p);
 feed.on.theme = (name) => {

@@ -70,6 +70,8 @@ export class VirtualTable {
     this.expectedTop = 0;
     this.anim = null;           // {to}: an eased wheel step in progress
     this.raf = 0;
+    this.held = false;          // the rows of a jump are held back (holding)
+    this.scrollBehind = false;  // scrollTop is not yet at pos (a held jump)
     this.layoutDirty = true;
     this.fmtVersion = 0;
     this.grouping = false;
@@ -225,9 +227,12 @@ export class VirtualTable {
     const row = el("div", "gg-row", { role: "row", "data-row": "-1" });
     const rn = el("div", "gg-rn");
     row.append(rn);
-    row.rn = rn;
+    // each cell's text is one Text node whose data a paint changes: cheaper for the
+    // browser than textContent, which replaces the node
+    row.rn = rn.appendChild(document.createTextNode(""));
     row.cells = this.columns.map((_, c) => {
       const cell = el("div", "gg-c", { "data-col": String(c), role: "gridcell" });
+      cell.textNode = cell.appendChild(document.createTextNode(""));
       cell._cls = "gg-c";
       cell._base = "gg-c";
       cell._text = "";
@@ -245,6 +250,7 @@ export class VirtualTable {
   }
 
   syncScrollTop() {
+    this.scrollBehind = false;
     const st = this.pos / this.ratio;
     if (Math.abs(this.scroller.scrollTop - st) >= 0.5) this.scroller.scrollTop = st;
     this.expectedTop = this.scroller.scrollTop;
@@ -253,12 +259,19 @@ export class VirtualTable {
   setPos(p) {
     if (this.layoutDirty) this.layout();
     this.pos = Math.max(0, Math.min(this.realMax, p));
-    this.syncScrollTop();
     // ask for the rows now, not at the next animation frame: a jump's request leaves
     // up to a frame earlier
     const first = Math.floor(this.pos / ROW_H);
     const total = this.feed.totalRows;
     if (total) this.feed.setRange(first, Math.min(total - 1, first + this.pool.length - 1));
+    // A jump to rows on their way changes nothing on screen until they arrive (see
+    // holding): not even the scroll position, which paint() catches up with, so that the
+    // browser has no frame to draw and handles the answer as soon as it comes.
+    if (this.holding(first)) {
+      this.scrollBehind = true;
+      return;
+    }
+    this.syncScrollTop();
     this.redraw();
   }
 
@@ -311,7 +324,7 @@ export class VirtualTable {
   whenPainted(row) {
     return new Promise((resolve) => {
       this.waiters.push({ row, resolve });
-      this.redraw();
+      if (!this.held) this.redraw();   // else the paint that ends the hold resolves it
     });
   }
 
@@ -330,15 +343,15 @@ export class VirtualTable {
     const onScreen = chunk.offset <= first + this.pool.length - 1 && chunk.offset + chunk.count > first;
     if (!onScreen || this.anim || this.layoutDirty) return this.redraw();
     if (this.raf) cancelAnimationFrame(this.raf);
-    this.paint();
+    this.paint(true);
   }
 
   // After a jump (no row painted last is still on screen), while the request for the
   // rows on screen has been out less than PLACEHOLDER_AFTER_MS, the rows shown stay as
-  // they are (the jump's rows usually arrive within a frame or two): painting
-  // placeholders first would make the browser lay out and draw a frame the rows then
-  // replace, and the answer would wait behind that frame. A scroll by small steps keeps
-  // moving, with placeholders for the rows still on their way. Returns the ms to wait.
+  // they are (the jump's rows usually arrive within a few ms): painting placeholders
+  // first would make the browser lay out and draw a frame the rows then replace, and the
+  // answer would wait behind that frame. A scroll by small steps keeps moving, with
+  // placeholders for the rows still on their way. Returns the ms to wait.
   holdFor(first) {
     const total = this.feed.totalRows;
     const last = Math.min(total - 1, first + this.pool.length - 1);
@@ -353,7 +366,23 @@ export class VirtualTable {
     return since === null ? 0 : Math.max(0, PLACEHOLDER_AFTER_MS - (performance.now() - since));
   }
 
-  paint() {
+  // Whether the rows at `first` are held back (holdFor); if so, a paint is due when the
+  // hold ends, unless their rows come first (dataArrived paints at once).
+  holding(first) {
+    const hold = this.holdFor(first);
+    clearTimeout(this.holdTimer);
+    this.held = hold > 0;
+    if (this.held) {
+      this.holdTimer = setTimeout(() => {
+        this.held = false;
+        this.redraw();
+      }, hold + 1);
+    }
+    return this.held;
+  }
+
+  // `early`: called as rows arrive, not from an animation frame
+  paint(early = false) {
     this.raf = 0;
     if (this.layoutDirty) this.layout();
     if (this.anim) {
@@ -374,11 +403,13 @@ export class VirtualTable {
     if (!this.autoSized && ncols && feed.chunkAt(0)) this.autoSized = this.autoSize();
 
     const first = Math.floor(this.pos / ROW_H);
-    const hold = this.holdFor(first);
-    if (hold > 0) {
-      clearTimeout(this.holdTimer);
-      this.holdTimer = setTimeout(() => this.redraw(), hold + 1);
-      return;
+    if (this.holding(first)) return;
+    // A held jump's scroll position is set at the frame after its rows are painted (the
+    // rows are drawn in place whatever scrollTop says): setting scrollTop makes the
+    // browser bring style and layout up to date first, work the frame does anyway.
+    if (this.scrollBehind) {
+      if (early) this.redraw();
+      else this.syncScrollTop();
     }
     const frac = this.pos - first * ROW_H;
     this.rowsLayer.style.transform = `translate3d(0,${-frac}px,0)`;
@@ -461,7 +492,7 @@ export class VirtualTable {
     row.setAttribute("data-row", String(r));
     row.setAttribute("aria-rowindex", String(r + 2));   // the header is row 1
     row.className = (r % 2 === 1 ? "gg-row gg-odd" : "gg-row") + (chunk ? "" : " gg-pending");
-    row.rn.textContent = formatCount(r + 1);
+    row.rn.data = formatCount(r + 1);
     const i = chunk ? r - chunk.offset : 0;
     for (let c = 0; c < ncols; c++) {
       const cell = row.cells[c];
@@ -478,7 +509,7 @@ export class VirtualTable {
         base = cellClass(kind === "int64" || kind === "float64" || kind === "bool" ? kind : "string", false);
       }
       if (cell._text !== text) {
-        cell.textContent = text;
+        cell.textNode.data = text;
         cell._text = text;
         if (text.length > this.longest[c]) this.grow(c, text);
       }

@@ -5,9 +5,10 @@
 import { formatCount } from "./format.js";
 
 const $ = (root, sel) => root.querySelector(sel);
+const BUSY_AFTER_MS = 120;   // a request answered sooner never shows the loading indicator
 
 export class Toolbar {
-  constructor(root, { onFilter, onSearch, onSearchClear, onOpen, onGrouping }) {
+  constructor(root, { onFilter, onSearch, onSearchClear, onOpen, onGrouping, onBusyShown }) {
     this.root = root;
     this.sources = $(root, ".gg-sources");
     this.filterInput = $(root, ".gg-filter input");
@@ -29,6 +30,7 @@ export class Toolbar {
     this.messageEl = $(root, ".gg-message");
     this.applied = "";
     this.onOpen = onOpen;
+    this.onBusyShown = onBusyShown || (() => {});
 
     this.filterInput.addEventListener("keydown", (e) => {
       if (e.key === "Enter") {
@@ -177,10 +179,22 @@ export class Toolbar {
     if (this.counter.textContent !== text) this.counter.textContent = text;
   }
 
+  // The loading indicator shows once a request has been out BUSY_AFTER_MS: a fast answer
+  // changes nothing on the page meanwhile (a change would make the browser draw a frame,
+  // and the answer would wait behind it). onBusyShown(busy) follows the indicator.
   setBusy(busy) {
+    clearTimeout(this.busyTimer);
+    if (!busy) this.showBusy(false);
+    else if (!this.busyShown) this.busyTimer = setTimeout(() => this.showBusy(true), BUSY_AFTER_MS);
+  }
+
+  showBusy(busy) {
+    if (busy === !!this.busyShown) return;
+    this.busyShown = busy;
     this.loading.classList.toggle("gg-busy", busy);
     this.loading.setAttribute("aria-hidden", String(!busy));
     if (!busy) this.setProgress(null);
+    this.onBusyShown(busy);
   }
 
   // The work behind the request in flight (a table on a cluster: counting, sorting,
