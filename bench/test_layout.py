@@ -8,8 +8,9 @@ Graph (``benchlib.make_sbm``, seed fixed): 10,000 x GROGGY_BENCH_SCALE nodes, 5 
 node, 20 blocks, 80% of the edges inside blocks.
 
 Targets: at 10k, groggy >= 10x faster than igraph's Fruchterman-Reingold (niter=500)
-with equal or better quality on every metric; 1M nodes / 5M edges laid out in under a
-minute on this 2-core machine (the 100k ratio to igraph is reported, with no target).
+with equal or better quality on every metric; 1M nodes / 5M edges laid out in under
+20 s on this 2-core machine, peak memory printed (the 100k ratio to igraph is reported,
+with no target).
 Timings never fail a test; a layout with the wrong shape or non-finite positions does.
 """
 from __future__ import annotations
@@ -287,7 +288,7 @@ SCALE_CASES = [  # (label, nodes, engine): the peer first, groggy last in each s
     (_label(N_BIG), N_BIG, "groggy"),
 ]
 IGRAPH_LIMIT = 120.0   # seconds: igraph FR at 100k is skipped past this
-GOAL_1M = 60.0         # seconds for 1M nodes / 5M edges on 2 cores
+GOAL_1M = 20.0         # seconds for 1M nodes / 5M edges on 2 cores (issue 12)
 MB = 1 << 20
 
 
@@ -339,7 +340,8 @@ def test_force_layout_scale(benchmark, tmp_path, label, n, engine):
     name = WHAT["igraph_fr"] if engine == "igraph_fr" else WHAT["groggy"]
     benchlib.say(
         f"[{group}] {name} on {size}: {benchlib.fmt_time(report['seconds'])} "
-        f"({report['cpus']} cores, load {report['load_before']:.1f} before / "
+        f"(CPU time of all threads {benchlib.fmt_time(report['cpu_seconds'])}; "
+        f"{report['cpus']} cores, load {report['load_before']:.1f} before / "
         f"{report['load_after']:.1f} after); RSS {report['rss_before'] / MB:.0f} MB with "
         f"the graph built, {peak} {report['peak_rss'] / MB:.0f} MB "
         f"(+{(report['peak_rss'] - report['rss_before']) / MB:.0f} MB); quality: " +
@@ -349,12 +351,12 @@ def test_force_layout_scale(benchmark, tmp_path, label, n, engine):
                          f"force-directed layout of {size}")
     if engine == "groggy" and n == N_BIG:
         met = report["seconds"] < GOAL_1M if n >= 1_000_000 else None
-        benchmark.extra_info["met_1m_under_a_minute"] = met
+        benchmark.extra_info["met_1m_goal"] = met
         verdict = {True: "MET", False: "NOT MET", None: "not the goal's size: no verdict"}
         benchlib.say(f"[{group}] goal: 1M nodes / 5M edges under {GOAL_1M:.0f} s on 2 "
                      f"cores; measured {size} on "
                      f"{report['cpus']} cores: {benchlib.fmt_time(report['seconds'])} "
-                     f"({verdict[met]})")
+                     f"({verdict[met]}), peak RSS {report['peak_rss'] / MB:.0f} MB")
 
 
 # ----------------------------------------------------------------- 3. force models vs peers

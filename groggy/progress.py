@@ -12,10 +12,6 @@ import os
 import sys
 import time
 
-from tqdm.auto import tqdm
-
-# tqdm.auto picks its notebook widget inside a Jupyter kernel
-NOTEBOOK = any(cls.__name__ == "tqdm_notebook" for cls in tqdm.__mro__)
 LINE_EVERY = 1.0       # seconds between plain progress lines
 LINE_STEP = 10         # ... or every this many percent, whichever comes first
 # the units are estimates of work, not items: no count or rate
@@ -47,7 +43,7 @@ class Progress:
         self.label, self.total, self.done = label, max(int(total), 1), 0
         own_stream = stream is None
         self.stream = sys.stderr if own_stream else stream
-        terminal = _isatty(self.stream) or (own_stream and NOTEBOOK)
+        terminal = _isatty(self.stream) or (own_stream and _notebook())
         self.enabled = terminal if enabled is None else bool(enabled)
         self._bar = None
         self._lines = self.enabled and not terminal   # piped: plain lines
@@ -59,9 +55,9 @@ class Progress:
             # a terminal that reports no size (a bare pty) would get no bar at all: tqdm
             # hides bars below the screen's last row, and that is row 0
             sized = _columns(self.stream) > 0
-            self._bar = tqdm(total=self.total, desc=self.label, file=self.stream,
-                             bar_format=FORMAT, leave=True, dynamic_ncols=sized,
-                             ncols=None if sized else 80, nrows=None if sized else 24)
+            self._bar = _tqdm()(total=self.total, desc=self.label, file=self.stream,
+                                 bar_format=FORMAT, leave=True, dynamic_ncols=sized,
+                                 ncols=None if sized else 80, nrows=None if sized else 24)
         self._line("")
         return self
 
@@ -93,7 +89,7 @@ class Progress:
             return
         self._ended = final
         self._last_line, self._last_percent = now, percent
-        meter = tqdm.format_meter(self.done, self.total, now - self._start, ncols=80,
+        meter = _tqdm().format_meter(self.done, self.total, now - self._start, ncols=80,
                                   prefix=self.label, ascii=True, bar_format=FORMAT,
                                   postfix=note or None)
         self.stream.write(meter + "\n")
@@ -102,6 +98,21 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+def _tqdm():
+    """tqdm.auto's bar class, imported on first use: the import costs ~0.1-0.5 s (tqdm
+    reads its version through importlib.metadata), which ``import groggy`` would
+    otherwise pay in every process, bar or no bar."""
+    from tqdm.auto import tqdm
+    return tqdm
+
+
+def _notebook() -> bool:
+    """Inside a Jupyter kernel, where tqdm.auto gives its notebook widget? (Without
+    ipykernel loaded there is none, and tqdm need not be imported to say so.)"""
+    return "ipykernel" in sys.modules and \
+        any(cls.__name__ == "tqdm_notebook" for cls in _tqdm().__mro__)
 
 
 def _columns(stream) -> int:
