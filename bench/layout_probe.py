@@ -115,9 +115,11 @@ def main() -> None:
     if args.status:
         with open(args.status, "w") as f:
             json.dump({"started": time.time()}, f)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), os.times()
     pos = run()
     out["seconds"] = time.perf_counter() - t0
+    cpu1 = os.times()   # CPU time of every thread: less moved by other work than seconds
+    out["cpu_seconds"] = cpu1.user + cpu1.system - cpu0.user - cpu0.system
     out["load_after"] = os.getloadavg()[0]
     hwm = benchlib.status_bytes("VmHWM") if reset else None
     out["peak_rss"] = hwm if hwm is not None else \
