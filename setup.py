@@ -23,6 +23,7 @@ of compiling them again. Kernels compile in parallel, one per core, the longest 
 """
 import glob
 import hashlib
+import importlib.metadata
 import json
 import os
 import shlex
@@ -32,8 +33,6 @@ import sysconfig
 import tempfile
 import threading
 
-import Cython
-from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -74,13 +73,16 @@ def openmp_flags() -> list:
 
 
 OPENMP = openmp_flags()
+# Cython itself is imported only when a kernel needs cythonizing: pip runs this file three
+# times per install, and importing Cython is most of its cost when nothing changed
+CYTHON = importlib.metadata.version("Cython")
 COMPILE_ARGS = ["-O3", "-g0"]
 
 
 def flavour_dir() -> str:
     """``build/kernels-<checked|fast>-<hash>``: the hash covers everything that changes
     the compiled kernels but not their sources' timestamps."""
-    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, Cython.__version__, SHARED,
+    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, CYTHON, SHARED,
                       sysconfig.get_config_var("EXT_SUFFIX")],
                      sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:10]
@@ -175,6 +177,7 @@ def cythonize_changed(exts: list) -> list:
         if not fresh:
             stale.append((ext, fingerprint(ext)))
     if stale:
+        from Cython.Build import cythonize
         cythonize([ext for ext, _ in stale], compiler_directives=DIRECTIVES, force=True,
                   nthreads=JOBS, build_dir=os.path.join(FLAVOUR, "c"),
                   shared_utility_qualified_name=SHARED)
