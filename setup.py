@@ -23,7 +23,6 @@ of compiling them again. Kernels compile in parallel, one per core, the longest 
 """
 import glob
 import hashlib
-import importlib.metadata
 import json
 import os
 import shlex
@@ -33,6 +32,8 @@ import sysconfig
 import tempfile
 import threading
 
+import Cython
+from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
@@ -73,16 +74,13 @@ def openmp_flags() -> list:
 
 
 OPENMP = openmp_flags()
-# Cython itself is imported only when a kernel needs cythonizing: pip runs this file three
-# times per install, and importing Cython is most of its cost when nothing changed
-CYTHON = importlib.metadata.version("Cython")
 COMPILE_ARGS = ["-O3", "-g0"]
 
 
 def flavour_dir() -> str:
     """``build/kernels-<checked|fast>-<hash>``: the hash covers everything that changes
     the compiled kernels but not their sources' timestamps."""
-    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, CYTHON, SHARED,
+    key = json.dumps([DIRECTIVES, COMPILE_ARGS, OPENMP, Cython.__version__, SHARED,
                       sysconfig.get_config_var("EXT_SUFFIX")],
                      sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:10]
@@ -177,7 +175,6 @@ def cythonize_changed(exts: list) -> list:
         if not fresh:
             stale.append((ext, fingerprint(ext)))
     if stale:
-        from Cython.Build import cythonize
         cythonize([ext for ext, _ in stale], compiler_directives=DIRECTIVES, force=True,
                   nthreads=JOBS, build_dir=os.path.join(FLAVOUR, "c"),
                   shared_utility_qualified_name=SHARED)
