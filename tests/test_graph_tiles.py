@@ -598,3 +598,36 @@ def test_a_page_drawing_on_the_cpu_sends_its_own_vector_budget(tiled, browser, q
         assert views and all(m.get("budget") == 2000 for m in views)
     finally:
         watched.close()
+
+
+def test_a_tile_that_fails_is_asked_for_again(tiled, browser):
+    # the server could not draw a tile (an Error reply): the page asks again at its
+    # next frame instead of waiting for an answer that never comes
+    g, lay, _ = tiled
+    view = g.viz.interactive(layout=lay, node_color="club", tiles_above=THRESHOLD)
+    maker, failed = view.server.scene.tiles, []
+    draw = maker.draw
+
+    def flaky(*args):
+        if not failed:
+            failed.append(args[2:])
+            raise RuntimeError("a tile that could not be drawn")
+        return draw(*args)
+    maker.draw = flaky
+    watched = WatchedPages(browser, 60_000)
+    try:
+        page = watched.new(1000, 700)
+        asked = []
+        page.on("websocket", lambda ws: ws.on(
+            "framesent", lambda p: asked.append(json.loads(p))
+            if isinstance(p, str) and '"Tile"' in p else None))
+        page.goto(view.url)
+        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        # every tile in, at last (the page used to wait for the lost one forever)
+        assert page.evaluate("""() => Promise.race([window.groggy.graph.ready.then(() => true),
+            new Promise((done) => setTimeout(() => done(false), 30000))])""")
+        keys = [(m["z"], m["x"], m["y"]) for m in asked if m.get("type") == "Tile"]
+        assert failed and keys.count(failed[0]) == 2, (failed, sorted(keys))
+    finally:
+        watched.close()
+        view.close()

@@ -193,9 +193,14 @@ export class TileMode {
 
   // ---------------------------------------------------------------- requests
   askTile(camera, z, x, y) {
-    const key = `${z}/${x}/${y}`;
-    this.inflight.set(key, this.version);
-    this.api.send({ type: "Tile", z, x, y, fit: camera.fitZoom });
+    const key = `${z}/${x}/${y}`, version = this.version;
+    this.inflight.set(key, version);
+    this.api.send({ type: "Tile", z, x, y, fit: camera.fitZoom }).then((reply) => {
+      // no tile came (an Error, a dropped connection): the next frame asks again
+      if ((!reply || reply.type !== "Tile") && this.inflight.get(key) === version) {
+        this.inflight.delete(key);
+      }
+    });
   }
 
   covers(camera) {
