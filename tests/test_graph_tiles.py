@@ -537,25 +537,32 @@ def test_overview_tiles_are_drawn_ahead_once_whatever_the_page_size(tiled):
     assert big.server.scene.tiles.warm_tiles(big.server.scene.look) == []
 
 
+def page_sending(watched, url, kind):
+    """A new page opened at ``url``, and the list of the ``kind`` messages its socket
+    sends (kept up to date)."""
+    page, sent = watched.new(1000, 700), []
+
+    def keep(payload):
+        msg = json.loads(payload) if isinstance(payload, str) else None
+        if isinstance(msg, dict) and msg.get("type") == kind:
+            sent.append(msg)
+    page.on("websocket", lambda ws: ws.on("framesent", keep))
+    page.goto(url)
+    page.wait_for_function("() => window.groggy && window.groggy.graph")
+    return page, sent
+
+
 def test_each_tile_of_a_view_is_asked_for_once(tiled, browser):
     # the page redraws as each tile arrives: a tile already on its way is not asked
     # for again (every redraw used to re-send every missing tile's request)
     g, lay, view = tiled
     watched = WatchedPages(browser, 60_000)
     try:
-        page = watched.new(1000, 700)
-        asked = []
-
-        def on_socket(ws):
-            ws.on("framesent", lambda payload: asked.append(json.loads(payload))
-                  if isinstance(payload, str) and '"Tile"' in payload else None)
-        page.on("websocket", on_socket)
-        page.goto(view.url)
-        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page, asked = page_sending(watched, view.url, "Tile")
         page.evaluate("() => window.groggy.graph.ready")
         for _ in range(3):                    # more frames of the same view: no new asks
             hook(page, "painted()")
-        keys = [(m["z"], m["x"], m["y"]) for m in asked if m.get("type") == "Tile"]
+        keys = [(m["z"], m["x"], m["y"]) for m in asked]
         assert keys and len(keys) == len(set(keys)), sorted(keys)
         assert hook(page, "stats()")["mode"] == "tiles"
     finally:
@@ -586,15 +593,8 @@ def test_a_page_drawing_on_the_cpu_sends_its_own_vector_budget(tiled, browser, q
     _, _, view = tiled
     watched = WatchedPages(browser, 60_000)
     try:
-        page = watched.new(1000, 700)
-        sent = []
-        page.on("websocket", lambda ws: ws.on(
-            "framesent", lambda p: sent.append(json.loads(p))
-            if isinstance(p, str) and '"Viewport"' in p else None))
-        page.goto(view.url + query)
-        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page, views = page_sending(watched, view.url + query, "Viewport")
         page.evaluate("() => window.groggy.graph.ready")
-        views = [m for m in sent if m.get("type") == "Viewport"]
         assert views and all(m.get("budget") == 2000 for m in views)
     finally:
         watched.close()
@@ -616,17 +616,11 @@ def test_a_tile_that_fails_is_asked_for_again(tiled, browser):
     maker.draw = flaky
     watched = WatchedPages(browser, 60_000)
     try:
-        page = watched.new(1000, 700)
-        asked = []
-        page.on("websocket", lambda ws: ws.on(
-            "framesent", lambda p: asked.append(json.loads(p))
-            if isinstance(p, str) and '"Tile"' in p else None))
-        page.goto(view.url)
-        page.wait_for_function("() => window.groggy && window.groggy.graph")
+        page, asked = page_sending(watched, view.url, "Tile")
         # every tile in, at last (the page used to wait for the lost one forever)
         assert page.evaluate("""() => Promise.race([window.groggy.graph.ready.then(() => true),
             new Promise((done) => setTimeout(() => done(false), 30000))])""")
-        keys = [(m["z"], m["x"], m["y"]) for m in asked if m.get("type") == "Tile"]
+        keys = [(m["z"], m["x"], m["y"]) for m in asked]
         assert failed and keys.count(failed[0]) == 2, (failed, sorted(keys))
     finally:
         watched.close()
