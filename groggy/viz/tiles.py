@@ -355,13 +355,14 @@ class TileMaker:
     def _draw_nodes(self, look, box, k, scale, to_px, pixels, canvas) -> None:
         if look.sizes.size == 0:
             return
-        reach = (float(radii_px(look.sizes.max(), scale)) + 2) / k
+        largest = float(radii_px(look.sizes.max(), scale))
+        reach = (largest + 2) / k
         near = (box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
         img = pixels.view(np.uint32)[..., 0]
         grid = self.nodes.grid
         # the bordered image's left and top edges, in layout units
         left, top = box[0] - 1.0 / k, box[3] + 1.0 / k
-        if float(radii_px(look.sizes.max(), scale)) <= SPLAT_RADIUS:
+        if largest <= SPLAT_RADIUS:
             # every node tiny (an overview): written as pixels, no gather. Where the
             # tile holds many of them, one scan of every node beats sorting the
             # grid's candidates into row order
