@@ -131,7 +131,7 @@ class TileMaker:
         # one column per axis: gathers of (n, 2) rows are several times slower
         self.seg_x, self.seg_y = (np.ascontiguousarray(self.seg_xy[:, c]) for c in (0, 1))
         # nested samples of the edges for tiles that cross too many to draw them all:
-        # (stride, segment rows), finest first; an edge in one sample is in every finer
+        # stride -> segment rows, finest first; an edge in one sample is in every finer
         # one, with all its segments. A multiplicative hash spreads the picks over the
         # edge list (uint32 arithmetic wraps: the product is taken mod 2**32)
         spread = np.arange(self.m, dtype=np.uint32) * np.uint32(2654435761)
@@ -139,15 +139,15 @@ class TileMaker:
             spread = spread[self.seg_edge]
         self._picks = [(stride, np.flatnonzero(spread < np.uint32(2 ** 32 // stride)))
                        for stride in SAMPLE_STRIDES]
-        self._picks = [(stride, rows) for stride, rows in self._picks
-                       if rows.size >= TILE_EDGES]
+        self._picks = {stride: rows for stride, rows in self._picks
+                       if rows.size >= TILE_EDGES}        # stride -> segment rows
         # each sample's index is built when a tile first draws from it; the coarsest
         # now (it estimates how many edges a tile crosses)
         self._sampled, self._sample_lock = {}, threading.Lock()
         self.scheme = TileScheme(bounds)
         x0, y0, x1, y1 = bounds
         self._area = max((x1 - x0) * (y1 - y0), 1e-12)
-        coarse = self._picks[-1][0] if self._picks else None
+        coarse = max(self._picks) if self._picks else None
         self._edge_length = None if coarse is None else \
             coarse * _total_length(self._sample(coarse))
         # the index of every edge: built on a thread, a moment after the page opened,
@@ -185,7 +185,7 @@ class TileMaker:
         with self._sample_lock:
             index = self._sampled.get(stride)
             if index is None:
-                rows = dict(self._picks)[stride]
+                rows = self._picks[stride]
                 index = self._sampled[stride] = EdgeIndex(
                     self.seg_xy, self.seg_src[rows], self.seg_dst[rows], self.bounds)
         return index
@@ -304,12 +304,12 @@ class TileMaker:
         """(segment rows to draw in ``box``, 1 in how many edges they are): all, or
         the finest sample that keeps a tile under TILE_EDGES edges."""
         if self._picks:
-            coarse = self._picks[-1][0]
+            coarse = max(self._picks)
             crossing = self._sample(coarse).estimate(box) * coarse  # about how many cross
             if crossing > TILE_EDGES:
-                fits = [s for s, _ in self._picks if crossing / s <= TILE_EDGES]
+                fits = [s for s in self._picks if crossing / s <= TILE_EDGES]
                 want = fits[0] if fits else coarse
-                return dict(self._picks)[want][self._sample(want).crossing(box)], want
+                return self._picks[want][self._sample(want).crossing(box)], want
         return self.edges.crossing(box), 1
 
     def _pixel_points(self, points: np.ndarray, box, k: float) -> np.ndarray:
