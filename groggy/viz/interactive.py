@@ -293,7 +293,7 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
         scene.use_tiles_above(tiles_above)
         return scene
     params = layout_params
-    if (progress or preview) and _computes_force(viz, layout, layout_params):
+    if (progress or preview) and computes_force(viz, layout, layout_params):
         params = dict(layout_params or {})
         if progress:
             params["progress"] = progress
@@ -303,7 +303,7 @@ def build_scene(viz, layout, theme: str, layout_params, style: dict,
     return scene_at(positions_for(made, graph.node_ids), bends_for(made, graph))
 
 
-def _computes_force(viz, layout, layout_params) -> bool:
+def computes_force(viz, layout, layout_params) -> bool:
     """Whether ``layout`` means computing a force layout now (not a stored one)."""
     if not isinstance(layout, str) or get_algorithm(layout).name != "force_directed":
         return False

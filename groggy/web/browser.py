@@ -186,7 +186,7 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.graph import Graph, open_graph
     graph = (path_or_graph if isinstance(path_or_graph, Graph)
              else open_graph(Path(path_or_graph), verify=verify))
-    from groggy.viz.interactive import build_scene
+    from groggy.viz.interactive import build_scene, computes_force
     from groggy.web.graphview import GraphServer
 
     # when a graph page first asks: the stored layout, or one computed then
@@ -196,8 +196,7 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
                          sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
     view = BrowserInterface(server, open_browser)
-    stored = graph.viz.stored_layouts()
-    if stored is not None and "force_directed" in stored:
+    if not computes_force(graph.viz, "force_directed", None):
         # nothing to compute: the graph view is made while the browser loads a page
         # (a layout to compute waits until a graph page asks: it may never be opened)
         server.build_soon()
