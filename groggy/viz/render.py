@@ -589,6 +589,11 @@ def pixel_size(width: float, height: float, dpi: float | None) -> tuple:
 
 def _png(scene: Scene, dpi: float | None, stamped: bool = True) -> bytes:
     """``stamped=False`` draws the nodes with Skia alone (the tests' reference)."""
+    return encode_png(raster(scene, dpi, stamped), dpi=dpi)
+
+
+def raster(scene: Scene, dpi: float | None = None, stamped: bool = True) -> np.ndarray:
+    """The PNG's pixels: an ``(h, w, 4)`` array of straight RGBA."""
     w, h = pixel_size(scene.width, scene.height, dpi)
     if w * h > MAX_PIXELS:
         raise ValueError(f"a {w} x {h} PNG is more than {MAX_PIXELS:,} pixels; lower "
@@ -606,9 +611,8 @@ def _png(scene: Scene, dpi: float | None, stamped: bool = True) -> bytes:
     stamps = NodeStamper(pixels.view(np.uint32)[..., 0], scale, draw_pass,
                          RASTER_THREADS) if stamped else None
     scene.draw(canvas, hairlines=hairlines, stamps=stamps)
-    rgba = surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
+    return surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                alphaType=skia.kUnpremul_AlphaType)
-    return encode_png(rgba, dpi=dpi)
 
 
 def _svg(scene: Scene) -> bytes:
@@ -692,5 +696,5 @@ def check_format(format) -> str:
     return format
 
 
-__all__ = ["FORMATS", "Frame", "Scene", "check_format", "encode_scene", "pixel_size", "render_graph",
-           "typeface"]
+__all__ = ["FORMATS", "Frame", "Scene", "check_format", "encode_scene", "pixel_size", "raster",
+           "render_graph", "typeface"]

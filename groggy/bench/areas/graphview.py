@@ -37,10 +37,16 @@ def open_view(ctx, g, layout):
     return page, view, time.perf_counter() - start
 
 
-def first_view_bytes(view) -> int:
-    """Bytes the first view of ``view`` sends (JSON replies and binary frames)."""
+def first_view_bytes(view, canvas=None) -> int:
+    """Bytes the first view of ``view`` sends (JSON replies and binary frames); with
+    ``canvas`` (the page's ``(width, height)``), those of the drawing of the view that a
+    page drawing on the CPU asks for too (docs/protocol.md, "FirstView")."""
     from groggy.web.graphview import GraphSession
-    replies = GraphSession(view.server).initial()
+    session = GraphSession(view.server)
+    replies = session.initial()
+    if canvas is not None:
+        drawing = session.first_view(*canvas)
+        replies += drawing if isinstance(drawing, list) else drawing.result()
     return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies)
 
 

@@ -11,6 +11,7 @@ import { HOST, fileBytes, saveFile } from "./host.js";
 import { TileMode } from "./graph-tiles.js";
 import { LabelLayer } from "./graph-labels.js";
 import { attachSearch } from "./graph-search.js";
+import { FirstView } from "./graph-firstview.js";
 
 const $ = (sel) => HOST.root.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
@@ -41,6 +42,7 @@ let colors = null, selection = [], highlight = null, idToRow = null, showLabels 
 const MAX_SELECT = 10000;     // rows one Select message may carry (docs/protocol.md)
 let socket = null;
 let tiles = null;                   // a TileMode for a large graph (graph-tiles.js)
+let firstView = null;               // the server's drawing of the first view, on a CPU renderer
 let directed = false;               // highlight successors only (as g.neighbors does)
 const pending = new Map();          // request_id -> resolve
 let frameQueue = [], expect = null; // binary frames still to come for `expect`
@@ -72,14 +74,18 @@ function redraw() {
     requestAnimationFrame(() => {
       scheduled = false;
       const t0 = performance.now();
+      if (firstView) firstView.draw(camera);
+      // no vectors while the first view's drawing is awaited: see graph-firstview.js
+      const vectors = !!(renderer && graph) && !(firstView && firstView.holding);
       if (tiles && colors) tiles.draw(camera, colors);
-      if (renderer && graph) renderer.draw(camera, tiles ? tiles.vectorColors(colors) : colors);
+      if (vectors) renderer.draw(camera, tiles ? tiles.vectorColors(colors) : colors);
       if (graph && look && look.labels && showLabels) labelLayer.draw(camera, graph, look, colors.label, legendBox());
       else labelLayer.clear(camera);
       if (tiles) tiles.moved(camera);
       const waiters = paintWaiters; paintWaiters = [];
       // painted = drawn by the GPU, not only asked of it (a CPU rasterizer takes a while)
-      (renderer && graph && renderer.done ? renderer.done() : Promise.resolve()).then(() => {
+      (vectors && renderer.done ? renderer.done() : Promise.resolve()).then(() => {
+        if (vectors && firstView && graph.n) { firstView.drop(); firstView = null; }
         frameTimes.push(performance.now() - t0);
         if (frameTimes.length > 240) frameTimes.shift();
         waiters.forEach((w) => w());
@@ -117,7 +123,7 @@ function connect() {
     pageUrl: HOST.page ? location.href : null,
     // a reconnect keeps this page's theme; the server kept the style and selection
     hello: () => ({ theme: look ? look.theme : null }),
-    onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
+    onHello: (id) => { mark("connected"); pending.set(id, () => {}); askFirstView(); },
     onMessage: onJson,
     onFrame,
     onStatus: ({ state, retryIn, forbidden }) => {
@@ -127,11 +133,20 @@ function connect() {
         : "connecting…";
     },
     onClose: () => {
+      if (firstView) firstView.settle(false);
       for (const done of pending.values()) done(null);
       pending.clear(); expect = null; frameQueue = [];
     },
   });
   socket.connect();
+}
+
+// a page drawing on the CPU asks for the server's drawing of its first view
+function askFirstView() {
+  if (graph || firstView || !renderer || !renderer.software) return;
+  firstView = new FirstView(canvas);
+  send({ type: "FirstView", width: Math.round(camera.width), height: Math.round(camera.height) })
+    .then((reply) => { if (firstView && (!reply || reply.type !== "FirstView")) firstView.settle(false); });
 }
 
 function onJson(msg) {
@@ -167,6 +182,10 @@ function handle(msg, frames) {
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
   else if (msg.type === "LayoutProgress") showProgress(msg.done, msg.total);
+  else if (msg.type === "FirstView" && firstView) {
+    if (!graph) camera.set(msg.cx, msg.cy, msg.zoom);     // until GraphInit fits it
+    firstView.show(msg, frames.VIEW || null, () => redraw().then(() => mark("firstView")));
+  }
   else if (tiles && tiles.handles(msg.type)) tiles.handle(msg, frames);
   else if (msg.type === "Positions" && graph) {
     layoutSelect.value = msg.layout;
@@ -232,11 +251,16 @@ function init(msg, frames) {
   $(".gg-graph-empty").hidden = msg.nodes > 0;
   select(msg.selected || [], false, false);
   mark("prepared");
-  redraw().then(() => (tiles ? tiles.settled() : null))
+  // ready at the first painted frame of the graph: the server's drawing of it (a CPU
+  // renderer, a large graph), or the vectors, or the tiles
+  const shown = firstView ? firstView.settled : Promise.resolve(false);
+  const painted = shown.then(() => redraw()).then(() => (tiles ? tiles.settled() : null))
     .then(() => {
-      mark("painted"); resolveReady();
+      mark("painted");
       setTimeout(() => { if (graph) { hitGrid(); incidenceLists(); } }, 0);
     });
+  Promise.race([painted, shown.then((yes) => (yes ? null : painted))])
+    .then(() => { mark("ready"); resolveReady(); });
 }
 
 // graph: {n, m, positions, edges, bounds, ids, rows}; rows (tile mode) are the server's
@@ -717,7 +741,8 @@ HOST.hooks.groggy.graph = {
   bounds: () => (graph ? [...graph.bounds] : null),
   // start-up phases, ms since navigation: connecting, renderer (WebGL set up),
   // connected, init (GraphInit received), frames (all its frames), decoded, prepared
-  // (indexes, upload), painted
+  // (indexes, upload), firstView (the server's drawing of the view painted: a CPU
+  // renderer, a large graph), painted (the first frame of vectors or tiles), ready
   timings: () => ({ ...phases }),
   frameStats() {
     const s = [...frameTimes].sort((a, b) => a - b);

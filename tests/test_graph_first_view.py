@@ -1,0 +1,174 @@
+"""The first view's drawing (docs/protocol.md, "FirstView"): a page that draws on the CPU
+asks the server for a drawing of its fitted view and shows it until its own first frame
+of vectors is drawn. Checked at the wire (a real server, a WebSocket client: the JPEG's
+pixels against the layout and the look) and in Chromium, whose WebGL2 here is
+SwiftShader, a CPU renderer (the page asks, shows it first, then drops it)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import skia
+
+from groggy.themes import get_theme
+from groggy.viz.view_export import page_fit
+from groggy.web.graphview import FIRST_VIEW_ABOVE
+
+from test_graph_view import (WAIT_MS, GraphClient, at_patch, club_graph, near,  # noqa: F401
+                             open_graph, pixels, position, rgb)
+from web_helpers import WatchedPages
+
+W, H = 640, 480
+
+
+@pytest.fixture(scope="module")
+def crowded():
+    """400 nodes on a grid, 20,000 edges among them: above FIRST_VIEW_ABOVE, nodes 8 pt
+    wide and well apart."""
+    g = club_graph(400, 20_000, seed=2)
+    assert g.node_count() + g.edge_count() >= FIRST_VIEW_ABOVE
+    lay = g.viz.compute_layout("grid")
+    view = g.viz.interactive(layout=lay, node_color="club", node_size=8)
+    yield g, lay, view
+    view.close()
+
+
+def decoded(jpeg: bytes) -> np.ndarray:
+    img = skia.Image.MakeFromEncoded(jpeg)
+    return img.convert(alphaType=skia.kUnpremul_AlphaType,
+                       colorType=skia.kRGBA_8888_ColorType).toarray()[..., :3].astype(int)
+
+
+def test_the_drawing_shows_the_nodes_where_the_page_fits_them(crowded):
+    g, lay, view = crowded
+    client = GraphClient(view.url)
+    init, _ = client.reply({"type": "GraphHello", "request_id": 1})
+    head, frames = client.reply({"type": "FirstView", "request_id": 2, "width": W, "height": H})
+    client.close()
+    assert head["type"] == "FirstView" and head["request_id"] == 2 and head["frames"] == ["VIEW"]
+    # the page's own fit (graph-view.js Camera.fit) of the bounds it is sent
+    cx, cy, zoom = page_fit(init["bounds"], W, H)
+    assert (head["width"], head["height"]) == (W, H)
+    np.testing.assert_allclose([head["cx"], head["cy"], head["zoom"]], [cx, cy, zoom])
+    img = decoded(frames["VIEW"][1])
+    assert img.shape == (H, W, 3) and frames["VIEW"][0] == len(frames["VIEW"][1])
+    background = rgb(get_theme("light")["background"])
+    for corner in (img[2, 2], img[2, -3], img[-3, 2], img[-3, -3]):
+        assert near(corner, background, 12), corner
+    # the nodes, in their colours, drawn over the edges
+    colors = view._server.scene.look.colors
+    for v in range(0, 400, 7):
+        x, y = lay.node_positions[v]
+        p = {"x": (x - cx) * zoom + W / 2, "y": (cy - y) * zoom + H / 2}
+        assert near(at_patch(img, p), colors[v][:3], 60), (v, at_patch(img, p), colors[v])
+    # between the nodes, edges: not the background
+    gaps = [near(img[y, x], background, 12) for y in range(H // 3, 2 * H // 3, 7)
+            for x in range(W // 3, 2 * W // 3, 7)]
+    assert sum(gaps) < len(gaps) / 4
+
+
+def test_no_drawing_where_the_page_draws_quickly_or_shows_tiles():
+    small = club_graph(100, 200)
+    large = club_graph(3000, 20_000)
+    with small.viz.interactive(layout="circular") as a, \
+            large.viz.interactive(layout="circular", tiles_above=1000) as b:
+        for view in (a, b):
+            client = GraphClient(view.url)
+            client.reply({"type": "GraphHello", "request_id": 1})
+            head, frames = client.reply({"type": "FirstView", "request_id": 2,
+                                         "width": W, "height": H})
+            client.close()
+            assert head == {"type": "FirstView", "request_id": 2, "frames": []} and not frames
+
+
+@pytest.mark.parametrize("bad, words", [
+    ({"width": 0, "height": 10}, "FirstView.width must be an int in 1..4096"),
+    ({"width": 10, "height": 5000}, "FirstView.height must be an int in 1..4096"),
+    ({"width": 10.5, "height": 10}, "FirstView.width must be an int"),
+    ({"height": 10}, "FirstView.width must be an int"),
+])
+def test_a_bad_request_gets_an_error_and_the_connection_lives(crowded, bad, words):
+    _, _, view = crowded
+    client = GraphClient(view.url)
+    head, _ = client.reply({"type": "FirstView", "request_id": 5, **bad})
+    assert head["type"] == "Error" and words in head["message"] and head["request_id"] == 5
+    head, _ = client.reply({"type": "FirstView", "request_id": 6, "width": 20, "height": 20})
+    assert head["type"] == "FirstView" and head["frames"] == ["VIEW"]
+    client.close()
+
+
+def held_graph_init(page) -> tuple:
+    """Route the page's graph socket through the test, holding back the GraphInit and its
+    frames: (held messages, release()) so the page shows only what came before."""
+    held, routes = [], []
+
+    def route(ws):
+        server = ws.connect_to_server()
+        left = [0]
+
+        def from_server(msg):
+            if isinstance(msg, str) and '"GraphInit"' in msg:
+                left[0] = len(json.loads(msg)["frames"]) + 1
+            if left[0]:
+                held.append(msg)
+                left[0] -= 1
+            else:
+                ws.send(msg)
+        server.on_message(from_server)
+        routes.append(ws)
+    page.route_web_socket("**/graph/ws", route)
+
+    def release():
+        for msg in held:
+            routes[0].send(msg)
+    return held, release
+
+
+@pytest.mark.parametrize("renderer", ["webgl", "canvas"])
+def test_a_cpu_page_shows_the_drawing_before_the_graph_then_its_vectors(crowded, browser,
+                                                                       renderer):
+    g, lay, view = crowded
+    watched = WatchedPages(browser, WAIT_MS)
+    try:
+        page = watched.new(900, 700)
+        held, release = held_graph_init(page)
+        page.goto(view.url + ("?renderer=canvas" if renderer == "canvas" else ""))
+        # painted with the graph itself still held back: the drawing alone, in place
+        page.wait_for_function("() => window.groggy && window.groggy.graph && "
+                               "window.groggy.graph.timings().firstView")
+        assert held and "init" not in page.evaluate("() => window.groggy.graph.timings()")
+        stage = page.evaluate("() => { const r = document.querySelector('.gg-graph-stage')"
+                              ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }")
+        left, top, w, h = stage
+        cx, cy, zoom = page_fit(view._server.scene.bounds, round(w), round(h))
+        img = pixels(page)
+        colors = view._server.scene.look.colors
+        xy = lay.node_positions
+        spots = {v: {"x": left + (xy[v, 0] - cx) * zoom + w / 2,
+                     "y": top + (cy - xy[v, 1]) * zoom + h / 2} for v in range(0, 400, 7)}
+        shown = [v for v, p in spots.items() if near(at_patch(img, p), colors[v][:3], 60)]
+        assert len(shown) == len(spots), sorted(set(spots) - set(shown))
+        assert page.locator(".gg-graph-first-view").count() == 1
+        # the graph arrives: ready at once (the drawing is up), then the vectors replace it
+        release()
+        page.evaluate("() => window.groggy.graph.ready")
+        page.evaluate("() => window.groggy.graph.painted()")
+        phases = page.evaluate("() => window.groggy.graph.timings()")
+        assert phases["firstView"] < phases["init"] <= phases["ready"] <= phases["painted"]
+        assert page.locator(".gg-graph-first-view").count() == 0
+        img = pixels(page)
+        shown = [v for v in range(0, 400, 7)
+                 if near(at_patch(img, position(page, v)), colors[v][:3], 40)]
+        assert len(shown) == len(spots), shown
+    finally:
+        watched.close()
+
+
+def test_a_small_graph_is_drawn_at_once_without_asking(open_graph):
+    g = club_graph(300, 600)
+    with g.viz.interactive(layout="circular") as view:
+        page = open_graph(view, "webgl")
+        phases = page.evaluate("() => window.groggy.graph.timings()")
+        assert "firstView" not in phases and phases["ready"] >= phases["painted"]
+        assert page.locator(".gg-graph-first-view").count() == 0
