@@ -80,6 +80,64 @@ def test_quadtree_invariants(case):
             assert abs(y - t["cy"][c]) <= half[c] * (1 + 1e-9) + 1e-9
 
 
+def _leaf_of(t, x, y):
+    c = 0
+    while t["child"][c, 0] != -1:
+        c = t["child"][c, int(x >= t["cx"][c]) + 2 * int(y >= t["cy"][c])]
+    return c
+
+
+@settings(max_examples=40, deadline=None)
+@given(points, st.randoms(use_true_random=False))
+def test_quadtree_is_one_tree_from_any_start_and_gives_its_leaf_order(case, rnd):
+    pos, mass, copies = case
+    pos = pos.copy()
+    for a, b in copies:
+        pos[a] = pos[b]
+    n = len(pos)
+    used, t = _tree(pos, mass)
+    start = np.arange(n, dtype=np.int64)
+    rnd.shuffle(start)
+    order = start.copy()
+    cap = _layout.tree_capacity(n)
+    while True:
+        u = dict(cx=np.zeros(cap), cy=np.zeros(cap), cm=np.zeros(cap), half=np.zeros(cap),
+                 mx=np.zeros(cap), my=np.zeros(cap), child=np.zeros((cap, 4), np.int64),
+                 point=np.zeros(cap, np.int64))
+        got = _layout.build_quadtree(pos, mass, *(u[k] for k in
+                                     ("cx", "cy", "cm", "half", "mx", "my", "child", "point")),
+                                     order)
+        if got >= 0:
+            break
+        cap *= 2
+        order = start.copy()
+    assert got == used
+    for k in ("cx", "cy", "half", "child"):         # the same cells, numbered alike
+        assert np.array_equal(t[k][:used], u[k][:used])
+    for k in ("cm", "mx", "my"):                    # shared leaves may sum in another order
+        assert np.allclose(t[k][:used], u[k][:used], rtol=1e-12, atol=1e-12)
+    assert sorted(order) == list(range(n))          # a permutation ...
+    dfs, stack = {}, [0]                            # ... in depth-first leaf order
+    while stack:
+        c = stack.pop()
+        if t["child"][c, 0] == -1:
+            dfs[c] = len(dfs)
+        else:
+            stack.extend(t["child"][c, ::-1])
+    ranks = [dfs[_leaf_of(t, *pos[i])] for i in order]
+    assert ranks == sorted(ranks)
+
+
+def test_quadtree_refuses_an_order_that_is_not_a_permutation():
+    pos, mass = np.random.default_rng(0).random((5, 2)), np.ones(5)
+    cap = _layout.tree_capacity(5)
+    cells = [np.zeros(cap) for _ in range(6)]
+    child, point = np.zeros((cap, 4), np.int64), np.zeros(cap, np.int64)
+    for bad in ([0, 1, 2, 3, 3], [0, 1, 2, 3, 5], [-1, 1, 2, 3, 4], [0, 1, 2, 3]):
+        with pytest.raises(ValueError):
+            _layout.build_quadtree(pos, mass, *cells, child, point, np.array(bad, np.int64))
+
+
 def test_barnes_hut_is_close_to_brute_force_at_default_theta():
     rng = np.random.default_rng(1)
     pos, mass = rng.random((400, 2)) * 50, rng.random(400) + 1

@@ -4,7 +4,7 @@
 # kernel runs; outputs are caller-allocated.
 from cython.parallel cimport prange
 from libc.math cimport sqrt, pow
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.mem cimport PyMem_Calloc, PyMem_Malloc, PyMem_Free
 from libc.stdint cimport int64_t, uint8_t
 
 cdef int MAX_DEPTH = 48   # deeper than this, points are one point (duplicates)
@@ -17,110 +17,173 @@ def tree_capacity(Py_ssize_t n):
     return 4 * n + 64
 
 
+cdef struct Body:          # a point as the tree build moves it: position, mass, id
+    double x, y, m
+    int64_t id
+
+
+cdef struct Cells:         # the caller's cell arrays, and how many cells are in use
+    double* cx
+    double* cy
+    double* cm
+    double* half
+    double* mx
+    double* my
+    int64_t* child         # 4 per cell
+    int64_t* point
+    Py_ssize_t used, cap
+
+
 def build_quadtree(const double[:, ::1] pos, const double[::1] mass,
                    double[::1] cx, double[::1] cy, double[::1] cm, double[::1] half,
                    double[::1] mx, double[::1] my, int64_t[:, ::1] child, int64_t[::1] point,
-                   const int64_t[::1] order=None):
+                   int64_t[::1] order=None):
     """Fill the cell arrays (one row per cell; cell 0 is the root) and return the number
     of cells used, or -1 if the arrays were too small. A cell is a leaf when child[c, 0]
     is -1; point[c] is one of its points (points closer than the depth limit share a
     leaf), or -1 if it is empty or internal. mx, my, cm receive each cell's centre of
-    mass and mass. ``order`` (a permutation of the points, e.g. the last spatial_order)
-    is the order of insertion: with nearby points inserted one after another, each
-    descent walks cells still in cache (the tree is the same; its cells are numbered
-    differently)."""
-    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], used = 1, i, c, q, depth, other, j
-    cdef bint ordered = order is not None
-    cdef double minx, maxx, miny, maxy, x, y, size
+    mass and mass. The tree is built top down, each cell's points split into its four
+    quadrants in place (a cell's children are numbered after it). ``order``, if given,
+    is a permutation of the points to start from and receives the points in the tree's
+    depth-first leaf order (nearby points next to each other; points sharing a leaf
+    together): starting from the last build's order, most splits are done already."""
+    cdef Py_ssize_t n = pos.shape[0], cap = cx.shape[0], i, j
+    cdef double minx, maxx, miny, maxy
+    cdef Cells t
+    cdef Body* b
+    cdef uint8_t* seen
+    if mass.shape[0] != n or cy.shape[0] != cap or cm.shape[0] != cap or \
+            half.shape[0] != cap or mx.shape[0] != cap or my.shape[0] != cap or \
+            child.shape[0] != cap or child.shape[1] != 4 or point.shape[0] != cap:
+        raise ValueError("build_quadtree: arrays of mismatched sizes")
+    if order is not None and order.shape[0] != n:
+        raise ValueError("build_quadtree: order must have one entry per point")
     if n == 0:
         return 0
-    with nogil:
-        minx = maxx = pos[0, 0]
-        miny = maxy = pos[0, 1]
-        for i in range(1, n):
-            minx = min(minx, pos[i, 0]); maxx = max(maxx, pos[i, 0])
-            miny = min(miny, pos[i, 1]); maxy = max(maxy, pos[i, 1])
-        size = max(maxx - minx, maxy - miny) * 0.5 + 1e-9
-        cx[0] = (minx + maxx) * 0.5
-        cy[0] = (miny + maxy) * 0.5
-        half[0] = size
-        child[0, 0] = child[0, 1] = child[0, 2] = child[0, 3] = NO_CHILD
-        point[0] = -1
-        cm[0] = 0
-        for j in range(n):
-            i = order[j] if ordered else j
-            x = pos[i, 0]
-            y = pos[i, 1]
-            c = 0
-            depth = 0
-            while True:
-                if child[c, 0] != NO_CHILD:          # internal: descend
-                    q = (1 if x >= cx[c] else 0) + (2 if y >= cy[c] else 0)
-                    c = child[c, q]
-                    depth += 1
-                    continue
-                if point[c] == -1:                    # empty leaf: take it
-                    point[c] = i
-                    cm[c] = mass[i]
-                    break
-                if depth >= MAX_DEPTH or (pos[point[c], 0] == x and pos[point[c], 1] == y):
-                    cm[c] += mass[i]                  # the same spot: share the leaf
-                    break
-                if used + 4 > cap:
-                    used = -1
-                    break
-                # split the leaf and push its point down
-                other = point[c]
-                for q in range(4):
-                    child[c, q] = used + q
-                    half[used + q] = half[c] * 0.5
-                    cx[used + q] = cx[c] + (half[c] * 0.5 if q & 1 else -half[c] * 0.5)
-                    cy[used + q] = cy[c] + (half[c] * 0.5 if q & 2 else -half[c] * 0.5)
-                    child[used + q, 0] = child[used + q, 1] = NO_CHILD
-                    child[used + q, 2] = child[used + q, 3] = NO_CHILD
-                    point[used + q] = -1
-                    cm[used + q] = 0
-                used += 4
-                q = (1 if pos[other, 0] >= cx[c] else 0) + (2 if pos[other, 1] >= cy[c] else 0)
-                point[child[c, q]] = other
-                cm[child[c, q]] = cm[c]   # a leaf's mass moves down whole
-                point[c] = -1
-                cm[c] = 0
-            if used < 0:
-                break
-    if used < 0:
+    if cap < 1:
         return -1
-    _accumulate(pos, cm, mx, my, child, point, used)
-    return used
+    b = <Body*>PyMem_Malloc(n * sizeof(Body))
+    if b == NULL:
+        raise MemoryError()
+    if order is not None:      # check it is a permutation: it indexes pos below
+        seen = <uint8_t*>PyMem_Calloc(n, 1)
+        if seen == NULL:
+            PyMem_Free(b)
+            raise MemoryError()
+        for j in range(n):
+            i = order[j]
+            if i < 0 or i >= n or seen[i]:
+                PyMem_Free(seen)
+                PyMem_Free(b)
+                raise ValueError("build_quadtree: order is not a permutation of the points")
+            seen[i] = 1
+        PyMem_Free(seen)
+    t.cx = &cx[0]; t.cy = &cy[0]; t.cm = &cm[0]; t.half = &half[0]
+    t.mx = &mx[0]; t.my = &my[0]; t.child = &child[0, 0]; t.point = &point[0]
+    t.cap = cap
+    t.used = 1
+    with nogil:
+        for j in range(n):
+            i = order[j] if order is not None else j
+            b[j].x = pos[i, 0]
+            b[j].y = pos[i, 1]
+            b[j].m = mass[i]
+            b[j].id = i
+        minx = maxx = b[0].x
+        miny = maxy = b[0].y
+        for j in range(1, n):
+            minx = min(minx, b[j].x); maxx = max(maxx, b[j].x)
+            miny = min(miny, b[j].y); maxy = max(maxy, b[j].y)
+        t.half[0] = max(maxx - minx, maxy - miny) * 0.5 + 1e-9
+        t.cx[0] = (minx + maxx) * 0.5
+        t.cy[0] = (miny + maxy) * 0.5
+        _build(&t, b, 0, n, 0, 0)
+        if t.used >= 0 and order is not None:
+            for j in range(n):
+                order[j] = b[j].id
+    PyMem_Free(b)
+    return t.used
 
 
-cdef void _accumulate(const double[:, ::1] pos, double[::1] cm, double[::1] mx,
-                      double[::1] my, int64_t[:, ::1] child, int64_t[::1] point,
-                      Py_ssize_t used) noexcept nogil:
-    # children always have larger indices than their parent: sum from the back
-    cdef Py_ssize_t c, q, k
-    cdef double m, sx, sy
-    for c in range(used - 1, -1, -1):
-        if child[c, 0] == NO_CHILD:
-            if point[c] >= 0:      # cm[c] already holds the leaf's total mass
-                mx[c] = pos[point[c], 0]
-                my[c] = pos[point[c], 1]
-            else:
-                cm[c] = 0
-                mx[c] = 0
-                my[c] = 0
-            continue
-        m = 0
-        sx = 0
-        sy = 0
+cdef inline Py_ssize_t _split(Body* b, Py_ssize_t lo, Py_ssize_t hi, double c,
+                              bint by_y) noexcept nogil:
+    # bodies below c (by x or y) first, in place; returns where those at or above begin
+    cdef Py_ssize_t i = lo, j = hi - 1
+    cdef Body tmp
+    while i <= j:
+        if not ((b[i].y if by_y else b[i].x) >= c):
+            i += 1
+        elif (b[j].y if by_y else b[j].x) >= c:
+            j -= 1
+        else:
+            tmp = b[i]; b[i] = b[j]; b[j] = tmp
+            i += 1
+            j -= 1
+    return i
+
+
+cdef void _build(Cells* t, Body* b, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t c,
+                 int depth) noexcept nogil:
+    # cell c (its cx, cy, half set) over bodies lo..hi: make it a leaf or split it into
+    # quadrants q = (x >= cx) + 2 (y >= cy), then its mass and centre of mass
+    cdef Py_ssize_t j, first
+    cdef Py_ssize_t cut[5]
+    cdef int q
+    cdef bint alike = True
+    cdef double m, sx, sy, h
+    cdef int64_t k
+    for j in range(lo + 1, hi):
+        if b[j].x != b[lo].x or b[j].y != b[lo].y:
+            alike = False
+            break
+    if hi - lo <= 1 or alike or depth >= MAX_DEPTH:
         for q in range(4):
-            k = child[c, q]
-            m += cm[k]
-            sx += cm[k] * mx[k]
-            sy += cm[k] * my[k]
-        cm[c] = m
-        mx[c] = sx / m if m > 0 else 0
-        my[c] = sy / m if m > 0 else 0
+            t.child[4 * c + q] = NO_CHILD
+        if hi == lo:
+            t.point[c] = -1
+            t.cm[c] = 0
+            t.mx[c] = 0
+            t.my[c] = 0
+            return
+        m = 0                 # points at one spot (or the depth limit) share the leaf
+        for j in range(lo, hi):
+            m += b[j].m
+        t.point[c] = b[lo].id
+        t.cm[c] = m
+        t.mx[c] = b[lo].x
+        t.my[c] = b[lo].y
+        return
+    if t.used + 4 > t.cap:
+        t.used = -1
+        return
+    first = t.used
+    t.used += 4
+    t.point[c] = -1
+    h = t.half[c] * 0.5
+    for q in range(4):
+        t.child[4 * c + q] = first + q
+        t.half[first + q] = h
+        t.cx[first + q] = t.cx[c] + (h if q & 1 else -h)
+        t.cy[first + q] = t.cy[c] + (h if q & 2 else -h)
+    cut[0] = lo
+    cut[4] = hi
+    cut[2] = _split(b, lo, hi, t.cy[c], True)
+    cut[1] = _split(b, lo, cut[2], t.cx[c], False)
+    cut[3] = _split(b, cut[2], hi, t.cx[c], False)
+    m = 0
+    sx = 0
+    sy = 0
+    for q in range(4):
+        _build(t, b, cut[q], cut[q + 1], first + q, depth + 1)
+        if t.used < 0:
+            return
+        k = first + q
+        m += t.cm[k]
+        sx += t.cm[k] * t.mx[k]
+        sy += t.cm[k] * t.my[k]
+    t.cm[c] = m
+    t.mx[c] = sx / m if m > 0 else 0
+    t.my[c] = sy / m if m > 0 else 0
 
 
 cdef inline void _force_on(Py_ssize_t i, const double[:, ::1] pos, const double[::1] mass,
@@ -156,45 +219,12 @@ cdef inline void _force_on(Py_ssize_t i, const double[:, ::1] pos, const double[
     out[i, 1] += fy
 
 
-def spatial_order(const int64_t[:, ::1] child, const int64_t[::1] point, int64_t[::1] order):
-    """Points in the quadtree's depth-first leaf order (nearby points next to each
-    other), then any point that shares a leaf with another. Returns how many were
-    written; order has one entry per point."""
-    cdef Py_ssize_t n = order.shape[0], k = 0, i
-    cdef int64_t stack[256]
-    cdef int top = 1, q
-    cdef int64_t c
-    cdef uint8_t* seen = <uint8_t*>PyMem_Calloc(max(n, 1), 1)
-    if seen == NULL:
-        raise MemoryError()
-    with nogil:
-        stack[0] = 0
-        while top > 0:
-            top -= 1
-            c = stack[top]
-            if child[c, 0] == NO_CHILD:
-                if point[c] >= 0 and not seen[point[c]]:
-                    seen[point[c]] = 1
-                    order[k] = point[c]
-                    k += 1
-                continue
-            for q in range(3, -1, -1):
-                stack[top] = child[c, q]
-                top += 1
-        for i in range(n):
-            if not seen[i]:
-                order[k] = i
-                k += 1
-    PyMem_Free(seen)
-    return k
-
-
 def repulsion(const double[:, ::1] pos, const double[::1] mass, const double[::1] cm,
               const double[::1] mx, const double[::1] my, const double[::1] half,
               const int64_t[:, ::1] child, double theta, double strength, int threads,
               double[:, ::1] out, const int64_t[::1] order=None):
     """out[i] += the Barnes-Hut repulsion on point i: strength * m_i * m_j / d, away
-    from each body j (theta 0 = every pair exactly). ``order`` (from spatial_order)
+    from each body j (theta 0 = every pair exactly). ``order`` (from build_quadtree)
     visits points so that neighbours walk the same cells one after another."""
     cdef Py_ssize_t k, n = pos.shape[0]
     cdef double theta2 = theta * theta

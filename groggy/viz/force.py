@@ -135,8 +135,8 @@ class _Relaxer:
         self._allocate(_layout.tree_capacity(level.n))
         self.force = np.empty((level.n, 2))
         self.moved = np.empty(level.n)
-        self.order = np.arange(level.n, dtype=np.int64)   # filled by each iteration
-        self.insert = None     # insertion order of the next quadtree (None: by id)
+        # the points in the last tree's spatial order (each build starts from it)
+        self.order = np.arange(level.n, dtype=np.int64)
         self.pull = 1.0        # the attraction's factor (gather changes it)
         self.leaves = None     # while gathering: nodes of one edge, which keep FR's pull
 
@@ -148,7 +148,7 @@ class _Relaxer:
     def _build(self, pos: np.ndarray) -> None:
         """The quadtree of ``pos``, growing the cell arrays when points crowd together."""
         while _layout.build_quadtree(pos, self.level.mass, *self.cells, self.child,
-                                     self.point, self.insert) < 0:
+                                     self.point, self.order) < 0:
             self._allocate(2 * self.point.size)
 
     def run(self, pos: np.ndarray, iterations: int, temperature: float, tick=None) -> None:
@@ -157,9 +157,6 @@ class _Relaxer:
             self.force.fill(0.0)
             self._build(pos)
             cx, cy, cm, half, mx, my = self.cells
-            _layout.spatial_order(self.child, self.point, self.order)
-            # the next tree is built in this order (the points move little)
-            self.insert = self.order
             _layout.repulsion(pos, lv.mass, cm, mx, my, half, self.child, self.theta,
                               self.strength,
                               self.threads, self.force, self.order)
@@ -303,8 +300,8 @@ class ForceDirected:
             rank = np.empty(relax.order.size, dtype=np.int64)
             rank[relax.order] = np.arange(relax.order.size)
             relax = _Relaxer(level, theta, gravity, threads, model)
-            # first tree: the coarse level's spatial order, spread to its nodes
-            relax.insert = np.argsort(rank[maps[depth]], kind="stable")
+            # first tree: from the coarse level's spatial order, spread to its nodes
+            relax.order = np.argsort(rank[maps[depth]], kind="stable")
             cost = _cost(level)
             # the finest level ends with the gathering iterations
             last = final if depth == 0 else 0
