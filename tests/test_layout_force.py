@@ -11,23 +11,29 @@ from groggy._core import _layout
 from groggy.viz import force
 
 
-def _tree(pos, mass):
-    cap = _layout.tree_capacity(len(pos))
+_CELLS = ("cx", "cy", "cm", "half", "mx", "my")
+
+
+def _tree(pos, mass, leaf_size=1, start=None, threads=1):
+    n = len(pos)
+    cap = _layout.tree_capacity(n, leaf_size)
     while True:  # grow as the layout does when points crowd together
-        cx, cy, cm, half, mx, my = (np.zeros(cap) for _ in range(6))
-        child, point = np.zeros((cap, 4), np.int64), np.zeros(cap, np.int64)
-        used = _layout.build_quadtree(pos, mass, cx, cy, cm, half, mx, my, child, point)
+        t = {k: np.zeros(cap) for k in _CELLS}
+        t["child"] = np.zeros((cap, 4), np.int64)
+        t["order"] = np.arange(n, dtype=np.int64) if start is None else start.copy()
+        t["bodies"] = np.zeros((n, 3))
+        used = _layout.build_quadtree(pos, mass, *(t[k] for k in _CELLS), t["child"],
+                                      t["order"], t["bodies"], leaf_size, threads)
         if used >= 0:
-            return used, dict(cx=cx, cy=cy, cm=cm, half=half, mx=mx, my=my, child=child,
-                              point=point)
+            return used, t
         cap *= 2
 
 
-def _repulsion(pos, mass, theta, threads=1):
-    used, t = _tree(pos, mass)
+def _repulsion(pos, mass, theta, threads=1, leaf_size=1):
+    used, t = _tree(pos, mass, leaf_size, threads=threads)
     out = np.zeros_like(pos)
-    _layout.repulsion(pos, mass, t["cm"], t["mx"], t["my"], t["half"], t["child"], theta, 1.0,
-                      threads, out)
+    _layout.repulsion(t["bodies"], t["order"], t["cm"], t["mx"], t["my"], t["half"],
+                      t["child"], theta, 1.0, threads, out)
     return out
 
 
@@ -46,44 +52,125 @@ points = st.integers(1, 60).flatmap(lambda n: st.tuples(
 
 
 @settings(max_examples=60, deadline=None)
-@given(points)
-def test_theta_zero_equals_brute_force(case):
+@given(points, st.sampled_from([1, 3, 8]))
+def test_theta_zero_equals_brute_force(case, leaf_size):
     pos, mass, copies = case
     pos = pos.copy()
     for a, b in copies:  # duplicate points on purpose
         pos[a] = pos[b]
-    got = _repulsion(np.ascontiguousarray(pos), mass, 0.0)
+    got = _repulsion(np.ascontiguousarray(pos), mass, 0.0, leaf_size=leaf_size)
     want = _brute(pos, mass)
     scale = np.abs(want).max() + 1.0
     assert np.allclose(got, want, rtol=1e-9, atol=1e-9 * scale)
 
 
-@settings(max_examples=40, deadline=None)
-@given(points)
-def test_quadtree_invariants(case):
-    pos, mass, _ = case
-    used, t = _tree(np.ascontiguousarray(pos), mass)
+def _leaf_of(t, x, y):
+    c = 0
+    while t["child"][c, 0] != -1:
+        c = t["child"][c, int(x >= t["cx"][c]) + 2 * int(y >= t["cy"][c])]
+    return c
+
+
+@settings(max_examples=60, deadline=None)
+@given(points, st.sampled_from([1, 3, 8]), st.sampled_from([1, 2, 3]))
+def test_quadtree_invariants(case, leaf_size, threads):
+    pos, mass, copies = case
+    pos = pos.copy()
+    for a, b in copies:
+        pos[a] = pos[b]
+    n = len(pos)
+    used, t = _tree(pos, mass, leaf_size, threads=threads)
     assert used > 0
-    cm, child, point, half = t["cm"], t["child"], t["point"], t["half"]
+    cm, child, half, order = t["cm"], t["child"], t["half"], t["order"]
+    assert sorted(order) == list(range(n))                      # a permutation
+    assert np.array_equal(t["bodies"], np.column_stack([pos[order], mass[order]]))
     assert np.isclose(cm[0], mass.sum())                       # the root holds all mass
     leaves = [c for c in range(used) if child[c, 0] == -1]
-    held = sorted(point[c] for c in leaves if point[c] >= 0)
-    assert len(set(held)) == len(held)                          # a point is in one leaf
+    spans = sorted((child[c, 1], child[c, 2]) for c in leaves)
+    assert spans[0][0] == 0 and spans[-1][1] == n               # leaves tile the order
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
     for c in range(used):
         if child[c, 0] != -1:
             kids = child[c]
             assert (kids > c).all() and np.isclose(cm[kids].sum(), cm[c])
             assert np.allclose(half[kids], half[c] / 2)
-        elif point[c] >= 0:                                     # a leaf's point is inside it
-            x, y = pos[point[c]]
-            assert abs(x - t["cx"][c]) <= half[c] * (1 + 1e-9) + 1e-9
-            assert abs(y - t["cy"][c]) <= half[c] * (1 + 1e-9) + 1e-9
+            continue
+        held = order[child[c, 1]:child[c, 2]]
+        assert np.isclose(cm[c], mass[held].sum())
+        if len(held) > leaf_size:      # only points at one spot, or at the depth limit
+            assert (pos[held] == pos[held[0]]).all() or half[c] <= half[0] * 2.0 ** -47
+        for i in held:                                          # in the leaf, by the rule
+            assert _leaf_of(t, *pos[i]) == c
+            assert abs(pos[i, 0] - t["cx"][c]) <= half[c] * (1 + 1e-9) + 1e-9
+            assert abs(pos[i, 1] - t["cy"][c]) <= half[c] * (1 + 1e-9) + 1e-9
+    dfs, stack = {}, [0]                                        # depth-first leaf order
+    while stack:
+        c = stack.pop()
+        if child[c, 0] == -1:
+            dfs[c] = len(dfs)
+        else:
+            stack.extend(child[c, ::-1])
+    ranks = [dfs[_leaf_of(t, *pos[i])] for i in order]
+    assert ranks == sorted(ranks)
 
 
-def test_barnes_hut_is_close_to_brute_force_at_default_theta():
+@settings(max_examples=40, deadline=None)
+@given(points, st.sampled_from([1, 3, 8]), st.randoms(use_true_random=False))
+def test_quadtree_is_one_tree_from_any_start(case, leaf_size, rnd):
+    pos, mass, copies = case
+    pos = pos.copy()
+    for a, b in copies:
+        pos[a] = pos[b]
+    start = np.arange(len(pos), dtype=np.int64)
+    rnd.shuffle(start)
+    used, t = _tree(pos, mass, leaf_size)
+    again, u = _tree(pos, mass, leaf_size, start)
+    assert again == used
+    for k in ("cx", "cy", "half", "child"):         # the same cells, numbered alike
+        assert np.array_equal(t[k][:used], u[k][:used])
+    for k in ("cm", "mx", "my"):                    # a leaf's points may sum in another order
+        assert np.allclose(t[k][:used], u[k][:used], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("leaf_size", [1, 8])
+def test_quadtree_on_threads_is_the_same_tree(leaf_size):
+    # clustered points, some on one spot: the threads' cells are numbered differently,
+    # but the order, the bodies and every cell's mass and centre are the same
+    rng = np.random.default_rng(4)
+    pos = np.concatenate([rng.normal(c, 0.01, (700, 2)) for c in rng.random((6, 2))])
+    pos[:50] = pos[50]
+    mass = rng.random(len(pos)) + 0.5
+    used, one = _tree(pos, mass, leaf_size, threads=1)
+
+    def cells(t, used):      # cells left unused between the threads' have half 0
+        keys = ("half", "cx", "cy", "cm", "mx", "my")
+        return sorted(c for c in zip(*(t[k][:used] for k in keys)) if c[0] > 0)
+
+    for threads in (2, 4):
+        got, t = _tree(pos, mass, leaf_size, threads=threads)
+        assert np.array_equal(t["order"], one["order"])
+        assert np.array_equal(t["bodies"], one["bodies"])
+        assert cells(t, got) == cells(one, used)
+
+
+def test_quadtree_and_repulsion_refuse_an_order_that_is_not_a_permutation():
+    pos, mass = np.random.default_rng(0).random((5, 2)), np.ones(5)
+    used, t = _tree(pos, mass)
+    for bad in ([0, 1, 2, 3, 3], [0, 1, 2, 3, 5], [-1, 1, 2, 3, 4]):
+        with pytest.raises(ValueError):
+            _tree(pos, mass, start=np.array(bad, np.int64))
+        with pytest.raises(ValueError):
+            _layout.repulsion(t["bodies"], np.array(bad, np.int64), t["cm"], t["mx"],
+                              t["my"], t["half"], t["child"], 1.0, 1.0, 1, np.zeros((5, 2)))
+    with pytest.raises(ValueError):
+        _tree(pos, mass, start=np.arange(4, dtype=np.int64))
+
+
+@pytest.mark.parametrize("leaf_size", [1, 8])
+def test_barnes_hut_is_close_to_brute_force_at_default_theta(leaf_size):
     rng = np.random.default_rng(1)
     pos, mass = rng.random((400, 2)) * 50, rng.random(400) + 1
-    got, want = _repulsion(pos, mass, 0.9), _brute(pos, mass)
+    got, want = _repulsion(pos, mass, 0.9, leaf_size=leaf_size), _brute(pos, mass)
     err = np.linalg.norm(got - want, axis=1) / (np.linalg.norm(want, axis=1) + 1e-12)
     assert np.median(err) < 0.05
 
@@ -91,7 +178,9 @@ def test_barnes_hut_is_close_to_brute_force_at_default_theta():
 def test_one_thread_equals_two_threads():
     rng = np.random.default_rng(2)
     pos, mass = rng.random((3000, 2)), rng.random(3000) + 1
-    assert np.array_equal(_repulsion(pos, mass, 0.9, 1), _repulsion(pos, mass, 0.9, 2))
+    for leaf_size in (1, 8):
+        assert np.array_equal(_repulsion(pos, mass, 0.9, 1, leaf_size),
+                              _repulsion(pos, mass, 0.9, 2, leaf_size))
     g = _sbm(600, 3000, 4)
     a = g.viz.compute_layout("force_directed", threads=1).node_positions
     b = g.viz.compute_layout("force_directed", threads=2).node_positions
@@ -224,8 +313,8 @@ def _csr(n, edges):
 @given(st.integers(2, 30).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
                          min_size=1, max_size=80),
-    st.lists(st.integers(0, 5), min_size=n, max_size=n))))
-def test_coarse_graph_sums_the_edges_between_clusters(case):
+    st.lists(st.integers(0, 5), min_size=n, max_size=n))), st.sampled_from([1, 2, 3]))
+def test_coarse_graph_sums_the_edges_between_clusters(case, threads):
     n, edges, labels = case
     indptr, indices = _csr(n, edges)
     weight = np.arange(1, indices.size + 1, dtype=np.float64)
@@ -234,7 +323,7 @@ def test_coarse_graph_sums_the_edges_between_clusters(case):
     out_ptr = np.empty(nc + 1, np.int64)
     out_idx, out_w = np.empty(indices.size, np.int64), np.empty(indices.size)
     nnz = _layout.coarse_graph(indptr, indices, weight, cluster.astype(np.int64), nc,
-                               out_ptr, out_idx, out_w)
+                               out_ptr, out_idx, out_w, threads)
     want = np.zeros((nc, nc))
     rows = np.repeat(np.arange(n), np.diff(indptr))
     np.add.at(want, (cluster[rows], cluster[indices]), weight)
@@ -245,6 +334,31 @@ def test_coarse_graph_sums_the_edges_between_clusters(case):
         assert len(set(row.tolist())) == row.size and (row != c).all()  # merged, no loops
         got[c, row] = out_w[out_ptr[c]:out_ptr[c + 1]]
     assert out_ptr[nc] == nnz and np.allclose(got, want)
+
+
+def test_coarse_graph_is_the_same_on_threads_and_refuses_bad_ids():
+    rng = np.random.default_rng(5)
+    n = 3000
+    indptr, indices = _csr(n, list(zip(rng.integers(0, n, 9000).tolist(),
+                                       rng.integers(0, n, 9000).tolist())))
+    weight = rng.random(indices.size) + 0.5
+    cluster = rng.integers(0, 700, n).astype(np.int64)
+    outs = []
+    for threads in (1, 2, 4):
+        out = (np.empty(701, np.int64), np.empty(indices.size, np.int64),
+               np.empty(indices.size))
+        nnz = _layout.coarse_graph(indptr, indices, weight, cluster, 700, *out, threads)
+        outs.append((out[0], out[1][:nnz], out[2][:nnz]))
+    for other in outs[1:]:
+        assert all(np.array_equal(a, b) for a, b in zip(outs[0], other))
+    out = (np.empty(701, np.int64), np.empty(indices.size, np.int64), np.empty(indices.size))
+    for bad in (np.where(np.arange(n) == 7, 700, cluster), np.where(np.arange(n) == 7, -1, cluster)):
+        with pytest.raises(ValueError):
+            _layout.coarse_graph(indptr, indices, weight, bad, 700, *out, 2)
+    wrong = indices.copy()
+    wrong[3] = n
+    with pytest.raises(ValueError):
+        _layout.coarse_graph(indptr, wrong, weight, cluster, 700, *out, 2)
 
 
 def test_attraction_against_numpy():
