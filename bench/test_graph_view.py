@@ -69,7 +69,7 @@ def test_graph_view_first_paint(benchmark, webgl_chromium, n, m):
         try:
             samples.append(seconds)
             # a CPU renderer's first painted frame is the server's drawing of the view
-            # (docs/protocol.md, "FirstView"); its own first frame of vectors follows
+            # (/TOKEN/graph/first-view, docs/protocol.md); its own vectors follow
             t0 = time.perf_counter()
             page.evaluate("() => window.groggy.graph.painted()")
             vectors.append(seconds + time.perf_counter() - t0)

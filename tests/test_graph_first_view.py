@@ -1,8 +1,9 @@
-"""The first view's drawing (docs/protocol.md, "FirstView"): a page that draws on the CPU
-asks the server for a drawing of its fitted view and shows it until its own first frame
-of vectors is drawn. Checked at the wire (a real server, a WebSocket client: the JPEG's
-pixels against the layout and the look) and in Chromium, whose WebGL2 here is
-SwiftShader, a CPU renderer (the page asks, shows it first, then drops it)."""
+"""The first view's drawing (docs/protocol.md, "The first view on a CPU renderer"): a
+page that draws on the CPU asks the server for a drawing of its fitted view
+(``/TOKEN/graph/first-view``) and shows it until its own first frame of vectors is
+drawn. Checked over HTTP against a real server (the JPEG's pixels against the layout
+and the look) and in Chromium, whose WebGL2 here is SwiftShader, a CPU renderer (the
+page asks, shows it before it even has the graph, then drops it)."""
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ from groggy.themes import get_theme
 from groggy.viz.view_export import page_fit
 from groggy.web.graphview import FIRST_VIEW_ABOVE
 
-from test_graph_view import (WAIT_MS, GraphClient, at_patch, club_graph, near,  # noqa: F401
-                             open_graph, pixels, position, rgb)
-from web_helpers import WatchedPages
+from test_graph_view import (WAIT_MS, GraphClient, at_patch, club_graph,  # noqa: F401
+                             near, open_graph, pixels, position, rgb)
+from web_helpers import WatchedPages, http_get
 
 W, H = 640, 480
 
@@ -40,19 +41,26 @@ def decoded(jpeg: bytes) -> np.ndarray:
                        colorType=skia.kRGBA_8888_ColorType).toarray()[..., :3].astype(int)
 
 
+def first_view(view, query: str):
+    """(status, headers, body) of GET /TOKEN/graph/first-view?QUERY."""
+    return http_get(view.url + "/first-view?" + query)
+
+
 def test_the_drawing_shows_the_nodes_where_the_page_fits_them(crowded):
     g, lay, view = crowded
+    status, headers, jpeg = first_view(view, f"width={W}&height={H}")
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    assert headers["Cache-Control"] == "no-store"
+    camera = json.loads(headers["X-Groggy-View"])
+    # the page's own fit (graph-view.js Camera.fit) of the bounds GraphInit sends it
     client = GraphClient(view.url)
     init, _ = client.reply({"type": "GraphHello", "request_id": 1})
-    head, frames = client.reply({"type": "FirstView", "request_id": 2, "width": W, "height": H})
     client.close()
-    assert head["type"] == "FirstView" and head["request_id"] == 2 and head["frames"] == ["VIEW"]
-    # the page's own fit (graph-view.js Camera.fit) of the bounds it is sent
     cx, cy, zoom = page_fit(init["bounds"], W, H)
-    assert (head["width"], head["height"]) == (W, H)
-    np.testing.assert_allclose([head["cx"], head["cy"], head["zoom"]], [cx, cy, zoom])
-    img = decoded(frames["VIEW"][1])
-    assert img.shape == (H, W, 3) and frames["VIEW"][0] == len(frames["VIEW"][1])
+    assert (camera["width"], camera["height"]) == (W, H)
+    np.testing.assert_allclose([camera["cx"], camera["cy"], camera["zoom"]], [cx, cy, zoom])
+    img = decoded(jpeg)
+    assert img.shape == (H, W, 3)
     background = rgb(get_theme("light")["background"])
     for corner in (img[2, 2], img[2, -3], img[-3, 2], img[-3, -3]):
         assert near(corner, background, 12), corner
@@ -74,41 +82,36 @@ def test_no_drawing_where_the_page_draws_quickly_or_shows_tiles():
     with small.viz.interactive(layout="circular") as a, \
             large.viz.interactive(layout="circular", tiles_above=1000) as b:
         for view in (a, b):
-            client = GraphClient(view.url)
-            client.reply({"type": "GraphHello", "request_id": 1})
-            head, frames = client.reply({"type": "FirstView", "request_id": 2,
-                                         "width": W, "height": H})
-            client.close()
-            assert head == {"type": "FirstView", "request_id": 2, "frames": []} and not frames
+            status, _, body = first_view(view, f"width={W}&height={H}")
+            assert (status, body) == (204, b"")
 
 
-@pytest.mark.parametrize("bad, words", [
-    ({"width": 0, "height": 10}, "FirstView.width must be an int in 1..4096"),
-    ({"width": 10, "height": 5000}, "FirstView.height must be an int in 1..4096"),
-    ({"width": 10.5, "height": 10}, "FirstView.width must be an int"),
-    ({"height": 10}, "FirstView.width must be an int"),
+@pytest.mark.parametrize("query, words", [
+    ("width=0&height=10", "width must be an int in 1..4096, got '0'"),
+    ("width=10&height=5000", "height must be an int in 1..4096, got '5000'"),
+    ("width=10.5&height=10", "width must be an int in 1..4096, got '10.5'"),
+    ("height=10", "width must be an int in 1..4096, got ''"),
 ])
-def test_a_bad_request_gets_an_error_and_the_connection_lives(crowded, bad, words):
+def test_a_bad_request_is_refused_saying_why_and_the_server_goes_on(crowded, query, words):
     _, _, view = crowded
-    client = GraphClient(view.url)
-    head, _ = client.reply({"type": "FirstView", "request_id": 5, **bad})
-    assert head["type"] == "Error" and words in head["message"] and head["request_id"] == 5
-    head, _ = client.reply({"type": "FirstView", "request_id": 6, "width": 20, "height": 20})
-    assert head["type"] == "FirstView" and head["frames"] == ["VIEW"]
-    client.close()
+    status, _, body = first_view(view, query)
+    assert status == 400 and words in body.decode(), body
+    assert first_view(view, "width=20&height=20")[0] == 200
+    base = view.url.rsplit("/", 2)[0]
+    assert http_get(base + "/wrong-token/graph/first-view?width=20&height=20")[0] == 403
 
 
-def held_graph_init(page) -> tuple:
+def held_graph_init(page):
     """Route the page's graph socket through the test, holding back the GraphInit and its
-    frames: (held messages, release()) so the page shows only what came before."""
-    held, routes = [], []
+    frames until the returned release() (after which everything passes, held first)."""
+    held, routes, holding = [], [], [True]
 
     def route(ws):
         server = ws.connect_to_server()
         left = [0]
 
         def from_server(msg):
-            if isinstance(msg, str) and '"GraphInit"' in msg:
+            if holding[0] and isinstance(msg, str) and '"GraphInit"' in msg:
                 left[0] = len(json.loads(msg)["frames"]) + 1
             if left[0]:
                 held.append(msg)
@@ -119,10 +122,12 @@ def held_graph_init(page) -> tuple:
         routes.append(ws)
     page.route_web_socket("**/graph/ws", route)
 
-    def release():
+    def release():      # Playwright calls from_server only inside its own calls
+        holding[0] = False
         for msg in held:
             routes[0].send(msg)
-    return held, release
+        held.clear()
+    return release
 
 
 @pytest.mark.parametrize("renderer", ["webgl", "canvas"])
@@ -132,12 +137,12 @@ def test_a_cpu_page_shows_the_drawing_before_the_graph_then_its_vectors(crowded,
     watched = WatchedPages(browser, WAIT_MS)
     try:
         page = watched.new(900, 700)
-        held, release = held_graph_init(page)
+        release = held_graph_init(page)
         page.goto(view.url + ("?renderer=canvas" if renderer == "canvas" else ""))
         # painted with the graph itself still held back: the drawing alone, in place
         page.wait_for_function("() => window.groggy && window.groggy.graph && "
                                "window.groggy.graph.timings().firstView")
-        assert held and "init" not in page.evaluate("() => window.groggy.graph.timings()")
+        assert "init" not in page.evaluate("() => window.groggy.graph.timings()")
         stage = page.evaluate("() => { const r = document.querySelector('.gg-graph-stage')"
                               ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }")
         left, top, w, h = stage
@@ -165,7 +170,7 @@ def test_a_cpu_page_shows_the_drawing_before_the_graph_then_its_vectors(crowded,
         watched.close()
 
 
-def test_a_small_graph_is_drawn_at_once_without_asking(open_graph):
+def test_a_small_graph_gets_no_drawing_and_is_drawn_at_once(open_graph):
     g = club_graph(300, 600)
     with g.viz.interactive(layout="circular") as view:
         page = open_graph(view, "webgl")

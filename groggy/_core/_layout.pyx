@@ -274,29 +274,26 @@ cdef void _build(Cells* t, Alloc* a, Py_ssize_t lo, Py_ssize_t hi, Py_ssize_t c,
         _build(t, a, cut[q], cut[q + 1], first + q, depth + 1)
     if t.cutoff >= 0 or groggy_load(&t.failed):
         return                     # summed by _sum_top once the threads are done
-    m = 0
-    sx = 0
-    sy = 0
-    for q in range(4):
-        k = first + q
-        m += t.cm[k]
-        sx += t.cm[k] * t.mx[k]
-        sy += t.cm[k] * t.my[k]
-    t.cm[c] = m
-    t.mx[c] = sx / m if m > 0 else 0
-    t.my[c] = sy / m if m > 0 else 0
+    _sum_children(t, c, first)
 
 
 cdef void _sum_top(Cells* t, Py_ssize_t c, int depth) noexcept nogil:
     # mass and centre of mass of the cells above the threads' (theirs are done)
     cdef int q
-    cdef int64_t k
-    cdef double m = 0, sx = 0, sy = 0
     if depth == TOP_DEPTH or t.child[4 * c] == NO_CHILD:
         return
     for q in range(4):
-        k = t.child[4 * c + q]
-        _sum_top(t, k, depth + 1)
+        _sum_top(t, t.child[4 * c + q], depth + 1)
+    _sum_children(t, c, t.child[4 * c])
+
+
+cdef inline void _sum_children(Cells* t, Py_ssize_t c, int64_t first) noexcept nogil:
+    # cell c's mass and centre of mass from its four children (cells first..first + 3)
+    cdef int q
+    cdef int64_t k
+    cdef double m = 0, sx = 0, sy = 0
+    for q in range(4):
+        k = first + q
         m += t.cm[k]
         sx += t.cm[k] * t.mx[k]
         sy += t.cm[k] * t.my[k]

@@ -83,8 +83,8 @@ def first_view_jpeg(scene, look, width: int, height: int) -> tuple:
     ``width`` x ``height`` canvas, drawn by the static renderer as the page's vectors
     look (the look's own edge colour, never thinned out; no legend, no labels: the page
     draws those itself). A page that draws on the CPU shows it while its first frame of
-    vectors is being drawn (docs/protocol.md, "FirstView"); JPEG, since it is a stand-in
-    for a second or two and a tenth of the PNG's bytes."""
+    vectors is being drawn (docs/protocol.md, "The first view on a CPU renderer"); JPEG,
+    since it is a stand-in for a second or two and a tenth of the PNG's bytes."""
     camera = page_fit(scene.bounds, width, height)
     plain = {} if look.edge_colors is not None else {"edge_color": look.edge_color}
     drawing = view_scene(scene, look, *camera, width, height, show_labels=False,

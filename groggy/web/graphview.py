@@ -5,10 +5,12 @@ frames of typed arrays; everything else is small JSON (docs/protocol.md, "Graph 
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import tornado.ioloop
 import tornado.web
 
 from groggy.themes import THEMES
@@ -100,8 +102,6 @@ _KINDS = {
     "Select": lambda m: {"nodes": node_rows(m, "Select", MAX_SELECT)},
     "ThemeChange": lambda m: {"theme": _theme(m, "ThemeChange", required=True)},
     "Ping": lambda m: {},
-    "FirstView": lambda m: {"width": _int(m, "width", "FirstView", 1, MAX_SIDE),
-                            "height": _int(m, "height", "FirstView", 1, MAX_SIDE)},
     **TILE_KINDS,        # large graphs: Viewport, Tile, NodeAt (graphtiles.py)
     **ACTION_KINDS,      # FindNode, MoveNode, SetLayout, ShowLabels (graphactions.py)
 }
@@ -139,8 +139,6 @@ class GraphSession:
             if msg["theme"] and msg["theme"] != self.look.theme:
                 self.look = self.scene.styled(msg["theme"], base=self.look)
             return self._when_encoded(self.initial, rid)
-        if kind == "FirstView":
-            return self.first_view(msg["width"], msg["height"], rid)
         if self.scene is None:
             raise ProtocolError(f"{kind}: the graph is still being laid out", kind, rid)
         if kind in TILE_KINDS:
@@ -178,23 +176,6 @@ class GraphSession:
         frames = [*wire.geometry, *wire.look_frames(look)]
         return [self._init_head(look_message("GraphInit", look, frames, rid)), *frames]
 
-    def first_view(self, width: int, height: int, rid=None):
-        """The first view's drawing for a page that draws on the CPU, fitted to its
-        ``width`` x ``height`` canvas (a future of the replies: drawn off the loop); no
-        frames where the page's own first frame is quick (a small graph), where it
-        shows tiles, or while the layout is being built (its stages show instead)."""
-        scene, look = self.scene, self.look
-        if scene is None or scene.tiles is not None or scene.n == 0 or \
-                scene.n + scene.m < FIRST_VIEW_ABOVE:
-            return [{"type": "FirstView", "request_id": rid, "frames": []}]
-
-        def draw():
-            jpeg, (cx, cy, zoom) = first_view_jpeg(scene, look, width, height)
-            return [{"type": "FirstView", "request_id": rid, "cx": cx, "cy": cy, "zoom": zoom,
-                     "width": width, "height": height, "frames": ["VIEW"]},
-                    frame(b"VIEW", len(jpeg), jpeg)]
-        return _FIRST_VIEWS.submit(draw)
-
     def _init_head(self, head: dict) -> dict:
         scene = self.scene
         head.update(nodes=scene.n, edges=scene.m, directed=scene.graph.directed,
@@ -228,6 +209,40 @@ class GraphPageHandler(_Guarded, tornado.web.RequestHandler):
         self.finish((STATIC / "graph.html").read_bytes())
 
 
+class FirstViewHandler(_Guarded, tornado.web.RequestHandler):
+    """``GET /TOKEN/graph/first-view?width=&height=``: the drawing a page that draws on
+    the CPU shows while it draws its first frame (docs/protocol.md, "The first view on a
+    CPU renderer"). Asked over HTTP as soon as the page's script runs, before its socket
+    is open: the drawing is on its way ~0.1 s sooner."""
+
+    async def get(self, token):
+        self.set_header("Cache-Control", "no-store")
+        try:
+            width, height = (self._side(name) for name in ("width", "height"))
+        except ValueError as exc:
+            self.set_status(400)
+            self.finish(f"no first view: {exc}\n")
+            return
+        server = self.settings["groggy"]
+        drawn = await tornado.ioloop.IOLoop.current().run_in_executor(
+            _FIRST_VIEWS, server.first_view, width, height)
+        if drawn is None:
+            self.set_status(204)      # the page's own first frame is quick: none
+            self.finish()
+            return
+        jpeg, (cx, cy, zoom) = drawn
+        self.set_header("Content-Type", "image/jpeg")
+        self.set_header("X-Groggy-View", json.dumps({"cx": cx, "cy": cy, "zoom": zoom,
+                                                     "width": width, "height": height}))
+        self.finish(jpeg)
+
+    def _side(self, name) -> int:
+        raw = self.get_argument(name, "")
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIDE:
+            raise ValueError(f"{name} must be an int in 1..{MAX_SIDE}, got {raw!r}")
+        return int(raw)
+
+
 class GraphSocketHandler(SocketHandler):
     """The table socket's checks (token, Host, Origin, size cap), with a graph session."""
 
@@ -242,7 +257,8 @@ class GraphServer(Server):
     (its root still shows the nodes table)."""
 
     extra_routes = ((r"/graph", GraphPageHandler), (r"/graph/ws", GraphSocketHandler),
-                    (r"/graph/export", GraphExportHandler))
+                    (r"/graph/export", GraphExportHandler),
+                    (r"/graph/first-view", FirstViewHandler))
     graph_view = True
 
     def __init__(self, scene=None, build=None, sources=None, **kwargs):
@@ -291,6 +307,18 @@ class GraphServer(Server):
             wire = GraphWire(self.scene)
             self._wire = _finished(wire)
         return wire
+
+    def first_view(self, width: int, height: int):
+        """(JPEG, (cx, cy, zoom)) of the view a page fits to a ``width`` x ``height``
+        canvas, in the server's look, for a page that draws on the CPU; None where the
+        page's own first frame is quick (fewer than FIRST_VIEW_ABOVE nodes + edges), where
+        it shows tiles, for an empty graph, or while the layout is being built (its
+        stages show instead)."""
+        scene = self.scene
+        if scene is None or scene.tiles is not None or scene.n == 0 or \
+                scene.n + scene.m < FIRST_VIEW_ABOVE:
+            return None
+        return first_view_jpeg(scene, scene.look, width, height)
 
     @property
     def url(self) -> str:

@@ -39,15 +39,13 @@ def open_view(ctx, g, layout):
 
 def first_view_bytes(view, canvas=None) -> int:
     """Bytes the first view of ``view`` sends (JSON replies and binary frames); with
-    ``canvas`` (the page's ``(width, height)``), those of the drawing of the view that a
-    page drawing on the CPU asks for too (docs/protocol.md, "FirstView")."""
+    ``canvas`` (the page's ``(width, height)``), and the drawing of the view that a page
+    drawing on the CPU asks for too (``/TOKEN/graph/first-view``)."""
     from groggy.web.graphview import GraphSession
-    session = GraphSession(view.server)
-    replies = session.initial()
-    if canvas is not None:
-        drawing = session.first_view(*canvas)
-        replies += drawing if isinstance(drawing, list) else drawing.result()
-    return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies)
+    replies = GraphSession(view.server).initial()
+    drawing = None if canvas is None else view.server.first_view(*canvas)
+    return sum(len(r) if isinstance(r, bytes) else len(json.dumps(r)) for r in replies) + \
+        (0 if drawing is None else len(drawing[0]))
 
 
 def first_paint(ctx):

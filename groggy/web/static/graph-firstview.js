@@ -1,9 +1,10 @@
 // The first view of a page that draws on the CPU (SwiftShader, llvmpipe, Canvas 2D),
-// where a frame of 10k-100k nodes and their edges takes 0.5-3 s: the page asks the
-// server for its drawing of the fitted view (docs/protocol.md, "FirstView", tens of ms
-// to draw and send) and shows it on a canvas under the vector one, following the
-// camera, until the renderer has drawn the graph. The vectors wait for it to
-// be on screen: a frame that holds a WebGL draw is not shown before that draw is done.
+// where a frame of 10k-100k nodes and their edges takes 0.5-3 s: as its script starts,
+// the page asks the server for its drawing of the fitted view (docs/protocol.md, "The
+// first view on a CPU renderer": tens of ms to draw and send) and shows it on a canvas
+// under the vector one, following the camera, until the renderer has drawn the graph.
+// The vectors wait for it to be on screen: a frame that holds a WebGL draw is not shown
+// before that draw is done.
 import { fitCanvas } from "./graph-view.js";
 
 export class FirstView {
@@ -17,16 +18,19 @@ export class FirstView {
     }; });
   }
 
-  // the FirstView reply: its JPEG decoded, then painted by `paint()` (a redraw); settled
-  // false when the server sent none (a small graph, tiles, a layout being built)
-  show(msg, jpeg, paint) {
-    if (!this.holding) return;
-    if (!jpeg) { this.settle(false); return; }
-    createImageBitmap(new Blob([jpeg], { type: "image/jpeg" })).then((bitmap) => {
-      if (!this.holding) { bitmap.close(); return; }
-      this.image = bitmap; this.view = msg;
-      return paint().then(() => this.settle(true));
-    }, () => this.settle(false));
+  // asks `url` for the drawing (docs/protocol.md, "The first view on a CPU renderer");
+  // once it is decoded, paint(view) shows it (a redraw) and `settled` resolves true;
+  // false when the server has none for this graph (204), or on any failure
+  load(url, paint) {
+    fetch(url, { cache: "no-store" }).then((reply) => {
+      if (reply.status !== 200) return false;
+      const view = JSON.parse(reply.headers.get("X-Groggy-View"));
+      return reply.blob().then((blob) => createImageBitmap(blob)).then((bitmap) => {
+        if (!this.holding) { bitmap.close(); return false; }
+        this.image = bitmap; this.view = view;
+        return paint(view).then(() => true);
+      });
+    }).then((shown) => this.settle(shown), () => this.settle(false));
   }
 
   // drawn where its layout box lands under `camera` (CSS px)

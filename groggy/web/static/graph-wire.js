@@ -129,7 +129,7 @@ function labelTexts(body, count) {
 
 const u8 = (b) => new Uint8Array(b), u32 = (b) => new Uint32Array(b);
 const f32 = (b) => new Float32Array(b), f64 = (b) => new Float64Array(b);
-const AS_IS = { TILE: u8, VIEW: u8, VROW: u32, VPOS: f32, VCOL: u8, VSIZ: f32, VEDG: u32, VECO: u8,
+const AS_IS = { TILE: u8, VROW: u32, VPOS: f32, VCOL: u8, VSIZ: f32, VEDG: u32, VECO: u8,
                 VIDS: f64 };
 
 // every frame tag the page reads

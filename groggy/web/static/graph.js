@@ -123,7 +123,7 @@ function connect() {
     pageUrl: HOST.page ? location.href : null,
     // a reconnect keeps this page's theme; the server kept the style and selection
     hello: () => ({ theme: look ? look.theme : null }),
-    onHello: (id) => { mark("connected"); pending.set(id, () => {}); askFirstView(); },
+    onHello: (id) => { mark("connected"); pending.set(id, () => {}); },
     onMessage: onJson,
     onFrame,
     onStatus: ({ state, retryIn, forbidden }) => {
@@ -133,20 +133,11 @@ function connect() {
         : "connecting…";
     },
     onClose: () => {
-      if (firstView) firstView.settle(false);
       for (const done of pending.values()) done(null);
       pending.clear(); expect = null; frameQueue = [];
     },
   });
   socket.connect();
-}
-
-// a page drawing on the CPU asks for the server's drawing of its first view
-function askFirstView() {
-  if (graph || firstView || !renderer || !renderer.software) return;
-  firstView = new FirstView(canvas);
-  send({ type: "FirstView", width: Math.round(camera.width), height: Math.round(camera.height) })
-    .then((reply) => { if (firstView && (!reply || reply.type !== "FirstView")) firstView.settle(false); });
 }
 
 function onJson(msg) {
@@ -182,10 +173,6 @@ function handle(msg, frames) {
   else if (msg.type === "ThemeChange" || msg.type === "StyleChange") setLook(msg, frames);
   else if (msg.type === "Select") select(msg.nodes, false, false);
   else if (msg.type === "LayoutProgress") showProgress(msg.done, msg.total);
-  else if (msg.type === "FirstView" && firstView) {
-    if (!graph) camera.set(msg.cx, msg.cy, msg.zoom);     // until GraphInit fits it
-    firstView.show(msg, frames.VIEW || null, () => redraw().then(() => mark("firstView")));
-  }
   else if (tiles && tiles.handles(msg.type)) tiles.handle(msg, frames);
   else if (msg.type === "Positions" && graph) {
     layoutSelect.value = msg.layout;
@@ -775,3 +762,13 @@ connect();
 // socket connects, before the page's first paint keeps the GPU process busy
 renderer = makeRenderer();
 mark("renderer");
+// a page drawing on the CPU asks for the server's drawing of its first view now, not
+// once its socket is open (a notebook widget, which has no address, does without)
+if (HOST.page && renderer.software) {
+  firstView = new FirstView(canvas);
+  const size = `width=${Math.round(camera.width)}&height=${Math.round(camera.height)}`;
+  firstView.load(`${location.pathname.replace(/\/$/, "")}/first-view?${size}`, (view) => {
+    if (!graph) camera.set(view.cx, view.cy, view.zoom);     // until GraphInit fits it
+    return redraw().then(() => mark("firstView"));
+  });
+}
