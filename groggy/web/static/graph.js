@@ -771,4 +771,5 @@ if (HOST.page && renderer.software) {
     if (!graph) camera.set(view.cx, view.cy, view.zoom);     // until GraphInit fits it
     return redraw().then(() => mark("firstView"));
   });
+  firstView.settled.then((shown) => { if (!shown) firstView = null; });   // none came
 }
