@@ -592,8 +592,10 @@ def _png(scene: Scene, dpi: float | None, stamped: bool = True) -> bytes:
     return encode_png(raster(scene, dpi, stamped), dpi=dpi)
 
 
-def raster(scene: Scene, dpi: float | None = None, stamped: bool = True) -> np.ndarray:
-    """The PNG's pixels: an ``(h, w, 4)`` array of straight RGBA."""
+def raster(scene: Scene, dpi: float | None = None, stamped: bool = True,
+           threads: int = RASTER_THREADS) -> np.ndarray:
+    """The PNG's pixels: an ``(h, w, 4)`` array of straight RGBA (``threads``: the
+    kernels' threads)."""
     w, h = pixel_size(scene.width, scene.height, dpi)
     if w * h > MAX_PIXELS:
         raise ValueError(f"a {w} x {h} PNG is more than {MAX_PIXELS:,} pixels; lower "
@@ -607,9 +609,9 @@ def raster(scene: Scene, dpi: float | None = None, stamped: bool = True) -> np.n
 
     def hairlines(starts, ends, colors):
         _raster.hairlines(pixels.view(np.uint32)[..., 0], starts * scale, ends * scale,
-                          np.ascontiguousarray(colors, dtype=np.uint32), RASTER_THREADS)
+                          np.ascontiguousarray(colors, dtype=np.uint32), threads)
     stamps = NodeStamper(pixels.view(np.uint32)[..., 0], scale, draw_pass,
-                         RASTER_THREADS) if stamped else None
+                         threads) if stamped else None
     scene.draw(canvas, hairlines=hairlines, stamps=stamps)
     return surface.makeImageSnapshot().toarray(colorType=skia.kRGBA_8888_ColorType,
                                                alphaType=skia.kUnpremul_AlphaType)
