@@ -72,7 +72,7 @@ def _verify(args) -> int:
 
 
 def _serve(args) -> None:
-    from groggy.web import Server
+    from groggy.web.browser import graph_server
     if args.demo == (args.path is not None):
         raise ValueError("give a stored graph PATH or --demo (one of the two)")
     if args.demo:
@@ -81,8 +81,9 @@ def _serve(args) -> None:
     else:
         from groggy.graph import open_graph
         g = open_graph(args.path, verify=not args.no_verify)
-    server = Server({"nodes": g.nodes.table(), "edges": g.edges.table()}, port=args.port,
-                    host=args.host, theme=args.theme, token=args.token)
+    # the tables and the graph view (the page's Graph tab), as gg.serve serves them
+    server = graph_server(g, port=args.port, host=args.host, theme=args.theme,
+                          token=args.token)
     # the summary line only: printing the tables would read (and check) columns first
     print(f"{g._summary_line()}\nserving at {server.url}\n(Ctrl+C stops)", flush=True)
     if not args.no_browser:

@@ -4,6 +4,9 @@ progress, or from the stored layout), and linked with the nodes table: the filte
 graph to that node. Real server, real Chromium."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -11,7 +14,8 @@ import groggy as gg
 
 import wire_oracle
 from test_graph_view import WAIT_MS, GraphClient, club_graph, wait_until
-from web_helpers import WatchedPages
+from test_server import read_url
+from web_helpers import WatchedPages, http_get
 
 
 def graph_url(view) -> str:
@@ -201,3 +205,43 @@ def test_the_page_shows_a_stage_then_moves_its_nodes_to_the_finished_layout(
     watched.close()
     assert any(s.startswith("refining the layout…") for s in statuses), statuses
     np.testing.assert_allclose(shown, final, atol=2e-6 * np.ptp(final))
+
+
+def graph_init(client) -> tuple:
+    """(GraphInit head, frames) for a GraphHello, past the progress of a layout."""
+    head, frames = client.reply({"type": "GraphHello", "request_id": 1})
+    while head["type"] == "LayoutProgress":
+        head = client.recv()
+    if not frames:
+        for _ in head["frames"]:
+            tag, count, body = client.recv()
+            frames[tag] = (count, body)
+    return head, frames
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored layout", "laid out on demand"])
+def test_the_command_line_serves_the_graph_view_beside_the_tables(tmp_path, stored):
+    # `python -m groggy serve PATH` (and --demo) is gg.serve: the page's Graph tab works
+    g = club_graph(400, 800, seed=9)
+    if stored:
+        g.layouts["force_directed"] = np.random.default_rng(2).random((400, 2)) * 100
+    path = g.save(tmp_path / "g.groggy")
+    proc = subprocess.Popen([sys.executable, "-m", "groggy", "serve", str(path),
+                             "--no-browser", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = read_url(proc, 60)
+        status, _, body = http_get(url + "graph")
+        assert status == 200 and b"gg-graph-canvas" in body
+        client = GraphClient(url + "graph")
+        head, frames = graph_init(client)
+        client.close()
+        assert head["type"] == "GraphInit" and (head["nodes"], head["edges"]) == (400, 800)
+        got = wire_oracle.decode(frames, head)["positions"]
+        if stored:
+            want = g.layouts["force_directed"].node_positions
+            np.testing.assert_allclose(got, want, atol=100 / (1 << 23))
+        assert http_get(url)[0] == 200                      # the tables, as before
+    finally:
+        proc.terminate()
+        proc.wait(30)

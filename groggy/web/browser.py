@@ -186,6 +186,14 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
     from groggy.graph import Graph, open_graph
     graph = (path_or_graph if isinstance(path_or_graph, Graph)
              else open_graph(Path(path_or_graph), verify=verify))
+    return BrowserInterface(graph_server(graph, port, host, theme, token), open_browser)
+
+
+def graph_server(graph, port: int = 0, host: str = "127.0.0.1", theme: str = "sleek",
+                 token: str | None = None):
+    """The server of ``serve`` and ``python -m groggy serve`` (not started): the nodes
+    and edges tables, and the graph view, built when a graph page first asks, or at once
+    when the graph has a stored force layout."""
     from groggy.viz.interactive import build_scene, computes_force
     from groggy.web.graphview import GraphServer
 
@@ -195,9 +203,8 @@ def serve(path_or_graph, port: int = 0, open_browser: bool = True, theme: str = 
                            progress=progress, preview=preview)
     server = GraphServer(build=build, port=port, host=host, theme=theme, token=token,
                          sources={"nodes": graph.nodes.table(), "edges": graph.edges.table()})
-    view = BrowserInterface(server, open_browser)
     if not computes_force(graph.viz, "force_directed", None):
         # nothing to compute: the graph view is made while the browser loads a page
         # (a layout to compute waits until a graph page asks: it may never be opened)
         server.build_soon()
-    return view
+    return server

@@ -267,6 +267,7 @@ class GraphServer(Server):
         on a long layout, ``preview(scene)`` shows its coarse stages), for servers whose
         tables come first (``gg.serve``)."""
         self.scene, self._build, self._building = scene, build, None
+        self._build_at_start = False     # build_soon() before the server ran
         self.selected: list = []
         self._pending_topology = None     # set while a graph change waits to be shown
         self._progress = (0, 0)
@@ -357,9 +358,18 @@ class GraphServer(Server):
         return {"type": "LayoutProgress", "request_id": rid, "done": done, "total": total}
 
     def build_soon(self) -> None:
-        """Start building the graph view now (from any thread), not when the first graph
-        page asks: for a graph whose layout is stored, so the page finds it ready."""
-        self._call(self.start_building)
+        """Start building the graph view now (from any thread; before the server runs:
+        as it starts), not when the first graph page asks: for a graph whose layout is
+        stored, so the page finds it ready."""
+        if self.loop is None:
+            self._build_at_start = True
+        else:
+            self._call(self.start_building)
+
+    def _start_http(self) -> None:
+        super()._start_http()          # on the loop's thread, the loop made
+        if self._build_at_start:
+            self.start_building()
 
     def _show_stage(self, scene, wire) -> None:
         """On the loop: a coarse stage of the layout being built. The first is shown as
