@@ -81,14 +81,15 @@ def page_fit(bounds, width: int, height: int) -> tuple:
 def first_view_jpeg(scene, look, width: int, height: int) -> tuple:
     """(JPEG bytes, (cx, cy, zoom)): the page's first view of ``scene``, fitted to a
     ``width`` x ``height`` canvas, drawn by the static renderer as the page's vectors
-    look (the look's own edge colour, never thinned out; no legend, no labels: the page
-    draws those itself). A page that draws on the CPU shows it while its first frame of
+    look (the look's own edge colour, never thinned out; straight edges without
+    arrowheads, as the page draws them; no legend, no labels: the page draws those
+    itself). A page that draws on the CPU shows it while its first frame of
     vectors is being drawn (docs/protocol.md, "The first view on a CPU renderer"); JPEG,
     since it is a stand-in for a second or two and a tenth of the PNG's bytes."""
     camera = page_fit(scene.bounds, width, height)
     plain = {} if look.edge_colors is not None else {"edge_color": look.edge_color}
     drawing = view_scene(scene, look, *camera, width, height, show_labels=False,
-                         legend=False, **plain)
+                         legend=False, arrows=False, curved=False, **plain)
     # one thread: the browser is starting the page on the same cores meanwhile, and a
     # parallel kernel waits at its barrier for whichever thread the OS set aside
     # (in page start-ups: ~170 ms a drawing at 10k with one thread, ~200 ms with two)
