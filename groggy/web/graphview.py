@@ -33,6 +33,7 @@ _FIRST_VIEWS = ThreadPoolExecutor(1, thread_name_prefix="groggy-graph-first-view
 LAYOUTS = ["force_directed", "hierarchical", "circular", "grid"]   # the page's choices
 MAX_SELECT = 10_000    # ids in one Select message (the 64 KiB message cap holds fewer)
 PREVIEW_EVERY = 0.5    # s: a layout built for the page shows its coarse stages this often
+PROGRESS_EVERY = 0.1   # s: and reports its progress at most this often
 # nodes + edges from which a page drawing on the CPU is sent a drawing of its first view
 # (SwiftShader draws 10k nodes / 50k edges in ~0.5 s, the server in ~0.07 s)
 FIRST_VIEW_ABOVE = 20_000
@@ -334,9 +335,9 @@ class GraphServer(Server):
         if self._building is None:
             last = [0.0, 0.0]     # the last progress report, the last preview
 
-            def progress(done, total):      # on the encoder thread, at most 10 a second
+            def progress(done, total):      # on the encoder thread, throttled
                 now = time.monotonic()
-                if now - last[0] >= 0.1 or done == total:
+                if now - last[0] >= PROGRESS_EVERY or done == total:
                     last[0] = now
                     self._call(self._report_progress, done, total)
 
