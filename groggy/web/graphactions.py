@@ -178,6 +178,15 @@ def start_layout(server, layout, params, session=None, rid=None) -> None:
     threading.Thread(target=work, name="groggy-layout", daemon=True).start()
 
 
+def canvas_side(handler, name: str) -> int:
+    """The query argument ``name`` of a request for a drawing of the page's canvas: an
+    int in 1..MAX_SIDE (CSS px), else ``ValueError`` naming it."""
+    raw = handler.get_argument(name, "")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIDE:
+        raise ValueError(f"{name} must be an int in 1..{MAX_SIDE}, got {raw!r}")
+    return int(raw)
+
+
 class GraphExportHandler(_Guarded, tornado.web.RequestHandler):
     """``GET /TOKEN/graph/export?format=&cx=&cy=&zoom=&width=&height=&scale=&theme=
     &labels=``: the page's current view as a PNG, SVG or PDF file (a download)."""
@@ -196,12 +205,7 @@ class GraphExportHandler(_Guarded, tornado.web.RequestHandler):
         fmt = self.get_argument("format", "png")
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
-        sides = {}
-        for name in ("width", "height"):
-            raw = self.get_argument(name, "")
-            if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIDE:
-                raise ValueError(f"{name} must be an int in 1..{MAX_SIDE}, got {raw!r}")
-            sides[name] = int(raw)
+        sides = {name: canvas_side(self, name) for name in ("width", "height")}
         theme = self.get_argument("theme", None)
         if theme is not None and theme not in THEMES:
             raise ValueError(f"theme must be one of {sorted(THEMES)}, got {theme!r}")

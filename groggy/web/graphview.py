@@ -15,10 +15,11 @@ import tornado.web
 
 from groggy.themes import THEMES
 from groggy.viz.layout import Layout
-from groggy.viz.view_export import MAX_SIDE, first_view_jpeg
+from groggy.viz.view_export import first_view_jpeg
 from groggy.web.app import STATIC, SocketHandler, _Guarded
 from groggy.web.browser import BrowserInterface, LinkedTables
-from groggy.web.graphactions import ACTION_KINDS, GraphExportHandler, handle_action
+from groggy.web.graphactions import (ACTION_KINDS, GraphExportHandler, canvas_side,
+                                     handle_action)
 from groggy.web.graphtiles import (TILE_KINDS, draw_ahead, node_brief, tile_replies,
                                    tiled_init)
 from groggy.web.graphwire import (bends_frame, edge_frame, frame, ids_frame,
@@ -219,7 +220,7 @@ class FirstViewHandler(_Guarded, tornado.web.RequestHandler):
     async def get(self, token):
         self.set_header("Cache-Control", "no-store")
         try:
-            width, height = (self._side(name) for name in ("width", "height"))
+            width, height = (canvas_side(self, name) for name in ("width", "height"))
         except ValueError as exc:
             self.set_status(400)
             self.finish(f"no first view: {exc}\n")
@@ -236,12 +237,6 @@ class FirstViewHandler(_Guarded, tornado.web.RequestHandler):
         self.set_header("X-Groggy-View", json.dumps({"cx": cx, "cy": cy, "zoom": zoom,
                                                      "width": width, "height": height}))
         self.finish(jpeg)
-
-    def _side(self, name) -> int:
-        raw = self.get_argument(name, "")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_SIDE:
-            raise ValueError(f"{name} must be an int in 1..{MAX_SIDE}, got {raw!r}")
-        return int(raw)
 
 
 class GraphSocketHandler(SocketHandler):

@@ -5,7 +5,7 @@
 // under the vector one, following the camera, until the renderer has drawn the graph.
 // The vectors wait for it to be on screen: a frame that holds a WebGL draw is not shown
 // before that draw is done.
-import { fitCanvas } from "./graph-view.js";
+import { fitCanvas, layerUnder } from "./graph-view.js";
 
 export class FirstView {
   // under: the vector canvas (the drawing's layer goes beneath it)
@@ -36,13 +36,7 @@ export class FirstView {
   // drawn where its layout box lands under `camera` (CSS px)
   draw(camera) {
     if (!this.image) return;
-    if (!this.layer) {
-      this.layer = document.createElement("canvas");
-      this.layer.className = "gg-graph-first-view";
-      Object.assign(this.layer.style, { position: "absolute", inset: "0", width: "100%",
-                                        height: "100%", pointerEvents: "none" });
-      this.under.before(this.layer);
-    }
+    if (!this.layer) this.layer = layerUnder(this.under, "gg-graph-first-view");
     const ctx = this.layer.getContext("2d"), dpr = fitCanvas(this.layer, camera), v = this.view;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, camera.width, camera.height);

@@ -5,7 +5,7 @@
 // while tiles are shown. The previous tiles, or a coarser level, stay drawn until the
 // new ones arrive, and vectors stay until the tiles that replace them are in, so a
 // switch never shows a blank frame.
-import { fitCanvas } from "./graph-view.js";
+import { fitCanvas, layerUnder } from "./graph-view.js";
 
 const KINDS = new Set(["Viewport", "Tile", "NodeAt", "Neighbors"]);
 const MAX_NEIGHBORS_OF = 100;   // selected nodes whose neighbours are asked for (server cap)
@@ -29,11 +29,7 @@ export class TileMode {
   //       selection, software()}: what graph.js lends it
   constructor(api) {
     this.api = api;
-    this.layer = document.createElement("canvas");
-    this.layer.className = "gg-graph-tiles";
-    Object.assign(this.layer.style, { position: "absolute", inset: "0", width: "100%",
-                                      height: "100%", pointerEvents: "none" });
-    api.canvas.before(this.layer);
+    this.layer = layerUnder(api.canvas, "gg-graph-tiles");
     this.ctx = this.layer.getContext("2d");
     this.bitmaps = new Map(); this.stale = new Map(); this.inflight = new Map();
     this.briefs = new Map();

@@ -45,7 +45,6 @@ export class Camera {
   nodeScale() { return Math.min(Math.max(Math.sqrt(this.zoom / this.fitZoom), 0.6), 8); }
 }
 
-// radius in CSS px of a node of diameter `size`, at this camera
 // sizes a canvas's pixels to the camera's CSS size (device pixels); returns the ratio.
 // A WebGL canvas resized waits for the GPU process, so the page sizes it at start-up.
 export function fitCanvas(canvas, camera) {
@@ -55,6 +54,18 @@ export function fitCanvas(canvas, camera) {
   return dpr;
 }
 
+// a canvas of class `className` laid over the stage, under `canvas` (the vector one),
+// that lets the pointer through: tiles, the first view's drawing
+export function layerUnder(canvas, className) {
+  const layer = document.createElement("canvas");
+  layer.className = className;
+  Object.assign(layer.style, { position: "absolute", inset: "0", width: "100%",
+                               height: "100%", pointerEvents: "none" });
+  canvas.before(layer);
+  return layer;
+}
+
+// radius in CSS px of a node of diameter `size`, at this camera
 export function radiusPx(size, scale) { return Math.max(size * 0.5 * scale, 1); }
 
 // a selected node (flag 2) and its neighbours (1) are drawn at least this big, so the
