@@ -142,7 +142,12 @@ def test_a_cpu_page_shows_the_drawing_before_the_graph_then_its_vectors(crowded,
         # painted with the graph itself still held back: the drawing alone, in place
         page.wait_for_function("() => window.groggy && window.groggy.graph && "
                                "window.groggy.graph.timings().firstView")
-        assert "init" not in page.evaluate("() => window.groggy.graph.timings()")
+        started = page.evaluate("() => window.groggy.graph.timings()")
+        assert "init" not in started
+        # asked as the page began (graph-early.js), before graph.js had even run
+        asked = page.evaluate("() => performance.getEntriesByType('resource')"
+                              ".find((e) => e.name.includes('/graph/first-view')).startTime")
+        assert asked < started["connecting"], (asked, started)
         stage = page.evaluate("() => { const r = document.querySelector('.gg-graph-stage')"
                               ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }")
         left, top, w, h = stage

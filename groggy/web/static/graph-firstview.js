@@ -18,11 +18,11 @@ export class FirstView {
     }; });
   }
 
-  // asks `url` for the drawing (docs/protocol.md, "The first view on a CPU renderer");
-  // once it is decoded, paint(view) shows it (a redraw) and `settled` resolves true;
-  // false when the server has none for this graph (204), or on any failure
-  load(url, paint) {
-    fetch(url, { cache: "no-store" }).then((reply) => {
+  // takes the server's reply to the page's request for the drawing (askFirstView in
+  // graph-early.js); once it is decoded, paint(view) shows it (a redraw) and `settled`
+  // resolves true; false when the server has none for this graph (204), or on any failure
+  load(request, paint) {
+    request.then((reply) => {
       if (reply.status !== 200) return false;
       const view = JSON.parse(reply.headers.get("X-Groggy-View"));
       return reply.blob().then((blob) => createImageBitmap(blob)).then((bitmap) => {

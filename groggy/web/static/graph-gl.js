@@ -4,6 +4,7 @@
 // change (a layout switch, a drag); a redraw only sets the camera uniforms.
 import { EdgePaths } from "./graph-bends.js";
 import { fitCanvas, rgba } from "./graph-view.js";
+import { GL_ATTRIBUTES, softwareRenderer } from "./graph-early.js";
 
 // every vertex shader: the camera's uniforms, and CSS px from the view's centre to clip space
 const vertexShader = (body) => `#version 300 es
@@ -117,13 +118,6 @@ function compile(gl, vs, fs) {
   };
 }
 
-// true when WebGL is drawn by the CPU (the unmasked renderer's name says so)
-function softwareRenderer(gl) {
-  const info = gl.getExtension("WEBGL_debug_renderer_info");
-  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
-}
-
 export class GLRenderer {
   // throws when WebGL2 is missing: the caller falls back to Canvas 2D
   // msaa: true / false to force multisampling on or off (tests), else it is on unless
@@ -133,7 +127,7 @@ export class GLRenderer {
     // lines 3-4x slower with it (measured: 10k nodes / 50k edges, 1.7 s a frame against
     // 0.5 s), while a GPU antialiases for free. So the page asks which it has, and
     // on a GPU draws into a multisampled framebuffer copied to the canvas each frame.
-    const gl = canvas.getContext("webgl2", { antialias: false, premultipliedAlpha: true, alpha: true });
+    const gl = canvas.getContext("webgl2", GL_ATTRIBUTES);
     if (!gl) throw new Error("WebGL2 is not available");
     this.kind = "webgl";
     this.gl = gl; this.canvas = canvas;

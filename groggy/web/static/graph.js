@@ -12,6 +12,7 @@ import { TileMode } from "./graph-tiles.js";
 import { LabelLayer } from "./graph-labels.js";
 import { attachSearch } from "./graph-search.js";
 import { FirstView } from "./graph-firstview.js";
+import { askFirstView, earlyFirstView } from "./graph-early.js";
 
 const $ = (sel) => HOST.root.querySelector(sel);
 const canvas = $(".gg-graph-canvas"), stage = $(".gg-graph-stage");
@@ -762,12 +763,12 @@ connect();
 // socket connects, before the page's first paint keeps the GPU process busy
 renderer = makeRenderer();
 mark("renderer");
-// a page drawing on the CPU asks for the server's drawing of its first view now, not
-// once its socket is open (a notebook widget, which has no address, does without)
+// a page drawing on the CPU shows the server's drawing of its first view, asked for as
+// the page began (graph-early.js; here if WebGL failed to set up), not once its socket
+// is open (a notebook widget, which has no address, does without)
 if (HOST.page && renderer.software) {
   firstView = new FirstView(canvas);
-  const size = `width=${Math.round(camera.width)}&height=${Math.round(camera.height)}`;
-  firstView.load(`${location.pathname.replace(/\/$/, "")}/first-view?${size}`, (view) => {
+  firstView.load(earlyFirstView || askFirstView(camera.width, camera.height), (view) => {
     if (!graph) camera.set(view.cx, view.cy, view.zoom);     // until GraphInit fits it
     return redraw().then(() => mark("firstView"));
   });
