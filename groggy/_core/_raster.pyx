@@ -9,25 +9,37 @@ from cython.parallel cimport prange
 
 import numpy as np
 from libc.math cimport floor, ceil, fabs
-from libc.stdint cimport int64_t, uint8_t, uint32_t
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 
 
-cdef inline void _blend(uint32_t* px, uint32_t c8, uint32_t src_rb, uint32_t src_ag,
-                        uint32_t alpha) noexcept nogil:
-    # out = dst * (1 - a) + src * c, a = c * alpha, coverage c = c8 / 256, on two
-    # channels per multiply (blue+red, green+alpha). A channel stays <= 255:
-    # floor(255 * (256 - a) / 256) is 255 - a, and a premultiplied source channel is <= a.
-    cdef uint32_t a, keep, d, rb, ag
+# A pixel's four 8-bit channels spread over the 16-bit lanes of a 64-bit word (blue,
+# red, green, alpha from the low end), so that one multiply scales all four: a channel
+# times a weight <= 256 stays below 2^16 and never reaches the next lane.
+cdef uint64_t LANES = 0x00FF00FF00FF00FF
+cdef uint32_t LOW_PAIR = 0x00FF00FF, HIGH_PAIR = 0xFF00FF00   # blue+red, green+alpha
+
+
+cdef inline uint64_t _spread(uint32_t px) noexcept nogil:
+    return (px & LOW_PAIR) | ((<uint64_t>(px & HIGH_PAIR)) << 24)
+
+
+cdef inline uint64_t _premultiplied(uint32_t color) noexcept nogil:
+    """ARGB ``color`` premultiplied by its alpha, spread (see LANES)."""
+    cdef uint32_t alpha = (color >> 24) & 255
+    return _spread((((color & 255) * alpha // 255)) | ((((color >> 8) & 255) * alpha // 255) << 8)
+                   | ((((color >> 16) & 255) * alpha // 255) << 16) | (alpha << 24))
+
+
+cdef inline void _blend(uint32_t* px, uint32_t c8, uint64_t src, uint32_t alpha) noexcept nogil:
+    # out = dst * (1 - a) + src * c, a = c * alpha, coverage c = c8 / 256, src the
+    # premultiplied colour spread. A channel stays <= 255: floor(255 * (256 - a) / 256)
+    # is 255 - a, and a premultiplied source channel is <= a.
+    cdef uint64_t d
     if c8 == 0:
         return
-    a = (alpha * c8) >> 8
-    keep = 256 - a
-    d = px[0]
-    rb = (((d & 0x00FF00FF) * keep) >> 8) & 0x00FF00FF
-    ag = ((((d >> 8) & 0x00FF00FF) * keep) >> 8) & 0x00FF00FF
-    rb += ((src_rb * c8) >> 8) & 0x00FF00FF
-    ag += ((src_ag * c8) >> 8) & 0x00FF00FF
-    px[0] = rb | (ag << 8)
+    d = (((_spread(px[0]) * (256 - ((alpha * c8) >> 8))) >> 8) & LANES) + \
+        (((src * c8) >> 8) & LANES)
+    px[0] = <uint32_t>((d & LOW_PAIR) | ((d >> 24) & HIGH_PAIR))
 
 
 def _bands(Py_ssize_t n, Py_ssize_t h, Py_ssize_t w):
@@ -65,14 +77,13 @@ cdef void _stamp_rows(uint32_t[:, ::1] img, const uint8_t* mask, Py_ssize_t side
     """One mask blended in ``color`` with its top left pixel at (left, top), only in
     rows ya..yb-1 and inside the image."""
     cdef Py_ssize_t i, j, j0, j1
-    cdef uint32_t alpha = (color >> 24) & 255, src_rb, src_ag, solid, m
+    cdef uint32_t alpha = (color >> 24) & 255, solid, m
+    cdef uint64_t src = _premultiplied(color)
     cdef uint32_t* row
     cdef const uint8_t* cover
     if alpha == 0:
         return
-    src_rb = ((color & 255) * alpha // 255) | ((((color >> 16) & 255) * alpha // 255) << 16)
-    src_ag = (((color >> 8) & 255) * alpha // 255) | (alpha << 16)
-    solid = src_rb | (src_ag << 8)              # the premultiplied pixel at full cover
+    solid = <uint32_t>((src & LOW_PAIR) | ((src >> 24) & HIGH_PAIR))   # at full cover
     j0, j1 = max(left, 0), min(left + side, img.shape[1])
     for i in range(max(top, ya), min(top + side, yb)):
         row = &img[i, 0]
@@ -83,7 +94,7 @@ cdef void _stamp_rows(uint32_t[:, ::1] img, const uint8_t* mask, Py_ssize_t side
                 row[j] = solid                  # most of a node: no blend needed
             elif m != 0:
                 # 0-255 coverage onto _blend's 0-256 scale (255 -> 256: covered)
-                _blend(&row[j], m + (m >> 7), src_rb, src_ag, alpha)
+                _blend(&row[j], m + (m >> 7), src, alpha)
 
 
 def stamp(uint32_t[:, ::1] img, const uint8_t[::1] masks, const int64_t[::1] offsets,
@@ -132,17 +143,14 @@ cdef void _line(uint32_t[:, ::1] img, double x0, double y0, double x1, double y1
     [i, i + 1) x [j, j + 1)), drawn only in rows ya..yb-1. Along the major axis it steps
     one pixel at a time; the minor coordinate is 16.16 fixed point, and its fraction
     splits each step's coverage between the two pixels it falls between."""
-    cdef Py_ssize_t w = img.shape[1], i, first, last, minor_lo, minor_hi, t, step
+    cdef Py_ssize_t w = img.shape[1], first, last, minor_lo, minor_hi, whole_lo, whole_hi
     cdef bint steep = fabs(y1 - y0) > fabs(x1 - x0)
-    cdef double g, lo, hi, a, b, weight
+    cdef double g, lo, hi, a, b
     cdef int64_t yf, gf
-    cdef uint32_t alpha = (color >> 24) & 255, src_rb, src_ag, f8, w8
-    cdef uint32_t* row
+    cdef uint32_t alpha = (color >> 24) & 255
+    cdef uint64_t src = _premultiplied(color)
     if not (fabs(x0) < 1e15 and fabs(y0) < 1e15 and fabs(x1) < 1e15 and fabs(y1) < 1e15):
         return                                  # NaN, infinite or absurdly far
-    # the colour premultiplied, packed as two channel pairs: blue+red, green+alpha
-    src_rb = ((color & 255) * alpha // 255) | ((((color >> 16) & 255) * alpha // 255) << 16)
-    src_ag = (((color >> 8) & 255) * alpha // 255) | (alpha << 16)
     x0 -= 0.5; y0 -= 0.5; x1 -= 0.5; y1 -= 0.5  # pixel centres on integers
     if steep:
         x0, y0 = y0, x0
@@ -169,20 +177,48 @@ cdef void _line(uint32_t[:, ::1] img, double x0, double y0, double x1, double y1
     # thread count, so every thread count draws the same pixels
     yf = <int64_t>floor((y0 + g * (first - x0)) * 65536.0)
     gf = <int64_t>floor(g * 65536.0 + 0.5)
+    # the steps within a pixel of an end are partly covered; those between are whole
+    # (most steps: drawn by a loop without the end's weight, and one per orientation)
+    whole_lo = max(first, <Py_ssize_t>ceil(x0 + 1.0))
+    whole_hi = min(last, <Py_ssize_t>floor(x1 - 1.0))
+    if whole_lo > whole_hi:
+        whole_lo, whole_hi = last + 1, last
+    yf = _steps(img, first, whole_lo - 1, yf, gf, x0, x1, True, steep, minor_lo,
+                minor_hi, src, alpha)
+    yf = _steps(img, whole_lo, whole_hi, yf, gf, x0, x1, False, steep, minor_lo,
+                minor_hi, src, alpha)
+    _steps(img, whole_hi + 1, last, yf, gf, x0, x1, True, steep, minor_lo, minor_hi,
+           src, alpha)
+
+
+cdef inline int64_t _steps(uint32_t[:, ::1] img, Py_ssize_t first, Py_ssize_t last,
+                           int64_t yf, int64_t gf, double x0, double x1, bint ends,
+                           bint steep, Py_ssize_t minor_lo, Py_ssize_t minor_hi,
+                           uint64_t src, uint32_t alpha) noexcept nogil:
+    """Steps first..last of a Wu line (see _line), the minor coordinate at step first
+    being yf (16.16); returns it at step last + 1. With ``ends``, each step's coverage is
+    weighed by the share of its pixel the segment covers."""
+    cdef Py_ssize_t i, t, w = img.shape[1]
+    # steps go down rows (steep) or along one; the two pixels of a step, across them
+    cdef Py_ssize_t along = w if steep else 1, across = 1 if steep else w
+    cdef double weight
+    cdef uint32_t f8, w8 = 256
+    cdef uint32_t* base = &img[0, 0]
+    cdef uint32_t* px
     for i in range(first, last + 1):
-        w8 = 256
-        if i - 1.0 < x0 or i + 1.0 > x1:        # an end: the share of the step covered
+        if ends:
             weight = min(x1, i + 0.5) - max(x0, i - 0.5)
             w8 = <uint32_t>(min(weight, 1.0) * 256.0 + 0.5) if weight > 0 else 0
         t = <Py_ssize_t>(yf >> 16)              # floor, also below zero
         f8 = <uint32_t>((yf >> 8) & 255)
         yf += gf
-        for step in range(2):                   # the pixel at t, then the one at t + 1
-            if minor_lo <= t <= minor_hi:
-                row = &img[i, t] if steep else &img[t, i]
-                _blend(row, (((256 - f8) if step == 0 else f8) * w8) >> 8, src_rb,
-                       src_ag, alpha)
-            t += 1
+        # the pixel at t, then the one at t + 1 (columns of row i, or rows of column i)
+        px = base + i * along + t * across
+        if minor_lo <= t <= minor_hi:
+            _blend(px, ((256 - f8) * w8) >> 8, src, alpha)
+        if minor_lo <= t + 1 <= minor_hi:
+            _blend(px + across, (f8 * w8) >> 8, src, alpha)
+    return yf
 
 
 cdef inline bint _rows(double y0, double y1, Py_ssize_t band_rows, Py_ssize_t bands,
