@@ -17,18 +17,16 @@ import pytest
 import groggy as gg
 from groggy.web import Server
 
-from web_helpers import (RECORD_CSP_VIOLATIONS, WatchedPages, big_graph, csp_violations,
-                         expected_big_row, http_get, launch_chromium)
+from web_helpers import (RECORD_CSP_VIOLATIONS, TABLE_ARGS, WatchedPages, big_graph,
+                         csp_violations, expected_big_row, http_get, launch_chromium)
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 60_000   # generous: a slow CI machine must not fail a correct page
 N = 1_000_000
 
 
 @pytest.fixture(scope="module")
 def browser(playwright_driver):
-    yield from launch_chromium(playwright_driver, ARGS)
+    yield from launch_chromium(playwright_driver, TABLE_ARGS)
 
 
 @pytest.fixture(scope="module")

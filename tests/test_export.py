@@ -26,7 +26,7 @@ from groggy.foundation import BaseArray, BaseTable
 from groggy.themes import THEMES
 from groggy.viz import Layout
 from groggy.viz.export import StaticImage
-from groggy.web.chromium import MISSING, find_chromium
+from groggy.web.chromium import HEADLESS_ARGS, MISSING, find_chromium
 
 GOLDEN = Path(__file__).with_name("golden")
 SVG = "{http://www.w3.org/2000/svg}"
@@ -281,7 +281,7 @@ def test_svg_opens_in_chromium(square, tmp_path, playwright_driver):
     path = g.viz.export(tmp_path / "g.svg", layout=layout, width=200, height=200,
                         node_size=20, label="name", legend=False)
     browser = playwright_driver.chromium.launch(
-        executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        executable_path=CHROMIUM, args=HEADLESS_ARGS + ["--disable-gpu"])
     try:
         page = browser.new_page(viewport={"width": 200, "height": 200})
         page.goto(path.as_uri())

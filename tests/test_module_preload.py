@@ -17,12 +17,10 @@ import pytest
 import groggy as gg
 from groggy.web import Server
 
-from web_helpers import WatchedPages, http_get, launch_chromium
+from web_helpers import TABLE_ARGS, WatchedPages, http_get, launch_chromium
 
 STATIC = Path(gg.__file__).parent / "web" / "static"
 PAGES = {"index.html": "app.js", "graph.html": "graph.js"}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 # static imports and re-exports at the start of a line: `import x from "./a.js"`,
 # `import "./a.js"`, `export { x } from "./a.js"`; between the keyword and `from` no
 # semicolon or quote (the statement's own names, over several lines if need be)
@@ -106,7 +104,7 @@ def test_every_imported_module_is_preloaded(page):
 
 @pytest.fixture(scope="module")
 def browser(playwright_driver):
-    yield from launch_chromium(playwright_driver, ARGS)
+    yield from launch_chromium(playwright_driver, TABLE_ARGS)
 
 
 @pytest.fixture(scope="module")

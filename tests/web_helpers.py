@@ -12,7 +12,7 @@ import websocket
 
 import groggy as gg
 from groggy.streaming import decode_frame
-from groggy.web.chromium import MISSING, find_chromium
+from groggy.web.chromium import HEADLESS_ARGS, MISSING, find_chromium
 
 TIMEOUT = 30  # seconds any single reply may take; generous, it never decides a pass
 CHROMIUM = find_chromium()   # /usr/bin/chromium, or found on the PATH
@@ -21,10 +21,10 @@ CHROMIUM = find_chromium()   # /usr/bin/chromium, or found on the PATH
 # The graph pages' Chromium: WebGL through SwiftShader. The 2D canvas is drawn in software,
 # as on a machine without WebGL (where the page falls back to its canvas renderer): through
 # SwiftShader one frame of 50k edges took 15 s of a loaded 2-core machine, in software 1 s.
-GRAPH_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync", "--no-first-run",
-              "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-              "--disable-accelerated-2d-canvas"]
+GRAPH_ARGS = HEADLESS_ARGS + ["--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                              "--disable-accelerated-2d-canvas"]
+# the table pages' Chromium: no GPU at all
+TABLE_ARGS = HEADLESS_ARGS + ["--disable-gpu"]
 
 
 def launch_chromium(playwright, args=GRAPH_ARGS):

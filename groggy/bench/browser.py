@@ -6,13 +6,11 @@ import contextlib
 import os
 
 from groggy.bench.peers import PeerMissing
-from groggy.web.chromium import MISSING, find_chromium
+from groggy.web.chromium import HEADLESS_ARGS, MISSING, find_chromium
 
 # $GROGGY_CHROMIUM, else /usr/bin/chromium, else one on the PATH (None: there is none)
 CHROMIUM = find_chromium(os.environ.get("GROGGY_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = HEADLESS_ARGS + ["--disable-gpu"]
 # WebGL2 without a GPU: ANGLE on SwiftShader (the graph view draws with WebGL2). The page
 # is composited in software, as Chrome does on a machine without a usable GPU; with
 # GROGGY_BENCH_COMPOSITING=gpu the compositor runs on SwiftShader too (a set-up no user
