@@ -7,6 +7,8 @@ page asks, shows it before it even has the graph, then drops it)."""
 from __future__ import annotations
 
 import json
+import threading
+import urllib.request
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ import skia
 
 from groggy.themes import get_theme
 from groggy.viz.view_export import page_fit
-from groggy.web.graphview import FIRST_VIEW_ABOVE
+from groggy.web.graphview import _FIRST_VIEWS, FIRST_VIEW_ABOVE
 
 from test_graph_view import (WAIT_MS, GraphClient, at_patch, club_graph,  # noqa: F401
                              near, open_graph, pixels, position, rgb)
@@ -84,6 +86,29 @@ def test_no_drawing_where_the_page_draws_quickly_or_shows_tiles():
         for view in (a, b):
             status, _, body = first_view(view, f"width={W}&height={H}")
             assert (status, body) == (204, b"")
+
+
+def test_a_drawing_under_way_holds_up_no_page_that_needs_none_nor_one_for_a_page_gone(
+        crowded, monkeypatch):
+    """The drawings of every server of a process take turns on one thread: a page that
+    needs none is answered while it is busy, and a drawing whose page left while it
+    waited is not made (a tiled page waited 19 s once behind a 1M-node drawing)."""
+    _, _, view = crowded
+    made = []
+    draw = view._server.first_view
+    monkeypatch.setattr(view._server, "first_view", lambda *a: made.append(a) or draw(*a))
+    busy = threading.Event()
+    _FIRST_VIEWS.submit(busy.wait, 60)
+    try:
+        with club_graph(100, 200).viz.interactive(layout="circular") as small:
+            assert first_view(small, "width=20&height=20")[0] == 204
+        with pytest.raises(OSError):     # the page leaves before its turn comes
+            urllib.request.urlopen(view.url + "/first-view?width=30&height=30", timeout=0.5)
+    finally:
+        busy.set()
+    _FIRST_VIEWS.submit(lambda: None).result(timeout=60)
+    assert made == []
+    assert first_view(view, "width=20&height=20")[0] == 200 and made == [(20, 20)]
 
 
 @pytest.mark.parametrize("query, words", [
