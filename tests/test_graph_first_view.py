@@ -16,7 +16,8 @@ import skia
 
 from groggy.themes import get_theme
 from groggy.viz.view_export import page_fit
-from groggy.web.graphview import _FIRST_VIEWS, FIRST_VIEW_ABOVE
+from groggy.web import graphview
+from groggy.web.graphview import _FIRST_VIEWS, FIRST_VIEW_ABOVE, FirstViewHandler
 
 from test_graph_view import (WAIT_MS, GraphClient, at_patch, club_graph,  # noqa: F401
                              near, open_graph, pixels, position, rgb)
@@ -88,6 +89,13 @@ def test_no_drawing_where_the_page_draws_quickly_or_shows_tiles():
             assert (status, body) == (204, b"")
 
 
+def test_no_drawing_where_it_would_take_as_long_as_the_page_frame(crowded, monkeypatch):
+    _, _, view = crowded
+    monkeypatch.setattr(graphview, "FIRST_VIEW_AT_MOST", view._server.scene.n +
+                        view._server.scene.m - 1)
+    assert first_view(view, f"width={W}&height={H}")[:3:2] == (204, b"")
+
+
 def test_a_drawing_under_way_holds_up_no_page_that_needs_none_nor_one_for_a_page_gone(
         crowded, monkeypatch):
     """The drawings of every server of a process take turns on one thread: a page that
@@ -97,6 +105,10 @@ def test_a_drawing_under_way_holds_up_no_page_that_needs_none_nor_one_for_a_page
     made = []
     draw = view._server.first_view
     monkeypatch.setattr(view._server, "first_view", lambda *a: made.append(a) or draw(*a))
+    left = threading.Event()           # the server has seen the page go
+    seen = FirstViewHandler.on_connection_close
+    monkeypatch.setattr(FirstViewHandler, "on_connection_close",
+                        lambda handler: (seen(handler), left.set()))
     busy = threading.Event()
     _FIRST_VIEWS.submit(busy.wait, 60)
     try:
@@ -104,6 +116,7 @@ def test_a_drawing_under_way_holds_up_no_page_that_needs_none_nor_one_for_a_page
             assert first_view(small, "width=20&height=20")[0] == 204
         with pytest.raises(OSError):     # the page leaves before its turn comes
             urllib.request.urlopen(view.url + "/first-view?width=30&height=30", timeout=0.5)
+        assert left.wait(30)
     finally:
         busy.set()
     _FIRST_VIEWS.submit(lambda: None).result(timeout=60)

@@ -39,6 +39,10 @@ PROGRESS_EVERY = 0.1   # s: and reports its progress at most this often
 # nodes + edges from which a page drawing on the CPU is sent a drawing of its first view
 # (SwiftShader draws 10k nodes / 50k edges in ~0.5 s, the server in ~0.07 s)
 FIRST_VIEW_ABOVE = 20_000
+# and up to which: the server draws ~1 s per million (6.5 s for the 1M / 5M demo's
+# layout, on one core); above, the drawing and the page's own vectors (which only a
+# raised tiles_above gives so large a graph) take as long, and a drawing can't be stopped
+FIRST_VIEW_AT_MOST = 2_000_000
 
 
 def _finished(value) -> concurrent.futures.Future:
@@ -323,11 +327,12 @@ class GraphServer(Server):
     def first_view_scene(self):
         """The scene a page that draws on the CPU gets a drawing of first (docs/protocol.md,
         "The first view on a CPU renderer"); None where the page's own first frame is
-        quick (fewer than FIRST_VIEW_ABOVE nodes + edges), where it shows tiles, for an
-        empty graph, or while the layout is being built (its stages show instead)."""
+        quick (fewer than FIRST_VIEW_ABOVE nodes + edges) or the drawing as slow (more
+        than FIRST_VIEW_AT_MOST), where it shows tiles, for an empty graph, or while the
+        layout is being built (its stages show instead)."""
         scene = self.scene
         if scene is None or scene.tiles is not None or scene.n == 0 or \
-                scene.n + scene.m < FIRST_VIEW_ABOVE:
+                not FIRST_VIEW_ABOVE <= scene.n + scene.m <= FIRST_VIEW_AT_MOST:
             return None
         return scene
 
