@@ -335,6 +335,12 @@ def test_tiles_are_drawn_where_the_nodes_are_and_hover_names_them(tiled, open_ti
     assert (stats["mode"], stats["nodes"], stats["edges"], stats["held"]) == \
         ("tiles", N, M, 0)
     assert page.inner_text(".gg-graph-status") == "3,000 nodes · overview"
+    # the bar's free room is the status's, so that a longer one ("1,000,000 nodes ·
+    # overview") is not cut: it reaches the controls (the Tables link), one gap away
+    status, tables = (page.evaluate(f"() => document.querySelector('{sel}')"
+                                    ".getBoundingClientRect().toJSON()")
+                      for sel in (".gg-graph-status", ".gg-graph-link"))
+    assert tables["left"] - status["right"] <= 12, (status, tables)
     vp = hook(page, "viewport()")
     colors, sizes = expected_look(g)
     pos = lay.node_positions
