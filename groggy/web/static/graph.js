@@ -247,8 +247,7 @@ function init(msg, frames) {
       mark("painted");
       setTimeout(() => { if (graph) { hitGrid(); incidenceLists(); } }, 0);
     });
-  Promise.race([painted, shown.then((yes) => (yes ? null : painted))])
-    .then(() => { mark("ready"); resolveReady(); });
+  shown.then((yes) => (yes ? null : painted)).then(() => { mark("ready"); resolveReady(); });
 }
 
 // graph: {n, m, positions, edges, bounds, ids, rows}; rows (tile mode) are the server's
